@@ -1,0 +1,455 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { named } from "../tags";
+import { thresholdAlarm } from "./alarms";
+import { ConnectionSecret, databasePassword } from "./credentials";
+import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
+import { EncryptionKey } from "./encryptionKey";
+
+/** The Aurora engine this component declares. */
+export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
+
+export interface AuroraPostgresAlarmThresholds {
+    /** CPU utilisation (percent, average over 5 minutes, 3 periods) above which an instance alarms. @default 80 */
+    cpuPercent: number;
+    /** Freeable memory (MiB, minimum over 5 minutes, 3 periods) below which an instance alarms. @default 512 */
+    freeableMemoryMiB: number;
+    /** Connections to the cluster (maximum over 5 minutes, 3 periods) above which the cluster alarms. @default 800 */
+    connections: number;
+    /** Largest replica lag in the cluster (milliseconds) above which the cluster alarms. Only with readers. @default 1000 */
+    replicaLagMs: number;
+}
+
+export interface AuroraPostgresArgs {
+    /**
+     * The cluster identifier; instances are named `<identifier>-1`, `-2`, ... (not
+     * "writer"/"reader": the roles move on failover).
+     * @example "mlops-prod-mlflow"
+     * Warning: changing it replaces the cluster, and with it all data.
+     */
+    clusterIdentifier: string;
+    /**
+     * Aurora PostgreSQL engine version, pinned to a minor version so that a
+     * preview never shows an upgrade nobody chose. Minor upgrades in the
+     * maintenance window still happen (auto minor version upgrade is on).
+     * @example "16.6"
+     * Warning: a major version change (e.g. 16 to 17) needs a new parameter group
+     * family and is an in-place major upgrade with downtime; this component refuses
+     * it (`allowMajorVersionUpgrade: false`) so it cannot happen by accident.
+     */
+    engineVersion: string;
+    /**
+     * Instance class of every instance. Changing it restarts instances one at a
+     * time in the maintenance window (or at once with `applyImmediately`).
+     * @example "db.r7g.large"
+     */
+    instanceClass: string;
+    /**
+     * Number of instances: one writer plus `instances - 1` readers (1-16), spread
+     * round-robin across `availabilityZones`.
+     */
+    instances: number;
+    /**
+     * Availability zones to place instances in, in order: instance i goes to
+     * zone i modulo the count. Give the zones of the private subnets.
+     */
+    availabilityZones: pulumi.Input<string>[];
+    /**
+     * Name of the database created in the cluster.
+     * @default "mlflow"
+     * Warning: changing it replaces the cluster.
+     */
+    databaseName: string;
+    /**
+     * Master user name. The password is generated and kept in Secrets Manager.
+     * @default "mlflow_admin"
+     * Warning: changing it replaces the cluster.
+     */
+    masterUsername: string;
+    /** TCP port. @default 5432 */
+    port: number;
+    /** VPC of the subnets. Warning: changing it replaces the subnet group and the cluster. */
+    vpcId: string;
+    /**
+     * Private subnets (two AZs at least) for the DB subnet group.
+     * Warning: moving the cluster to a subnet group in another VPC replaces it;
+     * adding subnets of the same VPC does not.
+     */
+    subnetIds: string[];
+    /** Security groups whose members may connect on `port`. */
+    clientSecurityGroupIds: string[];
+    /** CIDR blocks that may connect on `port`. @default [] */
+    clientCidrs: string[];
+    /** Days of automated backups (1-35). Point-in-time restore reaches back this far. */
+    backupRetentionDays: number;
+    /** Daily backup window, "hh24:mi-hh24:mi" UTC, at least 30 minutes, not overlapping maintenance. @example "02:00-02:30" */
+    preferredBackupWindow: string;
+    /** Weekly maintenance window, "ddd:hh24:mi-ddd:hh24:mi" UTC. @example "sun:05:00-sun:05:30" */
+    preferredMaintenanceWindow: string;
+    /**
+     * Refuse deletion at the AWS API and mark the cluster `protect`ed in Pulumi,
+     * so neither `pulumi destroy` nor a console click removes it.
+     * To delete a protected cluster: set this to false, `pulumi up`, then destroy.
+     */
+    deletionProtection: boolean;
+    /**
+     * Take a final snapshot when the cluster is deleted, named
+     * `<clusterIdentifier>-final-<random>` so that a second deletion never
+     * collides with the first one's snapshot.
+     * @default true
+     */
+    finalSnapshot: boolean;
+    /** Performance Insights on every instance, encrypted with the cluster's key. @default { enabled: false, retentionDays: 7 } */
+    performanceInsights: { enabled: boolean; retentionDays: number };
+    /** Enhanced Monitoring interval in seconds (0 = off); creates the monitoring role when on. @default 60 */
+    monitoringIntervalSeconds: number;
+    /** `log_min_duration_statement`: statements slower than this (ms) are logged. @default 1000 */
+    slowQueryMs: number;
+    /** Apply modifications now instead of in the maintenance window. @default false */
+    applyImmediately: boolean;
+    /** Alarm thresholds. */
+    alarms: AuroraPostgresAlarmThresholds;
+    /** SNS topic alarms notify; alarms exist without one. */
+    alarmTopicArn?: string;
+    /** Name of the Secrets Manager secret holding the master credentials. @example "mlops-prod/aurora/master" */
+    secretName: string;
+    /** Tags for every resource. */
+    tags: Record<string, string>;
+}
+
+/**
+ * Encrypted, TLS-only, private Aurora PostgreSQL cluster: MLflow's metadata store.
+ *
+ * Declares a customer-managed KMS key (storage, Performance Insights, the
+ * master secret), a generated master password kept in Secrets Manager, cluster
+ * and instance parameter groups (TLS forced, pg_stat_statements preloaded,
+ * slow statements logged), a subnet group, a security group admitting only the
+ * clients, a writer plus readers across AZs, the Enhanced Monitoring role, and
+ * CloudWatch alarms.
+ */
+export class AuroraPostgres extends pulumi.ComponentResource {
+    public readonly cluster: aws.rds.Cluster;
+    public readonly instances: aws.rds.ClusterInstance[];
+    public readonly clusterParameterGroup: aws.rds.ClusterParameterGroup;
+    public readonly key: EncryptionKey;
+    public readonly securityGroup: DatabaseSecurityGroup;
+    public readonly secret: ConnectionSecret;
+
+    public readonly clusterIdentifier: pulumi.Output<string>;
+    public readonly writerEndpoint: pulumi.Output<string>;
+    public readonly readerEndpoint: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    public readonly databaseName: pulumi.Output<string>;
+    public readonly masterUsername: pulumi.Output<string>;
+    /** The master password, a Pulumi secret. */
+    public readonly masterPassword: pulumi.Output<string>;
+    public readonly secretArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** Parameters the cluster parameter group sets, as PostgreSQL reports them (`SHOW name`). */
+    public readonly parameters: Record<string, string>;
+
+    constructor(name: string, args: AuroraPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:AuroraPostgres", name, {}, opts);
+        const id = args.clusterIdentifier;
+        const family = `aurora-postgresql${args.engineVersion.split(".")[0]}`;
+
+        this.key = new EncryptionKey(
+            `${name}-key`,
+            {
+                description: `Aurora PostgreSQL ${id}: storage, Performance Insights and master secret`,
+                alias: `${id}`,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const password = databasePassword(`${name}-master-password`, this);
+
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                name: id,
+                description: `Private subnets of Aurora cluster ${id}`,
+                subnetIds: args.subnetIds,
+                tags: named(args.tags, id),
+            },
+            { parent: this },
+        );
+
+        this.securityGroup = new DatabaseSecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                groupName: `${id}-postgres`,
+                service: `PostgreSQL (Aurora ${id})`,
+                port: args.port,
+                clientSecurityGroupIds: args.clientSecurityGroupIds,
+                clientCidrs: args.clientCidrs,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.parameters = {
+            "rds.force_ssl": "1",
+            ssl_min_protocol_version: "TLSv1.2",
+            shared_preload_libraries: "pg_stat_statements",
+            log_min_duration_statement: String(args.slowQueryMs),
+        };
+        // shared_preload_libraries is static: it takes effect at the next reboot.
+        // The others are dynamic and apply at once.
+        const staticParameters = new Set(["shared_preload_libraries"]);
+        this.clusterParameterGroup = new aws.rds.ClusterParameterGroup(
+            `${name}-cluster-params`,
+            {
+                name: `${id}-${family}`,
+                family,
+                description: `Cluster parameters of ${id}: TLS only, pg_stat_statements, slow statements logged`,
+                parameters: Object.entries(this.parameters).map(([pname, value]) => ({
+                    name: pname,
+                    value,
+                    applyMethod: staticParameters.has(pname) ? "pending-reboot" : "immediate",
+                })),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        // An instance parameter group of our own, empty for now, so that tuning an
+        // instance parameter later edits this group instead of swapping the
+        // default group out (which needs a reboot of every instance).
+        const instanceParameterGroup = new aws.rds.ParameterGroup(
+            `${name}-instance-params`,
+            {
+                name: `${id}-instance-${family}`,
+                family,
+                description: `Instance parameters of ${id}`,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const finalSnapshotIdentifier = args.finalSnapshot
+            ? new random.RandomId(`${name}-final-snapshot-suffix`, { byteLength: 4 }, { parent: this }).hex.apply(
+                  (hex) => `${id}-final-${hex}`,
+              )
+            : undefined;
+
+        this.cluster = new aws.rds.Cluster(
+            `${name}-cluster`,
+            {
+                clusterIdentifier: id,
+                engine: AURORA_POSTGRES_ENGINE,
+                engineMode: "provisioned",
+                engineVersion: args.engineVersion,
+                allowMajorVersionUpgrade: false,
+                databaseName: args.databaseName,
+                masterUsername: args.masterUsername,
+                masterPassword: password,
+                port: args.port,
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: [this.securityGroup.id],
+                dbClusterParameterGroupName: this.clusterParameterGroup.name,
+                storageEncrypted: true,
+                kmsKeyId: this.key.arn,
+                iamDatabaseAuthenticationEnabled: true,
+                enabledCloudwatchLogsExports: ["postgresql"],
+                copyTagsToSnapshot: true,
+                backupRetentionPeriod: args.backupRetentionDays,
+                preferredBackupWindow: args.preferredBackupWindow,
+                preferredMaintenanceWindow: args.preferredMaintenanceWindow,
+                deletionProtection: args.deletionProtection,
+                skipFinalSnapshot: !args.finalSnapshot,
+                finalSnapshotIdentifier,
+                applyImmediately: args.applyImmediately,
+                tags: named(args.tags, id),
+            },
+            { parent: this, protect: args.deletionProtection },
+        );
+
+        const monitoringRole = args.monitoringIntervalSeconds > 0 ? this.monitoringRole(name, id, args.tags) : undefined;
+
+        this.instances = [];
+        for (let i = 0; i < args.instances; i++) {
+            const identifier = `${id}-${i + 1}`;
+            this.instances.push(
+                new aws.rds.ClusterInstance(
+                    `${name}-instance-${i + 1}`,
+                    {
+                        identifier,
+                        clusterIdentifier: this.cluster.id,
+                        engine: AURORA_POSTGRES_ENGINE,
+                        engineVersion: this.cluster.engineVersion,
+                        instanceClass: args.instanceClass,
+                        availabilityZone: args.availabilityZones[i % args.availabilityZones.length],
+                        // Tier 0 for the first instance, then one tier per reader: failover order is explicit.
+                        promotionTier: Math.min(i, 15),
+                        dbSubnetGroupName: subnetGroup.name,
+                        dbParameterGroupName: instanceParameterGroup.name,
+                        publiclyAccessible: false,
+                        autoMinorVersionUpgrade: true,
+                        performanceInsightsEnabled: args.performanceInsights.enabled,
+                        performanceInsightsKmsKeyId: args.performanceInsights.enabled ? this.key.arn : undefined,
+                        performanceInsightsRetentionPeriod: args.performanceInsights.enabled
+                            ? args.performanceInsights.retentionDays
+                            : undefined,
+                        monitoringInterval: args.monitoringIntervalSeconds,
+                        monitoringRoleArn: monitoringRole?.arn,
+                        preferredMaintenanceWindow: args.preferredMaintenanceWindow,
+                        copyTagsToSnapshot: true,
+                        applyImmediately: args.applyImmediately,
+                        tags: named(args.tags, identifier),
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+
+        this.secret = new ConnectionSecret(
+            `${name}-master-secret`,
+            {
+                secretName: args.secretName,
+                description: `Master credentials of Aurora PostgreSQL cluster ${id}`,
+                kmsKeyArn: this.key.arn,
+                value: {
+                    engine: "postgres",
+                    host: this.cluster.endpoint,
+                    port: this.cluster.port,
+                    dbname: args.databaseName,
+                    username: args.masterUsername,
+                    password,
+                },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.declareAlarms(name, id, args);
+
+        this.clusterIdentifier = this.cluster.clusterIdentifier;
+        this.writerEndpoint = this.cluster.endpoint;
+        this.readerEndpoint = this.cluster.readerEndpoint;
+        this.port = this.cluster.port;
+        this.databaseName = pulumi.output(args.databaseName);
+        this.masterUsername = pulumi.output(args.masterUsername);
+        this.masterPassword = password;
+        this.secretArn = this.secret.arn;
+        this.kmsKeyArn = this.key.arn;
+
+        this.registerOutputs({
+            clusterIdentifier: this.clusterIdentifier,
+            writerEndpoint: this.writerEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            databaseName: this.databaseName,
+            masterUsername: this.masterUsername,
+            secretArn: this.secretArn,
+            kmsKeyArn: this.kmsKeyArn,
+        });
+    }
+
+    /** The role RDS assumes to publish Enhanced Monitoring metrics, with only the AWS-managed policy for that. */
+    private monitoringRole(name: string, id: string, tags: Record<string, string>): aws.iam.Role {
+        const role = new aws.iam.Role(
+            `${name}-monitoring-role`,
+            {
+                name: `${id}-rds-monitoring`,
+                description: `Enhanced Monitoring of ${id}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    ],
+                }),
+                tags,
+            },
+            { parent: this },
+        );
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        new aws.iam.RolePolicyAttachment(
+            `${name}-monitoring-policy`,
+            {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+            },
+            { parent: this },
+        );
+        return role;
+    }
+
+    private declareAlarms(name: string, id: string, args: AuroraPostgresArgs): void {
+        const t = args.alarms;
+        this.instances.forEach((instance, i) => {
+            const instanceId = `${id}-${i + 1}`;
+            thresholdAlarm(
+                `${name}-cpu-${i + 1}`,
+                {
+                    alarmName: `${instanceId}-cpu`,
+                    description: `CPU of Aurora instance ${instanceId} above ${t.cpuPercent}% for 15 minutes`,
+                    namespace: "AWS/RDS",
+                    metricName: "CPUUtilization",
+                    dimensions: { DBInstanceIdentifier: instance.identifier },
+                    statistic: "Average",
+                    comparison: "GreaterThanThreshold",
+                    threshold: t.cpuPercent,
+                },
+                args.alarmTopicArn,
+                args.tags,
+                this,
+            );
+            thresholdAlarm(
+                `${name}-memory-${i + 1}`,
+                {
+                    alarmName: `${instanceId}-freeable-memory`,
+                    description: `Freeable memory of Aurora instance ${instanceId} below ${t.freeableMemoryMiB} MiB for 15 minutes`,
+                    namespace: "AWS/RDS",
+                    metricName: "FreeableMemory",
+                    dimensions: { DBInstanceIdentifier: instance.identifier },
+                    statistic: "Minimum",
+                    comparison: "LessThanThreshold",
+                    threshold: t.freeableMemoryMiB * 1024 * 1024,
+                },
+                args.alarmTopicArn,
+                args.tags,
+                this,
+            );
+        });
+        thresholdAlarm(
+            `${name}-connections`,
+            {
+                alarmName: `${id}-connections`,
+                description: `Connections to Aurora cluster ${id} above ${t.connections} for 15 minutes`,
+                namespace: "AWS/RDS",
+                metricName: "DatabaseConnections",
+                dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: t.connections,
+            },
+            args.alarmTopicArn,
+            args.tags,
+            this,
+        );
+        if (args.instances > 1) {
+            // The cluster-wide maximum, not per instance: it stays right after a
+            // failover swaps which instance is the writer.
+            thresholdAlarm(
+                `${name}-replica-lag`,
+                {
+                    alarmName: `${id}-replica-lag`,
+                    description: `Largest Aurora replica lag in ${id} above ${t.replicaLagMs} ms for 3 minutes`,
+                    namespace: "AWS/RDS",
+                    metricName: "AuroraReplicaLagMaximum",
+                    dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+                    statistic: "Maximum",
+                    comparison: "GreaterThanThreshold",
+                    threshold: t.replicaLagMs,
+                    periodSeconds: 60,
+                },
+                args.alarmTopicArn,
+                args.tags,
+                this,
+            );
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { named } from "../tags";
+
+/**
+ * Special characters allowed in generated RDS and DocumentDB master passwords.
+ * Both reject "/", "@", '"', "'" and spaces; the rest of printable ASCII is fine.
+ */
+export const DATABASE_PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?.,;~^";
+
+/**
+ * A generated master password (a Pulumi secret: encrypted in state, masked in
+ * every output). It is not a managed master password on purpose: those cannot
+ * be used with global clusters, which the DR design depends on.
+ *
+ * Changing `length` or the character rules generates a new password on the next
+ * `up` (and a new master password on the database), not a new database.
+ */
+export function databasePassword(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const password = new random.RandomPassword(
+        name,
+        {
+            length: 40,
+            special: true,
+            overrideSpecial: DATABASE_PASSWORD_SPECIALS,
+            minLower: 2,
+            minUpper: 2,
+            minNumeric: 2,
+            minSpecial: 2,
+        },
+        { parent },
+    );
+    // The provider marks `result` secret too; saying so here keeps it secret
+    // wherever the value flows, whatever the provider version does.
+    return pulumi.secret(password.result);
+}
+
+export interface ConnectionSecretArgs {
+    /**
+     * The secret's name in Secrets Manager; applications and runbooks look it up by this.
+     * @example "mlops/prod/aurora/master"
+     */
+    secretName: string;
+    description: string;
+    /** The CMK that encrypts the secret. */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * The secret value: connection details in the JSON shape RDS rotation
+     * functions use (`engine`, `host`, `port`, `username`, `password`, `dbname`).
+     * Fields holding credentials must be Pulumi secrets.
+     */
+    value: pulumi.Input<Record<string, pulumi.Input<string | number>>>;
+    /**
+     * Days Secrets Manager keeps a deleted secret recoverable (7-30; 0 deletes at once).
+     * @default 30
+     */
+    recoveryWindowInDays?: number;
+    tags: Record<string, string>;
+}
+
+/** A Secrets Manager secret, encrypted with the given CMK, holding one store's connection details. */
+export class ConnectionSecret extends pulumi.ComponentResource {
+    public readonly secret: aws.secretsmanager.Secret;
+    public readonly arn: pulumi.Output<string>;
+
+    constructor(name: string, args: ConnectionSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:security:ConnectionSecret", name, {}, opts);
+        this.secret = new aws.secretsmanager.Secret(
+            name,
+            {
+                name: args.secretName,
+                description: args.description,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+                tags: named(args.tags, args.secretName),
+            },
+            { parent: this },
+        );
+        new aws.secretsmanager.SecretVersion(
+            name,
+            {
+                secretId: this.secret.id,
+                // The whole document is secret: it holds the password.
+                secretString: pulumi.secret(pulumi.output(args.value).apply((v) => JSON.stringify(v))),
+            },
+            { parent: this },
+        );
+        this.arn = this.secret.arn;
+        this.registerOutputs({ arn: this.arn });
+    }
+}

@@ -1,0 +1,45 @@
+/**
+ * The `verification` stack output: everything the post-deploy verifier (dbops,
+ * C#) needs to check this stack. It is the one contract between the two halves
+ * of the repository; `tests/infra/verificationContract.test.ts` writes it as
+ * exported under mocks and `tests/Dbops.Tests` reads that very file.
+ *
+ * Versioned: a change that removes or renames a field bumps `contractVersion`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const CONTRACT_VERSION = 1;
+
+export interface PostgresContract {
+    /** Cluster (writer) endpoint. */
+    writer: string;
+    /** Reader endpoint; null when the cluster has no reader (Aurora's reader endpoint would then reach the writer). */
+    reader: string | null;
+    port: number;
+    database: string;
+    username: string;
+    /** Secret: only ever read with `--show-secrets`. */
+    password: string;
+    engineMajor: number;
+    tlsRequired: boolean;
+    /** Number of reader instances the cluster is declared with. */
+    readers: number;
+    /** Parameters the cluster parameter group sets, as `SHOW <name>` reports them. */
+    parameters: Record<string, string>;
+    secretArn: string;
+}
+
+export interface VerificationContract {
+    contractVersion: number;
+    stack: string;
+    environment: string;
+    region: string;
+    postgres: PostgresContract;
+}
+
+/** The contract as a single secret output (it carries passwords). */
+export function verificationOutput(contract: {
+    [K in keyof VerificationContract]: pulumi.Input<VerificationContract[K]>;
+}): pulumi.Output<VerificationContract> {
+    return pulumi.secret(pulumi.output(contract) as pulumi.Output<VerificationContract>);
+}

@@ -1,0 +1,174 @@
+/**
+ * Backup and maintenance windows: parsing, lengths and overlap.
+ *
+ * This is the one place that knows what a window is. Stack configuration
+ * validation, every store component and the policy packs call these functions,
+ * so a rule changed here changes everywhere at once.
+ *
+ * All windows are UTC, as AWS defines them. A daily window ("hh24:mi-hh24:mi",
+ * e.g. an Aurora `preferredBackupWindow`) recurs every day; a weekly window
+ * ("ddd:hh24:mi-ddd:hh24:mi", e.g. a `preferredMaintenanceWindow`) recurs every
+ * week. Both may wrap: "23:45-00:15" crosses midnight and "sun:23:30-mon:00:30"
+ * crosses into the next day (and "sat:23:00-sun:01:00" into the next week).
+ * Internally every window becomes a set of intervals in minutes of the week.
+ */
+
+export const MINUTES_PER_DAY = 24 * 60;
+export const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+
+/** Day names in the order AWS uses for weekly windows; index = day offset in the week. */
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The shapes the AWS APIs accept, shown in error messages. */
+export const DAILY_WINDOW_FORMAT = '"hh24:mi-hh24:mi" in UTC with two-digit hours 00-23 and minutes 00-59, e.g. "03:00-03:30"';
+export const WEEKLY_WINDOW_FORMAT =
+    '"ddd:hh24:mi-ddd:hh24:mi" in UTC with ddd one of mon..sun, two-digit hours 00-23 and minutes 00-59, e.g. "sun:04:00-sun:04:30"';
+
+/** Minimum lengths AWS enforces. */
+export const MIN_WINDOW_MINUTES = {
+    /** RDS/Aurora and DocumentDB `preferredBackupWindow`. */
+    backup: 30,
+    /** RDS/Aurora, DocumentDB and ElastiCache `preferredMaintenanceWindow`. */
+    maintenance: 30,
+    /** ElastiCache `snapshotWindow`. */
+    snapshot: 60,
+} as const;
+
+/** A half-open interval [start, end) in minutes since Monday 00:00 UTC; never wraps. */
+export interface Interval {
+    start: number;
+    end: number;
+}
+
+export interface Window {
+    kind: "daily" | "weekly";
+    /** The text as configured, for messages. */
+    text: string;
+    /** Length of one occurrence in minutes. */
+    minutes: number;
+    /** Every occurrence within one week, split where it wraps past the week's end. */
+    intervals: Interval[];
+}
+
+/** Thrown (or collected) when a window string is malformed. */
+export class WindowFormatError extends Error {}
+
+const TIME = "([0-9]{2}):([0-9]{2})";
+const DAILY_RE = new RegExp(`^${TIME}-${TIME}$`);
+const WEEKLY_RE = new RegExp(`^([a-z]{3}):${TIME}-([a-z]{3}):${TIME}$`);
+
+function clock(hh: string, mm: string, text: string, format: string): number {
+    const h = Number(hh);
+    const m = Number(mm);
+    if (h > 23 || m > 59) {
+        throw new WindowFormatError(`"${text}": ${hh}:${mm} is not a time of day; expected ${format}`);
+    }
+    return h * 60 + m;
+}
+
+function day(name: string, text: string): number {
+    const i = WEEKDAYS.indexOf(name as Weekday);
+    if (i < 0) {
+        throw new WindowFormatError(`"${text}": "${name}" is not a day; allowed: ${WEEKDAYS.join(", ")}`);
+    }
+    return i;
+}
+
+/** Occurrence of length `minutes` starting at `start` (minute of week), split at the week boundary. */
+function occurrence(start: number, minutes: number): Interval[] {
+    const s = ((start % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+    const e = s + minutes;
+    if (e <= MINUTES_PER_WEEK) return [{ start: s, end: e }];
+    return [
+        { start: s, end: MINUTES_PER_WEEK },
+        { start: 0, end: e - MINUTES_PER_WEEK },
+    ];
+}
+
+/** Parses "hh24:mi-hh24:mi". An end equal to the start is rejected: AWS has no empty or 24-hour daily window. */
+export function parseDailyWindow(text: string): Window {
+    const m = DAILY_RE.exec(text);
+    if (!m) throw new WindowFormatError(`"${text}" is not a daily window; expected ${DAILY_WINDOW_FORMAT}`);
+    const start = clock(m[1], m[2], text, DAILY_WINDOW_FORMAT);
+    const end = clock(m[3], m[4], text, DAILY_WINDOW_FORMAT);
+    if (start === end) throw new WindowFormatError(`"${text}" starts and ends at the same time; expected ${DAILY_WINDOW_FORMAT}`);
+    const minutes = (end - start + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+    const intervals: Interval[] = [];
+    for (let d = 0; d < 7; d++) intervals.push(...occurrence(d * MINUTES_PER_DAY + start, minutes));
+    return { kind: "daily", text, minutes, intervals: normalize(intervals) };
+}
+
+/** Parses "ddd:hh24:mi-ddd:hh24:mi". */
+export function parseWeeklyWindow(text: string): Window {
+    const m = WEEKLY_RE.exec(text);
+    if (!m) throw new WindowFormatError(`"${text}" is not a weekly window; expected ${WEEKLY_WINDOW_FORMAT}`);
+    const start = day(m[1], text) * MINUTES_PER_DAY + clock(m[2], m[3], text, WEEKLY_WINDOW_FORMAT);
+    const end = day(m[4], text) * MINUTES_PER_DAY + clock(m[5], m[6], text, WEEKLY_WINDOW_FORMAT);
+    if (start === end) throw new WindowFormatError(`"${text}" starts and ends at the same time; expected ${WEEKLY_WINDOW_FORMAT}`);
+    const minutes = (end - start + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+    return { kind: "weekly", text, minutes, intervals: normalize(occurrence(start, minutes)) };
+}
+
+function normalize(intervals: Interval[]): Interval[] {
+    return [...intervals].sort((a, b) => a.start - b.start);
+}
+
+/** True when the two windows share at least one minute in some week. Touching ends ("03:00-03:30", "03:30-04:00") do not overlap. */
+export function windowsOverlap(a: Window, b: Window): boolean {
+    return a.intervals.some((x) => b.intervals.some((y) => x.start < y.end && y.start < x.end));
+}
+
+/** True when minute-of-week `minute` falls inside the window. */
+export function windowContains(w: Window, minute: number): boolean {
+    const m = ((minute % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+    return w.intervals.some((i) => i.start <= m && m < i.end);
+}
+
+/** A window with the config key it came from, for rule messages. */
+export interface NamedWindow {
+    key: string;
+    window: Window;
+}
+
+/** A broken window rule: the key it is reported against and what is wrong. */
+export interface WindowProblem {
+    key: string;
+    value: string;
+    message: string;
+}
+
+/** Rule: an occurrence must last at least `min` minutes. */
+export function checkMinimumLength(w: NamedWindow, min: number): WindowProblem[] {
+    if (w.window.minutes >= min) return [];
+    return [
+        {
+            key: w.key,
+            value: w.window.text,
+            message: `lasts ${w.window.minutes} minutes; AWS requires at least ${min} minutes`,
+        },
+    ];
+}
+
+/**
+ * Rule: no two of the given windows may overlap. Used for a store's own backup
+ * vs. maintenance windows, and across stores so that a stack's backups and
+ * maintenance are staggered instead of piling onto the same minutes.
+ */
+export function checkNoOverlap(windows: NamedWindow[]): WindowProblem[] {
+    const problems: WindowProblem[] = [];
+    for (let i = 0; i < windows.length; i++) {
+        for (let j = i + 1; j < windows.length; j++) {
+            const a = windows[i];
+            const b = windows[j];
+            if (windowsOverlap(a.window, b.window)) {
+                problems.push({
+                    key: b.key,
+                    value: b.window.text,
+                    message: `overlaps ${a.key} ("${a.window.text}"); the two must not share any minute (UTC)`,
+                });
+            }
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,176 @@
+/**
+ * Runs the real program for one stack under @pulumi/pulumi's runtime mocks and
+ * records every resource it registers: the offline stand-in for the engine,
+ * used by `make preview` and by the tests.
+ *
+ * One coupling to SDK internals, on purpose: the mock monitor's
+ * registerResource is wrapped to learn each resource's URN, parent and
+ * provider, which the public Mocks interface does not pass on. The SDK
+ * version is pinned in package.json, and the tests fail loudly if this breaks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { FixtureContext, computedState, invoke } from "./fixture";
+import { MASKED, StackFileConfig, readStackFile } from "./stackFile";
+
+/** The marker Pulumi uses on the wire for a secret value. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Parent URN; undefined for the stack itself. */
+    parent?: string;
+    /** Provider reference ("urn::id"), when one was passed. */
+    provider?: string;
+    custom: boolean;
+    /** Inputs with secrets unwrapped: for asserting values. */
+    inputs: Record<string, any>;
+    /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */
+    rawInputs: Record<string, any>;
+    /** Dotted paths of inputs that are secrets, e.g. "masterPassword". */
+    secretPaths: string[];
+}
+
+export interface StackEvaluation {
+    stack: string;
+    project: string;
+    preview: boolean;
+    resources: RecordedResource[];
+    /** Stack outputs, resolved; secrets unwrapped. */
+    outputs: Record<string, any>;
+    /** Names of outputs that are secrets. */
+    secretOutputs: string[];
+    /** Provider functions the program called, in order. */
+    invokes: { token: string; inputs: Record<string, unknown> }[];
+}
+
+export interface EvaluateOptions {
+    /** Run as `pulumi preview` (default) or as `pulumi up`. */
+    preview?: boolean;
+    /** Use this config instead of reading the stack file (for tests of bad config). */
+    stackConfig?: StackFileConfig;
+    /** The program; default: infra/main's `main`. */
+    program?: () => Record<string, unknown>;
+}
+
+export function isSecret(v: unknown): v is { value: unknown } {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Unwraps secrets at any depth, noting where they were. */
+export function unwrapSecrets(v: unknown, path = "", found: string[] = []): [any, string[]] {
+    if (isSecret(v)) {
+        found.push(path);
+        return [unwrapSecrets(v.value, path, [])[0], found];
+    }
+    if (Array.isArray(v)) return [v.map((e, i) => unwrapSecrets(e, `${path}[${i}]`, found)[0]), found];
+    if (v !== null && typeof v === "object" && !pulumi.Resource.isInstance(v)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, e] of Object.entries(v)) out[k] = unwrapSecrets(e, path ? `${path}.${k}` : k, found)[0];
+        return [out, found];
+    }
+    return [v, found];
+}
+
+/** Inputs with every secret replaced by the masked placeholder: safe to print or write. */
+export function maskSecrets(v: unknown): unknown {
+    if (isSecret(v)) return MASKED;
+    if (Array.isArray(v)) return v.map(maskSecrets);
+    if (pulumi.Resource.isInstance(v)) return "[resource]";
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, maskSecrets(e)]));
+    }
+    return v;
+}
+
+// One evaluation at a time: the Pulumi runtime keeps its settings in globals.
+let running: Promise<unknown> = Promise.resolve();
+
+export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<StackEvaluation> {
+    const next = running.then(() => evaluate(stack, options));
+    running = next.catch(() => undefined);
+    return next;
+}
+
+async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+    const preview = options.preview ?? true;
+    const stackConfig = options.stackConfig ?? readStackFile(stack);
+    const project = "mlops-data";
+    const ctx: FixtureContext = {
+        region: stackConfig.config["aws:region"] ?? "us-east-1",
+        subnetZones: new Map(),
+    };
+    const byName = new Map<string, { type: string; name: string; rawInputs: Record<string, any> }>();
+    const invokes: StackEvaluation["invokes"] = [];
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                byName.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, rawInputs: args.inputs });
+                const [plain] = unwrapSecrets(args.inputs);
+                return computedState(ctx, args.type, args.name, plain);
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                const [plain] = unwrapSecrets(args.inputs);
+                invokes.push({ token: args.token, inputs: plain });
+                return invoke(ctx, args.token, plain);
+            },
+        },
+        project,
+        stack,
+        preview,
+    );
+    const recorded: RecordedResource[] = [];
+    const monitor = wrapMonitor(recorded, byName);
+    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+
+    const program = options.program ?? (require("../infra/main") as { main: () => Record<string, unknown> }).main;
+    await pulumi.runtime.runInPulumiStack(async () => program());
+    await pulumi.runtime.disconnect();
+
+    // The outputs as registered on the stack resource keep their secret markers.
+    const stackUrn = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
+    const state = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
+    const registered: Record<string, unknown> = state ? pulumi.runtime.deserializeProperties(state) : {};
+    const [plainOutputs] = unwrapSecrets(registered);
+    const secretOutputs = Object.entries(registered)
+        .filter(([, v]) => unwrapSecrets(v)[1].length > 0)
+        .map(([k]) => k);
+    return { stack, project, preview, resources: recorded, outputs: plainOutputs, secretOutputs, invokes };
+}
+
+type MonitorCallback = (err: unknown, resp: any) => void;
+
+function wrapMonitor(
+    recorded: RecordedResource[],
+    byName: Map<string, { type: string; name: string; rawInputs: Record<string, any> }>,
+): any {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    if (!monitor || typeof monitor.registerResource !== "function") {
+        throw new Error("the Pulumi SDK's mock monitor changed shape; preview/mockEngine.ts must follow it");
+    }
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: MonitorCallback) =>
+        original(req, (err: unknown, resp: any) => {
+            if (!err) {
+                const seen = byName.get(`${req.getType()}::${req.getName()}`);
+                const rawInputs = seen?.rawInputs ?? {};
+                const [inputs, secretPaths] = unwrapSecrets(rawInputs);
+                recorded.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || undefined,
+                    provider: req.getProvider() || undefined,
+                    custom: req.getCustom(),
+                    inputs,
+                    rawInputs,
+                    secretPaths,
+                });
+            }
+            callback(err, resp);
+        });
+    return monitor;
+}

@@ -1,0 +1,48 @@
+import { RecordedResource } from "./mockEngine";
+
+/** Short facts worth seeing in the tree for a few resource types. */
+function summary(r: RecordedResource): string {
+    const i = r.inputs;
+    switch (r.type) {
+        case "aws:rds/cluster:Cluster":
+            return `${i.engine} ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}`;
+        case "aws:rds/clusterInstance:ClusterInstance":
+            return `${i.instanceClass} in ${i.availabilityZone}, tier ${i.promotionTier}`;
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+            return `tcp/${i.fromPort} from ${i.referencedSecurityGroupId ?? i.cidrIpv4}`;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return `${i.metricName} ${i.comparisonOperator === "LessThanThreshold" ? "<" : ">"} ${i.threshold}`;
+        default:
+            return "";
+    }
+}
+
+/** Renders the resources as a tree, children under their parents, like `pulumi preview`. */
+export function renderTree(resources: RecordedResource[]): string {
+    const children = new Map<string | undefined, RecordedResource[]>();
+    for (const r of resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const lines: string[] = [];
+    const walk = (parent: string | undefined, indent: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, idx) => {
+            const last = idx === list.length - 1;
+            const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
+            const s = summary(r);
+            lines.push(`${indent}${branch}${r.type}  ${r.name}${s ? `  (${s})` : ""}`);
+            walk(r.urn, parent === undefined ? indent : indent + (last ? "   " : "│  "));
+        });
+    };
+    walk(undefined, "  ");
+    return lines.join("\n");
+}
+
+/** Resource counts by type, largest first. */
+export function countsByType(resources: RecordedResource[]): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
