@@ -254,7 +254,9 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
         const key = configKey(issue.path);
         switch (issue.code) {
             case "invalid_type":
-                return { key, value, message: value === undefined ? "is required" : `must be ${article(issue.expected)}` };
+                if (value === undefined) return { key, value, message: "is required" };
+                // Keep the schema's own wording where it has one; replace zod's generic text.
+                return { key, value, message: issue.message.startsWith("Invalid input") ? `must be ${article(issue.expected)}` : issue.message };
             case "unrecognized_keys":
                 return {
                     key,
@@ -271,6 +273,7 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
 }
 
 function article(type: string): string {
+    if (type === "int") return "a whole number";
     if (type === "object") return "a mapping";
     if (type === "array") return "a list";
     return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;

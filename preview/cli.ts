@@ -5,7 +5,7 @@
  * (unknown flag or stack, invalid stack configuration).
  */
 import { ConfigError } from "../infra/config";
-import { evaluateStack } from "./mockEngine";
+import { StackEvaluationError, evaluateStack } from "./mockEngine";
 import { StackFileError, listStacks } from "./stackFile";
 import { countsByType, renderTree } from "./tree";
 
@@ -51,11 +51,12 @@ async function run(): Promise<number> {
                 console.log(`    ${k}: ${secret.has(k) ? "[secret]" : JSON.stringify(ev.outputs[k])}`);
             }
         } catch (e) {
-            if (e instanceof ConfigError || e instanceof StackFileError) {
-                console.error(`\nStack ${stack}: ${e.message}`);
+            const cause = e instanceof StackEvaluationError ? e.cause : e;
+            if (cause instanceof ConfigError || cause instanceof StackFileError) {
+                console.error(`\nStack ${stack}: ${cause.message}`);
                 worst = Math.max(worst, 2);
             } else {
-                console.error(`\nStack ${stack}: the program failed: ${(e as Error).stack ?? e}`);
+                console.error(`\nStack ${stack}: the program failed: ${(cause as Error).stack ?? cause}`);
                 worst = 1;
             }
         }

@@ -25,12 +25,18 @@ export interface RecordedResource {
     /** Provider reference ("urn::id"), when one was passed. */
     provider?: string;
     custom: boolean;
+    /** The `protect` resource option: Pulumi refuses to delete the resource. */
+    protect: boolean;
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */
     rawInputs: Record<string, any>;
     /** Dotted paths of inputs that are secrets, e.g. "masterPassword". */
     secretPaths: string[];
+    /** The physical id the fixture gave it. */
+    id?: string;
+    /** Its outputs as the fixture computed them (inputs plus what AWS would compute). */
+    outputs: Record<string, any>;
 }
 
 export interface StackEvaluation {
@@ -53,6 +59,18 @@ export interface EvaluateOptions {
     stackConfig?: StackFileConfig;
     /** The program; default: infra/main's `main`. */
     program?: () => Record<string, unknown>;
+}
+
+/** The program failed; `cause` is its error, `resources` what it had registered until then. */
+export class StackEvaluationError extends Error {
+    constructor(
+        public readonly stack: string,
+        public readonly cause: unknown,
+        public readonly resources: RecordedResource[],
+    ) {
+        super(`stack ${stack}: ${cause instanceof Error ? cause.message : String(cause)}`);
+        this.name = "StackEvaluationError";
+    }
 }
 
 export function isSecret(v: unknown): v is { value: unknown } {
@@ -102,15 +120,16 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
         region: stackConfig.config["aws:region"] ?? "us-east-1",
         subnetZones: new Map(),
     };
-    const byName = new Map<string, { type: string; name: string; rawInputs: Record<string, any> }>();
+    const byName = new Map<string, Seen>();
     const invokes: StackEvaluation["invokes"] = [];
 
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                byName.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, rawInputs: args.inputs });
                 const [plain] = unwrapSecrets(args.inputs);
-                return computedState(ctx, args.type, args.name, plain);
+                const computed = computedState(ctx, args.type, args.name, plain);
+                byName.set(`${args.type}::${args.name}`, { rawInputs: args.inputs, ...computed });
+                return computed;
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const [plain] = unwrapSecrets(args.inputs);
@@ -127,8 +146,13 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
 
     const program = options.program ?? (require("../infra/main") as { main: () => Record<string, unknown> }).main;
-    await pulumi.runtime.runInPulumiStack(async () => program());
-    await pulumi.runtime.disconnect();
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => program());
+    } catch (e) {
+        throw new StackEvaluationError(stack, e, recorded);
+    } finally {
+        await pulumi.runtime.disconnect();
+    }
 
     // The outputs as registered on the stack resource keep their secret markers.
     const stackUrn = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
@@ -143,10 +167,14 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
 
 type MonitorCallback = (err: unknown, resp: any) => void;
 
-function wrapMonitor(
-    recorded: RecordedResource[],
-    byName: Map<string, { type: string; name: string; rawInputs: Record<string, any> }>,
-): any {
+/** What the mock's newResource saw and answered, keyed by type and name. */
+interface Seen {
+    rawInputs: Record<string, any>;
+    id?: string;
+    state: Record<string, any>;
+}
+
+function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): any {
     const monitor = pulumi.runtime.getMonitor() as any;
     if (!monitor || typeof monitor.registerResource !== "function") {
         throw new Error("the Pulumi SDK's mock monitor changed shape; preview/mockEngine.ts must follow it");
@@ -165,9 +193,12 @@ function wrapMonitor(
                     parent: req.getParent() || undefined,
                     provider: req.getProvider() || undefined,
                     custom: req.getCustom(),
+                    protect: req.getProtect() === true,
                     inputs,
                     rawInputs,
                     secretPaths,
+                    id: seen?.id,
+                    outputs: seen?.state ?? {},
                 });
             }
             callback(err, resp);

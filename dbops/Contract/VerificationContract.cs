@@ -1,0 +1,50 @@
+namespace Dbops.Contract;
+
+/// <summary>
+/// The <c>verification</c> stack output of the Pulumi program (infra/verification.ts):
+/// everything the verifier needs to check one stack. Both sides are tested against
+/// the same file: the TypeScript tests write it from the program under mocks and the
+/// C# tests read it.
+/// </summary>
+public sealed record VerificationContract(
+    int ContractVersion,
+    string Stack,
+    string Environment,
+    string Region,
+    PostgresTarget Postgres)
+{
+    /// <summary>The contract versions this build understands.</summary>
+    public const int SupportedVersion = 1;
+}
+
+/// <summary>The Aurora PostgreSQL part of the contract.</summary>
+public sealed record PostgresTarget(
+    string Writer,
+    string? Reader,
+    int Port,
+    string Database,
+    string Username,
+    Secret Password,
+    int EngineMajor,
+    bool TlsRequired,
+    int Readers,
+    IReadOnlyDictionary<string, string> Parameters,
+    string SecretArn);
+
+/// <summary>
+/// A credential read from the contract. It never prints itself: <see cref="ToString"/>
+/// is masked, so a secret cannot reach a log, a report or an exception message by accident.
+/// </summary>
+public sealed class Secret(string value)
+{
+    public const string Mask = "[secret]";
+
+    /// <summary>The plaintext, for handing to a driver and nothing else.</summary>
+    public string Reveal() => value;
+
+    public override string ToString() => Mask;
+
+    public override bool Equals(object? obj) => obj is Secret other && other.Reveal() == value;
+
+    public override int GetHashCode() => value.GetHashCode(StringComparison.Ordinal);
+}

@@ -1,0 +1,74 @@
+using Dbops.Contract;
+
+namespace Dbops.Tests;
+
+/// <summary>
+/// The other side of the contract test: tests/infra/verificationContract.test.ts runs the
+/// Pulumi program for every stack under mocks and writes the <c>verification</c> output it
+/// exports to out/contract/&lt;stack&gt;.verification.json; these tests read those very files.
+/// `make test` runs the TypeScript tests first.
+/// </summary>
+public class ContractFromProgramTests
+{
+    public static TheoryData<string> Stacks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(RepoPaths.StacksDir, "Pulumi.*.yaml").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file)["Pulumi.".Length..^".yaml".Length]);
+        }
+        return data;
+    }
+
+    private static VerificationContract Read(string stack)
+    {
+        var path = Path.Combine(RepoPaths.ContractDir, $"{stack}.verification.json");
+        Assert.True(File.Exists(path), $"{path} is missing: run the TypeScript tests first (make test does)");
+        return ContractReader.ReadFile(path);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Every_stack_exports_a_contract_the_verifier_can_read(string stack)
+    {
+        var contract = Read(stack);
+
+        Assert.Equal(stack, contract.Stack);
+        Assert.Equal(VerificationContract.SupportedVersion, contract.ContractVersion);
+        Assert.Matches(@"^[a-z]{2}-[a-z]+-\d$", contract.Region);
+        var pg = contract.Postgres;
+        Assert.Equal(16, pg.EngineMajor);
+        Assert.True(pg.TlsRequired);
+        Assert.Equal("1", pg.Parameters["rds.force_ssl"]);
+        Assert.Contains("pg_stat_statements", pg.Parameters["shared_preload_libraries"]);
+        Assert.Equal("1000", pg.Parameters["log_min_duration_statement"]);
+        Assert.EndsWith(".rds.amazonaws.com", pg.Writer);
+        Assert.StartsWith("arn:aws:secretsmanager:", pg.SecretArn);
+        Assert.False(string.IsNullOrEmpty(pg.Password.Reveal()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Reader_endpoint_is_given_exactly_when_the_cluster_has_readers(string stack)
+    {
+        var pg = Read(stack).Postgres;
+
+        if (pg.Readers == 0)
+        {
+            Assert.Null(pg.Reader);
+        }
+        else
+        {
+            Assert.NotNull(pg.Reader);
+            Assert.Contains(".cluster-ro-", pg.Reader);
+            Assert.NotEqual(pg.Writer, pg.Reader);
+        }
+    }
+
+    [Fact]
+    public void Prod_declares_at_least_two_readers_and_dev_none()
+    {
+        Assert.True(Read("prod").Postgres.Readers >= 2);
+        Assert.Equal(0, Read("dev").Postgres.Readers);
+    }
+}

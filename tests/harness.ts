@@ -1,0 +1,57 @@
+/**
+ * Test helpers over the offline engine: evaluate each stack once per run and
+ * look resources up by type and name.
+ */
+import * as assert from "assert";
+import { RecordedResource, StackEvaluation, evaluateStack } from "../preview/mockEngine";
+import { listStacks } from "../preview/stackFile";
+
+export const STACKS = listStacks();
+
+const cache = new Map<string, Promise<StackEvaluation>>();
+
+/** The stack as the program declares it under `pulumi preview`, evaluated once per test run. */
+export function stack(name: string): Promise<StackEvaluation> {
+    let ev = cache.get(name);
+    if (!ev) {
+        ev = evaluateStack(name);
+        cache.set(name, ev);
+    }
+    return ev;
+}
+
+export function ofType(ev: StackEvaluation, type: string): RecordedResource[] {
+    return ev.resources.filter((r) => r.type === type);
+}
+
+/** The single resource of a type (and name, when given); fails when there is not exactly one. */
+export function only(ev: StackEvaluation, type: string, name?: string): RecordedResource {
+    const found = ofType(ev, type).filter((r) => name === undefined || r.name === name);
+    assert.strictEqual(found.length, 1, `expected exactly one ${type}${name ? ` named ${name}` : ""} in ${ev.stack}, found ${found.length}`);
+    return found[0];
+}
+
+/** The registered resource a reference (URN, or "urn::id" provider reference) points at. */
+export function byUrn(ev: StackEvaluation, urn: string): RecordedResource {
+    const r = ev.resources.find((x) => x.urn === urn);
+    assert.ok(r, `no resource with URN ${urn}`);
+    return r;
+}
+
+export const TYPES = {
+    cluster: "aws:rds/cluster:Cluster",
+    instance: "aws:rds/clusterInstance:ClusterInstance",
+    clusterParams: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    instanceParams: "aws:rds/parameterGroup:ParameterGroup",
+    subnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+    kmsKey: "aws:kms/key:Key",
+    kmsAlias: "aws:kms/alias:Alias",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    password: "random:index/randomPassword:RandomPassword",
+} as const;

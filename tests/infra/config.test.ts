@@ -1,0 +1,207 @@
+import * as assert from "assert";
+import { ConfigError, ConfigProblem } from "../../infra/config";
+import { StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
+import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+
+type Json = Record<string, any>;
+
+/** The dev stack file's config with one change applied to a structured key. */
+function devWith(key: string, change: (value: Json) => void): StackFileConfig {
+    const base = readStackFile("dev");
+    const config = { ...base.config };
+    const value = JSON.parse(config[key]);
+    change(value);
+    config[key] = JSON.stringify(value);
+    return { ...base, config };
+}
+
+function devWithPlain(key: string, value: string | undefined): StackFileConfig {
+    const base = readStackFile("dev");
+    const config = { ...base.config };
+    if (value === undefined) delete config[key];
+    else config[key] = value;
+    return { ...base, config };
+}
+
+/** Runs the real program with the config and returns its problems; asserts nothing but the stack itself was registered. */
+async function problemsOf(cfg: StackFileConfig): Promise<ConfigProblem[]> {
+    try {
+        await evaluateStack("dev", { stackConfig: cfg });
+    } catch (e) {
+        assert.ok(e instanceof StackEvaluationError, `unexpected error ${e}`);
+        assert.ok(e.cause instanceof ConfigError, `expected a ConfigError, got ${e.cause}`);
+        const declared = e.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+        assert.deepStrictEqual(declared.map((r) => r.urn), [], "resources were registered before the config was validated");
+        return e.cause.problems;
+    }
+    assert.fail("the program accepted a bad configuration");
+}
+
+async function expectOnly(cfg: StackFileConfig, expected: { key: string; value: unknown; message: RegExp }) {
+    const problems = await problemsOf(cfg);
+    assert.strictEqual(problems.length, 1, `expected one problem, got:\n${problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`);
+    const [p] = problems;
+    assert.strictEqual(p.key, expected.key);
+    assert.deepStrictEqual(p.value, expected.value);
+    assert.match(p.message, expected.message);
+}
+
+describe("stack configuration validation (through the program, before any resource)", () => {
+    it("accepts every stack file as it is", async () => {
+        // Guard for the cases below: each one changes a single value of a valid config.
+        const ev = await evaluateStack("dev", { stackConfig: readStackFile("dev") });
+        assert.ok(ev.resources.length > 10);
+    });
+
+    it("missing key: names it and says it is required", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => delete a.instanceClass),
+            { key: "mlops-data:aurora.instanceClass", value: undefined, message: /^is required$/ },
+        );
+    });
+
+    it("missing top-level key", async () => {
+        await expectOnly(devWithPlain("mlops-data:network", undefined), {
+            key: "mlops-data:network",
+            value: undefined,
+            message: /^is required$/,
+        });
+    });
+
+    it("wrong type", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => (a.instances = "two")),
+            { key: "mlops-data:aurora.instances", value: "two", message: /^must be a number \(one writer plus up to 15 readers\)$/ },
+        );
+    });
+
+    for (const days of [0, 36, 7.5]) {
+        it(`backup retention ${days} is outside 1-35`, async () => {
+            await expectOnly(
+                devWith("mlops-data:aurora", (a) => (a.backupRetentionDays = days)),
+                { key: "mlops-data:aurora.backupRetentionDays", value: days, message: /(from 1 to 35|whole number)/ },
+            );
+        });
+    }
+
+    for (const w of ["25:00-26:00", "2:00-3:00"]) {
+        it(`malformed backup window "${w}"`, async () => {
+            await expectOnly(
+                devWith("mlops-data:aurora", (a) => (a.preferredBackupWindow = w)),
+                { key: "mlops-data:aurora.preferredBackupWindow", value: w, message: /malformed window.*expected "hh24:mi-hh24:mi"/ },
+            );
+        });
+    }
+
+    it("malformed maintenance window", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => (a.preferredMaintenanceWindow = "sun:2:00-sun:3:00")),
+            {
+                key: "mlops-data:aurora.preferredMaintenanceWindow",
+                value: "sun:2:00-sun:3:00",
+                message: /expected "ddd:hh24:mi-ddd:hh24:mi"/,
+            },
+        );
+    });
+
+    it("backup window shorter than 30 minutes", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => (a.preferredBackupWindow = "02:00-02:20")),
+            { key: "mlops-data:aurora.preferredBackupWindow", value: "02:00-02:20", message: /lasts 20 minutes; AWS requires at least 30/ },
+        );
+    });
+
+    it("backup window overlapping the maintenance window", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => (a.preferredBackupWindow = "05:15-05:45")),
+            {
+                key: "mlops-data:aurora.preferredMaintenanceWindow",
+                value: "tue:05:00-tue:05:30",
+                message: /overlaps aurora\.preferredBackupWindow \("05:15-05:45"\)/,
+            },
+        );
+    });
+
+    it("backup window overlapping a maintenance window that crosses midnight", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => {
+                a.preferredBackupWindow = "00:00-00:30";
+                a.preferredMaintenanceWindow = "sun:23:30-mon:00:30";
+            }),
+            {
+                key: "mlops-data:aurora.preferredMaintenanceWindow",
+                value: "sun:23:30-mon:00:30",
+                message: /overlaps aurora\.preferredBackupWindow \("00:00-00:30"\)/,
+            },
+        );
+    });
+
+    for (const cls of ["db.t3.micro", "db.m5.large", "db.serverless", "r6g.large"]) {
+        it(`instance class ${cls} is not offered by Aurora PostgreSQL`, async () => {
+            await expectOnly(
+                devWith("mlops-data:aurora", (a) => (a.instanceClass = cls)),
+                { key: "mlops-data:aurora.instanceClass", value: cls, message: /not an instance class Aurora PostgreSQL 16 offers; allowed: .*db\.r7g\.\{large/ },
+            );
+        });
+    }
+
+    for (const n of [0, 17]) {
+        it(`instance count ${n}`, async () => {
+            await expectOnly(
+                devWith("mlops-data:aurora", (a) => (a.instances = n)),
+                { key: "mlops-data:aurora.instances", value: n, message: /must be from 1 to 16/ },
+            );
+        });
+    }
+
+    it("unknown environment", async () => {
+        await expectOnly(devWithPlain("mlops-data:environment", "qa"), {
+            key: "mlops-data:environment",
+            value: "qa",
+            message: /^must be one of "dev", "staging", "prod", "dr"$/,
+        });
+    });
+
+    for (const cidr of ["0.0.0.0/0", "10.0.0.0/4"]) {
+        it(`client CIDR ${cidr} is refused`, async () => {
+            await expectOnly(
+                devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16", cidr])),
+                { key: "mlops-data:network.clientCidrs[1]", value: cidr, message: /opens the database.*allowed: a prefix length from \/8 to \/32/ },
+            );
+        });
+    }
+
+    it("a misspelt key is reported rather than silently ignored", async () => {
+        await expectOnly(
+            devWith("mlops-data:aurora", (a) => (a.backupRetentionDay = 7)),
+            { key: "mlops-data:aurora", value: { ...JSON.parse(readStackFile("dev").config["mlops-data:aurora"]), backupRetentionDay: 7 }, message: /unknown key\(s\) "backupRetentionDay"/ },
+        );
+    });
+
+    it("reports every problem at once, one line each, naming key, value and what is allowed", async () => {
+        const cfg = devWith("mlops-data:aurora", (a) => {
+            a.instances = 0;
+            a.backupRetentionDays = 40;
+            a.preferredBackupWindow = "02:00-02:10";
+        });
+        cfg.config["mlops-data:environment"] = "qa";
+        try {
+            await evaluateStack("dev", { stackConfig: cfg });
+            assert.fail("accepted");
+        } catch (e) {
+            const err = (e as StackEvaluationError).cause as ConfigError;
+            assert.deepStrictEqual(err.problems.map((p) => p.key).sort(), [
+                "mlops-data:aurora.backupRetentionDays",
+                "mlops-data:aurora.instances",
+                "mlops-data:aurora.preferredBackupWindow",
+                "mlops-data:environment",
+            ]);
+            const lines = err.message.split("\n");
+            assert.strictEqual(lines[0], "invalid stack configuration (4 problems); nothing was created:");
+            assert.ok(
+                lines.includes("  - mlops-data:aurora.backupRetentionDays: must be from 1 to 35 (days of automated backups Aurora keeps) (got 40)"),
+                err.message,
+            );
+        }
+    });
+});
