@@ -24,9 +24,6 @@ import {
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
 
-/** Top-level config keys this program reads, besides `aws:region`. */
-export const CONFIG_KEYS = ["environment", "namePrefix", "network", "tags", "alarms", "aurora"] as const;
-
 export const ENVIRONMENTS = ["dev", "staging", "prod", "dr"] as const;
 
 /** Enhanced Monitoring intervals RDS accepts; 0 turns it off. */
@@ -36,23 +33,18 @@ const awsRegion = z
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: 'must be an AWS region name such as "us-east-1"' });
 
-const dailyWindow = z.string().superRefine((v, ctx) => {
-    try {
-        parseDailyWindow(v);
-    } catch (e) {
-        if (!(e instanceof WindowFormatError)) throw e;
-        ctx.addIssue({ code: "custom", message: `malformed window: ${e.message}` });
-    }
-});
-
-const weeklyWindow = z.string().superRefine((v, ctx) => {
-    try {
-        parseWeeklyWindow(v);
-    } catch (e) {
-        if (!(e instanceof WindowFormatError)) throw e;
-        ctx.addIssue({ code: "custom", message: `malformed window: ${e.message}` });
-    }
-});
+/** A window string that the windows module can parse; its format message is the module's. */
+const windowString = (parse: (text: string) => unknown) =>
+    z.string().superRefine((v, ctx) => {
+        try {
+            parse(v);
+        } catch (e) {
+            if (!(e instanceof WindowFormatError)) throw e;
+            ctx.addIssue({ code: "custom", message: `malformed window: ${e.message}` });
+        }
+    });
+const dailyWindow = windowString(parseDailyWindow);
+const weeklyWindow = windowString(parseWeeklyWindow);
 
 const ipv4Cidr = z.string().superRefine((v, ctx) => {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
@@ -232,7 +224,7 @@ function formatProblem(p: ConfigProblem): string {
 
 /** Maps a schema path to the key a user types in `pulumi config set`. */
 function configKey(path: PropertyKey[]): string {
-    if (path.length === 0) return `${PROJECT}:<root>`;
+    if (path.length === 0) return PROJECT;
     const [head, ...rest] = path.map(String);
     const base = head === "region" ? "aws:region" : `${PROJECT}:${head}`;
     return rest.reduce((k, p) => (/^\d+$/.test(p) ? `${k}[${p}]` : `${k}.${p}`), base);
@@ -249,7 +241,7 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
 
 /** Gathers every issue zod found, including nested union/key issues, as problems. */
 function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
-    return issues.map((issue) => {
+    return issues.flatMap((issue): ConfigProblem | ConfigProblem[] => {
         const value = "input" in issue && issue.input !== undefined ? issue.input : valueAt(raw, issue.path);
         const key = configKey(issue.path);
         switch (issue.code) {
@@ -258,11 +250,19 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
                 // Keep the schema's own wording where it has one; replace zod's generic text.
                 return { key, value, message: issue.message.startsWith("Invalid input") ? `must be ${article(issue.expected)}` : issue.message };
             case "unrecognized_keys":
+                if (issue.path.length === 0) {
+                    return issue.keys.map((k) => ({
+                        key: `${PROJECT}:${k}`,
+                        value: undefined,
+                        showValue: false,
+                        message: `unknown key; allowed: ${allowedKeysAt([]).join(", ")}`,
+                    }));
+                }
                 return {
                     key,
                     value,
                     showValue: false,
-                    message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys are those in infra/config.ts`,
+                    message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowedKeysAt(issue.path).join(", ")}`,
                 };
             case "invalid_value":
                 return { key, value, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
@@ -270,6 +270,21 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
                 return { key, value, message: issue.message };
         }
     });
+}
+
+/** The keys the schema allows at a path, for "unknown key" messages. */
+function allowedKeysAt(path: PropertyKey[]): string[] {
+    // Walks zod's definitions through defaults and optionals down to the object at `path`.
+    let node: any = stackConfigSchema;
+    const unwrap = () => {
+        while (node?._zod?.def?.innerType) node = node._zod.def.innerType;
+    };
+    unwrap();
+    for (const p of path) {
+        node = node?._zod?.def?.shape?.[p];
+        unwrap();
+    }
+    return Object.keys(node?._zod?.def?.shape ?? {}).map((k) => (path.length === 0 && k === "region" ? "aws:region" : k));
 }
 
 function article(type: string): string {
@@ -296,22 +311,23 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
 
 /** Reads this stack's configuration from Pulumi config and validates it. */
 export function loadStackConfig(): StackConfig {
-    const project = new pulumi.Config(PROJECT);
     const raw: Record<string, unknown> = { region: new pulumi.Config("aws").get("region") };
-    for (const key of CONFIG_KEYS) {
-        const text = project.get(key);
-        if (text === undefined) continue;
+    // Every key of this project's namespace, so that a misspelt top-level key is
+    // reported as unknown instead of silently ignored.
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+        const key = fullKey.slice(PROJECT.length + 1);
         raw[key] = parseConfigValue(key, text);
     }
     return parseStackConfig(raw);
 }
 
-/** Structured values arrive as JSON text; plain strings do not. */
+/** Structured values arrive as JSON text, plain strings as they are; the schema judges either. */
 function parseConfigValue(key: string, text: string): unknown {
+    if (key === "environment" || key === "namePrefix") return text;
     try {
         return JSON.parse(text);
     } catch {
-        if (key === "environment" || key === "namePrefix") return text;
-        throw new ConfigError([{ key: `${PROJECT}:${key}`, value: text, message: "must be a YAML mapping in the stack file" }]);
+        return text;
     }
 }

@@ -46,31 +46,28 @@ export class DatabaseSecurityGroup extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        for (const sg of args.clientSecurityGroupIds) {
+        const sources = [
+            ...args.clientSecurityGroupIds.map((sg) => ({
+                suffix: sg,
+                description: `client security group ${sg}`,
+                peer: { referencedSecurityGroupId: sg },
+            })),
+            ...(args.clientCidrs ?? []).map((cidr) => ({
+                suffix: cidr.replace(/[./]/g, "-"),
+                description: `client network ${cidr}`,
+                peer: { cidrIpv4: cidr },
+            })),
+        ];
+        for (const source of sources) {
             new aws.vpc.SecurityGroupIngressRule(
-                `${name}-from-${sg}`,
+                `${name}-from-${source.suffix}`,
                 {
                     securityGroupId: this.group.id,
-                    description: `${args.service} from client security group ${sg}`,
+                    description: `${args.service} from ${source.description}`,
                     ipProtocol: "tcp",
                     fromPort: args.port,
                     toPort: args.port,
-                    referencedSecurityGroupId: sg,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-        }
-        for (const cidr of args.clientCidrs ?? []) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-from-${cidr.replace(/[./]/g, "-")}`,
-                {
-                    securityGroupId: this.group.id,
-                    description: `${args.service} from client network ${cidr}`,
-                    ipProtocol: "tcp",
-                    fromPort: args.port,
-                    toPort: args.port,
-                    cidrIpv4: cidr,
+                    ...source.peer,
                     tags: args.tags,
                 },
                 { parent: this },

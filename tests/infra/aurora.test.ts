@@ -54,6 +54,16 @@ for (const name of STACKS) {
             assert.strictEqual(doc.username, a.masterUsername);
         });
 
+        it("generates a long master password that fits RDS's rules and connection URLs", async () => {
+            const ev = await stack(name);
+            const p = only(ev, TYPES.password).inputs;
+            assert.ok(p.length >= 32);
+            assert.strictEqual(p.special, true);
+            for (const ch of ['/', '@', '"', "'", " ", ":", "#", "?", "%", ";", "\\"]) {
+                assert.ok(!p.overrideSpecial.includes(ch), `special characters include ${JSON.stringify(ch)}`);
+            }
+        });
+
         it("forces TLS, preloads pg_stat_statements and logs slow statements, and the cluster uses that group", async () => {
             const ev = await stack(name);
             const group = only(ev, TYPES.clusterParams);

@@ -171,11 +171,31 @@ describe("stack configuration validation (through the program, before any resour
         });
     }
 
-    it("a misspelt key is reported rather than silently ignored", async () => {
-        await expectOnly(
-            devWith("mlops-data:aurora", (a) => (a.backupRetentionDay = 7)),
-            { key: "mlops-data:aurora", value: { ...JSON.parse(readStackFile("dev").config["mlops-data:aurora"]), backupRetentionDay: 7 }, message: /unknown key\(s\) "backupRetentionDay"/ },
+    it("a misspelt nested key is reported with the keys allowed there", async () => {
+        const problems = await problemsOf(devWith("mlops-data:aurora", (a) => (a.backupRetentionDay = 7)));
+        assert.strictEqual(problems.length, 1);
+        assert.strictEqual(problems[0].key, "mlops-data:aurora");
+        assert.match(problems[0].message, /^unknown key\(s\) "backupRetentionDay"; allowed: engineVersion, .*backupRetentionDays, /);
+    });
+
+    it("a misspelt top-level key is reported, not silently ignored", async () => {
+        const cfg = devWithPlain("mlops-data:alarm", JSON.stringify({ topicArn: "x" }));
+        const problems = await problemsOf(cfg);
+        assert.strictEqual(problems.length, 1);
+        assert.strictEqual(problems[0].key, "mlops-data:alarm");
+        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora$/);
+    });
+
+    it("a client CIDR becomes one described ingress rule on the database port", async () => {
+        const ev = await evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) });
+        const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        const cidrRules = rules.filter((r) => r.inputs.cidrIpv4 !== undefined);
+        assert.strictEqual(cidrRules.length, 1);
+        assert.deepStrictEqual(
+            { cidr: cidrRules[0].inputs.cidrIpv4, port: cidrRules[0].inputs.fromPort, ref: cidrRules[0].inputs.referencedSecurityGroupId },
+            { cidr: "10.20.0.0/16", port: 5432, ref: undefined },
         );
+        assert.strictEqual(cidrRules[0].inputs.description, "PostgreSQL (Aurora mlops-dev-mlflow) from client network 10.20.0.0/16");
     });
 
     it("reports every problem at once, one line each, naming key, value and what is allowed", async () => {
