@@ -9,190 +9,91 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { AURORA_POSTGRES_INSTANCE_CLASSES, AURORA_POSTGRES_INSTANCE_CLASS_HINT } from "./auroraInstanceClasses";
-import {
-    MIN_WINDOW_MINUTES,
-    NamedWindow,
-    WindowFormatError,
-    WindowProblem,
-    checkMinimumLength,
-    checkNoOverlap,
-    parseDailyWindow,
-    parseWeeklyWindow,
-} from "./windows";
+import { auroraSchema } from "./schema/aurora";
+import { documentDbSchema } from "./schema/documentdb";
+import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
+import { redisSchema } from "./schema/redis";
+import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod", "dr"] as const;
 
-/** Enhanced Monitoring intervals RDS accepts; 0 turns it off. */
-export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
-
 const awsRegion = z
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: 'must be an AWS region name such as "us-east-1"' });
 
-/** A window string that the windows module can parse; its format message is the module's. */
-const windowString = (parse: (text: string) => unknown) =>
-    z.string().superRefine((v, ctx) => {
-        try {
-            parse(v);
-        } catch (e) {
-            if (!(e instanceof WindowFormatError)) throw e;
-            ctx.addIssue({ code: "custom", message: `malformed window: ${e.message}` });
-        }
-    });
-const dailyWindow = windowString(parseDailyWindow);
-const weeklyWindow = windowString(parseWeeklyWindow);
-
-const ipv4Cidr = z.string().superRefine((v, ctx) => {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
-    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
-        ctx.addIssue({ code: "custom", message: 'must be an IPv4 CIDR block such as "10.20.0.0/16"' });
-        return;
-    }
-    if (Number(m[5]) < 8) {
-        ctx.addIssue({
-            code: "custom",
-            message: `prefix /${m[5]} opens the database to a large part of the internet (0.0.0.0/0 to everyone); allowed: a prefix length from /8 to /32 covering only the clients`,
-        });
-    }
-});
-
-const int = (min: number, max: number, what: string) =>
-    z
-        .number({ error: `must be a number (${what})` })
-        .int({ error: `must be a whole number (${what})` })
-        .min(min, { error: `must be from ${min} to ${max} (${what})` })
-        .max(max, { error: `must be from ${min} to ${max} (${what})` });
-
-const networkSchema = z.strictObject({
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id such as "vpc-0123456789abcdef0"' }),
-    privateSubnetIds: z
-        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id such as "subnet-0123456789abcdef0"' }))
-        .min(2, { error: "must list at least 2 private subnets in different availability zones (an RDS subnet group needs two AZs)" })
-        .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a subnet twice" }),
-    clientSecurityGroupIds: z
-        .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'must be a security group id such as "sg-0123456789abcdef0"' }))
-        .min(1, { error: "must list at least one client security group allowed to reach the databases" }),
-    clientCidrs: z.array(ipv4Cidr).default([]),
-});
-
-const tagValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters (AWS tag limit)" });
-
-const tagsSchema = z.strictObject({
-    owner: tagValue,
-    costCenter: tagValue,
-    dataClassification: z.enum(["public", "internal", "confidential", "restricted"]),
-    /** Further tags to put on every resource. */
-    extra: z.record(z.string().min(1).max(128), tagValue).default({}),
-});
-
-const alarmsSchema = z
-    .strictObject({
-        /** SNS topic that alarms notify; alarms are still created (visible in the console) without one. */
-        topicArn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, { error: "must be an SNS topic ARN" })
-            .optional(),
-    })
-    .default({});
-
-const auroraAlarmsSchema = z
-    .strictObject({
-        cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80),
-        freeableMemoryMiB: int(16, 1_048_576, "MiB of freeable memory below which the alarm is raised").default(512),
-        connections: int(1, 262_143, "database connections above which the alarm is raised").default(800),
-        replicaLagMs: int(1, 3_600_000, "Aurora replica lag in milliseconds above which the alarm is raised").default(1000),
-    })
-    .default({ cpuPercent: 80, freeableMemoryMiB: 512, connections: 800, replicaLagMs: 1000 });
-
-const auroraSchema = z.strictObject({
-    engineVersion: z.string().regex(/^16\.\d{1,2}$/, { error: 'must be an Aurora PostgreSQL 16 minor version such as "16.6"' }),
-    instanceClass: z.string().refine((c) => AURORA_POSTGRES_INSTANCE_CLASSES.has(c), {
-        error: `is not an instance class Aurora PostgreSQL 16 offers; allowed: ${AURORA_POSTGRES_INSTANCE_CLASS_HINT}`,
-    }),
-    instances: int(1, 16, "one writer plus up to 15 readers"),
-    databaseName: z
+const stackConfigSchema = z.strictObject({
+    environment: z.enum(ENVIRONMENTS),
+    region: awsRegion,
+    namePrefix: z
         .string()
-        .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "must start with a letter and hold only a-z, 0-9 and _, at most 63 characters" })
-        .default("mlflow"),
-    masterUsername: z
-        .string()
-        .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "must start with a letter and hold only a-z, 0-9 and _, at most 63 characters" })
-        .refine((u) => !/^(rds|pg_)/.test(u) && u !== "postgres", {
-            error: 'must not be "postgres" or start with "rds" or "pg_" (reserved by RDS and PostgreSQL)',
-        })
-        .default("mlflow_admin"),
-    port: int(1150, 65535, "TCP port RDS accepts").default(5432),
-    backupRetentionDays: int(1, 35, "days of automated backups Aurora keeps"),
-    preferredBackupWindow: dailyWindow,
-    preferredMaintenanceWindow: weeklyWindow,
-    deletionProtection: z.boolean({ error: "must be true or false" }),
-    finalSnapshot: z.boolean({ error: "must be true or false" }).default(true),
-    performanceInsights: z
-        .strictObject({
-            enabled: z.boolean({ error: "must be true or false" }),
-            retentionDays: z
-                .number()
-                .refine((d) => d === 7 || d === 731 || (Number.isInteger(d / 31) && d >= 31 && d <= 713), {
-                    error: "must be 7, a multiple of 31 up to 713, or 731 (the retention periods RDS offers)",
-                })
-                .default(7),
-        })
-        .default({ enabled: false, retentionDays: 7 }),
-    monitoringIntervalSeconds: z
-        .number()
-        .refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n), {
-            error: `must be one of ${MONITORING_INTERVALS.join(", ")} (0 turns Enhanced Monitoring off)`,
-        })
-        .default(60),
-    slowQueryMs: int(0, 60_000, "log_min_duration_statement in milliseconds; the scaling guide's line is 1000").default(1000),
-    applyImmediately: z.boolean({ error: "must be true or false" }).default(false),
-    alarms: auroraAlarmsSchema,
+        .regex(/^[a-z][a-z0-9-]{1,23}$/, { error: "must be 2-24 characters of a-z, 0-9 and -, starting with a letter" })
+        .optional(),
+    network: networkSchema,
+    tags: tagsSchema,
+    alarms: alarmsSchema,
+    aurora: auroraSchema,
+    documentdb: documentDbSchema,
+    redis: redisSchema,
 });
 
-const stackConfigSchema = z
-    .strictObject({
-        environment: z.enum(ENVIRONMENTS),
-        region: awsRegion,
-        namePrefix: z
-            .string()
-            .regex(/^[a-z][a-z0-9-]{1,23}$/, { error: "must be 2-24 characters of a-z, 0-9 and -, starting with a letter" })
-            .optional(),
-        network: networkSchema,
-        tags: tagsSchema,
-        alarms: alarmsSchema,
-        aurora: auroraSchema,
-    });
+/** Where each store keeps its two windows in the config, and the minimum lengths its service allows. */
+const STORE_WINDOW_KEYS = [
+    {
+        store: "aurora",
+        backup: "preferredBackupWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
+        maintenance: "preferredMaintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+    },
+    {
+        store: "documentdb",
+        backup: "preferredBackupWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
+        maintenance: "preferredMaintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+    },
+    {
+        store: "redis",
+        backup: "snapshotWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheSnapshot,
+        maintenance: "maintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheMaintenance,
+    },
+] as const;
 
 /**
- * Window rules across fields, for Aurora. They read the raw values so that they
- * are reported even when some unrelated key is wrong too (zod skips object-level
- * refinements once a field fails). Malformed windows are reported field by field
- * by the schema, so they are skipped here.
+ * The window rules across all stores of the stack (see checkStackWindows). They
+ * read the raw values so that they are reported even when some unrelated key
+ * is wrong too (zod skips object-level refinements once a field fails). A store
+ * whose windows are missing or malformed is left out: the schema reports those
+ * field by field.
  */
-function auroraWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
-    const aurora = raw.aurora as Record<string, unknown> | undefined;
-    let backup: NamedWindow;
-    let maintenance: NamedWindow;
-    try {
-        backup = { key: "aurora.preferredBackupWindow", window: parseDailyWindow(String(aurora?.preferredBackupWindow)) };
-        maintenance = { key: "aurora.preferredMaintenanceWindow", window: parseWeeklyWindow(String(aurora?.preferredMaintenanceWindow)) };
-    } catch (e) {
-        if (e instanceof WindowFormatError) return [];
-        throw e;
+function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
+    const stores: StoreWindows[] = [];
+    for (const k of STORE_WINDOW_KEYS) {
+        const section = raw[k.store] as Record<string, unknown> | undefined;
+        try {
+            stores.push({
+                store: k.store,
+                backup: { key: `${k.store}.${k.backup}`, window: parseDailyWindow(String(section?.[k.backup])) },
+                backupMinimumMinutes: k.backupMinimumMinutes,
+                maintenance: { key: `${k.store}.${k.maintenance}`, window: parseWeeklyWindow(String(section?.[k.maintenance])) },
+                maintenanceMinimumMinutes: k.maintenanceMinimumMinutes,
+            });
+        } catch (e) {
+            if (!(e instanceof WindowFormatError)) throw e;
+        }
     }
-    return [
-        ...checkMinimumLength(backup, MIN_WINDOW_MINUTES.backup),
-        ...checkMinimumLength(maintenance, MIN_WINDOW_MINUTES.maintenance),
-        ...checkNoOverlap([backup, maintenance]),
-    ];
+    return checkStackWindows(stores);
 }
 
 export type StackConfig = z.output<typeof stackConfigSchema> & { namePrefix: string };
 export type AuroraConfig = StackConfig["aurora"];
+export type DocumentDbConfig = StackConfig["documentdb"];
+export type RedisConfig = StackConfig["redis"];
 export type NetworkConfig = StackConfig["network"];
 
 /** One thing wrong with the configuration. */
@@ -301,7 +202,7 @@ function article(type: string): string {
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
     const problems = result.success ? [] : toProblems(raw, result.error.issues);
-    for (const p of auroraWindowProblems(raw)) {
+    for (const p of stackWindowProblems(raw)) {
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
     }
     if (!result.success || problems.length > 0) throw new ConfigError(problems);

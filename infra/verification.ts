@@ -27,14 +27,46 @@ export interface PostgresContract {
     /** Parameters the cluster parameter group sets, as `SHOW <name>` reports them. */
     parameters: Record<string, string>;
     secretArn: string;
+    /** The `alembic_version` MLflow's schema must be at; null when the stack does not pin one. */
+    alembicRevision: string | null;
 }
 
+export interface DocumentDbContract {
+    /** Cluster endpoint (the primary). */
+    endpoint: string;
+    readerEndpoint: string;
+    port: number;
+    username: string;
+    /** Secret. */
+    password: string;
+    /** Instances declared: the replica set's expected members. */
+    instances: number;
+    tlsRequired: boolean;
+    secretArn: string;
+}
+
+export interface RedisContract {
+    /** Primary endpoint. */
+    primary: string;
+    /** Reader endpoint; null when there is no replica. */
+    reader: string | null;
+    port: number;
+    /** Secret. */
+    authToken: string;
+    replicas: number;
+    tlsRequired: boolean;
+    secretArn: string;
+}
+
+/** A section is absent when the stack does not declare that store. */
 export interface VerificationContract {
     contractVersion: number;
     stack: string;
     environment: string;
     region: string;
     postgres: PostgresContract;
+    documentdb?: DocumentDbContract;
+    redis?: RedisContract;
 }
 
 /** The contract as a single secret output (it carries passwords). */

@@ -25,14 +25,16 @@ export const DAILY_WINDOW_FORMAT = '"hh24:mi-hh24:mi" in UTC with two-digit hour
 export const WEEKLY_WINDOW_FORMAT =
     '"ddd:hh24:mi-ddd:hh24:mi" in UTC with ddd one of mon..sun, two-digit hours 00-23 and minutes 00-59, e.g. "sun:04:00-sun:04:30"';
 
-/** Minimum lengths AWS enforces. */
+/** Minimum lengths AWS enforces, per service and window. */
 export const MIN_WINDOW_MINUTES = {
-    /** RDS/Aurora and DocumentDB `preferredBackupWindow`. */
-    backup: 30,
-    /** RDS/Aurora, DocumentDB and ElastiCache `preferredMaintenanceWindow`. */
-    maintenance: 30,
+    /** Aurora and DocumentDB `preferredBackupWindow`. */
+    rdsBackup: 30,
+    /** Aurora and DocumentDB `preferredMaintenanceWindow`. */
+    rdsMaintenance: 30,
     /** ElastiCache `snapshotWindow`. */
-    snapshot: 60,
+    elasticacheSnapshot: 60,
+    /** ElastiCache `maintenanceWindow`. */
+    elasticacheMaintenance: 60,
 } as const;
 
 /** A half-open interval [start, end) in minutes since Monday 00:00 UTC; never wraps. */
@@ -171,4 +173,32 @@ export function checkNoOverlap(windows: NamedWindow[]): WindowProblem[] {
         }
     }
     return problems;
+}
+
+/** One data store's two windows, as configured, with the minimum lengths its service allows. */
+export interface StoreWindows {
+    /** The store's config key, e.g. "aurora". */
+    store: string;
+    backup: NamedWindow;
+    /** AWS's minimum for this store's backup/snapshot window (see MIN_WINDOW_MINUTES). */
+    backupMinimumMinutes: number;
+    maintenance: NamedWindow;
+    maintenanceMinimumMinutes: number;
+}
+
+/**
+ * The rules for all windows of one stack: each window long enough, no store's
+ * backup inside its own maintenance window, and no two stores backing up at
+ * the same time (their snapshots would compete for the same I/O and the same
+ * operator attention).
+ */
+export function checkStackWindows(stores: StoreWindows[]): WindowProblem[] {
+    return [
+        ...stores.flatMap((s) => [
+            ...checkMinimumLength(s.backup, s.backupMinimumMinutes),
+            ...checkMinimumLength(s.maintenance, s.maintenanceMinimumMinutes),
+            ...checkNoOverlap([s.backup, s.maintenance]),
+        ]),
+        ...checkNoOverlap(stores.map((s) => s.backup)),
+    ];
 }

@@ -4,8 +4,10 @@
  * looked up. Keep it small and say here what each answer assumes.
  */
 export const FIXTURE_ACCOUNT_ID = "123456789012";
-/** Fake DNS label RDS puts in endpoints (`<id>.cluster-<label>.<region>.rds.amazonaws.com`). */
+/** Fake DNS label RDS and DocumentDB put in endpoints (`<id>.cluster-<label>.<region>.rds.amazonaws.com`). */
 const RDS_LABEL = "c0ffee0example";
+/** Fake label ElastiCache puts in endpoints (`master.<id>.<label>.cache.amazonaws.com`). */
+const CACHE_LABEL = "ab1cde";
 
 export interface FixtureContext {
     region: string;
@@ -84,6 +86,34 @@ export function computedState(
             state.arn = `arn:aws:rds:${region}:${acct}:db:${id}`;
             break;
         }
+        case "aws:docdb/cluster:Cluster": {
+            id = String(inputs.clusterIdentifier ?? name);
+            state.clusterIdentifier = id;
+            state.endpoint = `${id}.cluster-${RDS_LABEL}.${region}.docdb.amazonaws.com`;
+            state.readerEndpoint = `${id}.cluster-ro-${RDS_LABEL}.${region}.docdb.amazonaws.com`;
+            state.port = inputs.port ?? 27017;
+            state.arn = `arn:aws:rds:${region}:${acct}:cluster:${id}`;
+            break;
+        }
+        case "aws:docdb/clusterInstance:ClusterInstance": {
+            id = String(inputs.identifier ?? name);
+            state.identifier = id;
+            state.endpoint = `${id}.${RDS_LABEL}.${region}.docdb.amazonaws.com`;
+            state.arn = `arn:aws:rds:${region}:${acct}:db:${id}`;
+            break;
+        }
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            id = String(inputs.replicationGroupId ?? name);
+            state.primaryEndpointAddress = `master.${id}.${CACHE_LABEL}.cache.amazonaws.com`;
+            state.readerEndpointAddress = `replica.${id}.${CACHE_LABEL}.cache.amazonaws.com`;
+            state.memberClusters = Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`);
+            state.arn = `arn:aws:elasticache:${region}:${acct}:replicationgroup:${id}`;
+            break;
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            id = String(inputs.name ?? name);
+            state.arn = `arn:aws:logs:${region}:${acct}:log-group:${id}`;
+            break;
         case "aws:secretsmanager/secret:Secret":
             state.arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${String(inputs.name ?? name)}-AbCdEf`;
             id = String(state.arn);

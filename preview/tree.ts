@@ -6,7 +6,12 @@ function summary(r: RecordedResource): string {
     switch (r.type) {
         case "aws:rds/cluster:Cluster":
             return `${i.engine} ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}`;
+        case "aws:docdb/cluster:Cluster":
+            return `docdb ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}`;
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return `${i.engine} ${i.engineVersion}, ${i.numCacheClusters} x ${i.nodeType}, transit=${i.transitEncryptionMode}, failover=${i.automaticFailoverEnabled}, snapshots ${i.snapshotRetentionLimit}d ${i.snapshotWindow}`;
         case "aws:rds/clusterInstance:ClusterInstance":
+        case "aws:docdb/clusterInstance:ClusterInstance":
             return `${i.instanceClass} in ${i.availabilityZone}, tier ${i.promotionTier}`;
         case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
             return `tcp/${i.fromPort} from ${i.referencedSecurityGroupId ?? i.cidrIpv4}`;

@@ -31,6 +31,25 @@ export function only(ev: StackEvaluation, type: string, name?: string): Recorded
     return found[0];
 }
 
+/**
+ * The part of a stack under the one component of the given type: the same
+ * evaluation with only that component's descendants, so `only` and `ofType`
+ * look at one store at a time.
+ */
+export function within(ev: StackEvaluation, componentType: string): StackEvaluation {
+    const root = only(ev, componentType);
+    const inside = new Set([root.urn]);
+    const resources: RecordedResource[] = [];
+    // Registration order puts parents before children, so one pass collects every descendant.
+    for (const r of ev.resources) {
+        if (r.parent && inside.has(r.parent)) {
+            inside.add(r.urn);
+            resources.push(r);
+        }
+    }
+    return { ...ev, resources };
+}
+
 /** The registered resource a reference (URN, or "urn::id" provider reference) points at. */
 export function byUrn(ev: StackEvaluation, urn: string): RecordedResource {
     const r = ev.resources.find((x) => x.urn === urn);
@@ -54,4 +73,15 @@ export const TYPES = {
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     password: "random:index/randomPassword:RandomPassword",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    aurora: "mlops:data:AuroraPostgres",
+    documentDb: "mlops:data:DocumentDb",
+    redisCache: "mlops:data:RedisCache",
+    docdbCluster: "aws:docdb/cluster:Cluster",
+    docdbInstance: "aws:docdb/clusterInstance:ClusterInstance",
+    docdbParams: "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+    docdbSubnetGroup: "aws:docdb/subnetGroup:SubnetGroup",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    cacheParams: "aws:elasticache/parameterGroup:ParameterGroup",
+    cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
 } as const;

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { named } from "../tags";
 import { thresholdAlarm } from "./alarms";
-import { ConnectionSecret, databasePassword } from "./credentials";
+import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
+import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
 
 /** The Aurora engine this component declares. */
 export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
@@ -164,7 +164,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const password = databasePassword(`${name}-master-password`, this);
+        const password = generatedPassword(`${name}-master-password`, this);
 
         const subnetGroup = new aws.rds.SubnetGroup(
             `${name}-subnets`,
@@ -229,11 +229,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const finalSnapshotIdentifier = args.finalSnapshot
-            ? new random.RandomId(`${name}-final-snapshot-suffix`, { byteLength: 4 }, { parent: this }).hex.apply(
-                  (hex) => `${id}-final-${hex}`,
-              )
-            : undefined;
+        const finalSnapshotIdentifier = finalSnapshotName(name, id, args.finalSnapshot, this);
 
         this.cluster = new aws.rds.Cluster(
             `${name}-cluster`,
@@ -281,9 +277,8 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                         engine: AURORA_POSTGRES_ENGINE,
                         engineVersion: this.cluster.engineVersion,
                         instanceClass: args.instanceClass,
-                        availabilityZone: args.availabilityZones[i % args.availabilityZones.length],
-                        // Tier 0 for the first instance, then one tier per reader: failover order is explicit.
-                        promotionTier: Math.min(i, 15),
+                        availabilityZone: zoneFor(i, args.availabilityZones),
+                        promotionTier: promotionTier(i),
                         dbSubnetGroupName: subnetGroup.name,
                         dbParameterGroupName: instanceParameterGroup.name,
                         publiclyAccessible: false,

@@ -13,19 +13,33 @@ import { named } from "../tags";
  */
 export const DATABASE_PASSWORD_SPECIALS = "!*()-_.~+=";
 
+export interface GeneratedPasswordOptions {
+    /** @default 40 */
+    length?: number;
+    /** Values whose change generates a new password (e.g. a rotation counter). @default none */
+    keepers?: Record<string, string>;
+}
+
 /**
- * A generated master password (a Pulumi secret: encrypted in state, masked in
- * every output). It is not a managed master password on purpose: those cannot
- * be used with global clusters, which the DR design depends on.
+ * A generated password or token (a Pulumi secret: encrypted in state, masked in
+ * every output). For databases it is used instead of an RDS-managed master
+ * password on purpose: those cannot be used with global clusters, which the DR
+ * design depends on. The character set suits RDS, DocumentDB and ElastiCache
+ * AUTH alike (ElastiCache also forbids only "/", '"' and "@").
  *
- * Changing `length` or the character rules generates a new password on the next
- * `up` (and a new master password on the database), not a new database.
+ * Changing the length, character rules or keepers generates a new value on the
+ * next `up`, which updates the store in place; it does not replace the store.
  */
-export function databasePassword(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+export function generatedPassword(
+    name: string,
+    parent: pulumi.Resource,
+    options: GeneratedPasswordOptions = {},
+): pulumi.Output<string> {
     const password = new random.RandomPassword(
         name,
         {
-            length: 40,
+            length: options.length ?? 40,
+            keepers: options.keepers,
             special: true,
             overrideSpecial: DATABASE_PASSWORD_SPECIALS,
             minLower: 2,

@@ -4,14 +4,17 @@ import { StackConfig } from "../config";
 import { stackTags } from "../tags";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
+import { DocumentDb } from "./documentDb";
+import { RedisCache } from "./redisCache";
 
 /**
  * The data tier of one environment: every store and what guards it, built from
- * the validated stack configuration. Later stores (DocumentDB, ElastiCache),
- * backup plans and replication join here.
+ * the validated stack configuration. Backup plans and replication join here.
  */
 export class DataPlatform extends pulumi.ComponentResource {
     public readonly aurora: AuroraPostgres;
+    public readonly documentDb: DocumentDb;
+    public readonly cache: RedisCache;
     /** The verification contract (secret). */
     public readonly verification: pulumi.Output<VerificationContract>;
 
@@ -19,48 +22,40 @@ export class DataPlatform extends pulumi.ComponentResource {
         super("mlops:data:Platform", name, {}, opts);
         const tags = stackTags(cfg);
         const prefix = cfg.namePrefix;
-        const network = cfg.network;
+        const net = cfg.network;
+        // Every store gets the same network placement and the same clients.
+        const network = {
+            vpcId: net.vpcId,
+            subnetIds: net.privateSubnetIds,
+            clientSecurityGroupIds: net.clientSecurityGroupIds,
+            clientCidrs: net.clientCidrs,
+            // Looked up rather than configured, so that placement can never disagree with the subnet groups.
+            availabilityZones: net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZone),
+        };
+        const common = { ...network, alarmTopicArn: cfg.alarms.topicArn, tags };
 
-        // Instances go to the zones of the configured subnets, looked up rather
-        // than configured so that they can never disagree with the subnet group.
-        const availabilityZones = network.privateSubnetIds.map(
-            (id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZone,
-        );
-
-        const a = cfg.aurora;
+        const { alarms: auroraAlarms, mlflowSchemaRevision, ...a } = cfg.aurora;
         this.aurora = new AuroraPostgres(
             "aurora",
-            {
-                clusterIdentifier: `${prefix}-mlflow`,
-                engineVersion: a.engineVersion,
-                instanceClass: a.instanceClass,
-                instances: a.instances,
-                availabilityZones,
-                databaseName: a.databaseName,
-                masterUsername: a.masterUsername,
-                port: a.port,
-                vpcId: network.vpcId,
-                subnetIds: network.privateSubnetIds,
-                clientSecurityGroupIds: network.clientSecurityGroupIds,
-                clientCidrs: network.clientCidrs,
-                backupRetentionDays: a.backupRetentionDays,
-                preferredBackupWindow: a.preferredBackupWindow,
-                preferredMaintenanceWindow: a.preferredMaintenanceWindow,
-                deletionProtection: a.deletionProtection,
-                finalSnapshot: a.finalSnapshot,
-                performanceInsights: a.performanceInsights,
-                monitoringIntervalSeconds: a.monitoringIntervalSeconds,
-                slowQueryMs: a.slowQueryMs,
-                applyImmediately: a.applyImmediately,
-                alarms: a.alarms,
-                alarmTopicArn: cfg.alarms.topicArn,
-                secretName: `${prefix}/aurora/master`,
-                tags,
-            },
+            { ...common, ...a, alarms: auroraAlarms, clusterIdentifier: `${prefix}-mlflow`, secretName: `${prefix}/aurora/master` },
+            { parent: this },
+        );
+
+        this.documentDb = new DocumentDb(
+            "documentdb",
+            { ...common, ...cfg.documentdb, clusterIdentifier: `${prefix}-docs`, secretName: `${prefix}/documentdb/master` },
+            { parent: this },
+        );
+
+        this.cache = new RedisCache(
+            "cache",
+            { ...common, ...cfg.redis, replicationGroupId: `${prefix}-cache`, secretName: `${prefix}/cache/auth` },
             { parent: this },
         );
 
         const pg = this.aurora;
+        const docs = this.documentDb;
+        const cache = this.cache;
         this.verification = verificationOutput({
             contractVersion: CONTRACT_VERSION,
             stack: pulumi.getStack(),
@@ -78,6 +73,30 @@ export class DataPlatform extends pulumi.ComponentResource {
                     tlsRequired: pg.parameters["rds.force_ssl"] === "1",
                     readers: a.instances - 1,
                     parameters: pg.parameters,
+                    secretArn,
+                    alembicRevision: mlflowSchemaRevision ?? null,
+                }),
+            ),
+            documentdb: pulumi.all([docs.endpoint, docs.readerEndpoint, docs.port, docs.masterPassword, docs.secretArn]).apply(
+                ([endpoint, readerEndpoint, port, password, secretArn]) => ({
+                    endpoint,
+                    readerEndpoint,
+                    port,
+                    username: cfg.documentdb.masterUsername,
+                    password,
+                    instances: cfg.documentdb.instances,
+                    tlsRequired: docs.tlsRequired,
+                    secretArn,
+                }),
+            ),
+            redis: pulumi.all([cache.primaryEndpoint, cache.readerEndpoint, cache.port, cache.authToken, cache.secretArn]).apply(
+                ([primary, reader, port, authToken, secretArn]) => ({
+                    primary,
+                    reader: cfg.redis.nodes > 1 ? reader : null,
+                    port,
+                    authToken,
+                    replicas: cfg.redis.nodes - 1,
+                    tlsRequired: cache.tlsRequired,
                     secretArn,
                 }),
             ),

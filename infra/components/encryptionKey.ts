@@ -20,15 +20,24 @@ export interface EncryptionKeyArgs {
      * @default 30
      */
     deletionWindowInDays?: number;
+    /**
+     * Let CloudWatch Logs use the key for log groups whose names start with this
+     * prefix (and no others). CloudWatch Logs, unlike RDS or Secrets Manager, acts
+     * as its own principal, so the key policy must name it.
+     * @default undefined (no log group may use the key)
+     * @example "/aws/elasticache/mlops-prod-cache"
+     */
+    logGroupNamePrefix?: string;
     /** Tags for the key. */
     tags: Record<string, string>;
 }
 
 /**
  * A symmetric customer-managed KMS key with yearly automatic rotation and an
- * alias. The key policy is the KMS default (the account administers the key
- * through IAM), which is what RDS, Secrets Manager and AWS Backup need when the
- * calling principal is allowed to use the key.
+ * alias. The key policy lets the account administer the key through IAM (the
+ * KMS default, which RDS, DocumentDB, ElastiCache, Secrets Manager and AWS
+ * Backup need: they act with the caller's permissions), plus CloudWatch Logs
+ * for the log groups named by `logGroupNamePrefix`, when given.
  *
  * Warning: changing the key of an existing database replaces the database;
  * rotation keeps the same key ARN and does not.
@@ -50,6 +59,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 rotationPeriodInDays: 365,
                 deletionWindowInDays: args.deletionWindowInDays ?? 30,
+                policy: keyPolicy(args.logGroupNamePrefix, this),
                 tags: named(args.tags, args.alias),
             },
             { parent: this },
@@ -58,4 +68,36 @@ export class EncryptionKey extends pulumi.ComponentResource {
         this.arn = this.key.arn;
         this.registerOutputs({ arn: this.arn, alias: this.alias.name });
     }
+}
+
+function keyPolicy(logGroupNamePrefix: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+    const identity = aws.getCallerIdentityOutput({}, { parent });
+    const partition = aws.getPartitionOutput({}, { parent });
+    const region = aws.getRegionOutput({}, { parent });
+    return pulumi
+        .all([identity.accountId, partition.partition, region.region])
+        .apply(([account, part, reg]) => {
+            const statements: object[] = [
+                {
+                    Sid: "AccountAdministersKeyThroughIam",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:${part}:iam::${account}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+            ];
+            if (logGroupNamePrefix) {
+                statements.push({
+                    Sid: "CloudWatchLogsEncryptsTheStoresLogGroups",
+                    Effect: "Allow",
+                    Principal: { Service: `logs.${reg}.amazonaws.com` },
+                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    Resource: "*",
+                    Condition: {
+                        ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${part}:logs:${reg}:${account}:log-group:${logGroupNamePrefix}*` },
+                    },
+                });
+            }
+            return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+        });
 }

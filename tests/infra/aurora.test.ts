@@ -2,7 +2,10 @@ import * as assert from "assert";
 import { parseStackConfig } from "../../infra/config";
 import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
 import { readStackFile } from "../../preview/stackFile";
-import { STACKS, TYPES, ofType, only, stack } from "../harness";
+import { STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
+
+/** The Aurora component's part of the stack. */
+const stack = async (name: string) => within(await wholeStack(name), TYPES.aurora);
 
 /** The stack file's values, validated the way the program validates them. */
 function configOf(name: string) {

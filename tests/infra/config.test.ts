@@ -183,19 +183,27 @@ describe("stack configuration validation (through the program, before any resour
         const problems = await problemsOf(cfg);
         assert.strictEqual(problems.length, 1);
         assert.strictEqual(problems[0].key, "mlops-data:alarm");
-        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora$/);
+        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora, documentdb, redis$/);
     });
 
-    it("a client CIDR becomes one described ingress rule on the database port", async () => {
+    it("a client CIDR becomes one described ingress rule per store, on that store's port only", async () => {
         const ev = await evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) });
         const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         const cidrRules = rules.filter((r) => r.inputs.cidrIpv4 !== undefined);
-        assert.strictEqual(cidrRules.length, 1);
         assert.deepStrictEqual(
-            { cidr: cidrRules[0].inputs.cidrIpv4, port: cidrRules[0].inputs.fromPort, ref: cidrRules[0].inputs.referencedSecurityGroupId },
-            { cidr: "10.20.0.0/16", port: 5432, ref: undefined },
+            cidrRules.map((r) => ({
+                cidr: r.inputs.cidrIpv4,
+                from: r.inputs.fromPort,
+                to: r.inputs.toPort,
+                ref: r.inputs.referencedSecurityGroupId,
+                description: r.inputs.description,
+            })),
+            [
+                { cidr: "10.20.0.0/16", from: 5432, to: 5432, ref: undefined, description: "PostgreSQL (Aurora mlops-dev-mlflow) from client network 10.20.0.0/16" },
+                { cidr: "10.20.0.0/16", from: 27017, to: 27017, ref: undefined, description: "DocumentDB (mlops-dev-docs) from client network 10.20.0.0/16" },
+                { cidr: "10.20.0.0/16", from: 6379, to: 6379, ref: undefined, description: "Valkey (ElastiCache mlops-dev-cache) from client network 10.20.0.0/16" },
+            ],
         );
-        assert.strictEqual(cidrRules[0].inputs.description, "PostgreSQL (Aurora mlops-dev-mlflow) from client network 10.20.0.0/16");
     });
 
     it("reports every problem at once, one line each, naming key, value and what is allowed", async () => {

@@ -4,7 +4,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { isSecret } from "../../preview/mockEngine";
 import { STACKS_DIR } from "../../preview/stackFile";
-import { STACKS, TYPES, ofType, stack } from "../harness";
+import { STACKS, TYPES, ofType, only, stack } from "../harness";
 
 /** Input keys that carry credentials wherever they appear. */
 const CREDENTIAL_KEY = /(password|secretString|authToken|token)$/i;
@@ -29,11 +29,17 @@ for (const name of STACKS) {
             const leaks = ev.resources.flatMap((r) => plaintextOccurrences(r.rawInputs, passwords, `${r.type}::${r.name}`));
             assert.deepStrictEqual(leaks, []);
             // And it does reach the places that need it, as a secret.
-            const cluster = ev.resources.find((r) => r.type === TYPES.cluster)!;
-            assert.ok(cluster.secretPaths.includes("masterPassword"));
-            assert.ok(passwords.includes(cluster.inputs.masterPassword));
-            const version = ev.resources.find((r) => r.type === TYPES.secretVersion)!;
-            assert.ok(version.secretPaths.includes("secretString"));
+            for (const type of [TYPES.cluster, TYPES.docdbCluster]) {
+                const cluster = only(ev, type);
+                assert.deepStrictEqual(cluster.secretPaths, ["masterPassword"], type);
+                assert.ok(passwords.includes(cluster.inputs.masterPassword));
+            }
+            const group = only(ev, TYPES.replicationGroup);
+            assert.deepStrictEqual(group.secretPaths, ["authToken"]);
+            assert.ok(passwords.includes(group.inputs.authToken));
+            const versions = ofType(ev, TYPES.secretVersion);
+            assert.strictEqual(versions.length, 3);
+            for (const v of versions) assert.deepStrictEqual(v.secretPaths, ["secretString"]);
         });
 
         it("every credential-named input anywhere is a secret", async () => {
@@ -55,7 +61,10 @@ for (const name of STACKS) {
                 if (k === "verification") continue;
                 assert.ok(!passwords.some((p) => JSON.stringify(v).includes(p)), `output ${k} holds a password`);
             }
-            assert.strictEqual(ev.outputs.verification.postgres.password, passwords[0]);
+            const generated = (n: string) => ofType(ev, TYPES.password).find((p) => p.name === n)!.outputs.result;
+            assert.strictEqual(ev.outputs.verification.postgres.password, generated("aurora-master-password"));
+            assert.strictEqual(ev.outputs.verification.documentdb.password, generated("documentdb-master-password"));
+            assert.strictEqual(ev.outputs.verification.redis.authToken, generated("cache-auth-token"));
         });
     });
 }

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { STACKS, TYPES, ofType, only, stack } from "../harness";
+import { STACKS, TYPES, ofType, only, stack, within } from "../harness";
 
 export const CONTRACT_DIR = path.resolve(__dirname, "..", "..", "out", "contract");
 
@@ -17,8 +17,9 @@ for (const name of STACKS) {
         it("describes the Aurora cluster as declared and is written for the C# side", async () => {
             const ev = await stack(name);
             const c = ev.outputs.verification;
-            const cluster = only(ev, TYPES.cluster);
-            const instances = ofType(ev, TYPES.instance);
+            const aurora = within(ev, TYPES.aurora);
+            const cluster = only(aurora, TYPES.cluster);
+            const instances = ofType(aurora, TYPES.instance);
 
             assert.strictEqual(c.contractVersion, 1);
             assert.strictEqual(c.stack, name);
@@ -33,12 +34,38 @@ for (const name of STACKS) {
             assert.strictEqual(c.postgres.engineMajor, Number(String(cluster.inputs.engineVersion).split(".")[0]));
             assert.strictEqual(c.postgres.readers, instances.length - 1);
             assert.strictEqual(c.postgres.tlsRequired, true);
-            const group = only(ev, TYPES.clusterParams);
+            const group = only(aurora, TYPES.clusterParams);
             assert.deepStrictEqual(
                 c.postgres.parameters,
                 Object.fromEntries(group.inputs.parameters.map((p: { name: string; value: string }) => [p.name, p.value])),
             );
-            assert.strictEqual(c.postgres.secretArn, only(ev, TYPES.secret).outputs.arn);
+            assert.strictEqual(c.postgres.secretArn, only(aurora, TYPES.secret).outputs.arn);
+            assert.strictEqual(c.postgres.alembicRevision, null);
+
+            const docs = within(ev, TYPES.documentDb);
+            const docdb = only(docs, TYPES.docdbCluster);
+            assert.deepStrictEqual(c.documentdb, {
+                endpoint: docdb.outputs.endpoint,
+                readerEndpoint: docdb.outputs.readerEndpoint,
+                port: docdb.inputs.port,
+                username: docdb.inputs.masterUsername,
+                password: docdb.inputs.masterPassword,
+                instances: ofType(docs, TYPES.docdbInstance).length,
+                tlsRequired: only(docs, TYPES.docdbParams).inputs.parameters.some((p: any) => p.name === "tls" && p.value === "enabled"),
+                secretArn: only(docs, TYPES.secret).outputs.arn,
+            });
+
+            const cache = within(ev, TYPES.redisCache);
+            const rg = only(cache, TYPES.replicationGroup);
+            assert.deepStrictEqual(c.redis, {
+                primary: rg.outputs.primaryEndpointAddress,
+                reader: rg.inputs.numCacheClusters > 1 ? rg.outputs.readerEndpointAddress : null,
+                port: rg.inputs.port,
+                authToken: rg.inputs.authToken,
+                replicas: rg.inputs.numCacheClusters - 1,
+                tlsRequired: rg.inputs.transitEncryptionMode === "required",
+                secretArn: only(cache, TYPES.secret).outputs.arn,
+            });
 
             fs.mkdirSync(CONTRACT_DIR, { recursive: true });
             fs.writeFileSync(path.join(CONTRACT_DIR, `${name}.verification.json`), JSON.stringify(c, null, 2) + "\n");

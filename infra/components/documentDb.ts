@@ -1,0 +1,309 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { named } from "../tags";
+import { thresholdAlarm } from "./alarms";
+import { ConnectionSecret, generatedPassword } from "./credentials";
+import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
+import { EncryptionKey } from "./encryptionKey";
+import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
+
+export interface DocumentDbAlarmThresholds {
+    /** CPU utilisation (percent, average over 5 minutes, 3 periods) above which an instance alarms. @default 80 */
+    cpuPercent: number;
+    /** Connections to the cluster (maximum over 5 minutes, 3 periods) above which the cluster alarms. @default 500 */
+    connections: number;
+    /** Largest replica lag in the cluster (milliseconds) above which it alarms. Only with replicas. @default 1000 */
+    replicaLagMs: number;
+}
+
+export interface DocumentDbArgs {
+    /**
+     * The cluster identifier; instances are `<identifier>-1`, `-2`, ...
+     * @example "mlops-prod-docs"
+     * Warning: changing it replaces the cluster, and with it all data.
+     */
+    clusterIdentifier: string;
+    /**
+     * Engine version, pinned.
+     * @example "5.0.0"
+     * Warning: a major version change is not an in-place update here (`allowMajorVersionUpgrade: false`).
+     */
+    engineVersion: string;
+    /** Instance class of every instance; a change restarts instances one at a time. @example "db.r6g.large" */
+    instanceClass: string;
+    /** Instances: one primary plus `instances - 1` replicas (1-16), spread round-robin across `availabilityZones`. */
+    instances: number;
+    /** Zones to place instances in, in order (the zones of the private subnets). */
+    availabilityZones: pulumi.Input<string>[];
+    /**
+     * Master user name; the password is generated and kept in Secrets Manager.
+     * @default "platformadmin"
+     * Warning: changing it replaces the cluster.
+     */
+    masterUsername: string;
+    /** TCP port. @default 27017 */
+    port: number;
+    /** VPC of the subnets. Warning: moving to another VPC replaces the cluster. */
+    vpcId: string;
+    /** Private subnets (two AZs at least) for the subnet group. */
+    subnetIds: string[];
+    /** Security groups whose members may connect on `port`. */
+    clientSecurityGroupIds: string[];
+    /** CIDR blocks that may connect on `port`. @default [] */
+    clientCidrs: string[];
+    /** Days of automated backups (1-35). */
+    backupRetentionDays: number;
+    /** Daily backup window, UTC, at least 30 minutes. @example "02:30-03:00" */
+    preferredBackupWindow: string;
+    /** Weekly maintenance window, UTC. @example "sun:05:30-sun:06:00" */
+    preferredMaintenanceWindow: string;
+    /** Refuse deletion in AWS and `protect` the cluster in Pulumi. */
+    deletionProtection: boolean;
+    /** Take a uniquely named final snapshot on deletion. @default true */
+    finalSnapshot: boolean;
+    /** Operations slower than this (ms) go to the profiler log. @default 100 */
+    profilerThresholdMs: number;
+    /** Performance Insights on every instance, encrypted with the cluster's key. @default false */
+    performanceInsights: boolean;
+    /** Apply modifications now instead of in the maintenance window. @default false */
+    applyImmediately: boolean;
+    alarms: DocumentDbAlarmThresholds;
+    /** SNS topic alarms notify. */
+    alarmTopicArn?: string;
+    /** Name of the Secrets Manager secret with the master credentials. @example "mlops-prod/documentdb/master" */
+    secretName: string;
+    tags: Record<string, string>;
+}
+
+/**
+ * Amazon DocumentDB 5.0 cluster for the platform's flexible documents
+ * (experiment metadata, run logs): storage encrypted with its own CMK, TLS
+ * required by the parameter group, audit and profiler logs exported, private,
+ * instances across zones, generated master password in Secrets Manager.
+ */
+export class DocumentDb extends pulumi.ComponentResource {
+    public readonly cluster: aws.docdb.Cluster;
+    public readonly instances: aws.docdb.ClusterInstance[];
+    public readonly key: EncryptionKey;
+    public readonly securityGroup: DatabaseSecurityGroup;
+    public readonly secret: ConnectionSecret;
+
+    public readonly clusterIdentifier: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly readerEndpoint: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    public readonly masterUsername: pulumi.Output<string>;
+    /** The master password, a Pulumi secret. */
+    public readonly masterPassword: pulumi.Output<string>;
+    public readonly secretArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** True when the parameter group requires TLS. */
+    public readonly tlsRequired: boolean;
+
+    constructor(name: string, args: DocumentDbArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:DocumentDb", name, {}, opts);
+        const id = args.clusterIdentifier;
+        const family = `docdb${args.engineVersion.split(".").slice(0, 2).join(".")}`;
+
+        this.key = new EncryptionKey(
+            `${name}-key`,
+            { description: `DocumentDB ${id}: storage, Performance Insights and master secret`, alias: id, tags: args.tags },
+            { parent: this },
+        );
+        const password = generatedPassword(`${name}-master-password`, this);
+
+        const subnetGroup = new aws.docdb.SubnetGroup(
+            `${name}-subnets`,
+            { name: id, description: `Private subnets of DocumentDB cluster ${id}`, subnetIds: args.subnetIds, tags: named(args.tags, id) },
+            { parent: this },
+        );
+
+        this.securityGroup = new DatabaseSecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                groupName: `${id}-docdb`,
+                service: `DocumentDB (${id})`,
+                port: args.port,
+                clientSecurityGroupIds: args.clientSecurityGroupIds,
+                clientCidrs: args.clientCidrs,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        // `tls` is static (takes effect at the next reboot); the logging parameters are dynamic.
+        const parameters: Record<string, { value: string; static: boolean }> = {
+            tls: { value: "enabled", static: true },
+            audit_logs: { value: "enabled", static: false },
+            profiler: { value: "enabled", static: false },
+            profiler_threshold_ms: { value: String(args.profilerThresholdMs), static: false },
+        };
+        this.tlsRequired = parameters.tls.value === "enabled";
+        const parameterGroup = new aws.docdb.ClusterParameterGroup(
+            `${name}-cluster-params`,
+            {
+                name: `${id}-${family.replace(".", "-")}`,
+                family,
+                description: `Cluster parameters of ${id}: TLS required, audit and profiler logs`,
+                parameters: Object.entries(parameters).map(([pname, p]) => ({
+                    name: pname,
+                    value: p.value,
+                    applyMethod: p.static ? "pending-reboot" : "immediate",
+                })),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.cluster = new aws.docdb.Cluster(
+            `${name}-cluster`,
+            {
+                clusterIdentifier: id,
+                engine: "docdb",
+                engineVersion: args.engineVersion,
+                allowMajorVersionUpgrade: false,
+                masterUsername: args.masterUsername,
+                masterPassword: password,
+                port: args.port,
+                dbSubnetGroupName: subnetGroup.name,
+                vpcSecurityGroupIds: [this.securityGroup.id],
+                dbClusterParameterGroupName: parameterGroup.name,
+                storageEncrypted: true,
+                kmsKeyId: this.key.arn,
+                enabledCloudwatchLogsExports: ["audit", "profiler"],
+                backupRetentionPeriod: args.backupRetentionDays,
+                preferredBackupWindow: args.preferredBackupWindow,
+                preferredMaintenanceWindow: args.preferredMaintenanceWindow,
+                deletionProtection: args.deletionProtection,
+                skipFinalSnapshot: !args.finalSnapshot,
+                finalSnapshotIdentifier: finalSnapshotName(name, id, args.finalSnapshot, this),
+                applyImmediately: args.applyImmediately,
+                tags: named(args.tags, id),
+            },
+            { parent: this, protect: args.deletionProtection },
+        );
+
+        this.instances = [];
+        for (let i = 0; i < args.instances; i++) {
+            const identifier = `${id}-${i + 1}`;
+            this.instances.push(
+                new aws.docdb.ClusterInstance(
+                    `${name}-instance-${i + 1}`,
+                    {
+                        identifier,
+                        clusterIdentifier: this.cluster.id,
+                        engine: "docdb",
+                        instanceClass: args.instanceClass,
+                        availabilityZone: zoneFor(i, args.availabilityZones),
+                        promotionTier: promotionTier(i),
+                        autoMinorVersionUpgrade: true,
+                        preferredMaintenanceWindow: args.preferredMaintenanceWindow,
+                        enablePerformanceInsights: args.performanceInsights,
+                        performanceInsightsKmsKeyId: args.performanceInsights ? this.key.arn : undefined,
+                        copyTagsToSnapshot: true,
+                        applyImmediately: args.applyImmediately,
+                        tags: named(args.tags, identifier),
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+
+        this.secret = new ConnectionSecret(
+            `${name}-master-secret`,
+            {
+                secretName: args.secretName,
+                description: `Master credentials of DocumentDB cluster ${id}`,
+                kmsKeyArn: this.key.arn,
+                value: {
+                    engine: "mongo",
+                    host: this.cluster.endpoint,
+                    port: args.port,
+                    username: args.masterUsername,
+                    password,
+                    ssl: "true",
+                },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.declareAlarms(name, id, args);
+
+        this.clusterIdentifier = this.cluster.clusterIdentifier;
+        this.endpoint = this.cluster.endpoint;
+        this.readerEndpoint = this.cluster.readerEndpoint;
+        this.port = this.cluster.port.apply((p) => p ?? args.port);
+        this.masterUsername = pulumi.output(args.masterUsername);
+        this.masterPassword = password;
+        this.secretArn = this.secret.arn;
+        this.kmsKeyArn = this.key.arn;
+        this.registerOutputs({
+            clusterIdentifier: this.clusterIdentifier,
+            endpoint: this.endpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            secretArn: this.secretArn,
+            kmsKeyArn: this.kmsKeyArn,
+        });
+    }
+
+    private declareAlarms(name: string, id: string, args: DocumentDbArgs): void {
+        const t = args.alarms;
+        this.instances.forEach((instance, i) => {
+            thresholdAlarm(
+                `${name}-cpu-${i + 1}`,
+                {
+                    alarmName: `${id}-${i + 1}-cpu`,
+                    description: `CPU of DocumentDB instance ${id}-${i + 1} above ${t.cpuPercent}% for 15 minutes`,
+                    namespace: "AWS/DocDB",
+                    metricName: "CPUUtilization",
+                    dimensions: { DBInstanceIdentifier: instance.identifier },
+                    statistic: "Average",
+                    comparison: "GreaterThanThreshold",
+                    threshold: t.cpuPercent,
+                },
+                args.alarmTopicArn,
+                args.tags,
+                this,
+            );
+        });
+        thresholdAlarm(
+            `${name}-connections`,
+            {
+                alarmName: `${id}-connections`,
+                description: `Connections to DocumentDB cluster ${id} above ${t.connections} for 15 minutes`,
+                namespace: "AWS/DocDB",
+                metricName: "DatabaseConnections",
+                dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: t.connections,
+            },
+            args.alarmTopicArn,
+            args.tags,
+            this,
+        );
+        if (args.instances > 1) {
+            // The cluster-wide maximum stays right after a failover moves the primary.
+            thresholdAlarm(
+                `${name}-replica-lag`,
+                {
+                    alarmName: `${id}-replica-lag`,
+                    description: `Largest DocumentDB replica lag in ${id} above ${t.replicaLagMs} ms for 3 minutes`,
+                    namespace: "AWS/DocDB",
+                    metricName: "DBClusterReplicaLagMaximum",
+                    dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+                    statistic: "Maximum",
+                    comparison: "GreaterThanThreshold",
+                    threshold: t.replicaLagMs,
+                    periodSeconds: 60,
+                },
+                args.alarmTopicArn,
+                args.tags,
+                this,
+            );
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { named } from "../tags";
+import { thresholdAlarm } from "./alarms";
+import { ConnectionSecret, generatedPassword } from "./credentials";
+import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
+import { EncryptionKey } from "./encryptionKey";
+import { finalSnapshotName, zoneFor } from "./placement";
+
+/**
+ * The engine: Valkey, the BSD-licensed continuation of Redis OSS 7.2. It speaks
+ * the same protocol (clients, the verifier and the local Redis 7 tests work
+ * unchanged), ElastiCache prices its nodes lower than Redis OSS, and it is
+ * supported for global datastores, which the DR design needs.
+ */
+export const CACHE_ENGINE = "valkey";
+
+export interface RedisCacheAlarmThresholds {
+    /** Host CPU percent (average, 5 minutes, 3 periods) per node. @default 90 */
+    cpuPercent: number;
+    /** Engine (main thread) CPU percent per node: the engine is single-threaded, so this saturates first. @default 80 */
+    engineCpuPercent: number;
+    /** Used memory percent per node. @default 80 */
+    memoryPercent: number;
+    /** Evicted keys per 5 minutes per node: evictions mean the cache is too small for its working set. @default 1000 */
+    evictions: number;
+    /** Replication lag in seconds on a replica. Only with replicas. @default 30 */
+    replicationLagSeconds: number;
+}
+
+export interface RedisCacheArgs {
+    /**
+     * Replication group id; nodes are `<id>-001`, `-002`, ... (ElastiCache's naming).
+     * @example "mlops-prod-cache"
+     * Warning: changing it replaces the replication group (the cache starts empty).
+     */
+    replicationGroupId: string;
+    /** Valkey version, pinned. @example "7.2" Warning: moving to a new major version needs a new parameter group family. */
+    engineVersion: string;
+    /** Node type of every node. @example "cache.r7g.large" */
+    nodeType: string;
+    /**
+     * Nodes: one primary plus `nodes - 1` replicas (1-6). With two or more,
+     * automatic failover and Multi-AZ are on; with one there is nothing to fail over to.
+     */
+    nodes: number;
+    /** Zones for the nodes, in order: node i goes to zone i modulo the count. Only used at creation. */
+    availabilityZones: pulumi.Input<string>[];
+    /** TCP port. @default 6379 */
+    port: number;
+    vpcId: string;
+    /** Private subnets for the cache subnet group. */
+    subnetIds: string[];
+    clientSecurityGroupIds: string[];
+    clientCidrs: string[];
+    /** Days of automatic snapshots (0-35; 0 turns them off). */
+    snapshotRetentionDays: number;
+    /** Daily snapshot window, UTC, at least 60 minutes. @example "03:00-04:00" */
+    snapshotWindow: string;
+    /** Weekly maintenance window, UTC, at least 60 minutes. @example "sun:06:00-sun:07:00" */
+    maintenanceWindow: string;
+    /** Take a uniquely named final snapshot when the group is deleted. @default true */
+    finalSnapshot: boolean;
+    /** `maxmemory-policy`. @default "allkeys-lru" (evict least recently used keys: right for a cache) */
+    evictionPolicy: string;
+    /**
+     * Generation of the AUTH token. Increasing it generates a new token, and the
+     * group is updated in place (never replaced) using `authTokenUpdateStrategy`.
+     * @default 1
+     */
+    authTokenRotation: number;
+    /**
+     * How a new token is applied. "ROTATE" adds the new token while the old one
+     * keeps working (clients move over from the secret at their own pace); "SET"
+     * makes the current token the only one. Rotation: bump `authTokenRotation`
+     * with ROTATE, `up`, roll the clients, then set SET and `up` again.
+     * @default "ROTATE"
+     */
+    authTokenUpdateStrategy: "ROTATE" | "SET";
+    /** Days CloudWatch Logs keeps the slow log. @default 30 */
+    slowLogRetentionDays: number;
+    applyImmediately: boolean;
+    alarms: RedisCacheAlarmThresholds;
+    alarmTopicArn?: string;
+    /** Secret holding the endpoint and AUTH token. @example "mlops-prod/cache/auth" */
+    secretName: string;
+    tags: Record<string, string>;
+}
+
+/**
+ * ElastiCache (Valkey) replication group for sessions and the model and feature
+ * cache: encrypted at rest with its own CMK, TLS required in transit, an AUTH
+ * token in Secrets Manager that rotates in place, slow log delivered to an
+ * encrypted log group, failover across zones when there is more than one node.
+ */
+export class RedisCache extends pulumi.ComponentResource {
+    public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    public readonly key: EncryptionKey;
+    public readonly securityGroup: DatabaseSecurityGroup;
+    public readonly secret: ConnectionSecret;
+
+    public readonly primaryEndpoint: pulumi.Output<string>;
+    public readonly readerEndpoint: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    /** The AUTH token, a Pulumi secret. */
+    public readonly authToken: pulumi.Output<string>;
+    public readonly secretArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** True when clients must use TLS (transit encryption mode "required"). */
+    public readonly tlsRequired: boolean;
+
+    constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:RedisCache", name, {}, opts);
+        const id = args.replicationGroupId;
+        const family = `${CACHE_ENGINE}${args.engineVersion.split(".")[0]}`;
+        const logGroupName = `/aws/elasticache/${id}/slow-log`;
+
+        this.key = new EncryptionKey(
+            `${name}-key`,
+            {
+                description: `ElastiCache ${id}: data at rest, AUTH token secret and slow log`,
+                alias: id,
+                logGroupNamePrefix: `/aws/elasticache/${id}/`,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        // 64 characters; the keeper makes a bumped rotation generate a new token.
+        const token = generatedPassword(`${name}-auth-token`, this, {
+            length: 64,
+            keepers: { rotation: String(args.authTokenRotation) },
+        });
+
+        const subnetGroup = new aws.elasticache.SubnetGroup(
+            `${name}-subnets`,
+            { name: id, description: `Private subnets of cache ${id}`, subnetIds: args.subnetIds, tags: named(args.tags, id) },
+            { parent: this },
+        );
+
+        this.securityGroup = new DatabaseSecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                groupName: `${id}-cache`,
+                service: `Valkey (ElastiCache ${id})`,
+                port: args.port,
+                clientSecurityGroupIds: args.clientSecurityGroupIds,
+                clientCidrs: args.clientCidrs,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const parameterGroup = new aws.elasticache.ParameterGroup(
+            `${name}-params`,
+            {
+                name: `${id}-${family}`,
+                family,
+                description: `Parameters of ${id}: eviction policy ${args.evictionPolicy}`,
+                parameters: [{ name: "maxmemory-policy", value: args.evictionPolicy }],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const slowLog = new aws.cloudwatch.LogGroup(
+            `${name}-slow-log`,
+            { name: logGroupName, kmsKeyId: this.key.arn, retentionInDays: args.slowLogRetentionDays, tags: args.tags },
+            // The key policy must allow CloudWatch Logs before the group can use the key.
+            { parent: this, dependsOn: [this.key] },
+        );
+
+        const transitEncryptionMode = "required";
+        this.tlsRequired = transitEncryptionMode === "required";
+        const replicated = args.nodes > 1;
+        this.replicationGroup = new aws.elasticache.ReplicationGroup(
+            `${name}-group`,
+            {
+                replicationGroupId: id,
+                description: `Cache of the MLOps platform (${id})`,
+                engine: CACHE_ENGINE,
+                engineVersion: args.engineVersion,
+                nodeType: args.nodeType,
+                numCacheClusters: args.nodes,
+                preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => zoneFor(i, args.availabilityZones)),
+                port: args.port,
+                parameterGroupName: parameterGroup.name,
+                subnetGroupName: subnetGroup.name,
+                securityGroupIds: [this.securityGroup.id],
+                atRestEncryptionEnabled: true,
+                kmsKeyId: this.key.arn,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode,
+                authToken: token,
+                authTokenUpdateStrategy: args.authTokenUpdateStrategy,
+                automaticFailoverEnabled: replicated,
+                multiAzEnabled: replicated,
+                autoMinorVersionUpgrade: true,
+                snapshotRetentionLimit: args.snapshotRetentionDays,
+                snapshotWindow: args.snapshotWindow,
+                maintenanceWindow: args.maintenanceWindow,
+                finalSnapshotIdentifier: finalSnapshotName(name, id, args.finalSnapshot, this),
+                applyImmediately: args.applyImmediately,
+                logDeliveryConfigurations: [
+                    { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+                ],
+                tags: named(args.tags, id),
+            },
+            { parent: this },
+        );
+
+        this.secret = new ConnectionSecret(
+            `${name}-auth-secret`,
+            {
+                secretName: args.secretName,
+                description: `Endpoint and AUTH token of cache ${id}`,
+                kmsKeyArn: this.key.arn,
+                value: {
+                    engine: CACHE_ENGINE,
+                    host: this.replicationGroup.primaryEndpointAddress,
+                    readerHost: this.replicationGroup.readerEndpointAddress,
+                    port: args.port,
+                    authToken: token,
+                    tls: "true",
+                },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.declareAlarms(name, id, args);
+
+        this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
+        this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
+        this.port = pulumi.output(args.port);
+        this.authToken = token;
+        this.secretArn = this.secret.arn;
+        this.kmsKeyArn = this.key.arn;
+        this.registerOutputs({
+            primaryEndpoint: this.primaryEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            secretArn: this.secretArn,
+            kmsKeyArn: this.kmsKeyArn,
+        });
+    }
+
+    private declareAlarms(name: string, id: string, args: RedisCacheArgs): void {
+        const t = args.alarms;
+        for (let i = 0; i < args.nodes; i++) {
+            const node = `${id}-${String(i + 1).padStart(3, "0")}`;
+            const perNode: {
+                suffix: string;
+                metricName: string;
+                statistic: "Average" | "Sum" | "Maximum";
+                threshold: number;
+                what: string;
+            }[] = [
+                { suffix: "cpu", metricName: "CPUUtilization", statistic: "Average", threshold: t.cpuPercent, what: `host CPU above ${t.cpuPercent}%` },
+                {
+                    suffix: "engine-cpu",
+                    metricName: "EngineCPUUtilization",
+                    statistic: "Average",
+                    threshold: t.engineCpuPercent,
+                    what: `engine CPU above ${t.engineCpuPercent}%`,
+                },
+                {
+                    suffix: "memory",
+                    metricName: "DatabaseMemoryUsagePercentage",
+                    statistic: "Average",
+                    threshold: t.memoryPercent,
+                    what: `memory use above ${t.memoryPercent}%`,
+                },
+                { suffix: "evictions", metricName: "Evictions", statistic: "Sum", threshold: t.evictions, what: `more than ${t.evictions} evictions per 5 minutes` },
+            ];
+            if (args.nodes > 1) {
+                // Only replicas report lag; on whichever node is primary the data is missing, which does not alarm.
+                perNode.push({
+                    suffix: "replication-lag",
+                    metricName: "ReplicationLag",
+                    statistic: "Maximum",
+                    threshold: t.replicationLagSeconds,
+                    what: `replication lag above ${t.replicationLagSeconds} s`,
+                });
+            }
+            for (const a of perNode) {
+                thresholdAlarm(
+                    `${name}-${a.suffix}-${i + 1}`,
+                    {
+                        alarmName: `${node}-${a.suffix}`,
+                        description: `Cache node ${node}: ${a.what} for 15 minutes`,
+                        namespace: "AWS/ElastiCache",
+                        metricName: a.metricName,
+                        dimensions: { CacheClusterId: node },
+                        statistic: a.statistic,
+                        comparison: "GreaterThanThreshold",
+                        threshold: a.threshold,
+                    },
+                    args.alarmTopicArn,
+                    args.tags,
+                    this,
+                );
+            }
+        }
+    }
+}

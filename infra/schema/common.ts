@@ -1,0 +1,37 @@
+/** Building blocks of the configuration schema, shared by every store's section. */
+import { z } from "zod";
+import { ClassCatalogue } from "../instanceClasses";
+import { WindowFormatError, parseDailyWindow, parseWeeklyWindow } from "../windows";
+
+/** A whole number in [min, max]; `what` says what the number means, in every message. */
+export const int = (min: number, max: number, what: string) =>
+    z
+        .number({ error: `must be a number (${what})` })
+        .int({ error: `must be a whole number (${what})` })
+        .min(min, { error: `must be from ${min} to ${max} (${what})` })
+        .max(max, { error: `must be from ${min} to ${max} (${what})` });
+
+export const bool = () => z.boolean({ error: "must be true or false" });
+
+/** A window string that the windows module can parse; its format message is the module's. */
+const windowString = (parse: (text: string) => unknown) =>
+    z.string().superRefine((v, ctx) => {
+        try {
+            parse(v);
+        } catch (e) {
+            if (!(e instanceof WindowFormatError)) throw e;
+            ctx.addIssue({ code: "custom", message: `malformed window: ${e.message}` });
+        }
+    });
+export const dailyWindow = windowString(parseDailyWindow);
+export const weeklyWindow = windowString(parseWeeklyWindow);
+
+/** One of the classes the engine offers. */
+export const instanceClass = (catalogue: ClassCatalogue) =>
+    z.string().refine((c) => catalogue.classes.has(c), {
+        error: `is not an instance class ${catalogue.engine} offers; allowed: ${catalogue.hint}`,
+    });
+
+/** Alarm thresholds: every field defaults, and a missing object means all defaults. */
+// `{}` is valid input because every field has a default; the generic shape hides that from the type checker.
+export const thresholds = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);

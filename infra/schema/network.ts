@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+const ipv4Cidr = z.string().superRefine((v, ctx) => {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+        ctx.addIssue({ code: "custom", message: 'must be an IPv4 CIDR block such as "10.20.0.0/16"' });
+        return;
+    }
+    if (Number(m[5]) < 8) {
+        ctx.addIssue({
+            code: "custom",
+            message: `prefix /${m[5]} opens the database to a large part of the internet (0.0.0.0/0 to everyone); allowed: a prefix length from /8 to /32 covering only the clients`,
+        });
+    }
+});
+
+/** Networking is given, not created: the stack names an existing VPC and its private subnets. */
+export const networkSchema = z.strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id such as "vpc-0123456789abcdef0"' }),
+    privateSubnetIds: z
+        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be a subnet id such as "subnet-0123456789abcdef0"' }))
+        .min(2, { error: "must list at least 2 private subnets in different availability zones (an RDS subnet group needs two AZs)" })
+        .refine((ids) => new Set(ids).size === ids.length, { error: "must not list a subnet twice" }),
+    clientSecurityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'must be a security group id such as "sg-0123456789abcdef0"' }))
+        .min(1, { error: "must list at least one client security group allowed to reach the databases" }),
+    clientCidrs: z.array(ipv4Cidr).default([]),
+});
+
+const tagValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters (AWS tag limit)" });
+
+export const tagsSchema = z.strictObject({
+    owner: tagValue,
+    costCenter: tagValue,
+    dataClassification: z.enum(["public", "internal", "confidential", "restricted"]),
+    /** Further tags to put on every resource. */
+    extra: z.record(z.string().min(1).max(128), tagValue).default({}),
+});
+
+export const alarmsSchema = z
+    .strictObject({
+        /** SNS topic that alarms notify; alarms are still created (visible in the console) without one. */
+        topicArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, { error: "must be an SNS topic ARN" })
+            .optional(),
+    })
+    .default({});
