@@ -166,6 +166,7 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
                     message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowedKeysAt(issue.path).join(", ")}`,
                 };
             case "invalid_value":
+                if (!issue.message.startsWith("Invalid")) return { key, value, message: issue.message };
                 return { key, value, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
             default:
                 return { key, value, message: issue.message };

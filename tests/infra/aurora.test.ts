@@ -1,27 +1,10 @@
 import * as assert from "assert";
-import { parseStackConfig } from "../../infra/config";
 import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
-import { readStackFile } from "../../preview/stackFile";
+import { configOf } from "./stackConfig";
 import { STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
 
 /** The Aurora component's part of the stack. */
 const stack = async (name: string) => within(await wholeStack(name), TYPES.aurora);
-
-/** The stack file's values, validated the way the program validates them. */
-function configOf(name: string) {
-    const { config } = readStackFile(name);
-    const raw: Record<string, unknown> = { region: config["aws:region"] };
-    for (const [k, v] of Object.entries(config)) {
-        if (!k.startsWith("mlops-data:")) continue;
-        const key = k.slice("mlops-data:".length);
-        try {
-            raw[key] = JSON.parse(v);
-        } catch {
-            raw[key] = v;
-        }
-    }
-    return parseStackConfig(raw);
-}
 
 for (const name of STACKS) {
     describe(`Aurora PostgreSQL in stack ${name}`, () => {

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { ConfigError, ConfigProblem } from "../../infra/config";
 import { StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
-import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+import { StackFileConfig, listStacks, readStackFile } from "../../preview/stackFile";
+import { parseDailyWindow, windowsOverlap } from "../../infra/windows";
+import { configOf } from "./stackConfig";
 
 type Json = Record<string, any>;
 
@@ -47,11 +49,16 @@ async function expectOnly(cfg: StackFileConfig, expected: { key: string; value: 
 }
 
 describe("stack configuration validation (through the program, before any resource)", () => {
-    it("accepts every stack file as it is", async () => {
-        // Guard for the cases below: each one changes a single value of a valid config.
-        const ev = await evaluateStack("dev", { stackConfig: readStackFile("dev") });
-        assert.ok(ev.resources.length > 10);
-    });
+    for (const name of listStacks()) {
+        it(`accepts stack file ${name} as it is, its six windows staggered`, () => {
+            // Guard for the cases below: each one changes a single value of a valid config.
+            const cfg = configOf(name);
+            const backups = [cfg.aurora.preferredBackupWindow, cfg.documentdb.preferredBackupWindow, cfg.redis.snapshotWindow].map(parseDailyWindow);
+            for (let i = 0; i < backups.length; i++) {
+                for (let j = i + 1; j < backups.length; j++) assert.ok(!windowsOverlap(backups[i], backups[j]), `${i} and ${j}`);
+            }
+        });
+    }
 
     it("missing key: names it and says it is required", async () => {
         await expectOnly(
@@ -204,6 +211,177 @@ describe("stack configuration validation (through the program, before any resour
                 { cidr: "10.20.0.0/16", from: 6379, to: 6379, ref: undefined, description: "Valkey (ElastiCache mlops-dev-cache) from client network 10.20.0.0/16" },
             ],
         );
+    });
+
+    describe("DocumentDB and ElastiCache", () => {
+        const cases: { title: string; key: string; change: (v: Json) => void; problemKey: string; value: unknown; message: RegExp }[] = [
+            {
+                title: "DocumentDB backup window shorter than 30 minutes",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.preferredBackupWindow = "02:30-02:50"),
+                problemKey: "mlops-data:documentdb.preferredBackupWindow",
+                value: "02:30-02:50",
+                message: /^lasts 20 minutes; AWS requires at least 30 minutes$/,
+            },
+            {
+                title: "ElastiCache snapshot window shorter than 60 minutes",
+                key: "mlops-data:redis",
+                change: (r) => (r.snapshotWindow = "03:00-03:45"),
+                problemKey: "mlops-data:redis.snapshotWindow",
+                value: "03:00-03:45",
+                message: /^lasts 45 minutes; AWS requires at least 60 minutes$/,
+            },
+            {
+                title: "ElastiCache maintenance window shorter than 60 minutes",
+                key: "mlops-data:redis",
+                change: (r) => (r.maintenanceWindow = "tue:06:00-tue:06:30"),
+                problemKey: "mlops-data:redis.maintenanceWindow",
+                value: "tue:06:00-tue:06:30",
+                message: /^lasts 30 minutes; AWS requires at least 60 minutes$/,
+            },
+            {
+                title: "two stores backing up at the same time",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.preferredBackupWindow = "02:15-02:45"),
+                problemKey: "mlops-data:documentdb.preferredBackupWindow",
+                value: "02:15-02:45",
+                message: /^overlaps aurora\.preferredBackupWindow \("02:00-02:30"\)/,
+            },
+            {
+                title: "a cache snapshot window across midnight overlapping the Aurora backup",
+                key: "mlops-data:redis",
+                change: (r) => (r.snapshotWindow = "23:30-02:15"),
+                problemKey: "mlops-data:redis.snapshotWindow",
+                value: "23:30-02:15",
+                message: /^overlaps aurora\.preferredBackupWindow/,
+            },
+            {
+                title: "ElastiCache snapshot window overlapping its own maintenance window",
+                key: "mlops-data:redis",
+                change: (r) => (r.snapshotWindow = "06:00-07:00"),
+                problemKey: "mlops-data:redis.maintenanceWindow",
+                value: "tue:06:00-tue:07:00",
+                message: /^overlaps redis\.snapshotWindow \("06:00-07:00"\)/,
+            },
+            {
+                title: "DocumentDB instance class it does not offer",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.instanceClass = "db.m5.large"),
+                problemKey: "mlops-data:documentdb.instanceClass",
+                value: "db.m5.large",
+                message: /^is not an instance class Amazon DocumentDB 5\.0 offers; allowed: db\.t3\.\{medium\}/,
+            },
+            {
+                title: "DocumentDB engine other than the pinned 5.0",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.engineVersion = "4.0.0"),
+                problemKey: "mlops-data:documentdb.engineVersion",
+                value: "4.0.0",
+                message: /^must be "5\.0\.0"/,
+            },
+            {
+                title: "DocumentDB reserved master user name",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.masterUsername = "admin"),
+                problemKey: "mlops-data:documentdb.masterUsername",
+                value: "admin",
+                message: /reserved by DocumentDB/,
+            },
+            {
+                title: "DocumentDB profiler threshold below its minimum",
+                key: "mlops-data:documentdb",
+                change: (d) => (d.profilerThresholdMs = 10),
+                problemKey: "mlops-data:documentdb.profilerThresholdMs",
+                value: 10,
+                message: /^must be from 50 to 2147483646/,
+            },
+            {
+                title: "ElastiCache node type it does not offer",
+                key: "mlops-data:redis",
+                change: (r) => (r.nodeType = "cache.m1.small"),
+                problemKey: "mlops-data:redis.nodeType",
+                value: "cache.m1.small",
+                message: /^is not an instance class ElastiCache offers; allowed: cache\.t4g/,
+            },
+            {
+                title: "ElastiCache with no node",
+                key: "mlops-data:redis",
+                change: (r) => (r.nodes = 0),
+                problemKey: "mlops-data:redis.nodes",
+                value: 0,
+                message: /^must be from 1 to 6 \(one primary plus up to 5 replicas\)$/,
+            },
+            {
+                title: "ElastiCache with too many nodes",
+                key: "mlops-data:redis",
+                change: (r) => (r.nodes = 7),
+                problemKey: "mlops-data:redis.nodes",
+                value: 7,
+                message: /^must be from 1 to 6/,
+            },
+            {
+                title: "unknown eviction policy",
+                key: "mlops-data:redis",
+                change: (r) => (r.evictionPolicy = "lru"),
+                problemKey: "mlops-data:redis.evictionPolicy",
+                value: "lru",
+                message: /^must be one of "allkeys-lru", "allkeys-lfu"/,
+            },
+            {
+                title: "an engine version this platform does not run",
+                key: "mlops-data:redis",
+                change: (r) => (r.engineVersion = "6.2"),
+                problemKey: "mlops-data:redis.engineVersion",
+                value: "6.2",
+                message: /^must be a Valkey version ElastiCache offers: "7\.2" or "8\.0"$/,
+            },
+            {
+                title: "an AUTH token update strategy that would drop the token",
+                key: "mlops-data:redis",
+                change: (r) => (r.authTokenUpdateStrategy = "DELETE"),
+                problemKey: "mlops-data:redis.authTokenUpdateStrategy",
+                value: "DELETE",
+                message: /^must be one of "ROTATE", "SET"$/,
+            },
+            {
+                title: "a rotation counter that is not a whole number",
+                key: "mlops-data:redis",
+                change: (r) => (r.authTokenRotation = 0),
+                problemKey: "mlops-data:redis.authTokenRotation",
+                value: 0,
+                message: /^must be from 1 to 1000000/,
+            },
+            {
+                title: "snapshot retention above 35 days",
+                key: "mlops-data:redis",
+                change: (r) => (r.snapshotRetentionDays = 36),
+                problemKey: "mlops-data:redis.snapshotRetentionDays",
+                value: 36,
+                message: /^must be from 0 to 35/,
+            },
+            {
+                title: "a log retention CloudWatch does not offer",
+                key: "mlops-data:redis",
+                change: (r) => (r.slowLogRetentionDays = 10),
+                problemKey: "mlops-data:redis.slowLogRetentionDays",
+                value: 10,
+                message: /^must be one of the retention periods CloudWatch Logs offers: 1, 3, 5, 7, 14, 30/,
+            },
+            {
+                title: "missing store section",
+                key: "mlops-data:redis",
+                change: () => undefined,
+                problemKey: "mlops-data:redis",
+                value: undefined,
+                message: /^is required$/,
+            },
+        ];
+        for (const c of cases) {
+            it(c.title, async () => {
+                const cfg = c.title === "missing store section" ? devWithPlain(c.key, undefined) : devWith(c.key, c.change);
+                await expectOnly(cfg, { key: c.problemKey, value: c.value, message: c.message });
+            });
+        }
     });
 
     it("reports every problem at once, one line each, naming key, value and what is allowed", async () => {

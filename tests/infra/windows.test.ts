@@ -1,6 +1,9 @@
 import * as assert from "assert";
 import {
+    MIN_WINDOW_MINUTES,
     MINUTES_PER_DAY,
+    StoreWindows,
+    checkStackWindows,
     WindowFormatError,
     checkMinimumLength,
     checkNoOverlap,
@@ -104,6 +107,52 @@ describe("windows", () => {
 
         it("accepts exactly the minimum", () => {
             assert.deepStrictEqual(checkMinimumLength({ key: "k", window: parseDailyWindow("23:45-00:15") }, 30), []);
+        });
+    });
+
+    describe("stack-wide rules", () => {
+        const store = (name: string, backup: string, maintenance: string, backupMin: number, maintenanceMin: number): StoreWindows => ({
+            store: name,
+            backup: { key: `${name}.backup`, window: parseDailyWindow(backup) },
+            backupMinimumMinutes: backupMin,
+            maintenance: { key: `${name}.maintenance`, window: parseWeeklyWindow(maintenance) },
+            maintenanceMinimumMinutes: maintenanceMin,
+        });
+        const rds = (n: string, b: string, m: string) => store(n, b, m, MIN_WINDOW_MINUTES.rdsBackup, MIN_WINDOW_MINUTES.rdsMaintenance);
+        const cache = (b: string, m: string) =>
+            store("redis", b, m, MIN_WINDOW_MINUTES.elasticacheSnapshot, MIN_WINDOW_MINUTES.elasticacheMaintenance);
+
+        it("accepts staggered windows", () => {
+            assert.deepStrictEqual(
+                checkStackWindows([
+                    rds("aurora", "02:00-02:30", "sun:05:00-sun:05:30"),
+                    rds("documentdb", "02:30-03:00", "sun:05:30-sun:06:00"),
+                    cache("03:00-04:00", "sun:06:00-sun:07:00"),
+                ]),
+                [],
+            );
+        });
+
+        it("reports each broken rule once, against the later key", () => {
+            const problems = checkStackWindows([
+                rds("aurora", "02:00-02:30", "sun:05:00-sun:05:30"),
+                rds("documentdb", "02:20-02:50", "sun:02:40-sun:03:20"),
+                cache("03:00-03:50", "sun:06:00-sun:06:45"),
+            ]);
+            assert.deepStrictEqual(
+                problems.map((p) => `${p.key}: ${p.message}`),
+                [
+                    'documentdb.maintenance: overlaps documentdb.backup ("02:20-02:50"); the two must not share any minute (UTC)',
+                    "redis.backup: lasts 50 minutes; AWS requires at least 60 minutes",
+                    "redis.maintenance: lasts 45 minutes; AWS requires at least 60 minutes",
+                    'documentdb.backup: overlaps aurora.backup ("02:00-02:30"); the two must not share any minute (UTC)',
+                ],
+            );
+        });
+
+        it("sees backups of two stores collide across midnight", () => {
+            const problems = checkStackWindows([rds("aurora", "23:45-00:15", "sun:05:00-sun:05:30"), cache("00:00-01:00", "sun:06:00-sun:07:00")]);
+            assert.deepStrictEqual(problems.map((p) => p.key), ["redis.backup"]);
         });
     });
 });
