@@ -17,19 +17,21 @@ export interface ThresholdAlarm {
     datapoints?: number;
 }
 
+/** Where alarms go and what they carry: the same for every alarm of a store. */
+export interface AlarmTarget {
+    /** SNS topic notified on alarm and on recovery; alarms exist without one. */
+    topicArn?: string;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}
+
 /**
  * A CloudWatch alarm on one metric crossing a threshold for several periods
  * in a row, notifying (and notifying on recovery) when a topic is configured.
  * Missing data is "missing", not "breaching": a stopped dev cluster should not page.
  */
-export function thresholdAlarm(
-    name: string,
-    alarm: ThresholdAlarm,
-    topicArn: string | undefined,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): aws.cloudwatch.MetricAlarm {
-    const actions = topicArn ? [topicArn] : [];
+export function thresholdAlarm(name: string, alarm: ThresholdAlarm, target: AlarmTarget): aws.cloudwatch.MetricAlarm {
+    const actions = target.topicArn ? [target.topicArn] : [];
     const datapoints = alarm.datapoints ?? 3;
     return new aws.cloudwatch.MetricAlarm(
         name,
@@ -48,8 +50,99 @@ export function thresholdAlarm(
             treatMissingData: "missing",
             alarmActions: actions,
             okActions: actions,
-            tags,
+            tags: target.tags,
         },
-        { parent },
+        { parent: target.parent },
     );
+}
+
+export interface ClusterAlarms {
+    /** Prefix of the alarms' logical names. */
+    name: string;
+    /** What the cluster is, in descriptions, e.g. "Aurora". */
+    label: string;
+    /** CloudWatch namespace of the engine's metrics. */
+    namespace: "AWS/RDS" | "AWS/DocDB";
+    /** Cluster-wide maximum replica lag metric of the engine. */
+    replicaLagMetric: "AuroraReplicaLagMaximum" | "DBClusterReplicaLagMaximum";
+    clusterIdentifier: string;
+    /** Identifiers of the instances, in order. */
+    instanceIdentifiers: string[];
+    thresholds: { cpuPercent: number; connections: number; replicaLagMs: number; freeableMemoryMiB?: number };
+}
+
+/**
+ * The alarms of an Aurora or DocumentDB cluster: CPU (and freeable memory, when
+ * a threshold is given) per instance, connections to the cluster, and, with
+ * replicas, the cluster-wide maximum replica lag. The maximum, not a per-reader
+ * alarm, because it stays right after a failover moves the writer.
+ */
+export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
+    const t = c.thresholds;
+    const cluster = { DBClusterIdentifier: c.clusterIdentifier };
+    c.instanceIdentifiers.forEach((identifier, i) => {
+        const n = i + 1;
+        const instance = { DBInstanceIdentifier: identifier };
+        thresholdAlarm(
+            `${c.name}-cpu-${n}`,
+            {
+                alarmName: `${identifier}-cpu`,
+                description: `CPU of ${c.label} instance ${identifier} above ${t.cpuPercent}% for 15 minutes`,
+                namespace: c.namespace,
+                metricName: "CPUUtilization",
+                dimensions: instance,
+                statistic: "Average",
+                comparison: "GreaterThanThreshold",
+                threshold: t.cpuPercent,
+            },
+            target,
+        );
+        if (t.freeableMemoryMiB !== undefined) {
+            thresholdAlarm(
+                `${c.name}-memory-${n}`,
+                {
+                    alarmName: `${identifier}-freeable-memory`,
+                    description: `Freeable memory of ${c.label} instance ${identifier} below ${t.freeableMemoryMiB} MiB for 15 minutes`,
+                    namespace: c.namespace,
+                    metricName: "FreeableMemory",
+                    dimensions: instance,
+                    statistic: "Minimum",
+                    comparison: "LessThanThreshold",
+                    threshold: t.freeableMemoryMiB * 1024 * 1024,
+                },
+                target,
+            );
+        }
+    });
+    thresholdAlarm(
+        `${c.name}-connections`,
+        {
+            alarmName: `${c.clusterIdentifier}-connections`,
+            description: `Connections to ${c.label} cluster ${c.clusterIdentifier} above ${t.connections} for 15 minutes`,
+            namespace: c.namespace,
+            metricName: "DatabaseConnections",
+            dimensions: cluster,
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: t.connections,
+        },
+        target,
+    );
+    if (c.instanceIdentifiers.length > 1) {
+        thresholdAlarm(
+            `${c.name}-replica-lag`,
+            {
+                alarmName: `${c.clusterIdentifier}-replica-lag`,
+                description: `Largest ${c.label} replica lag in ${c.clusterIdentifier} above ${t.replicaLagMs} ms for 3 minutes`,
+                namespace: c.namespace,
+                metricName: c.replicaLagMetric,
+                dimensions: cluster,
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: t.replicaLagMs,
+                periodSeconds: 60,
+            },
+            target,
+        );
+    }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
-import { thresholdAlarm } from "./alarms";
+import { clusterAlarms } from "./alarms";
 import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
@@ -265,9 +265,10 @@ export class AuroraPostgres extends pulumi.ComponentResource {
 
         const monitoringRole = args.monitoringIntervalSeconds > 0 ? this.monitoringRole(name, id, args.tags) : undefined;
 
+        // Numbered, not "writer"/"reader": the roles move on failover.
+        const identifiers = Array.from({ length: args.instances }, (_, i) => `${id}-${i + 1}`);
         this.instances = [];
-        for (let i = 0; i < args.instances; i++) {
-            const identifier = `${id}-${i + 1}`;
+        identifiers.forEach((identifier, i) => {
             this.instances.push(
                 new aws.rds.ClusterInstance(
                     `${name}-instance-${i + 1}`,
@@ -298,7 +299,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                     { parent: this },
                 ),
             );
-        }
+        });
 
         this.secret = new ConnectionSecret(
             `${name}-master-secret`,
@@ -319,7 +320,18 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.declareAlarms(name, id, args);
+        clusterAlarms(
+            {
+                name,
+                label: "Aurora",
+                namespace: "AWS/RDS",
+                replicaLagMetric: "AuroraReplicaLagMaximum",
+                clusterIdentifier: id,
+                instanceIdentifiers: identifiers,
+                thresholds: args.alarms,
+            },
+            { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
+        );
 
         this.clusterIdentifier = this.cluster.clusterIdentifier;
         this.writerEndpoint = this.cluster.endpoint;
@@ -370,81 +382,5 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { parent: this },
         );
         return role;
-    }
-
-    private declareAlarms(name: string, id: string, args: AuroraPostgresArgs): void {
-        const t = args.alarms;
-        this.instances.forEach((instance, i) => {
-            const instanceId = `${id}-${i + 1}`;
-            thresholdAlarm(
-                `${name}-cpu-${i + 1}`,
-                {
-                    alarmName: `${instanceId}-cpu`,
-                    description: `CPU of Aurora instance ${instanceId} above ${t.cpuPercent}% for 15 minutes`,
-                    namespace: "AWS/RDS",
-                    metricName: "CPUUtilization",
-                    dimensions: { DBInstanceIdentifier: instance.identifier },
-                    statistic: "Average",
-                    comparison: "GreaterThanThreshold",
-                    threshold: t.cpuPercent,
-                },
-                args.alarmTopicArn,
-                args.tags,
-                this,
-            );
-            thresholdAlarm(
-                `${name}-memory-${i + 1}`,
-                {
-                    alarmName: `${instanceId}-freeable-memory`,
-                    description: `Freeable memory of Aurora instance ${instanceId} below ${t.freeableMemoryMiB} MiB for 15 minutes`,
-                    namespace: "AWS/RDS",
-                    metricName: "FreeableMemory",
-                    dimensions: { DBInstanceIdentifier: instance.identifier },
-                    statistic: "Minimum",
-                    comparison: "LessThanThreshold",
-                    threshold: t.freeableMemoryMiB * 1024 * 1024,
-                },
-                args.alarmTopicArn,
-                args.tags,
-                this,
-            );
-        });
-        thresholdAlarm(
-            `${name}-connections`,
-            {
-                alarmName: `${id}-connections`,
-                description: `Connections to Aurora cluster ${id} above ${t.connections} for 15 minutes`,
-                namespace: "AWS/RDS",
-                metricName: "DatabaseConnections",
-                dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-                statistic: "Maximum",
-                comparison: "GreaterThanThreshold",
-                threshold: t.connections,
-            },
-            args.alarmTopicArn,
-            args.tags,
-            this,
-        );
-        if (args.instances > 1) {
-            // The cluster-wide maximum, not per instance: it stays right after a
-            // failover swaps which instance is the writer.
-            thresholdAlarm(
-                `${name}-replica-lag`,
-                {
-                    alarmName: `${id}-replica-lag`,
-                    description: `Largest Aurora replica lag in ${id} above ${t.replicaLagMs} ms for 3 minutes`,
-                    namespace: "AWS/RDS",
-                    metricName: "AuroraReplicaLagMaximum",
-                    dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-                    statistic: "Maximum",
-                    comparison: "GreaterThanThreshold",
-                    threshold: t.replicaLagMs,
-                    periodSeconds: 60,
-                },
-                args.alarmTopicArn,
-                args.tags,
-                this,
-            );
-        }
     }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
-import { thresholdAlarm } from "./alarms";
+import { clusterAlarms } from "./alarms";
 import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
@@ -184,9 +184,10 @@ export class DocumentDb extends pulumi.ComponentResource {
             { parent: this, protect: args.deletionProtection },
         );
 
+        // Numbered, not "writer"/"reader": the roles move on failover.
+        const identifiers = Array.from({ length: args.instances }, (_, i) => `${id}-${i + 1}`);
         this.instances = [];
-        for (let i = 0; i < args.instances; i++) {
-            const identifier = `${id}-${i + 1}`;
+        identifiers.forEach((identifier, i) => {
             this.instances.push(
                 new aws.docdb.ClusterInstance(
                     `${name}-instance-${i + 1}`,
@@ -208,7 +209,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                     { parent: this },
                 ),
             );
-        }
+        });
 
         this.secret = new ConnectionSecret(
             `${name}-master-secret`,
@@ -229,7 +230,18 @@ export class DocumentDb extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.declareAlarms(name, id, args);
+        clusterAlarms(
+            {
+                name,
+                label: "DocumentDB",
+                namespace: "AWS/DocDB",
+                replicaLagMetric: "DBClusterReplicaLagMaximum",
+                clusterIdentifier: id,
+                instanceIdentifiers: identifiers,
+                thresholds: args.alarms,
+            },
+            { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
+        );
 
         this.clusterIdentifier = this.cluster.clusterIdentifier;
         this.endpoint = this.cluster.endpoint;
@@ -247,63 +259,5 @@ export class DocumentDb extends pulumi.ComponentResource {
             secretArn: this.secretArn,
             kmsKeyArn: this.kmsKeyArn,
         });
-    }
-
-    private declareAlarms(name: string, id: string, args: DocumentDbArgs): void {
-        const t = args.alarms;
-        this.instances.forEach((instance, i) => {
-            thresholdAlarm(
-                `${name}-cpu-${i + 1}`,
-                {
-                    alarmName: `${id}-${i + 1}-cpu`,
-                    description: `CPU of DocumentDB instance ${id}-${i + 1} above ${t.cpuPercent}% for 15 minutes`,
-                    namespace: "AWS/DocDB",
-                    metricName: "CPUUtilization",
-                    dimensions: { DBInstanceIdentifier: instance.identifier },
-                    statistic: "Average",
-                    comparison: "GreaterThanThreshold",
-                    threshold: t.cpuPercent,
-                },
-                args.alarmTopicArn,
-                args.tags,
-                this,
-            );
-        });
-        thresholdAlarm(
-            `${name}-connections`,
-            {
-                alarmName: `${id}-connections`,
-                description: `Connections to DocumentDB cluster ${id} above ${t.connections} for 15 minutes`,
-                namespace: "AWS/DocDB",
-                metricName: "DatabaseConnections",
-                dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-                statistic: "Maximum",
-                comparison: "GreaterThanThreshold",
-                threshold: t.connections,
-            },
-            args.alarmTopicArn,
-            args.tags,
-            this,
-        );
-        if (args.instances > 1) {
-            // The cluster-wide maximum stays right after a failover moves the primary.
-            thresholdAlarm(
-                `${name}-replica-lag`,
-                {
-                    alarmName: `${id}-replica-lag`,
-                    description: `Largest DocumentDB replica lag in ${id} above ${t.replicaLagMs} ms for 3 minutes`,
-                    namespace: "AWS/DocDB",
-                    metricName: "DBClusterReplicaLagMaximum",
-                    dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-                    statistic: "Maximum",
-                    comparison: "GreaterThanThreshold",
-                    threshold: t.replicaLagMs,
-                    periodSeconds: 60,
-                },
-                args.alarmTopicArn,
-                args.tags,
-                this,
-            );
-        }
     }
 }

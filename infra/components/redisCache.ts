@@ -297,9 +297,7 @@ export class RedisCache extends pulumi.ComponentResource {
                         comparison: "GreaterThanThreshold",
                         threshold: a.threshold,
                     },
-                    args.alarmTopicArn,
-                    args.tags,
-                    this,
+                    { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
                 );
             }
         }
