@@ -6,6 +6,7 @@ import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
+import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
 
 /** The Aurora engine this component declares. */
 export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
@@ -21,7 +22,7 @@ export interface AuroraPostgresAlarmThresholds {
     replicaLagMs: number;
 }
 
-export interface AuroraPostgresArgs {
+export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycleArgs {
     /**
      * The cluster identifier; instances are named `<identifier>-1`, `-2`, ... (not
      * "writer"/"reader": the roles move on failover).
@@ -51,11 +52,6 @@ export interface AuroraPostgresArgs {
      */
     instances: number;
     /**
-     * Availability zones to place instances in, in order: instance i goes to
-     * zone i modulo the count. Give the zones of the private subnets.
-     */
-    availabilityZones: pulumi.Input<string>[];
-    /**
      * Name of the database created in the cluster.
      * @default "mlflow"
      * Warning: changing it replaces the cluster.
@@ -69,53 +65,16 @@ export interface AuroraPostgresArgs {
     masterUsername: string;
     /** TCP port. @default 5432 */
     port: number;
-    /** VPC of the subnets. Warning: changing it replaces the subnet group and the cluster. */
-    vpcId: string;
-    /**
-     * Private subnets (two AZs at least) for the DB subnet group.
-     * Warning: moving the cluster to a subnet group in another VPC replaces it;
-     * adding subnets of the same VPC does not.
-     */
-    subnetIds: string[];
-    /** Security groups whose members may connect on `port`. */
-    clientSecurityGroupIds: string[];
-    /** CIDR blocks that may connect on `port`. @default [] */
-    clientCidrs: string[];
-    /** Days of automated backups (1-35). Point-in-time restore reaches back this far. */
-    backupRetentionDays: number;
-    /** Daily backup window, "hh24:mi-hh24:mi" UTC, at least 30 minutes, not overlapping maintenance. @example "02:00-02:30" */
-    preferredBackupWindow: string;
-    /** Weekly maintenance window, "ddd:hh24:mi-ddd:hh24:mi" UTC. @example "sun:05:00-sun:05:30" */
-    preferredMaintenanceWindow: string;
-    /**
-     * Refuse deletion at the AWS API and mark the cluster `protect`ed in Pulumi,
-     * so neither `pulumi destroy` nor a console click removes it.
-     * To delete a protected cluster: set this to false, `pulumi up`, then destroy.
-     */
-    deletionProtection: boolean;
-    /**
-     * Take a final snapshot when the cluster is deleted, named
-     * `<clusterIdentifier>-final-<random>` so that a second deletion never
-     * collides with the first one's snapshot.
-     * @default true
-     */
-    finalSnapshot: boolean;
     /** Performance Insights on every instance, encrypted with the cluster's key. @default { enabled: false, retentionDays: 7 } */
     performanceInsights: { enabled: boolean; retentionDays: number };
     /** Enhanced Monitoring interval in seconds (0 = off); creates the monitoring role when on. @default 60 */
     monitoringIntervalSeconds: number;
     /** `log_min_duration_statement`: statements slower than this (ms) are logged. @default 1000 */
     slowQueryMs: number;
-    /** Apply modifications now instead of in the maintenance window. @default false */
-    applyImmediately: boolean;
     /** Alarm thresholds. */
     alarms: AuroraPostgresAlarmThresholds;
-    /** SNS topic alarms notify; alarms exist without one. */
-    alarmTopicArn?: string;
     /** Name of the Secrets Manager secret holding the master credentials. @example "mlops-prod/aurora/master" */
     secretName: string;
-    /** Tags for every resource. */
-    tags: Record<string, string>;
 }
 
 /**

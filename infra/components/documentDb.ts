@@ -5,6 +5,7 @@ import { clusterAlarms } from "./alarms";
 import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
+import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
 import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
 
 export interface DocumentDbAlarmThresholds {
@@ -16,7 +17,7 @@ export interface DocumentDbAlarmThresholds {
     replicaLagMs: number;
 }
 
-export interface DocumentDbArgs {
+export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs {
     /**
      * The cluster identifier; instances are `<identifier>-1`, `-2`, ...
      * @example "mlops-prod-docs"
@@ -33,8 +34,6 @@ export interface DocumentDbArgs {
     instanceClass: string;
     /** Instances: one primary plus `instances - 1` replicas (1-16), spread round-robin across `availabilityZones`. */
     instances: number;
-    /** Zones to place instances in, in order (the zones of the private subnets). */
-    availabilityZones: pulumi.Input<string>[];
     /**
      * Master user name; the password is generated and kept in Secrets Manager.
      * @default "platformadmin"
@@ -43,36 +42,13 @@ export interface DocumentDbArgs {
     masterUsername: string;
     /** TCP port. @default 27017 */
     port: number;
-    /** VPC of the subnets. Warning: moving to another VPC replaces the cluster. */
-    vpcId: string;
-    /** Private subnets (two AZs at least) for the subnet group. */
-    subnetIds: string[];
-    /** Security groups whose members may connect on `port`. */
-    clientSecurityGroupIds: string[];
-    /** CIDR blocks that may connect on `port`. @default [] */
-    clientCidrs: string[];
-    /** Days of automated backups (1-35). */
-    backupRetentionDays: number;
-    /** Daily backup window, UTC, at least 30 minutes. @example "02:30-03:00" */
-    preferredBackupWindow: string;
-    /** Weekly maintenance window, UTC. @example "sun:05:30-sun:06:00" */
-    preferredMaintenanceWindow: string;
-    /** Refuse deletion in AWS and `protect` the cluster in Pulumi. */
-    deletionProtection: boolean;
-    /** Take a uniquely named final snapshot on deletion. @default true */
-    finalSnapshot: boolean;
     /** Operations slower than this (ms) go to the profiler log. @default 100 */
     profilerThresholdMs: number;
     /** Performance Insights on every instance, encrypted with the cluster's key. @default false */
     performanceInsights: boolean;
-    /** Apply modifications now instead of in the maintenance window. @default false */
-    applyImmediately: boolean;
     alarms: DocumentDbAlarmThresholds;
-    /** SNS topic alarms notify. */
-    alarmTopicArn?: string;
     /** Name of the Secrets Manager secret with the master credentials. @example "mlops-prod/documentdb/master" */
     secretName: string;
-    tags: Record<string, string>;
 }
 
 /**

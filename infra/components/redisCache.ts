@@ -5,6 +5,7 @@ import { thresholdAlarm } from "./alarms";
 import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
+import { StorePlacementArgs } from "./storeArgs";
 import { finalSnapshotName, zoneFor } from "./placement";
 
 /**
@@ -28,7 +29,7 @@ export interface RedisCacheAlarmThresholds {
     replicationLagSeconds: number;
 }
 
-export interface RedisCacheArgs {
+export interface RedisCacheArgs extends StorePlacementArgs {
     /**
      * Replication group id; nodes are `<id>-001`, `-002`, ... (ElastiCache's naming).
      * @example "mlops-prod-cache"
@@ -42,17 +43,11 @@ export interface RedisCacheArgs {
     /**
      * Nodes: one primary plus `nodes - 1` replicas (1-6). With two or more,
      * automatic failover and Multi-AZ are on; with one there is nothing to fail over to.
+     * The zones (`availabilityZones`) apply when nodes are created; existing nodes do not move.
      */
     nodes: number;
-    /** Zones for the nodes, in order: node i goes to zone i modulo the count. Only used at creation. */
-    availabilityZones: pulumi.Input<string>[];
     /** TCP port. @default 6379 */
     port: number;
-    vpcId: string;
-    /** Private subnets for the cache subnet group. */
-    subnetIds: string[];
-    clientSecurityGroupIds: string[];
-    clientCidrs: string[];
     /** Days of automatic snapshots (0-35; 0 turns them off). */
     snapshotRetentionDays: number;
     /** Daily snapshot window, UTC, at least 60 minutes. @example "03:00-04:00" */
@@ -81,10 +76,8 @@ export interface RedisCacheArgs {
     slowLogRetentionDays: number;
     applyImmediately: boolean;
     alarms: RedisCacheAlarmThresholds;
-    alarmTopicArn?: string;
     /** Secret holding the endpoint and AUTH token. @example "mlops-prod/cache/auth" */
     secretName: string;
-    tags: Record<string, string>;
 }
 
 /**
