@@ -4,12 +4,12 @@ import { DataPlatform } from "./components/dataPlatform";
 /**
  * The program: validate the whole configuration first (a bad value stops the
  * run before any resource exists), then declare the platform and return the
- * stack outputs.
+ * stack outputs. Secrets appear only inside `verification`, which is secret.
  */
 export function main() {
     const cfg = loadStackConfig();
     const platform = new DataPlatform("platform", cfg);
-    const aurora = platform.aurora;
+    const { aurora, documentDb, cache } = platform;
     return {
         environment: cfg.environment,
         region: cfg.region,
@@ -21,6 +21,17 @@ export function main() {
         auroraMasterUsername: aurora.masterUsername,
         auroraSecretArn: aurora.secretArn,
         auroraKmsKeyArn: aurora.kmsKeyArn,
+        documentDbClusterIdentifier: documentDb.clusterIdentifier,
+        documentDbEndpoint: documentDb.endpoint,
+        documentDbReaderEndpoint: documentDb.readerEndpoint,
+        documentDbPort: documentDb.port,
+        documentDbSecretArn: documentDb.secretArn,
+        documentDbKmsKeyArn: documentDb.kmsKeyArn,
+        cachePrimaryEndpoint: cache.primaryEndpoint,
+        cacheReaderEndpoint: cache.readerEndpoint,
+        cachePort: cache.port,
+        cacheSecretArn: cache.secretArn,
+        cacheKmsKeyArn: cache.kmsKeyArn,
         verification: platform.verification,
     };
 }

@@ -72,3 +72,22 @@ for (const name of STACKS) {
         });
     });
 }
+
+describe("stack outputs", () => {
+    it("name every store's endpoints, port, secret and key, and hold no secret outside verification", async () => {
+        const ev = await stack("prod");
+        const o = ev.outputs;
+        const docdb = only(ev, TYPES.docdbCluster);
+        const rg = only(ev, TYPES.replicationGroup);
+        assert.strictEqual(o.documentDbEndpoint, docdb.outputs.endpoint);
+        assert.strictEqual(o.documentDbReaderEndpoint, docdb.outputs.readerEndpoint);
+        assert.strictEqual(o.documentDbPort, 27017);
+        assert.strictEqual(o.documentDbSecretArn, only(within(ev, TYPES.documentDb), TYPES.secret).outputs.arn);
+        assert.strictEqual(o.cachePrimaryEndpoint, rg.outputs.primaryEndpointAddress);
+        assert.strictEqual(o.cacheReaderEndpoint, rg.outputs.readerEndpointAddress);
+        assert.strictEqual(o.cachePort, 6379);
+        assert.strictEqual(o.cacheSecretArn, only(within(ev, TYPES.redisCache), TYPES.secret).outputs.arn);
+        assert.strictEqual(o.auroraWriterEndpoint, only(ev, TYPES.cluster).outputs.endpoint);
+        assert.deepStrictEqual(ev.secretOutputs, ["verification"]);
+    });
+});
