@@ -10,8 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { auroraSchema } from "./schema/aurora";
+import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
 import { documentDbSchema } from "./schema/documentdb";
 import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
+import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
 import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
@@ -19,10 +21,6 @@ import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, che
 export const PROJECT = "mlops-data";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod", "dr"] as const;
-
-const awsRegion = z
-    .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: 'must be an AWS region name such as "us-east-1"' });
 
 const stackConfigSchema = z.strictObject({
     environment: z.enum(ENVIRONMENTS),
@@ -37,6 +35,8 @@ const stackConfigSchema = z.strictObject({
     aurora: auroraSchema,
     documentdb: documentDbSchema,
     redis: redisSchema,
+    recovery: recoverySchema,
+    backup: backupSchema,
 });
 
 /** Where each store keeps its two windows in the config, and the minimum lengths its service allows. */
@@ -205,6 +205,12 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const problems = result.success ? [] : toProblems(raw, result.error.issues);
     for (const p of stackWindowProblems(raw)) {
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
+    }
+    // The recovery rules read several sections at once, so they run on a config that passed the schema.
+    if (result.success) {
+        for (const p of recoveryProblems(result.data)) {
+            problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
+        }
     }
     if (!result.success || problems.length > 0) throw new ConfigError(problems);
     const cfg = result.data;

@@ -152,6 +152,14 @@ export function checkMinimumLength(w: NamedWindow, min: number): WindowProblem[]
     ];
 }
 
+function overlapProblem(earlier: NamedWindow, later: NamedWindow, verb = "overlaps"): WindowProblem {
+    return {
+        key: later.key,
+        value: later.window.text,
+        message: `${verb} ${earlier.key} ("${earlier.window.text}"); the two must not share any minute (UTC)`,
+    };
+}
+
 /**
  * Rule: no two of the given windows may overlap. Used for a store's own backup
  * vs. maintenance windows, and across stores so that a stack's backups and
@@ -161,18 +169,26 @@ export function checkNoOverlap(windows: NamedWindow[]): WindowProblem[] {
     const problems: WindowProblem[] = [];
     for (let i = 0; i < windows.length; i++) {
         for (let j = i + 1; j < windows.length; j++) {
-            const a = windows[i];
-            const b = windows[j];
-            if (windowsOverlap(a.window, b.window)) {
-                problems.push({
-                    key: b.key,
-                    value: b.window.text,
-                    message: `overlaps ${a.key} ("${a.window.text}"); the two must not share any minute (UTC)`,
-                });
-            }
+            if (windowsOverlap(windows[i].window, windows[j].window)) problems.push(overlapProblem(windows[i], windows[j]));
         }
     }
     return problems;
+}
+
+/**
+ * Rule: `subject` overlaps none of `others` (which may overlap each other).
+ * Reported against the subject; `verb` says what the overlap means.
+ */
+export function checkClearOf(subject: NamedWindow, others: NamedWindow[], verb = "overlaps"): WindowProblem[] {
+    return others.filter((o) => windowsOverlap(subject.window, o.window)).map((o) => overlapProblem(o, subject, verb));
+}
+
+/**
+ * The window in which scheduled jobs may start: `minutes` long from each firing
+ * (minute of the week), e.g. an AWS Backup rule's start window.
+ */
+export function jobStartWindow(text: string, firings: number[], minutes: number): Window {
+    return { kind: "weekly", text, minutes, intervals: normalize(firings.flatMap((f) => occurrence(f, minutes))) };
 }
 
 /** One data store's two windows, as configured, with the minimum lengths its service allows. */

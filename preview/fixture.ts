@@ -114,6 +114,14 @@ export function computedState(
             id = String(inputs.name ?? name);
             state.arn = `arn:aws:logs:${region}:${acct}:log-group:${id}`;
             break;
+        case "aws:backup/vault:Vault":
+            id = String(inputs.name ?? name);
+            state.arn = `arn:aws:backup:${region}:${acct}:backup-vault:${id}`;
+            break;
+        case "aws:backup/plan:Plan":
+            id = `plan-${hex(name)}`;
+            state.arn = `arn:aws:backup:${region}:${acct}:backup-plan:${id}`;
+            break;
         case "aws:secretsmanager/secret:Secret":
             state.arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${String(inputs.name ?? name)}-AbCdEf`;
             id = String(state.arn);

@@ -121,20 +121,30 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
         subnetZones: new Map(),
     };
     const byName = new Map<string, Seen>();
+    /**
+     * The fixture context in the region a resource or call lands in: its own
+     * `region` input (AWS provider v7), else its explicit provider's region, else the stack's.
+     */
+    const regional = (providerRef: string | undefined, inputs: Record<string, unknown>): FixtureContext => {
+        const providerName = providerRef?.split("::")[3];
+        const provider = providerName ? byName.get(`pulumi:providers:aws::${providerName}`) : undefined;
+        const region = (inputs.region as string | undefined) ?? (provider?.state.region as string | undefined);
+        return region ? { ...ctx, region } : ctx;
+    };
     const invokes: StackEvaluation["invokes"] = [];
 
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const [plain] = unwrapSecrets(args.inputs);
-                const computed = computedState(ctx, args.type, args.name, plain);
+                const computed = computedState(regional(args.provider, plain), args.type, args.name, plain);
                 byName.set(`${args.type}::${args.name}`, { rawInputs: args.inputs, ...computed });
                 return computed;
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 const [plain] = unwrapSecrets(args.inputs);
                 invokes.push({ token: args.token, inputs: plain });
-                return invoke(ctx, args.token, plain);
+                return invoke(regional(args.provider, plain), args.token, plain);
             },
         },
         project,

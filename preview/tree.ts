@@ -13,6 +13,17 @@ function summary(r: RecordedResource): string {
         case "aws:rds/clusterInstance:ClusterInstance":
         case "aws:docdb/clusterInstance:ClusterInstance":
             return `${i.instanceClass} in ${i.availabilityZone}, tier ${i.promotionTier}`;
+        case "aws:backup/plan:Plan":
+            return (i.rules ?? [])
+                .map((r: any) =>
+                    `${r.ruleName}: ${r.enableContinuousBackup ? "continuous, " : ""}${r.schedule}, keep ${r.lifecycle?.deleteAfter}d` +
+                    (r.copyActions?.length ? `, copy to ${r.copyActions.length} vault(s)` : ""),
+                )
+                .join("; ");
+        case "aws:backup/vault:Vault":
+            return `in ${String(r.outputs.arn).split(":")[3]}`;
+        case "pulumi:providers:aws":
+            return `region ${i.region}`;
         case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
             return `tcp/${i.fromPort} from ${i.referencedSecurityGroupId ?? i.cidrIpv4}`;
         case "aws:cloudwatch/metricAlarm:MetricAlarm":

@@ -4,6 +4,7 @@ import { StackConfig } from "../config";
 import { stackTags } from "../tags";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
+import { BackupPlan } from "./backupPlan";
 import { DocumentDb } from "./documentDb";
 import { RedisCache } from "./redisCache";
 
@@ -15,6 +16,7 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly aurora: AuroraPostgres;
     public readonly documentDb: DocumentDb;
     public readonly cache: RedisCache;
+    public readonly backup: BackupPlan;
     /** The verification contract (secret). */
     public readonly verification: pulumi.Output<VerificationContract>;
 
@@ -50,6 +52,26 @@ export class DataPlatform extends pulumi.ComponentResource {
         this.cache = new RedisCache(
             "cache",
             { ...common, ...cfg.redis, replicationGroupId: `${prefix}-cache`, secretName: `${prefix}/cache/auth` },
+            { parent: this },
+        );
+
+        const b = cfg.backup;
+        this.backup = new BackupPlan(
+            "backup",
+            {
+                namePrefix: prefix,
+                breakGlassRoleArn: b.breakGlassRoleArn,
+                resources: [this.aurora.cluster.arn, this.documentDb.cluster.arn],
+                continuousResources: [this.aurora.cluster.arn],
+                schedule: b.schedule,
+                startWindowMinutes: b.startWindowMinutes,
+                completionWindowMinutes: b.completionWindowMinutes,
+                deleteAfterDays: b.deleteAfterDays,
+                continuous: b.continuous,
+                copy: b.copy,
+                vaultLock: b.vaultLock,
+                tags,
+            },
             { parent: this },
         );
 

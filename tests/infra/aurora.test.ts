@@ -191,20 +191,6 @@ for (const name of STACKS) {
                 assert.deepStrictEqual(x.alarmActions, cfg.alarms.topicArn ? [cfg.alarms.topicArn] : []);
             }
         });
-
-        it("tags every AWS resource with environment, owner, cost center and data classification", async () => {
-            const ev = await stack(name);
-            const taggable = ev.resources.filter((r) => r.type.startsWith("aws:") && r.type !== TYPES.kmsAlias && r.type !== TYPES.secretVersion && r.type !== TYPES.rolePolicy);
-            assert.ok(taggable.length > 10);
-            for (const r of taggable) {
-                const t = r.inputs.tags;
-                assert.ok(t, `${r.type} ${r.name} has no tags`);
-                assert.strictEqual(t.environment, cfg.environment, `${r.name}`);
-                assert.strictEqual(t.owner, cfg.tags.owner);
-                assert.strictEqual(t["cost-center"], cfg.tags.costCenter);
-                assert.strictEqual(t["data-classification"], cfg.tags.dataClassification);
-            }
-        });
     });
 }
 

@@ -1,0 +1,230 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { named } from "../tags";
+import { EncryptionKey } from "./encryptionKey";
+
+export interface VaultLock {
+    /** "governance": removable by a principal allowed to; "compliance": immutable once `changeableForDays` have passed. */
+    mode: "governance" | "compliance";
+    minRetentionDays: number;
+    maxRetentionDays: number;
+    /** Compliance mode only. */
+    changeableForDays?: number;
+}
+
+export interface BackupPlanArgs {
+    /**
+     * Prefix of the vault, plan, role and selection names.
+     * @example "mlops-prod"
+     * Warning: changing it creates a new, empty vault; recovery points stay in the old one until they expire.
+     */
+    namePrefix: string;
+    /**
+     * The one role allowed to delete recovery points or shorten their lifecycle,
+     * for an emergency; the vault's access policy denies it to everyone else,
+     * including the deploying principal.
+     */
+    breakGlassRoleArn: string;
+    /** Cluster ARNs (Aurora and DocumentDB) backed up on `schedule`. */
+    resources: pulumi.Input<string>[];
+    /** Cluster ARNs (Aurora only: DocumentDB does not support it) backed up continuously, when `continuous.enabled`. */
+    continuousResources: pulumi.Input<string>[];
+    /** AWS Backup cron expression, UTC. @example "cron(0 7 ? * * *)" */
+    schedule: string;
+    /** Minutes a job may wait to start. @default 60 */
+    startWindowMinutes: number;
+    /** Minutes a started job may run. @default 480 */
+    completionWindowMinutes: number;
+    /** Days each scheduled recovery point is kept. */
+    deleteAfterDays: number;
+    /** Continuous backup (point-in-time recovery from the vault) for `continuousResources`. */
+    continuous: { enabled: boolean; retentionDays: number };
+    /**
+     * Copy every scheduled recovery point to a vault in another region. That
+     * vault and its key are declared here, with a provider for that region,
+     * because a copy target must exist before the disaster, not during it.
+     */
+    copy?: { region: string; deleteAfterDays: number };
+    /** Vault lock for the vault (and the copy vault). @default none */
+    vaultLock?: VaultLock;
+    tags: Record<string, string>;
+}
+
+/**
+ * AWS Backup for the stack's clusters: a vault encrypted with its own CMK whose
+ * recovery points only the break-glass role may delete, an optional vault lock,
+ * the scheduled plan (with a cross-region copy when asked), a continuous plan
+ * for Aurora when asked, the service role, and selections naming the clusters
+ * by ARN. ElastiCache is not covered: it keeps its own snapshots.
+ */
+export class BackupPlan extends pulumi.ComponentResource {
+    public readonly vault: aws.backup.Vault;
+    public readonly plan: aws.backup.Plan;
+    public readonly continuousPlan?: aws.backup.Plan;
+    /** The vault in the copy region, when there is one. */
+    public readonly copyVault?: aws.backup.Vault;
+    public readonly role: aws.iam.Role;
+
+    constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:BackupPlan", name, {}, opts);
+        const prefix = args.namePrefix;
+
+        this.vault = this.protectedVault(name, `${prefix}-backups`, args, {});
+
+        let copyActions: aws.types.input.backup.PlanRuleCopyAction[] = [];
+        if (args.copy) {
+            const region = new aws.Provider(`${name}-copy-region`, { region: args.copy.region as aws.Region }, { parent: this });
+            this.copyVault = this.protectedVault(`${name}-copy`, `${prefix}-backups-${args.copy.region}`, args, { provider: region });
+            copyActions = [{ destinationVaultArn: this.copyVault.arn, lifecycle: { deleteAfter: args.copy.deleteAfterDays } }];
+        }
+
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                name: `${prefix}-aws-backup`,
+                description: `AWS Backup of ${prefix}: takes and restores the clusters' backups`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${policy}`,
+                { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policy}` },
+                { parent: this },
+            );
+        }
+
+        const recoveryPointTags = { ...args.tags, "backup-plan": `${prefix}-scheduled` };
+        this.plan = new aws.backup.Plan(
+            `${name}-scheduled`,
+            {
+                name: `${prefix}-scheduled`,
+                rules: [
+                    {
+                        ruleName: "scheduled",
+                        targetVaultName: this.vault.name,
+                        schedule: args.schedule,
+                        scheduleExpressionTimezone: "Etc/UTC",
+                        startWindow: args.startWindowMinutes,
+                        completionWindow: args.completionWindowMinutes,
+                        lifecycle: { deleteAfter: args.deleteAfterDays },
+                        copyActions,
+                        recoveryPointTags,
+                    },
+                ],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.select(`${name}-scheduled`, `${prefix}-clusters`, this.plan, args.resources);
+
+        if (args.continuous.enabled) {
+            this.continuousPlan = new aws.backup.Plan(
+                `${name}-continuous`,
+                {
+                    name: `${prefix}-continuous`,
+                    rules: [
+                        {
+                            ruleName: "continuous",
+                            targetVaultName: this.vault.name,
+                            enableContinuousBackup: true,
+                            // Continuous rules still take a daily snapshot; the same schedule keeps jobs out of the windows.
+                            schedule: args.schedule,
+                            scheduleExpressionTimezone: "Etc/UTC",
+                            startWindow: args.startWindowMinutes,
+                            completionWindow: args.completionWindowMinutes,
+                            lifecycle: { deleteAfter: args.continuous.retentionDays },
+                            recoveryPointTags: { ...args.tags, "backup-plan": `${prefix}-continuous` },
+                        },
+                    ],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            this.select(`${name}-continuous`, `${prefix}-continuous`, this.continuousPlan, args.continuousResources);
+        }
+
+        this.registerOutputs({ vaultArn: this.vault.arn, planId: this.plan.id, copyVaultArn: this.copyVault?.arn });
+    }
+
+    private select(name: string, selectionName: string, plan: aws.backup.Plan, resources: pulumi.Input<string>[]): void {
+        new aws.backup.Selection(
+            name,
+            { name: selectionName, planId: plan.id, iamRoleArn: this.role.arn, resources },
+            { parent: this },
+        );
+    }
+
+    /** A vault under its own CMK, recovery points deletable only by the break-glass role, locked when asked. */
+    private protectedVault(
+        name: string,
+        vaultName: string,
+        args: BackupPlanArgs,
+        placement: { provider?: aws.Provider },
+    ): aws.backup.Vault {
+        const opts = { parent: this, provider: placement.provider };
+        const key = new EncryptionKey(
+            `${name}-vault-key`,
+            { description: `AWS Backup vault ${vaultName}`, alias: vaultName, tags: args.tags },
+            { parent: this, providers: placement.provider ? [placement.provider] : [] },
+        );
+        const vault = new aws.backup.Vault(
+            `${name}-vault`,
+            { name: vaultName, kmsKeyArn: key.arn, forceDestroy: false, tags: named(args.tags, vaultName) },
+            opts,
+        );
+        new aws.backup.VaultPolicy(
+            `${name}-vault-policy`,
+            { backupVaultName: vault.name, policy: vaultAccessPolicy(args.breakGlassRoleArn) },
+            opts,
+        );
+        if (args.vaultLock) {
+            new aws.backup.VaultLockConfiguration(
+                `${name}-vault-lock`,
+                {
+                    backupVaultName: vault.name,
+                    minRetentionDays: args.vaultLock.minRetentionDays,
+                    maxRetentionDays: args.vaultLock.maxRetentionDays,
+                    changeableForDays: args.vaultLock.mode === "compliance" ? args.vaultLock.changeableForDays : undefined,
+                },
+                opts,
+            );
+        }
+        return vault;
+    }
+}
+
+/**
+ * Actions that destroy recovery points, shorten their life, or unlock the vault.
+ * Deleting or replacing the access policy itself stays possible for the
+ * deploying principal, or no stack could ever be destroyed or updated; the vault
+ * lock (compliance mode in prod, if wanted) is what closes that gap.
+ */
+export const PROTECTED_VAULT_ACTIONS = [
+    "backup:DeleteRecoveryPoint",
+    "backup:UpdateRecoveryPointLifecycle",
+    "backup:DeleteBackupVaultLockConfiguration",
+];
+
+function vaultAccessPolicy(breakGlassRoleArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "OnlyBreakGlassMayDestroyRecoveryPoints",
+                Effect: "Deny",
+                Principal: { AWS: "*" },
+                Action: PROTECTED_VAULT_ACTIONS,
+                // In a vault access policy "*" means this vault and its recovery points.
+                Resource: "*",
+                Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassRoleArn } },
+            },
+        ],
+    });
+}

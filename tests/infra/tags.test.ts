@@ -1,0 +1,33 @@
+import * as assert from "assert";
+import { STACKS, stack } from "../harness";
+import { configOf } from "./stackConfig";
+
+/** AWS resource types that take no tags (attachments, policies, aliases, versions). */
+const UNTAGGABLE = new Set([
+    "aws:kms/alias:Alias",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:backup/vaultPolicy:VaultPolicy",
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    "aws:backup/selection:Selection",
+]);
+
+for (const name of STACKS) {
+    describe(`tags in stack ${name}`, () => {
+        it("every taggable AWS resource carries environment, owner, cost center, data classification and managed-by", async () => {
+            const cfg = configOf(name);
+            const ev = await stack(name);
+            const taggable = ev.resources.filter((r) => r.type.startsWith("aws:") && !UNTAGGABLE.has(r.type));
+            assert.ok(taggable.length > 30, `only ${taggable.length} taggable resources`);
+            for (const r of taggable) {
+                const t = r.inputs.tags;
+                assert.ok(t, `${r.type} ${r.name} has no tags`);
+                assert.deepStrictEqual(
+                    [t.environment, t.owner, t["cost-center"], t["data-classification"], t["managed-by"]],
+                    [cfg.environment, cfg.tags.owner, cfg.tags.costCenter, cfg.tags.dataClassification, "pulumi"],
+                    `${r.type} ${r.name}`,
+                );
+            }
+        });
+    });
+}
