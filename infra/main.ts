@@ -1,5 +1,6 @@
 import { loadStackConfig } from "./config";
 import { DataPlatform } from "./components/dataPlatform";
+import { achievableRpoMinutes } from "./recovery";
 
 /**
  * The program: validate the whole configuration first (a bad value stops the
@@ -32,6 +33,15 @@ export function main() {
         cachePort: cache.port,
         cacheSecretArn: cache.secretArn,
         cacheKmsKeyArn: cache.kmsKeyArn,
+        backupVaultArn: platform.backup.vault.arn,
+        backupCopyVaultArn: platform.backup.copyVault?.arn,
+        // What the stack promises and what its backups achieve, for operators and reviewers.
+        recovery: {
+            aurora: { ...cfg.recovery.aurora, achievedRpoMinutes: achievableRpoMinutes(cfg, "aurora").minutes },
+            documentdb: { ...cfg.recovery.documentdb, achievedRpoMinutes: achievableRpoMinutes(cfg, "documentdb").minutes },
+            survivesRegionLoss: cfg.recovery.survivesRegionLoss,
+            copyRegion: cfg.backup.copy?.region ?? null,
+        },
         verification: platform.verification,
     };
 }

@@ -51,9 +51,9 @@ export function within(ev: StackEvaluation, componentType: string): StackEvaluat
 }
 
 /** The registered resource a reference (URN, or "urn::id" provider reference) points at. */
-export function byUrn(ev: StackEvaluation, urn: string): RecordedResource {
-    const r = ev.resources.find((x) => x.urn === urn);
-    assert.ok(r, `no resource with URN ${urn}`);
+export function byUrn(ev: StackEvaluation, ref: string): RecordedResource {
+    const r = ev.resources.find((x) => x.urn === ref || ref.startsWith(`${x.urn}::`));
+    assert.ok(r, `no resource with URN ${ref}`);
     return r;
 }
 
@@ -84,4 +84,11 @@ export const TYPES = {
     replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     cacheParams: "aws:elasticache/parameterGroup:ParameterGroup",
     cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+    backupPlan: "mlops:data:BackupPlan",
+    vault: "aws:backup/vault:Vault",
+    vaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
+    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    plan: "aws:backup/plan:Plan",
+    selection: "aws:backup/selection:Selection",
+    awsProvider: "pulumi:providers:aws",
 } as const;

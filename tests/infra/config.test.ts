@@ -9,7 +9,12 @@ type Json = Record<string, any>;
 
 /** The dev stack file's config with one change applied to a structured key. */
 function devWith(key: string, change: (value: Json) => void): StackFileConfig {
-    const base = readStackFile("dev");
+    return stackWith("dev", key, change);
+}
+
+/** A stack file's config with one change applied to a structured key. */
+function stackWith(stack: string, key: string, change: (value: Json) => void): StackFileConfig {
+    const base = readStackFile(stack);
     const config = { ...base.config };
     const value = JSON.parse(config[key]);
     change(value);
@@ -380,6 +385,182 @@ describe("stack configuration validation (through the program, before any resour
             it(c.title, async () => {
                 const cfg = c.title === "missing store section" ? devWithPlain(c.key, undefined) : devWith(c.key, c.change);
                 await expectOnly(cfg, { key: c.problemKey, value: c.value, message: c.message });
+            });
+        }
+    });
+
+    describe("recovery objectives and AWS Backup", () => {
+        const cases: { title: string; stack: string; key: string; change: (v: Json) => void; problemKey: string; value: unknown; message: RegExp }[] = [
+            {
+                title: "an RPO of 15 minutes with only a daily backup and no continuous backup",
+                stack: "staging",
+                key: "mlops-data:backup",
+                change: (b) => (b.continuous.enabled = false),
+                problemKey: "mlops-data:recovery.aurora.rpoMinutes",
+                value: 15,
+                message: /^cannot be met: with schedule "cron\(0 7 \? \* \* \*\)", which leaves up to 1440 minutes between backups, aurora's newest protected recovery point can be 1440 minutes old; allowed: an RPO of at least 1440 minutes, or a schedule that fires at least every 15 minutes .*, or backup\.continuous\.enabled/,
+            },
+            {
+                title: "a DocumentDB RPO tighter than the schedule (continuous backup does not cover DocumentDB)",
+                stack: "prod",
+                key: "mlops-data:recovery",
+                change: (r) => (r.documentdb.rpoMinutes = 60),
+                problemKey: "mlops-data:recovery.documentdb.rpoMinutes",
+                value: 60,
+                message: /^cannot be met: .*360 minutes old; allowed: an RPO of at least 360 minutes, or a schedule that fires at least every 60 minutes \(AWS Backup runs at most hourly\)$/,
+            },
+            {
+                title: "an RTO no restore can meet",
+                stack: "dev",
+                key: "mlops-data:recovery",
+                change: (r) => (r.aurora.rtoMinutes = 10),
+                problemKey: "mlops-data:recovery.aurora.rtoMinutes",
+                value: 10,
+                message: /^cannot be met by a restore: .* at least 30 minutes; allowed: 30 or more$/,
+            },
+            {
+                title: "prod that does not declare it survives the loss of its region",
+                stack: "prod",
+                key: "mlops-data:recovery",
+                change: (r) => (r.survivesRegionLoss = false),
+                problemKey: "mlops-data:recovery.survivesRegionLoss",
+                value: false,
+                message: /^must be true in prod/,
+            },
+            {
+                title: "prod without a cross-region copy",
+                stack: "prod",
+                key: "mlops-data:backup",
+                change: (b) => delete b.copy,
+                problemKey: "mlops-data:backup.copy",
+                value: undefined,
+                message: /^is required when recovery\.survivesRegionLoss is true/,
+            },
+            {
+                title: "a copy to the stack's own region",
+                stack: "prod",
+                key: "mlops-data:backup",
+                change: (b) => (b.copy.region = "us-east-1"),
+                problemKey: "mlops-data:backup.copy.region",
+                value: "us-east-1",
+                message: /^is the stack's own region; a copy must go to another region/,
+            },
+            {
+                title: "a schedule firing more often than AWS Backup allows",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.schedule = "cron(0,30 7 ? * * *)"),
+                problemKey: "mlops-data:backup.schedule",
+                value: "cron(0,30 7 ? * * *)",
+                message: /^fires 30 minutes apart; AWS Backup runs a rule at most once every 60 minutes$/,
+            },
+            {
+                title: "a malformed schedule",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.schedule = "0 7 * * *"),
+                problemKey: "mlops-data:backup.schedule",
+                value: "0 7 * * *",
+                message: /^malformed schedule: "0 7 \* \* \*" is not an AWS Backup cron expression/,
+            },
+            {
+                title: "backup jobs starting inside a store's maintenance window",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.schedule = "cron(15 4 ? * * *)"),
+                problemKey: "mlops-data:backup.schedule",
+                value: "cron(15 4 ? * * *)",
+                message: /^starts jobs \(within 60 minutes of each firing\) inside aurora\.preferredMaintenanceWindow \("tue:05:00-tue:05:30"\)/,
+            },
+            {
+                title: "backup jobs starting inside the clusters' own backup window",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.schedule = "cron(30 2 ? * * *)"),
+                problemKey: "mlops-data:backup.schedule",
+                value: "cron(30 2 ? * * *)",
+                message: /^starts jobs \(within 60 minutes of each firing\) inside documentdb\.preferredBackupWindow \("02:30-03:00"\)/,
+            },
+            {
+                title: "a completion window that leaves no time after the start window",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => {
+                    b.startWindowMinutes = 120;
+                    b.completionWindowMinutes = 150;
+                    b.schedule = "cron(0 10 ? * * *)";
+                },
+                problemKey: "mlops-data:backup.completionWindowMinutes",
+                value: 150,
+                message: /^must be at least startWindowMinutes \+ 60 \(180\)$/,
+            },
+            {
+                title: "Aurora's own retention differing from the continuous backup's",
+                stack: "staging",
+                key: "mlops-data:backup",
+                change: (b) => (b.continuous.retentionDays = 14),
+                problemKey: "mlops-data:aurora.backupRetentionDays",
+                value: 7,
+                message: /^must equal backup\.continuous\.retentionDays \(14\)/,
+            },
+            {
+                title: "continuous backup kept longer than AWS allows",
+                stack: "staging",
+                key: "mlops-data:backup",
+                change: (b) => (b.continuous.retentionDays = 36),
+                problemKey: "mlops-data:backup.continuous.retentionDays",
+                value: 36,
+                message: /^must be from 1 to 35/,
+            },
+            {
+                title: "a retention the vault lock would refuse",
+                stack: "prod",
+                key: "mlops-data:backup",
+                change: (b) => (b.deleteAfterDays = 400),
+                problemKey: "mlops-data:backup.deleteAfterDays",
+                value: 400,
+                message: /^is outside the vault lock's 7-365 days; the vault would refuse these recovery points$/,
+            },
+            {
+                title: "a compliance lock without its grace time",
+                stack: "prod",
+                key: "mlops-data:backup",
+                change: (b) => (b.vaultLock.mode = "compliance"),
+                problemKey: "mlops-data:backup.vaultLock.changeableForDays",
+                value: undefined,
+                message: /^is required in compliance mode/,
+            },
+            {
+                title: "a grace time on a governance lock",
+                stack: "prod",
+                key: "mlops-data:backup",
+                change: (b) => (b.vaultLock.changeableForDays = 3),
+                problemKey: "mlops-data:backup.vaultLock.changeableForDays",
+                value: 3,
+                message: /^applies to compliance mode only/,
+            },
+            {
+                title: "a break-glass role that is not a role ARN",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.breakGlassRoleArn = "break-glass"),
+                problemKey: "mlops-data:backup.breakGlassRoleArn",
+                value: "break-glass",
+                message: /^must be an IAM role ARN/,
+            },
+            {
+                title: "a start window shorter than AWS accepts",
+                stack: "dev",
+                key: "mlops-data:backup",
+                change: (b) => (b.startWindowMinutes = 30),
+                problemKey: "mlops-data:backup.startWindowMinutes",
+                value: 30,
+                message: /^must be from 60 to 1440/,
+            },
+        ];
+        for (const c of cases) {
+            it(c.title, async () => {
+                await expectOnly(stackWith(c.stack, c.key, c.change), { key: c.problemKey, value: c.value, message: c.message });
             });
         }
     });
