@@ -69,6 +69,8 @@ export interface ClusterAlarms {
     /** Identifiers of the instances, in order. */
     instanceIdentifiers: string[];
     thresholds: { cpuPercent: number; connections: number; replicaLagMs: number; freeableMemoryMiB?: number };
+    /** For a secondary of a global cluster: its replication lag from the primary region, against the RPO. */
+    globalLag?: { metric: "AuroraGlobalDBReplicationLag" | "GlobalClusterReplicationLag"; thresholdMs: number };
 }
 
 /**
@@ -128,6 +130,23 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
         },
         target,
     );
+    if (c.globalLag) {
+        thresholdAlarm(
+            `${c.name}-global-lag`,
+            {
+                alarmName: `${c.clusterIdentifier}-global-replication-lag`,
+                description: `${c.label} ${c.clusterIdentifier} more than ${c.globalLag.thresholdMs} ms behind its primary region (the RPO)`,
+                namespace: c.namespace,
+                metricName: c.globalLag.metric,
+                dimensions: cluster,
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                threshold: c.globalLag.thresholdMs,
+                periodSeconds: 60,
+            },
+            target,
+        );
+    }
     if (c.instanceIdentifiers.length > 1) {
         thresholdAlarm(
             `${c.name}-replica-lag`,

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
-import { ConnectionSecret, generatedPassword } from "./credentials";
+import { ClusterSourceArgs, clusterCredentials, clusterKey, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
+import { ConnectionSecret } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
@@ -20,9 +21,11 @@ export interface AuroraPostgresAlarmThresholds {
     connections: number;
     /** Largest replica lag in the cluster (milliseconds) above which the cluster alarms. Only with readers. @default 1000 */
     replicaLagMs: number;
+    /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
+    globalReplicationLagMs?: number;
 }
 
-export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycleArgs {
+export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycleArgs, ClusterSourceArgs {
     /**
      * The cluster identifier; instances are named `<identifier>-1`, `-2`, ... (not
      * "writer"/"reader": the roles move on failover).
@@ -48,7 +51,8 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     instanceClass: string;
     /**
      * Number of instances: one writer plus `instances - 1` readers (1-16), spread
-     * round-robin across `availabilityZones`.
+     * round-robin across `availabilityZones`. A secondary may have none (headless:
+     * storage replicates, no instance to pay for until promotion).
      */
     instances: number;
     /**
@@ -91,7 +95,8 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     public readonly cluster: aws.rds.Cluster;
     public readonly instances: aws.rds.ClusterInstance[];
     public readonly clusterParameterGroup: aws.rds.ClusterParameterGroup;
-    public readonly key: EncryptionKey;
+    /** The key this component created; undefined when it was given one. */
+    public readonly key?: EncryptionKey;
     public readonly securityGroup: DatabaseSecurityGroup;
     public readonly secret: ConnectionSecret;
 
@@ -113,17 +118,18 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         const id = args.clusterIdentifier;
         const family = `aurora-postgresql${args.engineVersion.split(".")[0]}`;
 
-        this.key = new EncryptionKey(
+        const origin = args.origin ?? { kind: "primary" };
+        const { arn: kmsKeyArn, key } = clusterKey(
             `${name}-key`,
-            {
-                description: `Aurora PostgreSQL ${id}: storage, Performance Insights and master secret`,
-                alias: `${id}`,
-                tags: args.tags,
-            },
-            { parent: this },
+            args.kmsKeyArn,
+            `Aurora PostgreSQL ${id}: storage, Performance Insights and master secret`,
+            id,
+            args.tags,
+            this,
         );
-
-        const password = generatedPassword(`${name}-master-password`, this);
+        this.key = key;
+        const credentials = clusterCredentials(name, args, args.masterUsername, this);
+        const password = credentials.password;
 
         const subnetGroup = new aws.rds.SubnetGroup(
             `${name}-subnets`,
@@ -188,7 +194,8 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const finalSnapshotIdentifier = finalSnapshotName(name, id, args.finalSnapshot, this);
+        // A secondary cannot take a final snapshot: it is deleted by detaching it first.
+        const finalSnapshot = args.finalSnapshot && origin.kind !== "secondary";
 
         this.cluster = new aws.rds.Cluster(
             `${name}-cluster`,
@@ -198,15 +205,13 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 engineMode: "provisioned",
                 engineVersion: args.engineVersion,
                 allowMajorVersionUpgrade: false,
-                databaseName: args.databaseName,
-                masterUsername: args.masterUsername,
-                masterPassword: password,
+                ...originClusterInputs(origin, credentials, { databaseName: args.databaseName }),
                 port: args.port,
                 dbSubnetGroupName: subnetGroup.name,
                 vpcSecurityGroupIds: [this.securityGroup.id],
                 dbClusterParameterGroupName: this.clusterParameterGroup.name,
                 storageEncrypted: true,
-                kmsKeyId: this.key.arn,
+                kmsKeyId: kmsKeyArn,
                 iamDatabaseAuthenticationEnabled: true,
                 enabledCloudwatchLogsExports: ["postgresql"],
                 copyTagsToSnapshot: true,
@@ -214,12 +219,12 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 preferredBackupWindow: args.preferredBackupWindow,
                 preferredMaintenanceWindow: args.preferredMaintenanceWindow,
                 deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !args.finalSnapshot,
-                finalSnapshotIdentifier,
+                skipFinalSnapshot: !finalSnapshot,
+                finalSnapshotIdentifier: finalSnapshotName(name, id, finalSnapshot, this),
                 applyImmediately: args.applyImmediately,
                 tags: named(args.tags, id),
             },
-            { parent: this, protect: args.deletionProtection },
+            { parent: this, protect: args.deletionProtection, ignoreChanges: originIgnoreChanges(origin, args.globalSource ?? false) },
         );
 
         const monitoringRole = args.monitoringIntervalSeconds > 0 ? this.monitoringRole(name, id, args.tags) : undefined;
@@ -244,7 +249,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                         publiclyAccessible: false,
                         autoMinorVersionUpgrade: true,
                         performanceInsightsEnabled: args.performanceInsights.enabled,
-                        performanceInsightsKmsKeyId: args.performanceInsights.enabled ? this.key.arn : undefined,
+                        performanceInsightsKmsKeyId: args.performanceInsights.enabled ? kmsKeyArn : undefined,
                         performanceInsightsRetentionPeriod: args.performanceInsights.enabled
                             ? args.performanceInsights.retentionDays
                             : undefined,
@@ -265,13 +270,13 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             {
                 secretName: args.secretName,
                 description: `Master credentials of Aurora PostgreSQL cluster ${id}`,
-                kmsKeyArn: this.key.arn,
+                kmsKeyArn,
                 value: {
                     engine: "postgres",
                     host: this.cluster.endpoint,
                     port: this.cluster.port,
                     dbname: args.databaseName,
-                    username: args.masterUsername,
+                    username: credentials.username,
                     password,
                 },
                 tags: args.tags,
@@ -288,6 +293,10 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 clusterIdentifier: id,
                 instanceIdentifiers: identifiers,
                 thresholds: args.alarms,
+                globalLag:
+                    origin.kind === "secondary" && args.alarms.globalReplicationLagMs !== undefined
+                        ? { metric: "AuroraGlobalDBReplicationLag", thresholdMs: args.alarms.globalReplicationLagMs }
+                        : undefined,
             },
             { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
         );
@@ -297,10 +306,10 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         this.readerEndpoint = this.cluster.readerEndpoint;
         this.port = this.cluster.port;
         this.databaseName = pulumi.output(args.databaseName);
-        this.masterUsername = pulumi.output(args.masterUsername);
+        this.masterUsername = pulumi.output(credentials.username);
         this.masterPassword = password;
         this.secretArn = this.secret.arn;
-        this.kmsKeyArn = this.key.arn;
+        this.kmsKeyArn = kmsKeyArn;
 
         this.registerOutputs({
             clusterIdentifier: this.clusterIdentifier,

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
-import { ConnectionSecret, generatedPassword } from "./credentials";
+import { ClusterSourceArgs, clusterCredentials, clusterKey, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
+import { ConnectionSecret } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
@@ -15,9 +16,11 @@ export interface DocumentDbAlarmThresholds {
     connections: number;
     /** Largest replica lag in the cluster (milliseconds) above which it alarms. Only with replicas. @default 1000 */
     replicaLagMs: number;
+    /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
+    globalReplicationLagMs?: number;
 }
 
-export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs {
+export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs, ClusterSourceArgs {
     /**
      * The cluster identifier; instances are `<identifier>-1`, `-2`, ...
      * @example "mlops-prod-docs"
@@ -32,7 +35,10 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
     engineVersion: string;
     /** Instance class of every instance; a change restarts instances one at a time. @example "db.r6g.large" */
     instanceClass: string;
-    /** Instances: one primary plus `instances - 1` replicas (1-16), spread round-robin across `availabilityZones`. */
+    /**
+     * Instances: one primary plus `instances - 1` replicas (1-16), spread
+     * round-robin across `availabilityZones`; a secondary may have none (headless).
+     */
     instances: number;
     /**
      * Master user name; the password is generated and kept in Secrets Manager.
@@ -60,7 +66,8 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
 export class DocumentDb extends pulumi.ComponentResource {
     public readonly cluster: aws.docdb.Cluster;
     public readonly instances: aws.docdb.ClusterInstance[];
-    public readonly key: EncryptionKey;
+    /** The key this component created; undefined when it was given one. */
+    public readonly key?: EncryptionKey;
     public readonly securityGroup: DatabaseSecurityGroup;
     public readonly secret: ConnectionSecret;
 
@@ -81,12 +88,20 @@ export class DocumentDb extends pulumi.ComponentResource {
         const id = args.clusterIdentifier;
         const family = `docdb${args.engineVersion.split(".").slice(0, 2).join(".")}`;
 
-        this.key = new EncryptionKey(
+        const origin = args.origin ?? { kind: "primary" };
+        const { arn: kmsKeyArn, key } = clusterKey(
             `${name}-key`,
-            { description: `DocumentDB ${id}: storage, Performance Insights and master secret`, alias: id, tags: args.tags },
-            { parent: this },
+            args.kmsKeyArn,
+            `DocumentDB ${id}: storage, Performance Insights and master secret`,
+            id,
+            args.tags,
+            this,
         );
-        const password = generatedPassword(`${name}-master-password`, this);
+        this.key = key;
+        const credentials = clusterCredentials(name, args, args.masterUsername, this);
+        const password = credentials.password;
+        // A secondary cannot take a final snapshot: it is deleted by detaching it first.
+        const finalSnapshot = args.finalSnapshot && origin.kind !== "secondary";
 
         const subnetGroup = new aws.docdb.SubnetGroup(
             `${name}-subnets`,
@@ -139,25 +154,24 @@ export class DocumentDb extends pulumi.ComponentResource {
                 engine: "docdb",
                 engineVersion: args.engineVersion,
                 allowMajorVersionUpgrade: false,
-                masterUsername: args.masterUsername,
-                masterPassword: password,
+                ...originClusterInputs(origin, credentials),
                 port: args.port,
                 dbSubnetGroupName: subnetGroup.name,
                 vpcSecurityGroupIds: [this.securityGroup.id],
                 dbClusterParameterGroupName: parameterGroup.name,
                 storageEncrypted: true,
-                kmsKeyId: this.key.arn,
+                kmsKeyId: kmsKeyArn,
                 enabledCloudwatchLogsExports: ["audit", "profiler"],
                 backupRetentionPeriod: args.backupRetentionDays,
                 preferredBackupWindow: args.preferredBackupWindow,
                 preferredMaintenanceWindow: args.preferredMaintenanceWindow,
                 deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !args.finalSnapshot,
-                finalSnapshotIdentifier: finalSnapshotName(name, id, args.finalSnapshot, this),
+                skipFinalSnapshot: !finalSnapshot,
+                finalSnapshotIdentifier: finalSnapshotName(name, id, finalSnapshot, this),
                 applyImmediately: args.applyImmediately,
                 tags: named(args.tags, id),
             },
-            { parent: this, protect: args.deletionProtection },
+            { parent: this, protect: args.deletionProtection, ignoreChanges: originIgnoreChanges(origin, args.globalSource ?? false) },
         );
 
         // Numbered, not "writer"/"reader": the roles move on failover.
@@ -177,7 +191,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                         autoMinorVersionUpgrade: true,
                         preferredMaintenanceWindow: args.preferredMaintenanceWindow,
                         enablePerformanceInsights: args.performanceInsights,
-                        performanceInsightsKmsKeyId: args.performanceInsights ? this.key.arn : undefined,
+                        performanceInsightsKmsKeyId: args.performanceInsights ? kmsKeyArn : undefined,
                         copyTagsToSnapshot: true,
                         applyImmediately: args.applyImmediately,
                         tags: named(args.tags, identifier),
@@ -192,12 +206,12 @@ export class DocumentDb extends pulumi.ComponentResource {
             {
                 secretName: args.secretName,
                 description: `Master credentials of DocumentDB cluster ${id}`,
-                kmsKeyArn: this.key.arn,
+                kmsKeyArn,
                 value: {
                     engine: "mongo",
                     host: this.cluster.endpoint,
                     port: args.port,
-                    username: args.masterUsername,
+                    username: credentials.username,
                     password,
                     ssl: "true",
                 },
@@ -215,6 +229,10 @@ export class DocumentDb extends pulumi.ComponentResource {
                 clusterIdentifier: id,
                 instanceIdentifiers: identifiers,
                 thresholds: args.alarms,
+                globalLag:
+                    origin.kind === "secondary" && args.alarms.globalReplicationLagMs !== undefined
+                        ? { metric: "GlobalClusterReplicationLag", thresholdMs: args.alarms.globalReplicationLagMs }
+                        : undefined,
             },
             { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
         );
@@ -223,10 +241,10 @@ export class DocumentDb extends pulumi.ComponentResource {
         this.endpoint = this.cluster.endpoint;
         this.readerEndpoint = this.cluster.readerEndpoint;
         this.port = this.cluster.port.apply((p) => p ?? args.port);
-        this.masterUsername = pulumi.output(args.masterUsername);
+        this.masterUsername = pulumi.output(credentials.username);
         this.masterPassword = password;
         this.secretArn = this.secret.arn;
-        this.kmsKeyArn = this.key.arn;
+        this.kmsKeyArn = kmsKeyArn;
         this.registerOutputs({
             clusterIdentifier: this.clusterIdentifier,
             endpoint: this.endpoint,

@@ -6,6 +6,15 @@ import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { StorePlacementArgs } from "./storeArgs";
+
+/** Where a cache's replication group comes from. */
+export type CacheOrigin =
+    /** A new replication group. */
+    | { kind: "primary" }
+    /** A read-only secondary of a global datastore whose primary is in another region (DR standby). */
+    | { kind: "secondary"; globalReplicationGroupId: pulumi.Input<string> }
+    /** A former secondary that the DR runbook failed over or disassociated, now the writable cache. */
+    | { kind: "promoted" };
 import { finalSnapshotName, zoneFor } from "./placement";
 
 /**
@@ -78,6 +87,18 @@ export interface RedisCacheArgs extends StorePlacementArgs {
     alarms: RedisCacheAlarmThresholds;
     /** Secret holding the endpoint and AUTH token. @example "mlops-prod/cache/auth" */
     secretName: string;
+    /** Where the replication group comes from. @default { kind: "primary" } */
+    origin?: CacheOrigin;
+    /** The primary of a global datastore: AWS then manages its engine version. @default false */
+    globalSource?: boolean;
+    /**
+     * Use this key instead of creating one (the DR stack uses the one prod made in
+     * the DR region); it must let CloudWatch Logs use it for this cache's log groups.
+     * Warning: changing it replaces the replication group.
+     */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** Use this AUTH token instead of generating one (a secondary must present the primary's). */
+    authToken?: pulumi.Input<string>;
 }
 
 /**
@@ -88,7 +109,8 @@ export interface RedisCacheArgs extends StorePlacementArgs {
  */
 export class RedisCache extends pulumi.ComponentResource {
     public readonly replicationGroup: aws.elasticache.ReplicationGroup;
-    public readonly key: EncryptionKey;
+    /** The key this component created; undefined when it was given one. */
+    public readonly key?: EncryptionKey;
     public readonly securityGroup: DatabaseSecurityGroup;
     public readonly secret: ConnectionSecret;
 
@@ -106,24 +128,29 @@ export class RedisCache extends pulumi.ComponentResource {
         super("mlops:data:RedisCache", name, {}, opts);
         const id = args.replicationGroupId;
         const family = `${CACHE_ENGINE}${args.engineVersion.split(".")[0]}`;
-        const logGroupName = `/aws/elasticache/${id}/slow-log`;
+        const logGroupName = `${cacheLogGroupPrefix(id)}slow-log`;
 
-        this.key = new EncryptionKey(
-            `${name}-key`,
-            {
-                description: `ElastiCache ${id}: data at rest, AUTH token secret and slow log`,
-                alias: id,
-                logGroupNamePrefix: `/aws/elasticache/${id}/`,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        const origin = args.origin ?? { kind: "primary" };
+        this.key =
+            args.kmsKeyArn === undefined
+                ? new EncryptionKey(
+                      `${name}-key`,
+                      {
+                          description: `ElastiCache ${id}: data at rest, AUTH token secret and slow log`,
+                          alias: id,
+                          logGroupNamePrefix: cacheLogGroupPrefix(id),
+                          tags: args.tags,
+                      },
+                      { parent: this },
+                  )
+                : undefined;
+        const kmsKeyArn = this.key?.arn ?? pulumi.output(args.kmsKeyArn!);
 
         // 64 characters; the keeper makes a bumped rotation generate a new token.
-        const token = generatedPassword(`${name}-auth-token`, this, {
-            length: 64,
-            keepers: { rotation: String(args.authTokenRotation) },
-        });
+        const token =
+            args.authToken !== undefined
+                ? pulumi.secret(pulumi.output(args.authToken))
+                : generatedPassword(`${name}-auth-token`, this, { length: 64, keepers: { rotation: String(args.authTokenRotation) } });
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
             `${name}-subnets`,
@@ -145,7 +172,11 @@ export class RedisCache extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const parameterGroup = new aws.elasticache.ParameterGroup(
+        // A secondary takes its engine, node type and parameters from the global datastore.
+        const secondary = origin.kind === "secondary";
+        const parameterGroup = secondary
+            ? undefined
+            : new aws.elasticache.ParameterGroup(
             `${name}-params`,
             {
                 name: `${id}-${family}`,
@@ -159,9 +190,9 @@ export class RedisCache extends pulumi.ComponentResource {
 
         const slowLog = new aws.cloudwatch.LogGroup(
             `${name}-slow-log`,
-            { name: logGroupName, kmsKeyId: this.key.arn, retentionInDays: args.slowLogRetentionDays, tags: args.tags },
+            { name: logGroupName, kmsKeyId: kmsKeyArn, retentionInDays: args.slowLogRetentionDays, tags: args.tags },
             // The key policy must allow CloudWatch Logs before the group can use the key.
-            { parent: this, dependsOn: [this.key] },
+            { parent: this, dependsOn: this.key ? [this.key] : [] },
         );
 
         const transitEncryptionMode = "required";
@@ -172,17 +203,16 @@ export class RedisCache extends pulumi.ComponentResource {
             {
                 replicationGroupId: id,
                 description: `Cache of the MLOps platform (${id})`,
-                engine: CACHE_ENGINE,
-                engineVersion: args.engineVersion,
-                nodeType: args.nodeType,
+                ...(secondary
+                    ? { globalReplicationGroupId: origin.globalReplicationGroupId }
+                    : { engine: CACHE_ENGINE, engineVersion: args.engineVersion, nodeType: args.nodeType, parameterGroupName: parameterGroup!.name }),
                 numCacheClusters: args.nodes,
                 preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => zoneFor(i, args.availabilityZones)),
                 port: args.port,
-                parameterGroupName: parameterGroup.name,
                 subnetGroupName: subnetGroup.name,
                 securityGroupIds: [this.securityGroup.id],
                 atRestEncryptionEnabled: true,
-                kmsKeyId: this.key.arn,
+                kmsKeyId: kmsKeyArn,
                 transitEncryptionEnabled: true,
                 transitEncryptionMode,
                 authToken: token,
@@ -200,7 +230,7 @@ export class RedisCache extends pulumi.ComponentResource {
                 ],
                 tags: named(args.tags, id),
             },
-            { parent: this },
+            { parent: this, ignoreChanges: cacheIgnoreChanges(origin, args.globalSource ?? false) },
         );
 
         this.secret = new ConnectionSecret(
@@ -208,7 +238,7 @@ export class RedisCache extends pulumi.ComponentResource {
             {
                 secretName: args.secretName,
                 description: `Endpoint and AUTH token of cache ${id}`,
-                kmsKeyArn: this.key.arn,
+                kmsKeyArn,
                 value: {
                     engine: CACHE_ENGINE,
                     host: this.replicationGroup.primaryEndpointAddress,
@@ -229,7 +259,7 @@ export class RedisCache extends pulumi.ComponentResource {
         this.port = pulumi.output(args.port);
         this.authToken = token;
         this.secretArn = this.secret.arn;
-        this.kmsKeyArn = this.key.arn;
+        this.kmsKeyArn = kmsKeyArn;
         this.registerOutputs({
             primaryEndpoint: this.primaryEndpoint,
             readerEndpoint: this.readerEndpoint,
@@ -294,5 +324,26 @@ export class RedisCache extends pulumi.ComponentResource {
                 );
             }
         }
+    }
+}
+
+/** Log groups of a cache live under this prefix; its key lets CloudWatch Logs use it there only. */
+export function cacheLogGroupPrefix(replicationGroupId: string): string {
+    return `/aws/elasticache/${replicationGroupId}/`;
+}
+
+/**
+ * Why each: a global datastore's members have their engine upgraded through the
+ * datastore; a promoted secondary still carries its old membership in state
+ * until a refresh, and diffing it would make the provider try to re-associate it.
+ */
+function cacheIgnoreChanges(origin: CacheOrigin, globalSource: boolean): string[] {
+    switch (origin.kind) {
+        case "primary":
+            return globalSource ? ["engineVersion"] : [];
+        case "secondary":
+            return ["engineVersion"];
+        case "promoted":
+            return ["globalReplicationGroupId"];
     }
 }

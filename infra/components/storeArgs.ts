@@ -54,3 +54,4 @@ export interface ClusterLifecycleArgs {
     /** Apply modifications now instead of in the maintenance window. @default false */
     applyImmediately: boolean;
 }
+
