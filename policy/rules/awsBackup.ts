@@ -27,6 +27,16 @@ function selects(selection: PolicyResource, cluster: PolicyResource): boolean {
     return tags !== UNKNOWN && byTag.some((t) => t.type === "STRINGEQUALS" && tags?.[t.key] === t.value);
 }
 
+/**
+ * A secondary member of a global cluster (in another region than the global
+ * cluster) holds a replica of the primary's data; the primary's recovery
+ * points, copied across regions, are its backups.
+ */
+function isGlobalSecondary(cluster: PolicyResource, globals: PolicyResource[]): boolean {
+    const [g] = referencedBy(cluster, "globalClusterIdentifier", globals, (x) => ids(x, "globalClusterIdentifier"));
+    return g !== undefined && regionOf(g) !== undefined && regionOf(cluster) !== regionOf(g);
+}
+
 /** Days a rule (or a copy) keeps recovery points; undefined when kept until deleted by hand. */
 function deleteAfter(lifecycle: unknown): number | undefined {
     const v = peek(() => (lifecycle as { deleteAfter?: number } | undefined)?.deleteAfter);
@@ -56,7 +66,9 @@ export const awsBackupCoverage: StackValidationPolicy = {
         const cfg = configWithDefaults(coverageSchema, args);
         const selections = ofType(args.resources, T.backupSelection);
         if (cfg.required) {
+            const globals = ofType(args.resources, T.rdsGlobalCluster, T.docdbGlobalCluster);
             for (const c of ofType(args.resources, T.rdsCluster, T.docdbCluster)) {
+                if (isGlobalSecondary(c, globals)) continue;
                 if (!selections.some((s) => selects(s, c))) report(`Cluster ${c.name} is in no AWS Backup selection.`, c.urn);
             }
         }

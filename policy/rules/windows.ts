@@ -18,6 +18,7 @@ import {
 } from "../../infra/windows";
 import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ofType } from "./lib/references";
+import { regionOf } from "./lib/regions";
 import { T } from "./lib/types";
 import { UNKNOWN, peek } from "./lib/values";
 
@@ -111,17 +112,22 @@ export const backupWindowsStaggered: StackValidationPolicy = {
     remediationSteps: "Give each store its own backup slot (this repo: Aurora 02:00-02:30, DocumentDB 02:30-03:00, Redis snapshots 03:00-04:00 UTC).",
     configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
-        const named: (NamedWindow & { r: PolicyResource })[] = [];
+        // Backups compete for I/O and snapshot bandwidth within a region; stores in
+        // another region (a DR secondary) keep their own schedule.
+        const byRegion = new Map<string, (NamedWindow & { r: PolicyResource })[]>();
         for (const [type, f] of Object.entries(STORES)) {
             for (const r of ofType(args.resources, type)) {
                 if (!f.backsUp(r.props)) continue;
                 const w = parse(r.props, f.backup, parseDailyWindow);
-                if (w.window) named.push({ key: `${f.store} ${r.name} ${f.backup}`, window: w.window, r });
+                const region = regionOf(r) ?? "(unknown)";
+                if (w.window) byRegion.set(region, [...(byRegion.get(region) ?? []), { key: `${f.store} ${r.name} ${f.backup}`, window: w.window, r }]);
             }
         }
-        for (const p of checkNoOverlap(named)) {
-            const r = named.find((n) => n.key === p.key)!.r;
-            report(`${p.key} "${p.value}" ${p.message}.`, r.urn);
+        for (const named of byRegion.values()) {
+            for (const p of checkNoOverlap(named)) {
+                const r = named.find((n) => n.key === p.key)!.r;
+                report(`${p.key} "${p.value}" ${p.message}.`, r.urn);
+            }
         }
     },
 };
