@@ -170,9 +170,11 @@ const RELAXED: Case[] = [
     { title: "a policy disabled by its enforcement level", change: (f) => f.set("pg", { copyTagsToSnapshot: false }), config: { ...BASE, "copy-tags-to-snapshots": "disabled" }, violated: [], message: /.*/ },
 ];
 
+// Root hook: the packs started once serve every test file; stop them at the very end.
+after(closePolicyPacks);
+
 describe("policy rules (engine-shaped resources through the packs)", function () {
     this.timeout(300_000);
-    after(closePolicyPacks);
 
     it("the good stack passes every policy of both packs", async () => {
         assert.deepStrictEqual(await run(goodStack()), []);
