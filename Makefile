@@ -1,6 +1,7 @@
 # The README's commands. Each installs what it needs first.
 #   make preview   evaluate every stack offline under the Pulumi runtime mocks and print its resources
 #   make test      type-check, run the TypeScript tests, then the C# tests
+#   make policy    run the policy packs offline over every stack (or STACK=<name>)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -14,11 +15,12 @@ NPM_STAMP := node_modules/.installed
 DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
 CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj tests/Dbops.Tests/*.csproj)
 
-.PHONY: help preview test typecheck test-ts test-cs tools clean
+.PHONY: help preview policy test typecheck test-ts test-cs tools clean
 
 help:
 	@echo "make preview [STACK=<name>]   offline evaluation of every stack (or one), no cloud credentials"
 	@echo "make test                     every test: TypeScript (program under mocks) and C# (dbops)"
+	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)
@@ -34,6 +36,9 @@ $(DOTNET_STAMP): $(CS_SOURCES)
 
 preview: $(NPM_STAMP)
 	npx tsx preview/cli.ts $(if $(STACK),--stack $(STACK))
+
+policy: $(NPM_STAMP)
+	npx tsx policy/offline/cli.ts $(if $(STACK),--stack $(STACK))
 
 typecheck: $(NPM_STAMP)
 	npx tsc --noEmit -p .

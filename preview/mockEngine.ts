@@ -37,6 +37,10 @@ export interface RecordedResource {
     id?: string;
     /** Its outputs as the fixture computed them (inputs plus what AWS would compute). */
     outputs: Record<string, any>;
+    /** URNs of the resources it depends on, as the SDK registered them. */
+    dependencies?: string[];
+    /** For each input, the URNs of the resources its value came from (what the engine passes to stack policies). */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface StackEvaluation {
@@ -184,6 +188,15 @@ interface Seen {
     state: Record<string, any>;
 }
 
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+    const deps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+        const urns: string[] = v.getUrnsList();
+        if (urns.length > 0) deps[k] = urns;
+    });
+    return deps;
+}
+
 function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): any {
     const monitor = pulumi.runtime.getMonitor() as any;
     if (!monitor || typeof monitor.registerResource !== "function") {
@@ -209,6 +222,8 @@ function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): a
                     secretPaths,
                     id: seen?.id,
                     outputs: seen?.state ?? {},
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(req),
                 });
             }
             callback(err, resp);

@@ -1,0 +1,273 @@
+/**
+ * Offline policy evaluation: the stack's registered resources (as the offline
+ * engine in preview/ records them) go to each policy pack over the analyzer
+ * gRPC interface, in the order and shape the Pulumi engine uses during
+ * `pulumi preview`, and the diagnostics come back as the engine receives them.
+ *
+ *   const violations = await evaluatePolicies(ev.resources, { environment: "prod", region: "us-east-1" });
+ *
+ * Packs are started once per process and reused; call closePolicyPacks() when
+ * done (the CLI and the tests do).
+ */
+import { RecordedResource } from "../../preview/mockEngine";
+import { AnalyzerHost, proto, structProto } from "./analyzerHost";
+import { EnforcementLevel, PolicyInfo, PolicyPackConfig, configFileFor, parseConfig, readConfigFile, reconcile } from "./packConfig";
+import { PACKS, PackSpec } from "./packs";
+
+export interface PolicyViolation {
+    policyPack: string;
+    policyPackVersion: string;
+    policyName: string;
+    enforcementLevel: EnforcementLevel;
+    message: string;
+    /** The resource it is about; undefined for a finding about the stack as a whole. */
+    urn?: string;
+}
+
+export interface EvaluatePoliciesOptions {
+    /** Use policy/config/<environment>.json (what `--policy-pack-config` would be given). */
+    environment?: string;
+    /** Or this configuration document (same shape as the files); wins over `environment`. */
+    config?: unknown;
+    /** Region of the stack's default aws provider (`aws:region`). */
+    region: string;
+    /** Names for the URNs of synthesized providers and for ConfigureStack. */
+    stack?: string;
+    project?: string;
+    /** Packs to run (their directory names); default every pack. */
+    packs?: PackSpec["id"][];
+}
+
+const LEVELS: Record<number, EnforcementLevel> = {
+    [proto.EnforcementLevel.ADVISORY]: "advisory",
+    [proto.EnforcementLevel.MANDATORY]: "mandatory",
+    [proto.EnforcementLevel.REMEDIATE]: "remediate",
+    [proto.EnforcementLevel.DISABLED]: "disabled",
+};
+const LEVEL_CODES: Record<EnforcementLevel, number> = {
+    advisory: proto.EnforcementLevel.ADVISORY,
+    mandatory: proto.EnforcementLevel.MANDATORY,
+    remediate: proto.EnforcementLevel.REMEDIATE,
+    disabled: proto.EnforcementLevel.DISABLED,
+};
+
+interface RunningPack {
+    spec: PackSpec;
+    host: AnalyzerHost;
+    info: { name: string; version: string; policies: PolicyInfo[] };
+    /** Calls to one pack run one evaluation at a time: Configure sets pack-wide state. */
+    queue: Promise<unknown>;
+}
+
+const running = new Map<string, Promise<RunningPack>>();
+
+function startPack(spec: PackSpec, env: Record<string, string>): Promise<RunningPack> {
+    let p = running.get(spec.id);
+    if (!p) {
+        p = (async () => {
+            const host = await AnalyzerHost.start(spec.dir, env);
+            const info = await host.getAnalyzerInfo();
+            const policies: PolicyInfo[] = info.getPoliciesList().map((pi) => {
+                const schema = pi.getConfigschema();
+                return {
+                    name: pi.getName(),
+                    enforcementLevel: LEVELS[pi.getEnforcementlevel()],
+                    configSchema: schema
+                        ? { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, any>, required: schema.getRequiredList() }
+                        : undefined,
+                };
+            });
+            return { spec, host, info: { name: info.getName(), version: info.getVersion(), policies }, queue: Promise.resolve() };
+        })();
+        running.set(spec.id, p);
+        p.catch(() => running.delete(spec.id));
+    }
+    return p;
+}
+
+/** Stops every pack this process started. */
+export async function closePolicyPacks(): Promise<void> {
+    const packs = [...running.values()];
+    running.clear();
+    for (const p of packs) (await p.catch(() => undefined))?.host.close();
+}
+
+/** The engine marshals values with secrets kept (wrapped) and unknowns as sentinels; recorded values already have both forms. */
+function struct(values: Record<string, unknown>) {
+    return structProto.Struct.fromJavaScript(JSON.parse(JSON.stringify(values ?? {})));
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Outputs as the engine holds them: plain values, but secret where the inputs were secret. */
+function outputsWithSecrets(r: RecordedResource): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...r.outputs };
+    for (const [k, v] of Object.entries(r.rawInputs)) {
+        if (JSON.stringify(v)?.includes(SECRET_SIG_KEY)) out[k] = v;
+    }
+    return out;
+}
+
+interface Provider {
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+/**
+ * The provider the engine would pass with each resource: its explicit provider
+ * (a recorded `pulumi:providers:*` resource), or the default provider the engine
+ * creates from stack config (which the runtime mocks never register).
+ */
+function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>, opts: EvaluatePoliciesOptions): Provider | undefined {
+    if (r.provider) {
+        const urn = r.provider.split("::").slice(0, -1).join("::");
+        const p = byUrn.get(urn);
+        if (p) return { urn: p.urn, type: p.type, name: p.name, props: p.inputs };
+    }
+    const pkg = r.type.split(":")[0];
+    if (!r.custom || pkg === "pulumi" || r.type.startsWith("pulumi:providers:")) return undefined;
+    const name = `default`;
+    const props = pkg === "aws" ? { region: opts.region } : {};
+    return { urn: `urn:pulumi:${opts.stack ?? "stack"}::${opts.project ?? "mlops-data"}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name, props };
+}
+
+function providerMessage(p: Provider | undefined) {
+    if (!p) return undefined;
+    const m = new proto.AnalyzerProviderResource();
+    m.setUrn(p.urn);
+    m.setType(p.type);
+    m.setName(p.name);
+    m.setProperties(struct(p.props));
+    return m;
+}
+
+function optionsMessage(r: RecordedResource) {
+    const o = new proto.AnalyzerResourceOptions();
+    o.setProtect(r.protect);
+    if (r.parent) o.setParent(r.parent);
+    const timeouts = new proto.AnalyzerResourceOptions.CustomTimeouts();
+    o.setCustomtimeouts(timeouts);
+    return o;
+}
+
+function diagnostics(res: InstanceType<typeof proto.AnalyzeResponse>, fallbackUrn: string | undefined, version: string): PolicyViolation[] {
+    return res.getDiagnosticsList().map((d) => ({
+        policyPack: d.getPolicypackname(),
+        // As the engine does: the pack's version, not one a policy might claim.
+        policyPackVersion: version || d.getPolicypackversion(),
+        policyName: d.getPolicyname(),
+        enforcementLevel: LEVELS[d.getEnforcementlevel()],
+        message: d.getMessage(),
+        urn: d.getUrn() || fallbackUrn,
+    }));
+}
+
+async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions): Promise<PolicyViolation[]> {
+    const reconciled = reconcile(pack.info.policies, config, source);
+    const { host, info } = pack;
+
+    const stackReq = new proto.AnalyzerStackConfigureRequest();
+    stackReq.setStack(opts.stack ?? "stack");
+    stackReq.setProject(opts.project ?? "mlops-data");
+    stackReq.setOrganization("organization");
+    stackReq.setDryRun(true);
+    await host.configureStack(stackReq);
+
+    const configure = new proto.ConfigureAnalyzerRequest();
+    for (const [name, c] of Object.entries(reconciled)) {
+        const pc = new proto.PolicyConfig();
+        pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+        pc.setProperties(struct(c.properties));
+        configure.getPolicyconfigMap().set(name, pc);
+    }
+    await host.configure(configure);
+
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const found: PolicyViolation[] = [];
+    // Analyze: every resource's inputs as it registers (providers are not analyzed).
+    for (const r of resources) {
+        if (r.type.startsWith("pulumi:providers:")) continue;
+        const req = new proto.AnalyzeRequest();
+        req.setUrn(r.urn);
+        req.setType(r.type);
+        req.setName(r.name);
+        req.setProperties(struct(r.rawInputs));
+        req.setOptions(optionsMessage(r));
+        const provider = providerMessage(providerOf(r, byUrn, opts));
+        if (provider) req.setProvider(provider);
+        // A resource policy's finding is about the resource analyzed.
+        found.push(...diagnostics(await host.analyze(req), r.urn, info.version));
+    }
+    // AnalyzeStack: every resource's (planned) outputs, with parents and dependencies.
+    const stackResources = resources.map((r) => {
+        const m = new proto.AnalyzerResource();
+        m.setUrn(r.urn);
+        m.setType(r.type);
+        m.setName(r.name);
+        m.setProperties(struct(outputsWithSecrets(r)));
+        m.setOptions(optionsMessage(r));
+        if (r.parent) m.setParent(r.parent);
+        m.setDependenciesList(r.dependencies ?? []);
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            const deps = new proto.AnalyzerPropertyDependencies();
+            deps.setUrnsList(urns);
+            m.getPropertydependenciesMap().set(k, deps);
+        }
+        const provider = providerMessage(providerOf(r, byUrn, opts));
+        if (provider) m.setProvider(provider);
+        return m;
+    });
+    const stackReq2 = new proto.AnalyzeStackRequest();
+    stackReq2.setResourcesList(stackResources);
+    found.push(...diagnostics(await host.analyzeStack(stackReq2), undefined, info.version));
+    return found;
+}
+
+function order(a: PolicyViolation, b: PolicyViolation): number {
+    return (
+        a.policyPack.localeCompare(b.policyPack) ||
+        a.policyName.localeCompare(b.policyName) ||
+        (a.urn ?? "").localeCompare(b.urn ?? "") ||
+        a.message.localeCompare(b.message)
+    );
+}
+
+/**
+ * Runs the packs over a stack's registered resources and returns every
+ * diagnostic (mandatory, advisory; disabled policies do not run), sorted by
+ * pack, policy, URN and message. Throws PolicyConfigError on a bad config.
+ */
+export async function evaluatePolicies(resources: RecordedResource[], opts: EvaluatePoliciesOptions): Promise<PolicyViolation[]> {
+    let config: PolicyPackConfig;
+    let source: string;
+    if (opts.config !== undefined) {
+        source = "(given config)";
+        config = parseConfig(opts.config, source);
+    } else if (opts.environment !== undefined) {
+        source = configFileFor(opts.environment);
+        config = readConfigFile(source);
+    } else {
+        source = "(no config)";
+        config = {};
+    }
+    const specs = PACKS.filter((p) => !opts.packs || opts.packs.includes(p.id));
+    const env = {
+        PULUMI_NODEJS_PROJECT: opts.project ?? "mlops-data",
+        PULUMI_NODEJS_STACK: opts.stack ?? "stack",
+        PULUMI_NODEJS_DRY_RUN: "true",
+        PULUMI_PROJECT: opts.project ?? "mlops-data",
+        PULUMI_STACK: opts.stack ?? "stack",
+        PULUMI_DRY_RUN: "true",
+    };
+    const packs = await Promise.all(specs.map((s) => startPack(s, env)));
+    const results = await Promise.all(
+        packs.map((pack) => {
+            const next = pack.queue.then(() => runPack(pack, resources, config, source, opts));
+            pack.queue = next.catch(() => undefined);
+            return next;
+        }),
+    );
+    return results.flat().sort(order);
+}

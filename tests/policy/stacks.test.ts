@@ -1,0 +1,125 @@
+/**
+ * The packs over what the real program registers: every stack of the repo
+ * passes every mandatory rule under its environment's config, and each
+ * deliberately unsafe stack config (tests/policy/unsafe/) yields exactly its
+ * expected violations. Unsafe properties the program cannot express at all
+ * (it always encrypts, never goes public, always forces TLS, and its config
+ * validation refuses 0.0.0.0/0 and overlapping windows) are shown by a
+ * targeted mutation of the program's registered resources.
+ */
+import * as assert from "assert";
+import * as path from "path";
+import { ConfigError } from "../../infra/config";
+import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
+import { RecordedResource, StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
+import { readStackFile } from "../../preview/stackFile";
+import { STACKS, stack } from "../harness";
+
+const UNSAFE_DIR = path.join(__dirname, "unsafe");
+
+/** Gaps the program has today (no AWS Backup, no global clusters yet): required, but advisory in the env configs until those land. */
+const KNOWN_GAPS: Record<string, string[]> = {
+    dev: [],
+    staging: ["aws-backup-coverage"],
+    prod: ["aws-backup-coverage", "aws-backup-cross-region-copy", "global-cluster-required"],
+};
+
+const names = (vs: PolicyViolation[], level: string) => [...new Set(vs.filter((v) => v.enforcementLevel === level).map((v) => v.policyName))].sort();
+
+async function policiesOver(resources: RecordedResource[], environment: string, config?: unknown) {
+    return evaluatePolicies(resources, { environment, config, region: "us-east-1", stack: "test" });
+}
+
+/** A copy of the registered resources with one resource's inputs (and outputs) changed. */
+function mutate(resources: RecordedResource[], type: string, name: string, changes: Record<string, unknown>): RecordedResource[] {
+    const copy = structuredClone(resources);
+    const r = copy.find((x) => x.type === type && x.name === name);
+    assert.ok(r, `the program registers no ${type} ${name}`);
+    for (const [k, v] of Object.entries(changes)) for (const t of [r.inputs, r.rawInputs, r.outputs]) if (v === undefined) delete t[k]; else t[k] = v;
+    return copy;
+}
+
+// Root hook: the packs started once serve every test file; stop them at the very end.
+after(closePolicyPacks);
+
+describe("policy packs over the program's stacks", function () {
+    this.timeout(300_000);
+
+    for (const name of STACKS) {
+        it(`stack ${name} passes every mandatory rule; advisories are exactly the known gaps`, async () => {
+            const ev = await stack(name);
+            const env = readStackFile(name).config["mlops-data:environment"];
+            const found = await policiesOver(ev.resources, env);
+            assert.deepStrictEqual(names(found, "mandatory"), [], JSON.stringify(found, null, 1));
+            assert.deepStrictEqual(names(found, "advisory"), KNOWN_GAPS[env]);
+        });
+    }
+
+    const UNSAFE: [string, string[]][] = [
+        ["prod-single-instance", ["multi-az"]],
+        ["prod-short-retention", ["backup-retention-minimum"]],
+        ["prod-unprotected", ["deletion-protection", "final-snapshot"]],
+        ["prod-burstable", ["instance-class-allowlist"]],
+        ["prod-slow-queries-unlogged", ["database-logging-parameters"]],
+        ["prod-cidr-clients", ["database-ingress-by-security-group"]],
+    ];
+    for (const [file, expected] of UNSAFE) {
+        it(`unsafe stack ${file}: exactly ${expected.join(", ")}`, async () => {
+            const ev = await evaluateStack(file, { stackConfig: readStackFile(file, UNSAFE_DIR) });
+            const found = await policiesOver(ev.resources, "prod");
+            assert.deepStrictEqual(names(found, "mandatory"), expected, JSON.stringify(found, null, 1));
+            assert.deepStrictEqual(names(found, "advisory"), KNOWN_GAPS.prod);
+        });
+    }
+
+    for (const [file, key] of [
+        ["prod-overlapping-windows", "mlops-data:aurora.preferredMaintenanceWindow"],
+        ["prod-open-to-internet", "mlops-data:network.clientCidrs[0]"],
+    ]) {
+        it(`unsafe stack ${file}: the program's config validation refuses it before any resource (${key})`, async () => {
+            const err = await evaluateStack(file, { stackConfig: readStackFile(file, UNSAFE_DIR) }).then(
+                () => assert.fail("accepted"),
+                (e) => e,
+            );
+            assert.ok(err instanceof StackEvaluationError && err.cause instanceof ConfigError, String(err));
+            assert.deepStrictEqual(err.cause.problems.map((p) => p.key), [key]);
+        });
+    }
+
+    describe("what the program cannot express, as a mutation of its registered prod resources", () => {
+        const CLUSTER = "aws:rds/cluster:Cluster";
+        const MUTATIONS: [string, (rs: RecordedResource[]) => RecordedResource[], string[]][] = [
+            ["unencrypted cluster", (rs) => mutate(rs, CLUSTER, "aurora-cluster", { storageEncrypted: false, kmsKeyId: undefined }), ["storage-encrypted-with-cmk"]],
+            ["public instance", (rs) => mutate(rs, "aws:rds/clusterInstance:ClusterInstance", "aurora-instance-1", { publiclyAccessible: true }), ["no-public-database-instances"]],
+            [
+                "no TLS",
+                (rs) => {
+                    const params = rs.find((r) => r.name === "aurora-cluster-params")!.inputs.parameters as { name: string; value: string }[];
+                    return mutate(rs, "aws:rds/clusterParameterGroup:ClusterParameterGroup", "aurora-cluster-params", {
+                        parameters: params.map((p) => (p.name === "rds.force_ssl" ? { ...p, value: "0" } : p)),
+                    });
+                },
+                ["aurora-tls-enforced"],
+            ],
+            ["overlapping windows", (rs) => mutate(rs, CLUSTER, "aurora-cluster", { preferredMaintenanceWindow: "sun:02:15-sun:03:00" }), ["backup-and-maintenance-windows"]],
+            [
+                "open to the internet",
+                (rs) => mutate(rs, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aurora-sg-from-sg-0f0d000000000c001", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }),
+                ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+            ],
+        ];
+        for (const [title, change, expected] of MUTATIONS) {
+            it(`${title}: exactly ${expected.join(", ")}`, async () => {
+                const ev = await stack("prod");
+                const found = await policiesOver(change(ev.resources), "prod");
+                assert.deepStrictEqual(names(found, "mandatory"), expected, JSON.stringify(found, null, 1));
+            });
+        }
+
+        it("prod without a cross-region backup copy, once the requirement is mandatory", async () => {
+            const ev = await stack("prod");
+            const found = await policiesOver(ev.resources, "prod", { "aws-backup-cross-region-copy": { required: true }, "aws-backup-coverage": "advisory", "global-cluster-required": "advisory" });
+            assert.deepStrictEqual(names(found, "mandatory"), ["aws-backup-cross-region-copy"]);
+        });
+    });
+});
