@@ -27,18 +27,20 @@ interface WindowFields {
     backup: string;
     maintenance: string;
     backupMinimum: number;
+    maintenanceMinimum: number;
     /** Whether the store takes backups at all with these props (Redis without snapshots has no snapshot window to keep). */
     backsUp: (props: Record<string, any>) => boolean;
 }
 
 const STORES: Record<string, WindowFields & { store: string }> = {
-    [T.rdsCluster]: { store: "Aurora cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.backup, backsUp: () => true },
-    [T.docdbCluster]: { store: "DocumentDB cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.backup, backsUp: () => true },
+    [T.rdsCluster]: { store: "Aurora cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.rdsBackup, maintenanceMinimum: MIN_WINDOW_MINUTES.rdsMaintenance, backsUp: () => true },
+    [T.docdbCluster]: { store: "DocumentDB cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.rdsBackup, maintenanceMinimum: MIN_WINDOW_MINUTES.rdsMaintenance, backsUp: () => true },
     [T.redisGroup]: {
         store: "ElastiCache replication group",
         backup: "snapshotWindow",
         maintenance: "maintenanceWindow",
-        backupMinimum: MIN_WINDOW_MINUTES.snapshot,
+        backupMinimum: MIN_WINDOW_MINUTES.elasticacheSnapshot,
+        maintenanceMinimum: MIN_WINDOW_MINUTES.elasticacheMaintenance,
         backsUp: (p) => (peek(() => p.snapshotRetentionLimit) ?? 0) !== 0,
     },
 };
@@ -69,7 +71,7 @@ const windowsSchema = schema<{ requireExplicitWindows: boolean }>({
 export const backupAndMaintenanceWindows: ResourceValidationPolicy = {
     name: "backup-and-maintenance-windows",
     description:
-        "Backup (snapshot) and maintenance windows of every store are set, well-formed, long enough (30 min; Redis snapshots 60 min) and do not overlap each other.",
+        "Backup (snapshot) and maintenance windows of every store are set, well-formed, long enough (30 min; ElastiCache snapshots and maintenance 60 min) and do not overlap each other.",
     enforcementLevel: "mandatory",
     remediationSteps:
         'Set the windows in UTC: backups "hh24:mi-hh24:mi", maintenance "ddd:hh24:mi-ddd:hh24:mi", and move one of them so they share no minute. ' +
@@ -80,7 +82,7 @@ export const backupAndMaintenanceWindows: ResourceValidationPolicy = {
         if (INSTANCE_TYPES.has(args.type)) {
             const m = parse(props, "preferredMaintenanceWindow", parseWeeklyWindow);
             if (m.problem) report(`Instance: ${m.problem}.`);
-            else if (m.window) checkMinimumLength({ key: "preferredMaintenanceWindow", window: m.window }, MIN_WINDOW_MINUTES.maintenance).forEach((p) => report(`Instance: ${p.key} "${p.value}" ${p.message}.`));
+            else if (m.window) checkMinimumLength({ key: "preferredMaintenanceWindow", window: m.window }, MIN_WINDOW_MINUTES.rdsMaintenance).forEach((p) => report(`Instance: ${p.key} "${p.value}" ${p.message}.`));
             return;
         }
         const f = STORES[args.type];
@@ -89,7 +91,7 @@ export const backupAndMaintenanceWindows: ResourceValidationPolicy = {
         const named: NamedWindow[] = [];
         const checks: [string, (t: string) => Window, number, boolean][] = [
             [f.backup, parseDailyWindow, f.backupMinimum, f.backsUp(props)],
-            [f.maintenance, parseWeeklyWindow, MIN_WINDOW_MINUTES.maintenance, true],
+            [f.maintenance, parseWeeklyWindow, f.maintenanceMinimum, true],
         ];
         for (const [key, parser, minimum, applies] of checks) {
             if (!applies) continue;

@@ -498,10 +498,10 @@ describe("stack configuration validation (through the program, before any resour
                 title: "Aurora's own retention differing from the continuous backup's",
                 stack: "staging",
                 key: "mlops-data:backup",
-                change: (b) => (b.continuous.retentionDays = 14),
+                change: (b) => (b.continuous.retentionDays = 21),
                 problemKey: "mlops-data:aurora.backupRetentionDays",
-                value: 7,
-                message: /^must equal backup\.continuous\.retentionDays \(14\)/,
+                value: 14,
+                message: /^must equal backup\.continuous\.retentionDays \(21\)/,
             },
             {
                 title: "continuous backup kept longer than AWS allows",

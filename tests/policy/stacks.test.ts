@@ -8,20 +8,18 @@
  * targeted mutation of the program's registered resources.
  */
 import * as assert from "assert";
-import * as path from "path";
 import { ConfigError } from "../../infra/config";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
 import { RecordedResource, StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
 import { readStackFile } from "../../preview/stackFile";
 import { STACKS, stack } from "../harness";
+import { readUnsafeStack } from "./unsafeStacks";
 
-const UNSAFE_DIR = path.join(__dirname, "unsafe");
-
-/** Gaps the program has today (no AWS Backup, no global clusters yet): required, but advisory in the env configs until those land. */
+/** Gaps the program has today (no global clusters yet): required, but advisory in the env configs until they land. */
 const KNOWN_GAPS: Record<string, string[]> = {
     dev: [],
-    staging: ["aws-backup-coverage"],
-    prod: ["aws-backup-coverage", "aws-backup-cross-region-copy", "global-cluster-required"],
+    staging: [],
+    prod: ["global-cluster-required"],
 };
 
 const names = (vs: PolicyViolation[], level: string) => [...new Set(vs.filter((v) => v.enforcementLevel === level).map((v) => v.policyName))].sort();
@@ -65,7 +63,7 @@ describe("policy packs over the program's stacks", function () {
     ];
     for (const [file, expected] of UNSAFE) {
         it(`unsafe stack ${file}: exactly ${expected.join(", ")}`, async () => {
-            const ev = await evaluateStack(file, { stackConfig: readStackFile(file, UNSAFE_DIR) });
+            const ev = await evaluateStack(file, { stackConfig: readUnsafeStack(file) });
             const found = await policiesOver(ev.resources, "prod");
             assert.deepStrictEqual(names(found, "mandatory"), expected, JSON.stringify(found, null, 1));
             assert.deepStrictEqual(names(found, "advisory"), KNOWN_GAPS.prod);
@@ -77,7 +75,7 @@ describe("policy packs over the program's stacks", function () {
         ["prod-open-to-internet", "mlops-data:network.clientCidrs[0]"],
     ]) {
         it(`unsafe stack ${file}: the program's config validation refuses it before any resource (${key})`, async () => {
-            const err = await evaluateStack(file, { stackConfig: readStackFile(file, UNSAFE_DIR) }).then(
+            const err = await evaluateStack(file, { stackConfig: readUnsafeStack(file) }).then(
                 () => assert.fail("accepted"),
                 (e) => e,
             );
@@ -118,7 +116,15 @@ describe("policy packs over the program's stacks", function () {
 
         it("prod without a cross-region backup copy, once the requirement is mandatory", async () => {
             const ev = await stack("prod");
-            const found = await policiesOver(ev.resources, "prod", { "aws-backup-cross-region-copy": { required: true }, "aws-backup-coverage": "advisory", "global-cluster-required": "advisory" });
+            const plan = ev.resources.find((r) => r.type === "aws:backup/plan:Plan" && r.name === "backup-scheduled")!;
+            const withoutCopy = mutate(ev.resources, plan.type, plan.name, {
+                rules: plan.inputs.rules.map((rule: Record<string, unknown>) => ({ ...rule, copyActions: [] })),
+            });
+            // The plan no longer refers to the copy vault at all.
+            const mutated = withoutCopy.find((r) => r.urn === plan.urn)!;
+            const deps = mutated.propertyDependencies!;
+            deps.rules = deps.rules.filter((u) => !u.endsWith("::backup-copy-vault"));
+            const found = await policiesOver(withoutCopy, "prod");
             assert.deepStrictEqual(names(found, "mandatory"), ["aws-backup-cross-region-copy"]);
         });
     });
