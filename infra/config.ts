@@ -15,6 +15,7 @@ import { documentDbSchema } from "./schema/documentdb";
 import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
+import { drSchema, namePrefix, replicationSchema } from "./schema/replication";
 import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
@@ -22,22 +23,48 @@ export const PROJECT = "mlops-data";
 
 export const ENVIRONMENTS = ["dev", "staging", "prod", "dr"] as const;
 
+/**
+ * One schema for every stack. The store sections are optional here because the
+ * `dr` stack inherits them from the primary stack; `presenceProblems` says which
+ * sections each kind of stack must and must not have.
+ */
 const stackConfigSchema = z.strictObject({
     environment: z.enum(ENVIRONMENTS),
     region: awsRegion,
-    namePrefix: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{1,23}$/, { error: "must be 2-24 characters of a-z, 0-9 and -, starting with a letter" })
-        .optional(),
+    namePrefix: namePrefix.optional(),
     network: networkSchema,
     tags: tagsSchema,
     alarms: alarmsSchema,
-    aurora: auroraSchema,
-    documentdb: documentDbSchema,
-    redis: redisSchema,
-    recovery: recoverySchema,
-    backup: backupSchema,
+    aurora: auroraSchema.optional(),
+    documentdb: documentDbSchema.optional(),
+    redis: redisSchema.optional(),
+    recovery: recoverySchema.optional(),
+    backup: backupSchema.optional(),
+    replication: replicationSchema.optional(),
+    dr: drSchema.optional(),
 });
+
+/** Sections a primary stack must have and the `dr` stack takes from its primary. */
+const PRIMARY_SECTIONS = ["aurora", "documentdb", "redis", "recovery", "backup"] as const;
+
+/** Which sections each kind of stack must have and must not have. */
+function presenceProblems(raw: Record<string, unknown>): ConfigProblem[] {
+    const env = raw.environment;
+    if (!(ENVIRONMENTS as readonly unknown[]).includes(env)) return [];
+    const problem = (section: string, message: string): ConfigProblem => ({ key: `${PROJECT}:${section}`, value: undefined, showValue: false, message });
+    if (env === "dr") {
+        return [
+            ...(raw.dr === undefined ? [problem("dr", "is required in the dr environment: the primary stack to follow and the mode (missing)")] : []),
+            ...[...PRIMARY_SECTIONS, "replication" as const]
+                .filter((s) => raw[s] !== undefined)
+                .map((s) => problem(s, "does not belong in the dr environment: the dr stack takes it from its primary stack (dr.primaryStack); remove it")),
+        ];
+    }
+    return [
+        ...PRIMARY_SECTIONS.filter((s) => raw[s] === undefined).map((s) => ({ key: `${PROJECT}:${s}`, value: undefined, message: "is required" })),
+        ...(raw.dr !== undefined ? [problem("dr", `applies to the dr environment only, not ${String(env)}; remove it`)] : []),
+    ];
+}
 
 /** Where each store keeps its two windows in the config, and the minimum lengths its service allows. */
 const STORE_WINDOW_KEYS = [
@@ -90,11 +117,34 @@ function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
     return checkStackWindows(stores);
 }
 
-export type StackConfig = z.output<typeof stackConfigSchema> & { namePrefix: string };
-export type AuroraConfig = StackConfig["aurora"];
-export type DocumentDbConfig = StackConfig["documentdb"];
-export type RedisConfig = StackConfig["redis"];
-export type NetworkConfig = StackConfig["network"];
+type Parsed = z.output<typeof stackConfigSchema>;
+type Section<K extends keyof Parsed> = NonNullable<Parsed[K]>;
+/** What every stack has. */
+type Common = Omit<Parsed, (typeof PRIMARY_SECTIONS)[number] | "replication" | "dr" | "namePrefix"> & { namePrefix: string };
+
+/** dev, staging, prod: a stack that owns its stores. */
+export type PrimaryStackConfig = Common & {
+    kind: "primary";
+    aurora: Section<"aurora">;
+    documentdb: Section<"documentdb">;
+    redis: Section<"redis">;
+    recovery: Section<"recovery">;
+    backup: Section<"backup">;
+    replication?: Section<"replication">;
+};
+
+/** The `dr` stack: follows a primary stack and takes its store settings from it. */
+export type DrStackConfig = Common & { kind: "dr"; dr: Section<"dr"> };
+
+export type StackConfig = PrimaryStackConfig | DrStackConfig;
+export type AuroraConfig = PrimaryStackConfig["aurora"];
+export type DocumentDbConfig = PrimaryStackConfig["documentdb"];
+export type RedisConfig = PrimaryStackConfig["redis"];
+export type BackupConfig = PrimaryStackConfig["backup"];
+export type RecoveryConfig = PrimaryStackConfig["recovery"];
+export type ReplicationConfig = Section<"replication">;
+export type DrConfig = Section<"dr">;
+export type NetworkConfig = PrimaryStackConfig["network"];
 
 /** One thing wrong with the configuration. */
 export interface ConfigProblem {
@@ -203,18 +253,28 @@ function article(type: string): string {
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
     const problems = result.success ? [] : toProblems(raw, result.error.issues);
+    problems.push(...presenceProblems(raw));
     for (const p of stackWindowProblems(raw)) {
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
     }
-    // The recovery rules read several sections at once, so they run on a config that passed the schema.
-    if (result.success) {
-        for (const p of recoveryProblems(result.data)) {
-            problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
-        }
-    }
     if (!result.success || problems.length > 0) throw new ConfigError(problems);
-    const cfg = result.data;
-    return { ...cfg, namePrefix: cfg.namePrefix ?? `mlops-${cfg.environment}` };
+    const { replication, dr, namePrefix: prefix, aurora, documentdb, redis, recovery, backup, ...common } = result.data;
+    const base = { ...common, namePrefix: prefix ?? `mlops-${common.environment}` };
+    if (dr) return { ...base, kind: "dr", dr };
+    const cfg: PrimaryStackConfig = {
+        ...base,
+        kind: "primary",
+        aurora: aurora!,
+        documentdb: documentdb!,
+        redis: redis!,
+        recovery: recovery!,
+        backup: backup!,
+        replication,
+    };
+    // The recovery rules read several sections at once, so they run on a config that passed the schema.
+    const recovery_ = recoveryProblems(cfg).map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
+    if (recovery_.length > 0) throw new ConfigError(recovery_);
+    return cfg;
 }
 
 /** Reads this stack's configuration from Pulumi config and validates it. */

@@ -1,4 +1,4 @@
-// Entry point for `pulumi up`: the stack outputs are main()'s return value.
+// Entry point for `pulumi up`: Pulumi calls the exported function and uses its result as the stack outputs.
 import { main } from "./main";
 
-export = main();
+export = main;

@@ -1,19 +1,40 @@
-import { loadStackConfig } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, DrStackConfig, PrimaryStackConfig, loadStackConfig } from "./config";
 import { DataPlatform } from "./components/dataPlatform";
+import { readHandoff } from "./handoff";
+import { PlatformPlan, drPlan, drProblems, primaryPlan } from "./plan";
 import { achievableRpoMinutes } from "./recovery";
 
 /**
  * The program: validate the whole configuration first (a bad value stops the
  * run before any resource exists), then declare the platform and return the
- * stack outputs. Secrets appear only inside `verification`, which is secret.
+ * stack outputs. Secrets appear only inside `verification` and `drHandoff`,
+ * which are secret.
  */
-export function main() {
+export async function main(): Promise<Record<string, unknown>> {
     const cfg = loadStackConfig();
-    const platform = new DataPlatform("platform", cfg);
-    const { aurora, documentDb, cache } = platform;
-    return {
-        environment: cfg.environment,
-        region: cfg.region,
+    return cfg.kind === "dr" ? drMain(cfg) : platformOutputs(primaryPlan(cfg), cfg);
+}
+
+/**
+ * The dr stack: read the primary's handoff (from the state backend, never from
+ * the primary region), validate the mode against it, then declare the DR region.
+ */
+async function drMain(cfg: DrStackConfig): Promise<Record<string, unknown>> {
+    const handoff = await readHandoff(cfg.dr.primaryStack);
+    const problems = drProblems(cfg, handoff);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const outputs = platformOutputs(drPlan(cfg, handoff));
+    return { ...outputs, drMode: cfg.dr.mode, primaryStack: handoff.primaryStack, primaryRegion: handoff.primaryRegion };
+}
+
+function platformOutputs(plan: PlatformPlan, primary?: PrimaryStackConfig): Record<string, unknown> {
+    const platform = new DataPlatform("platform", plan);
+    const { aurora, documentDb, cache, backup } = platform;
+    const outputs: Record<string, unknown> = {
+        environment: plan.environment,
+        region: plan.region,
+        role: plan.role,
         auroraClusterIdentifier: aurora.clusterIdentifier,
         auroraWriterEndpoint: aurora.writerEndpoint,
         auroraReaderEndpoint: aurora.readerEndpoint,
@@ -28,20 +49,27 @@ export function main() {
         documentDbPort: documentDb.port,
         documentDbSecretArn: documentDb.secretArn,
         documentDbKmsKeyArn: documentDb.kmsKeyArn,
-        cachePrimaryEndpoint: cache.primaryEndpoint,
-        cacheReaderEndpoint: cache.readerEndpoint,
-        cachePort: cache.port,
-        cacheSecretArn: cache.secretArn,
-        cacheKmsKeyArn: cache.kmsKeyArn,
-        backupVaultArn: platform.backup.vault.arn,
-        backupCopyVaultArn: platform.backup.copyVault?.arn,
-        // What the stack promises and what its backups achieve, for operators and reviewers.
-        recovery: {
-            aurora: { ...cfg.recovery.aurora, achievedRpoMinutes: achievableRpoMinutes(cfg, "aurora").minutes },
-            documentdb: { ...cfg.recovery.documentdb, achievedRpoMinutes: achievableRpoMinutes(cfg, "documentdb").minutes },
-            survivesRegionLoss: cfg.recovery.survivesRegionLoss,
-            copyRegion: cfg.backup.copy?.region ?? null,
-        },
+        cachePrimaryEndpoint: cache?.primaryEndpoint,
+        cacheReaderEndpoint: cache?.readerEndpoint,
+        cachePort: cache?.port,
+        cacheSecretArn: cache?.secretArn,
+        cacheKmsKeyArn: cache?.kmsKeyArn,
+        backupVaultArn: backup?.vault.arn,
+        backupCopyVaultArn: backup?.copyVault?.arn,
+        auroraGlobalClusterIdentifier: platform.replication?.auroraGlobalCluster.globalClusterIdentifier,
+        documentDbGlobalClusterIdentifier: platform.replication?.documentDbGlobalCluster.globalClusterIdentifier,
         verification: platform.verification,
+        drHandoff: platform.drHandoff,
     };
+    if (primary) {
+        // What the stack promises and what its backups achieve, for operators and reviewers.
+        outputs.recovery = {
+            aurora: { ...primary.recovery.aurora, achievedRpoMinutes: achievableRpoMinutes(primary, "aurora").minutes },
+            documentdb: { ...primary.recovery.documentdb, achievedRpoMinutes: achievableRpoMinutes(primary, "documentdb").minutes },
+            survivesRegionLoss: primary.recovery.survivesRegionLoss,
+            copyRegion: primary.backup.copy?.region ?? null,
+        };
+    }
+    // Undefined outputs (stores a stack does not have) are left out rather than exported as null.
+    return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined)) as Record<string, pulumi.Input<unknown>>;
 }

@@ -14,7 +14,7 @@
  *   - otherwise (and always for DocumentDB, which continuous backup does not
  *     support): the longest gap between two scheduled backups.
  */
-import type { StackConfig } from "./config";
+import type { PrimaryStackConfig } from "./config";
 import { longestGapMinutes, parseSchedule } from "./schedule";
 import { NamedWindow, WindowProblem, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
@@ -30,7 +30,7 @@ export const MIN_SCHEDULE_INTERVAL_MINUTES = 60;
  */
 export const RESTORE_FLOOR_MINUTES = 30;
 
-type Parsed = Omit<StackConfig, "namePrefix">;
+type Parsed = PrimaryStackConfig;
 
 /** The stores AWS Backup covers, with whether continuous backup applies to them. */
 const COVERED = [

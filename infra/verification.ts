@@ -64,6 +64,12 @@ export interface VerificationContract {
     stack: string;
     environment: string;
     region: string;
+    /**
+     * "primary": the stores take writes. "standby": the DR region's read-only
+     * secondaries; `postgres.writer` and `documentdb.endpoint` are then their
+     * reader endpoints and the verifier expects read-only sessions.
+     */
+    role: "primary" | "standby";
     postgres: PostgresContract;
     documentdb?: DocumentDbContract;
     redis?: RedisContract;

@@ -4,9 +4,12 @@
  */
 import * as assert from "assert";
 import { RecordedResource, StackEvaluation, evaluateStack } from "../preview/mockEngine";
-import { listStacks } from "../preview/stackFile";
+import { listStacks, readStackFile } from "../preview/stackFile";
 
 export const STACKS = listStacks();
+/** The stacks that own their stores (dev, staging, prod), as opposed to the `dr` stack. */
+export const PRIMARY_STACKS = STACKS.filter((s) => readStackFile(s).config["mlops-data:environment"] !== "dr");
+export const DR_STACKS = STACKS.filter((s) => !PRIMARY_STACKS.includes(s));
 
 const cache = new Map<string, Promise<StackEvaluation>>();
 

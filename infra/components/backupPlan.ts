@@ -41,10 +41,10 @@ export interface BackupPlanArgs {
     continuous: { enabled: boolean; retentionDays: number };
     /**
      * Copy every scheduled recovery point to a vault in another region. That
-     * vault and its key are declared here, with a provider for that region,
-     * because a copy target must exist before the disaster, not during it.
+     * vault and its key are declared here, with the given provider for that
+     * region, because a copy target must exist before the disaster, not during it.
      */
-    copy?: { region: string; deleteAfterDays: number };
+    copy?: { region: string; deleteAfterDays: number; provider: aws.Provider };
     /** Vault lock for the vault (and the copy vault). @default none */
     vaultLock?: VaultLock;
     tags: Record<string, string>;
@@ -73,8 +73,7 @@ export class BackupPlan extends pulumi.ComponentResource {
 
         let copyActions: aws.types.input.backup.PlanRuleCopyAction[] = [];
         if (args.copy) {
-            const region = new aws.Provider(`${name}-copy-region`, { region: args.copy.region as aws.Region }, { parent: this });
-            this.copyVault = this.protectedVault(`${name}-copy`, `${prefix}-backups-${args.copy.region}`, args, { provider: region });
+            this.copyVault = this.protectedVault(`${name}-copy`, `${prefix}-backups-${args.copy.region}`, args, { provider: args.copy.provider });
             copyActions = [{ destinationVaultArn: this.copyVault.arn, lifecycle: { deleteAfter: args.copy.deleteAfterDays } }];
         }
 

@@ -1,129 +1,213 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
-import { stackTags } from "../tags";
+import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
+import { PlatformPlan } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DocumentDb } from "./documentDb";
+import { GlobalReplication } from "./globalReplication";
 import { RedisCache } from "./redisCache";
 
 /**
- * The data tier of one environment: every store and what guards it, built from
- * the validated stack configuration. Backup plans and replication join here.
+ * The data tier of one stack, carried out from its plan (infra/plan.ts): the
+ * three stores, their backups, and on a replicating primary the global
+ * clusters and the DR-region keys.
  */
 export class DataPlatform extends pulumi.ComponentResource {
     public readonly aurora: AuroraPostgres;
     public readonly documentDb: DocumentDb;
-    public readonly cache: RedisCache;
-    public readonly backup: BackupPlan;
+    /** Undefined when the plan has no cache (a DR standby without a replicated cache). */
+    public readonly cache?: RedisCache;
+    /** Undefined when the plan has no backup plan (a DR standby). */
+    public readonly backup?: BackupPlan;
+    public readonly replication?: GlobalReplication;
     /** The verification contract (secret). */
     public readonly verification: pulumi.Output<VerificationContract>;
+    /** What the `dr` stack needs from this one (secret); only on a replicating primary. */
+    public readonly drHandoff?: pulumi.Output<DrHandoff>;
 
-    constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, plan: PlatformPlan, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:Platform", name, {}, opts);
-        const tags = stackTags(cfg);
-        const prefix = cfg.namePrefix;
-        const net = cfg.network;
+        const prefix = plan.namePrefix;
+        const net = plan.network;
         // Every store gets the same network placement and the same clients.
-        const network = {
+        const common = {
             vpcId: net.vpcId,
             subnetIds: net.privateSubnetIds,
             clientSecurityGroupIds: net.clientSecurityGroupIds,
             clientCidrs: net.clientCidrs,
             // Looked up rather than configured, so that placement can never disagree with the subnet groups.
             availabilityZones: net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZone),
+            alarmTopicArn: plan.alarmTopicArn,
+            tags: plan.tags,
         };
-        const common = { ...network, alarmTopicArn: cfg.alarms.topicArn, tags };
 
-        const { alarms: auroraAlarms, mlflowSchemaRevision, ...a } = cfg.aurora;
+        const { mlflowSchemaRevision, ...a } = plan.aurora;
         this.aurora = new AuroraPostgres(
             "aurora",
-            { ...common, ...a, alarms: auroraAlarms, clusterIdentifier: `${prefix}-mlflow`, secretName: `${prefix}/aurora/master` },
-            { parent: this },
-        );
-
-        this.documentDb = new DocumentDb(
-            "documentdb",
-            { ...common, ...cfg.documentdb, clusterIdentifier: `${prefix}-docs`, secretName: `${prefix}/documentdb/master` },
-            { parent: this },
-        );
-
-        this.cache = new RedisCache(
-            "cache",
-            { ...common, ...cfg.redis, replicationGroupId: `${prefix}-cache`, secretName: `${prefix}/cache/auth` },
-            { parent: this },
-        );
-
-        const b = cfg.backup;
-        this.backup = new BackupPlan(
-            "backup",
             {
-                namePrefix: prefix,
-                breakGlassRoleArn: b.breakGlassRoleArn,
-                resources: [this.aurora.cluster.arn, this.documentDb.cluster.arn],
-                continuousResources: [this.aurora.cluster.arn],
-                schedule: b.schedule,
-                startWindowMinutes: b.startWindowMinutes,
-                completionWindowMinutes: b.completionWindowMinutes,
-                deleteAfterDays: b.deleteAfterDays,
-                continuous: b.continuous,
-                copy: b.copy,
-                vaultLock: b.vaultLock,
-                tags,
+                ...common,
+                ...a,
+                ...plan.auroraSource,
+                alarms: { ...a.alarms, globalReplicationLagMs: plan.globalLagAlarmMs?.aurora },
+                clusterIdentifier: `${prefix}-mlflow`,
+                secretName: `${prefix}/aurora/master`,
             },
             { parent: this },
         );
 
+        const d = plan.documentdb;
+        this.documentDb = new DocumentDb(
+            "documentdb",
+            {
+                ...common,
+                ...d,
+                ...plan.documentDbSource,
+                alarms: { ...d.alarms, globalReplicationLagMs: plan.globalLagAlarmMs?.documentdb },
+                clusterIdentifier: `${prefix}-docs`,
+                secretName: `${prefix}/documentdb/master`,
+            },
+            { parent: this },
+        );
+
+        if (plan.cacheSource) {
+            this.cache = new RedisCache(
+                "cache",
+                { ...common, ...plan.redis, ...plan.cacheSource, replicationGroupId: `${prefix}-cache`, secretName: `${prefix}/cache/auth` },
+                { parent: this },
+            );
+        }
+
+        // One provider for the DR region, for everything this stack prepares there before a disaster.
+        const drRegion = plan.replication?.drRegion ?? plan.backup?.copy?.region;
+        const drProvider = drRegion ? new aws.Provider("dr-region", { region: drRegion as aws.Region }, { parent: this }) : undefined;
+
+        if (plan.backup) {
+            const b = plan.backup;
+            this.backup = new BackupPlan(
+                "backup",
+                {
+                    namePrefix: prefix,
+                    breakGlassRoleArn: b.breakGlassRoleArn,
+                    resources: [this.aurora.cluster.arn, this.documentDb.cluster.arn],
+                    continuousResources: [this.aurora.cluster.arn],
+                    schedule: b.schedule,
+                    startWindowMinutes: b.startWindowMinutes,
+                    completionWindowMinutes: b.completionWindowMinutes,
+                    deleteAfterDays: b.deleteAfterDays,
+                    continuous: b.continuous,
+                    copy: b.copy && drProvider ? { ...b.copy, provider: drProvider } : undefined,
+                    vaultLock: b.vaultLock,
+                    tags: plan.tags,
+                },
+                { parent: this },
+            );
+        }
+
+        if (plan.replication && drProvider) {
+            const r = plan.replication;
+            this.replication = new GlobalReplication(
+                "replication",
+                {
+                    namePrefix: prefix,
+                    drNamePrefix: r.drNamePrefix,
+                    drProvider,
+                    auroraClusterArn: this.aurora.cluster.arn,
+                    documentDbClusterArn: this.documentDb.cluster.arn,
+                    deletionProtection: plan.aurora.deletionProtection,
+                    cacheReplicationGroupId: r.cacheGlobalDatastore ? this.cache?.replicationGroup.replicationGroupId : undefined,
+                    tags: plan.tags,
+                },
+                { parent: this },
+            );
+            this.drHandoff = this.handoff(plan, this.replication);
+        }
+
+        this.verification = this.contract(plan, mlflowSchemaRevision);
+        this.registerOutputs({ verification: this.verification, drHandoff: this.drHandoff });
+    }
+
+    private handoff(plan: PlatformPlan, g: GlobalReplication): pulumi.Output<DrHandoff> {
+        const r = plan.replication!;
+        return handoffOutput({
+            handoffVersion: HANDOFF_VERSION,
+            primaryStack: pulumi.getStack(),
+            primaryRegion: plan.region,
+            drRegion: r.drRegion,
+            drNamePrefix: r.drNamePrefix,
+            primaryActive: r.primaryActive,
+            sections: { aurora: plan.aurora, documentdb: plan.documentdb, redis: plan.redis, recovery: plan.recovery, backup: plan.backup! },
+            aurora: pulumi.all([g.auroraGlobalCluster.globalClusterIdentifier, g.drKeys.aurora.arn, this.aurora.masterUsername, this.aurora.masterPassword]).apply(
+                ([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword]) => ({ globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword }),
+            ),
+            documentdb: pulumi
+                .all([g.documentDbGlobalCluster.globalClusterIdentifier, g.drKeys.documentdb.arn, this.documentDb.masterUsername, this.documentDb.masterPassword])
+                .apply(([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword]) => ({ globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword })),
+            redis: pulumi
+                .all([g.cacheGlobalReplicationGroupId, g.drKeys.cache.arn, this.cache!.authToken])
+                .apply(([globalReplicationGroupId, drKmsKeyArn, authToken]) => ({ globalReplicationGroupId, drKmsKeyArn, authToken })),
+        });
+    }
+
+    /**
+     * The verification contract. A standby's clusters are read-only secondaries:
+     * its "writer" is the reader endpoint, and role "standby" tells the verifier
+     * to expect read-only sessions.
+     */
+    private contract(plan: PlatformPlan, alembicRevision: string | undefined): pulumi.Output<VerificationContract> {
         const pg = this.aurora;
         const docs = this.documentDb;
         const cache = this.cache;
-        this.verification = verificationOutput({
+        const a = plan.aurora;
+        const standby = plan.role === "standby";
+        return verificationOutput({
             contractVersion: CONTRACT_VERSION,
             stack: pulumi.getStack(),
-            environment: cfg.environment,
-            region: cfg.region,
+            environment: plan.environment,
+            region: plan.region,
+            role: plan.role,
             postgres: pulumi.all([pg.writerEndpoint, pg.readerEndpoint, pg.port, pg.masterPassword, pg.secretArn]).apply(
                 ([writer, reader, port, password, secretArn]) => ({
-                    writer,
-                    reader: a.instances > 1 ? reader : null,
+                    writer: standby ? reader : writer,
+                    reader: !standby && a.instances > 1 ? reader : null,
                     port,
                     database: a.databaseName,
                     username: a.masterUsername,
                     password,
                     engineMajor: Number(a.engineVersion.split(".")[0]),
                     tlsRequired: pg.parameters["rds.force_ssl"] === "1",
-                    readers: a.instances - 1,
+                    readers: standby ? 0 : a.instances - 1,
                     parameters: pg.parameters,
                     secretArn,
-                    alembicRevision: mlflowSchemaRevision ?? null,
+                    alembicRevision: alembicRevision ?? null,
                 }),
             ),
-            documentdb: pulumi.all([docs.endpoint, docs.readerEndpoint, docs.port, docs.masterPassword, docs.secretArn]).apply(
-                ([endpoint, readerEndpoint, port, password, secretArn]) => ({
-                    endpoint,
+            documentdb: pulumi.all([docs.endpoint, docs.readerEndpoint, docs.port, docs.masterPassword, docs.masterUsername, docs.secretArn]).apply(
+                ([endpoint, readerEndpoint, port, password, username, secretArn]) => ({
+                    endpoint: standby ? readerEndpoint : endpoint,
                     readerEndpoint,
                     port,
-                    username: cfg.documentdb.masterUsername,
+                    username,
                     password,
-                    instances: cfg.documentdb.instances,
+                    instances: plan.documentdb.instances,
                     tlsRequired: docs.tlsRequired,
                     secretArn,
                 }),
             ),
-            redis: pulumi.all([cache.primaryEndpoint, cache.readerEndpoint, cache.port, cache.authToken, cache.secretArn]).apply(
-                ([primary, reader, port, authToken, secretArn]) => ({
-                    primary,
-                    reader: cfg.redis.nodes > 1 ? reader : null,
-                    port,
-                    authToken,
-                    replicas: cfg.redis.nodes - 1,
-                    tlsRequired: cache.tlsRequired,
-                    secretArn,
-                }),
-            ),
+            redis: cache
+                ? pulumi.all([cache.primaryEndpoint, cache.readerEndpoint, cache.port, cache.authToken, cache.secretArn]).apply(
+                      ([primary, reader, port, authToken, secretArn]) => ({
+                          primary,
+                          reader: plan.redis.nodes > 1 ? reader : null,
+                          port,
+                          authToken,
+                          replicas: plan.redis.nodes - 1,
+                          tlsRequired: cache.tlsRequired,
+                          secretArn,
+                      }),
+                  )
+                : undefined,
         });
-
-        this.registerOutputs({ verification: this.verification });
     }
 }

@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
 import { configOf } from "./stackConfig";
-import { STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
+import { PRIMARY_STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
 
 /** The Aurora component's part of the stack. */
 const stack = async (name: string) => within(await wholeStack(name), TYPES.aurora);
 
-for (const name of STACKS) {
+for (const name of PRIMARY_STACKS) {
     describe(`Aurora PostgreSQL in stack ${name}`, () => {
         const cfg = configOf(name);
         const a = cfg.aurora;

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
-import { STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
+import { PRIMARY_STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
 import { configOf } from "./stackConfig";
 
 const stack = async (name: string) => within(await wholeStack(name), TYPES.documentDb);
 
-for (const name of STACKS) {
+for (const name of PRIMARY_STACKS) {
     describe(`DocumentDB in stack ${name}`, () => {
         const cfg = configOf(name);
         const d = cfg.documentdb;

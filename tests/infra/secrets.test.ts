@@ -4,7 +4,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { isSecret } from "../../preview/mockEngine";
 import { STACKS_DIR } from "../../preview/stackFile";
-import { STACKS, TYPES, ofType, only, stack } from "../harness";
+import { PRIMARY_STACKS, TYPES, ofType, only, stack } from "../harness";
 
 /** Input keys that carry credentials wherever they appear. */
 const CREDENTIAL_KEY = /(password|secretString|authToken|token)$/i;
@@ -20,7 +20,7 @@ function plaintextOccurrences(value: unknown, needles: string[], at: string, inS
     return [];
 }
 
-for (const name of STACKS) {
+for (const name of PRIMARY_STACKS) {
     describe(`no plaintext secret in stack ${name}`, () => {
         it("every generated password reaches resources only as a Pulumi secret", async () => {
             const ev = await stack(name);

@@ -1,11 +1,11 @@
 /** The stack files' values, validated as the program validates them, for tests to compare against. */
-import { StackConfig, parseStackConfig } from "../../infra/config";
-import { readStackFile } from "../../preview/stackFile";
+import * as assert from "assert";
+import { DrStackConfig, PrimaryStackConfig, StackConfig, parseStackConfig } from "../../infra/config";
+import { StackFileConfig, readStackFile } from "../../preview/stackFile";
 
-export function configOf(name: string): StackConfig {
-    const { config } = readStackFile(name);
-    const raw: Record<string, unknown> = { region: config["aws:region"] };
-    for (const [k, v] of Object.entries(config)) {
+export function rawConfigOf(file: StackFileConfig): Record<string, unknown> {
+    const raw: Record<string, unknown> = { region: file.config["aws:region"] };
+    for (const [k, v] of Object.entries(file.config)) {
         if (!k.startsWith("mlops-data:")) continue;
         const key = k.slice("mlops-data:".length);
         try {
@@ -14,5 +14,22 @@ export function configOf(name: string): StackConfig {
             raw[key] = v;
         }
     }
-    return parseStackConfig(raw);
+    return raw;
+}
+
+export function anyConfigOf(name: string): StackConfig {
+    return parseStackConfig(rawConfigOf(readStackFile(name)));
+}
+
+/** A primary stack's (dev, staging, prod) validated config. */
+export function configOf(name: string): PrimaryStackConfig {
+    const cfg = anyConfigOf(name);
+    assert.strictEqual(cfg.kind, "primary", `${name} is not a primary stack`);
+    return cfg as PrimaryStackConfig;
+}
+
+export function drConfigOf(name: string): DrStackConfig {
+    const cfg = anyConfigOf(name);
+    assert.strictEqual(cfg.kind, "dr", `${name} is not a dr stack`);
+    return cfg as DrStackConfig;
 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { STACKS, stack } from "../harness";
+import { PRIMARY_STACKS, stack } from "../harness";
 import { configOf } from "./stackConfig";
 
 /** AWS resource types that take no tags (attachments, policies, aliases, versions). */
@@ -12,7 +12,7 @@ const UNTAGGABLE = new Set([
     "aws:backup/selection:Selection",
 ]);
 
-for (const name of STACKS) {
+for (const name of PRIMARY_STACKS) {
     describe(`tags in stack ${name}`, () => {
         it("every taggable AWS resource carries environment, owner, cost center, data classification and managed-by", async () => {
             const cfg = configOf(name);

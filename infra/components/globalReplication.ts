@@ -1,0 +1,105 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "./encryptionKey";
+import { cacheLogGroupPrefix } from "./redisCache";
+
+export interface GlobalReplicationArgs {
+    /** The primary stack's name prefix, for the global identifiers. @example "mlops-prod" */
+    namePrefix: string;
+    /** The `dr` stack's name prefix: the DR-region keys carry its names. @example "mlops-dr" */
+    drNamePrefix: string;
+    /** A provider for the DR region; only the DR-region keys use it. */
+    drProvider: aws.Provider;
+    /** The primary Aurora cluster that becomes the global cluster's source. */
+    auroraClusterArn: pulumi.Input<string>;
+    /** The primary DocumentDB cluster that becomes the global cluster's source. */
+    documentDbClusterArn: pulumi.Input<string>;
+    /** Deletion protection of both global clusters (the primary clusters' setting). */
+    deletionProtection: boolean;
+    /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
+    cacheReplicationGroupId?: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/**
+ * The primary side of cross-region replication: an Aurora global cluster and a
+ * DocumentDB global cluster with this stack's clusters as their primaries, an
+ * ElastiCache global datastore when asked, and, in the DR region, one key per
+ * store for the `dr` stack's members.
+ *
+ * Keys: one per region, not multi-region keys. AWS re-encrypts global-cluster
+ * replication, snapshot copies and backup copies with the destination region's
+ * key anyway, so shared key material buys nothing; and turning an existing
+ * single-region key into a multi-region one is impossible (it would replace the
+ * key, and with it every cluster encrypted under it). The DR keys are declared
+ * here, before any disaster, and the `dr` stack only reads their ARNs.
+ */
+export class GlobalReplication extends pulumi.ComponentResource {
+    public readonly auroraGlobalCluster: aws.rds.GlobalCluster;
+    public readonly documentDbGlobalCluster: aws.docdb.GlobalCluster;
+    public readonly cacheGlobalDatastore?: aws.elasticache.GlobalReplicationGroup;
+    /** Keys in the DR region, per store. */
+    public readonly drKeys: { aurora: EncryptionKey; documentdb: EncryptionKey; cache: EncryptionKey };
+    /** The global datastore's id, or null when the cache is not replicated. */
+    public readonly cacheGlobalReplicationGroupId: pulumi.Output<string | null>;
+
+    constructor(name: string, args: GlobalReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:GlobalReplication", name, {}, opts);
+        const inDr = { parent: this, providers: [args.drProvider] };
+        const dr = args.drNamePrefix;
+        this.drKeys = {
+            aurora: new EncryptionKey(`${name}-dr-aurora-key`, { description: `Aurora PostgreSQL ${dr}-mlflow (DR region)`, alias: `${dr}-mlflow`, tags: args.tags }, inDr),
+            documentdb: new EncryptionKey(`${name}-dr-documentdb-key`, { description: `DocumentDB ${dr}-docs (DR region)`, alias: `${dr}-docs`, tags: args.tags }, inDr),
+            cache: new EncryptionKey(
+                `${name}-dr-cache-key`,
+                {
+                    description: `ElastiCache ${dr}-cache (DR region)`,
+                    alias: `${dr}-cache`,
+                    logGroupNamePrefix: cacheLogGroupPrefix(`${dr}-cache`),
+                    tags: args.tags,
+                },
+                inDr,
+            ),
+        };
+
+        // From the existing primaries: the primaries ignore the global membership AWS sets on them.
+        this.auroraGlobalCluster = new aws.rds.GlobalCluster(
+            `${name}-aurora`,
+            {
+                globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
+                sourceDbClusterIdentifier: args.auroraClusterArn,
+                deletionProtection: args.deletionProtection,
+                // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
+                forceDestroy: true,
+            },
+            { parent: this },
+        );
+        this.documentDbGlobalCluster = new aws.docdb.GlobalCluster(
+            `${name}-documentdb`,
+            {
+                globalClusterIdentifier: `${args.namePrefix}-docs-global`,
+                sourceDbClusterIdentifier: args.documentDbClusterArn,
+                deletionProtection: args.deletionProtection,
+            },
+            { parent: this },
+        );
+        if (args.cacheReplicationGroupId !== undefined) {
+            this.cacheGlobalDatastore = new aws.elasticache.GlobalReplicationGroup(
+                `${name}-cache`,
+                {
+                    globalReplicationGroupIdSuffix: `${args.namePrefix}-cache`,
+                    primaryReplicationGroupId: args.cacheReplicationGroupId,
+                    globalReplicationGroupDescription: `Cache of ${args.namePrefix}, replicated to the DR region`,
+                },
+                { parent: this },
+            );
+        }
+        this.cacheGlobalReplicationGroupId = this.cacheGlobalDatastore?.globalReplicationGroupId ?? pulumi.output(null);
+
+        this.registerOutputs({
+            auroraGlobalClusterIdentifier: this.auroraGlobalCluster.globalClusterIdentifier,
+            documentDbGlobalClusterIdentifier: this.documentDbGlobalCluster.globalClusterIdentifier,
+            cacheGlobalReplicationGroupId: this.cacheGlobalReplicationGroupId,
+        });
+    }
+}
