@@ -63,11 +63,22 @@ export function handoffOutput(handoff: { [K in keyof DrHandoff]: pulumi.Input<Dr
 }
 
 /**
+ * The handoff's credentials as secret outputs of the stack reference: they stay
+ * Pulumi secrets, and every resource using them records where they came from
+ * (the primary stack's generated values), as a generated password would.
+ */
+export interface HandoffSecrets {
+    auroraPassword: pulumi.Output<string>;
+    documentdbPassword: pulumi.Output<string>;
+    cacheAuthToken: pulumi.Output<string>;
+}
+
+/**
  * Reads and validates the primary stack's handoff. Problems are reported like
  * config problems, against "<primary stack>:drHandoff.<path>", without values
  * (the handoff holds secrets).
  */
-export async function readHandoff(primaryStack: string, parent?: pulumi.Resource): Promise<DrHandoff> {
+export async function readHandoff(primaryStack: string, parent?: pulumi.Resource): Promise<{ handoff: DrHandoff; secrets: HandoffSecrets }> {
     const ref = new pulumi.StackReference("primary-stack", { name: primaryStack }, { parent });
     const details = await ref.getOutputDetails(HANDOFF_OUTPUT);
     const raw = details.secretValue ?? details.value;
@@ -91,5 +102,13 @@ export async function readHandoff(primaryStack: string, parent?: pulumi.Resource
             })),
         );
     }
-    return result.data;
+    const out = ref.getOutput(HANDOFF_OUTPUT) as pulumi.Output<DrHandoff>;
+    return {
+        handoff: result.data,
+        secrets: {
+            auroraPassword: pulumi.secret(out.apply((h) => h.aurora.masterPassword)),
+            documentdbPassword: pulumi.secret(out.apply((h) => h.documentdb.masterPassword)),
+            cacheAuthToken: pulumi.secret(out.apply((h) => h.redis.authToken)),
+        },
+    };
 }

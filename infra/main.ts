@@ -21,10 +21,10 @@ export async function main(): Promise<Record<string, unknown>> {
  * the primary region), validate the mode against it, then declare the DR region.
  */
 async function drMain(cfg: DrStackConfig): Promise<Record<string, unknown>> {
-    const handoff = await readHandoff(cfg.dr.primaryStack);
+    const { handoff, secrets } = await readHandoff(cfg.dr.primaryStack);
     const problems = drProblems(cfg, handoff);
     if (problems.length > 0) throw new ConfigError(problems);
-    const outputs = platformOutputs(drPlan(cfg, handoff));
+    const outputs = platformOutputs(drPlan(cfg, handoff, secrets));
     return { ...outputs, drMode: cfg.dr.mode, primaryStack: handoff.primaryStack, primaryRegion: handoff.primaryRegion };
 }
 

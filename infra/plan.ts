@@ -19,14 +19,15 @@ import type {
 import { PROJECT } from "./config";
 import type { ClusterSourceArgs } from "./components/clusterOrigin";
 import type { CacheOrigin } from "./components/redisCache";
-import type { DrHandoff } from "./handoff";
+import type { DrHandoff, HandoffSecrets } from "./handoff";
+import type * as pulumi from "@pulumi/pulumi";
 import { stackTags } from "./tags";
 
 export interface CacheSource {
     origin: CacheOrigin;
     globalSource?: boolean;
     kmsKeyArn?: string;
-    authToken?: string;
+    authToken?: pulumi.Input<string>;
 }
 
 export interface PlatformPlan {
@@ -83,11 +84,11 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
  *   promote: the same clusters, detached by the runbook and now writable, at prod's size, with a backup plan;
  *   restore: new clusters from the named snapshots, a fresh cache, with a backup plan.
  */
-export function drPlan(cfg: DrStackConfig, h: DrHandoff): PlatformPlan {
+export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets): PlatformPlan {
     const mode = cfg.dr.mode;
     const s = h.sections;
     const standby = mode === "standby";
-    const credentials = (c: DrHandoff["aurora"]) => ({ username: c.masterUsername, password: c.masterPassword });
+    const credentials = (c: DrHandoff["aurora"], password: pulumi.Output<string>) => ({ username: c.masterUsername, password });
     const clusterOrigin = (globalClusterIdentifier: string, snapshot: string | undefined): ClusterSourceArgs["origin"] =>
         mode === "standby"
             ? { kind: "secondary", globalClusterIdentifier }
@@ -107,7 +108,7 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff): PlatformPlan {
                             ? { kind: "secondary", globalReplicationGroupId: cacheGlobal }
                             : { kind: "promoted" },
                   kmsKeyArn: h.redis.drKmsKeyArn,
-                  authToken: h.redis.authToken,
+                  authToken: secrets.cacheAuthToken,
               };
     return {
         environment: cfg.environment,
@@ -121,13 +122,13 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff): PlatformPlan {
         auroraSource: {
             origin: clusterOrigin(h.aurora.globalClusterIdentifier, cfg.dr.restore.auroraSnapshot),
             kmsKeyArn: h.aurora.drKmsKeyArn,
-            credentials: credentials(h.aurora),
+            credentials: credentials(h.aurora, secrets.auroraPassword),
         },
         documentdb: { ...s.documentdb, instances: standby ? cfg.dr.standby.documentdbInstances : s.documentdb.instances },
         documentDbSource: {
             origin: clusterOrigin(h.documentdb.globalClusterIdentifier, cfg.dr.restore.documentdbSnapshot),
             kmsKeyArn: h.documentdb.drKmsKeyArn,
-            credentials: credentials(h.documentdb),
+            credentials: credentials(h.documentdb, secrets.documentdbPassword),
         },
         redis: s.redis,
         cacheSource,

@@ -87,6 +87,20 @@ export function recoveryProblems(cfg: Parsed): WindowProblem[] {
         problem("backup.copy.region", b.copy.region, `is the stack's own region; a copy must go to another region to survive the loss of ${cfg.region}`);
     }
 
+    const r = cfg.replication;
+    if (cfg.environment === "prod" && !r) {
+        problem("replication", undefined, "is required in prod: every store replicates to the DR region (give replication.drRegion)");
+    }
+    if (r && r.drRegion === cfg.region) {
+        problem("replication.drRegion", r.drRegion, `is the stack's own region; the DR region must be another one than ${cfg.region}`);
+    }
+    if (r && b.copy && b.copy.region !== r.drRegion && b.copy.region !== cfg.region) {
+        problem("backup.copy.region", b.copy.region, `must be the DR region, replication.drRegion (${r.drRegion}): the dr stack restores from the copies there`);
+    }
+    if (r?.cacheGlobalDatastore && /^cache\.t/.test(cfg.redis.nodeType)) {
+        problem("redis.nodeType", cfg.redis.nodeType, "is a burstable type, which ElastiCache global datastores do not support; allowed: an m or r node type, or replication.cacheGlobalDatastore false");
+    }
+
     if (cfg.backup.continuous.enabled && cfg.aurora.backupRetentionDays !== cfg.backup.continuous.retentionDays) {
         // AWS Backup takes over Aurora's automated backups when it backs Aurora up
         // continuously and sets their retention to its own: a different value here

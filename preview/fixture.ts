@@ -110,6 +110,17 @@ export function computedState(
             state.arn = `arn:aws:elasticache:${region}:${acct}:replicationgroup:${id}`;
             break;
         }
+        case "aws:rds/globalCluster:GlobalCluster":
+        case "aws:docdb/globalCluster:GlobalCluster":
+            id = String(inputs.globalClusterIdentifier ?? name);
+            state.arn = `arn:aws:rds::${acct}:global-cluster:${id}`;
+            break;
+        case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+            // AWS prefixes the suffix with a short id of its own.
+            id = `ldgnf-${String(inputs.globalReplicationGroupIdSuffix)}`;
+            state.globalReplicationGroupId = id;
+            state.arn = `arn:aws:elasticache::${acct}:globalreplicationgroup:${id}`;
+            break;
         case "aws:cloudwatch/logGroup:LogGroup":
             id = String(inputs.name ?? name);
             state.arn = `arn:aws:logs:${region}:${acct}:log-group:${id}`;

@@ -27,6 +27,8 @@ export interface RecordedResource {
     custom: boolean;
     /** The `protect` resource option: Pulumi refuses to delete the resource. */
     protect: boolean;
+    /** The `ignoreChanges` resource option. */
+    ignoreChanges: string[];
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */
@@ -62,7 +64,19 @@ export interface EvaluateOptions {
     /** Use this config instead of reading the stack file (for tests of bad config). */
     stackConfig?: StackFileConfig;
     /** The program; default: infra/main's `main`. */
-    program?: () => Record<string, unknown>;
+    program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+    /**
+     * What each StackReference reads, by the referenced stack's name. A name not
+     * given here is answered by evaluating this repository's stack of that name
+     * (the last segment of "org/project/stack") under the same mocks.
+     */
+    stackReferences?: Record<string, StackReferenceAnswer>;
+}
+
+/** The outputs a referenced stack exposes, and which of them are secret. */
+export interface StackReferenceAnswer {
+    outputs: Record<string, unknown>;
+    secretOutputNames: string[];
 }
 
 /** The program failed; `cause` is its error, `resources` what it had registered until then. */
@@ -107,16 +121,50 @@ export function maskSecrets(v: unknown): unknown {
     return v;
 }
 
+/**
+ * A program that throws rejects more than the one promise this engine awaits
+ * (the SDK's stack resource keeps its own). Those rejections carry the very
+ * error the evaluation already reports, so they are not news; anything else
+ * still fails the process as Node would.
+ */
+const reportedFailures = new WeakSet<object>();
+process.on("unhandledRejection", (reason) => {
+    if (typeof reason === "object" && reason !== null && reportedFailures.has(reason)) return;
+    throw reason;
+});
+
 // One evaluation at a time: the Pulumi runtime keeps its settings in globals.
 let running: Promise<unknown> = Promise.resolve();
 
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<StackEvaluation> {
-    const next = running.then(() => evaluate(stack, options));
+    const next = running.then(() => evaluateWithReferences(stack, options, []));
     running = next.catch(() => undefined);
     return next;
 }
 
-async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+/**
+ * Runs the stack; when it reads a stack reference nobody answered, evaluates the
+ * referenced stack of this repository (inside the same turn: the runtime is
+ * global), then runs the stack again with the answer.
+ */
+async function evaluateWithReferences(stack: string, options: EvaluateOptions, chain: string[]): Promise<StackEvaluation> {
+    if (chain.includes(stack)) throw new Error(`stack references form a cycle: ${[...chain, stack].join(" -> ")}`);
+    const references = { ...(options.stackReferences ?? {}) };
+    for (;;) {
+        const missing: string[] = [];
+        try {
+            return await evaluate(stack, { ...options, stackReferences: references }, missing);
+        } catch (e) {
+            if (missing.length === 0) throw e;
+            for (const name of missing) {
+                const referenced = await evaluateWithReferences(name.split("/").pop()!, { preview: options.preview }, [...chain, stack]);
+                references[name] = { outputs: referenced.outputs, secretOutputNames: referenced.secretOutputs };
+            }
+        }
+    }
+}
+
+async function evaluate(stack: string, options: EvaluateOptions, missingReferences: string[]): Promise<StackEvaluation> {
     const preview = options.preview ?? true;
     const stackConfig = options.stackConfig ?? readStackFile(stack);
     const project = "mlops-data";
@@ -141,6 +189,17 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const [plain] = unwrapSecrets(args.inputs);
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    const name = String(plain.name);
+                    const answer = options.stackReferences?.[name];
+                    // Unanswered: read as a stack with no outputs (the program then fails on its own
+                    // terms, without an unhandled rejection), and answered on the next run.
+                    if (!answer) missingReferences.push(name);
+                    return {
+                        id: name,
+                        state: { name, outputs: answer?.outputs ?? {}, secretOutputNames: answer?.secretOutputNames ?? [] },
+                    };
+                }
                 const computed = computedState(regional(args.provider, plain), args.type, args.name, plain);
                 byName.set(`${args.type}::${args.name}`, { rawInputs: args.inputs, ...computed });
                 return computed;
@@ -163,6 +222,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
     try {
         await pulumi.runtime.runInPulumiStack(async () => program());
     } catch (e) {
+        if (typeof e === "object" && e !== null) reportedFailures.add(e);
         throw new StackEvaluationError(stack, e, recorded);
     } finally {
         await pulumi.runtime.disconnect();
@@ -188,6 +248,28 @@ interface Seen {
     state: Record<string, any>;
 }
 
+function record(req: any, resp: any, seen: Seen | undefined, read: boolean): RecordedResource {
+    const rawInputs = seen?.rawInputs ?? {};
+    const [inputs, secretPaths] = unwrapSecrets(rawInputs);
+    return {
+        urn: resp.getUrn(),
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+        provider: req.getProvider() || undefined,
+        custom: read || req.getCustom(),
+        protect: !read && req.getProtect() === true,
+        ignoreChanges: read ? [] : req.getIgnorechangesList(),
+        inputs,
+        rawInputs,
+        secretPaths,
+        id: seen?.id,
+        outputs: seen?.state ?? {},
+        dependencies: req.getDependenciesList(),
+        propertyDependencies: read ? {} : propertyDependenciesOf(req),
+    };
+}
+
 function propertyDependenciesOf(req: any): Record<string, string[]> {
     const deps: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((v: any, k: string) => {
@@ -202,31 +284,14 @@ function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): a
     if (!monitor || typeof monitor.registerResource !== "function") {
         throw new Error("the Pulumi SDK's mock monitor changed shape; preview/mockEngine.ts must follow it");
     }
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: MonitorCallback) =>
-        original(req, (err: unknown, resp: any) => {
-            if (!err) {
-                const seen = byName.get(`${req.getType()}::${req.getName()}`);
-                const rawInputs = seen?.rawInputs ?? {};
-                const [inputs, secretPaths] = unwrapSecrets(rawInputs);
-                recorded.push({
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    provider: req.getProvider() || undefined,
-                    custom: req.getCustom(),
-                    protect: req.getProtect() === true,
-                    inputs,
-                    rawInputs,
-                    secretPaths,
-                    id: seen?.id,
-                    outputs: seen?.state ?? {},
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies: propertyDependenciesOf(req),
-                });
-            }
-            callback(err, resp);
-        });
+    // Declared resources, and read ones (a StackReference): both are part of the stack the engine sees.
+    for (const method of ["registerResource", "readResource"] as const) {
+        const original = monitor[method].bind(monitor);
+        monitor[method] = (req: any, callback: MonitorCallback) =>
+            original(req, (err: unknown, resp: any) => {
+                if (!err) recorded.push(record(req, resp, byName.get(`${req.getType()}::${req.getName()}`), method === "readResource"));
+                callback(err, resp);
+            });
+    }
     return monitor;
 }

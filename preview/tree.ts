@@ -5,11 +5,17 @@ function summary(r: RecordedResource): string {
     const i = r.inputs;
     switch (r.type) {
         case "aws:rds/cluster:Cluster":
-            return `${i.engine} ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}`;
+            return `${i.engine} ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}${origin(i)}`;
         case "aws:docdb/cluster:Cluster":
-            return `docdb ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}`;
+            return `docdb ${i.engineVersion}, encrypted=${i.storageEncrypted}, backups ${i.backupRetentionPeriod}d ${i.preferredBackupWindow}, deletionProtection=${i.deletionProtection}${origin(i)}`;
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return `${i.engine} ${i.engineVersion}, ${i.numCacheClusters} x ${i.nodeType}, transit=${i.transitEncryptionMode}, failover=${i.automaticFailoverEnabled}, snapshots ${i.snapshotRetentionLimit}d ${i.snapshotWindow}`;
+            return (
+                (i.globalReplicationGroupId ? `secondary of ${i.globalReplicationGroupId}, ${i.numCacheClusters} nodes` : `${i.engine} ${i.engineVersion}, ${i.numCacheClusters} x ${i.nodeType}`) +
+                `, transit=${i.transitEncryptionMode}, failover=${i.automaticFailoverEnabled}, snapshots ${i.snapshotRetentionLimit}d ${i.snapshotWindow}`
+            );
+        case "aws:rds/globalCluster:GlobalCluster":
+        case "aws:docdb/globalCluster:GlobalCluster":
+            return `primary ${i.sourceDbClusterIdentifier}`;
         case "aws:rds/clusterInstance:ClusterInstance":
         case "aws:docdb/clusterInstance:ClusterInstance":
             return `${i.instanceClass} in ${i.availabilityZone}, tier ${i.promotionTier}`;
@@ -31,6 +37,13 @@ function summary(r: RecordedResource): string {
         default:
             return "";
     }
+}
+
+/** Where a cluster's data comes from, when it is not a new primary. */
+function origin(i: Record<string, any>): string {
+    if (i.globalClusterIdentifier) return `, secondary of ${i.globalClusterIdentifier}`;
+    if (i.snapshotIdentifier) return `, restored from ${i.snapshotIdentifier}`;
+    return "";
 }
 
 /** Renders the resources as a tree, children under their parents, like `pulumi preview`. */

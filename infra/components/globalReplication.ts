@@ -71,6 +71,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
                 deletionProtection: args.deletionProtection,
                 // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
                 forceDestroy: true,
+                tags: args.tags,
             },
             { parent: this },
         );

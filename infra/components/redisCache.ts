@@ -223,7 +223,8 @@ export class RedisCache extends pulumi.ComponentResource {
                 snapshotRetentionLimit: args.snapshotRetentionDays,
                 snapshotWindow: args.snapshotWindow,
                 maintenanceWindow: args.maintenanceWindow,
-                finalSnapshotIdentifier: finalSnapshotName(name, id, args.finalSnapshot, this),
+                // A secondary is removed by disassociating it first; it takes no final snapshot.
+                finalSnapshotIdentifier: finalSnapshotName(name, id, args.finalSnapshot && !secondary, this),
                 applyImmediately: args.applyImmediately,
                 logDeliveryConfigurations: [
                     { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },

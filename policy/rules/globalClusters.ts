@@ -6,7 +6,7 @@
  * cannot replicate.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
+import { configWithDefaults, schema } from "./lib/config";
 import { keyRegion } from "./lib/kms";
 import { ids, ofType, referencedBy } from "./lib/references";
 import { regionOf } from "./lib/regions";
@@ -47,14 +47,24 @@ function major(version: string): string {
     return version.split(".")[0];
 }
 
-function checkTopology(t: Topology, kind: string, checkVersions: boolean, report: Report) {
+/** Regions other than `home` in which the stack declares a KMS key: where another stack's secondaries will be encrypted. */
+function keyRegionsBesides(resources: PolicyResource[], home: string | undefined): string[] {
+    return [...new Set(ofType(resources, T.kmsKey).map((k) => regionOf(k)))].filter((r): r is string => r !== undefined && r !== home);
+}
+
+function checkTopology(t: Topology, kind: string, checkVersions: boolean, secondariesElsewhere: string[] | undefined, report: Report) {
     const { global: g } = t;
     const outside = t.members.filter((m) => {
         const r = regionOf(m);
         return r !== undefined && t.primaryRegion !== undefined && r !== t.primaryRegion;
     });
-    if (outside.length === 0) {
+    if (outside.length === 0 && secondariesElsewhere === undefined) {
         report(`${kind} ${g.name} has no member outside its primary region ${t.primaryRegion ?? "(unknown)"}.`, g.urn);
+    } else if (outside.length === 0 && secondariesElsewhere!.length === 0) {
+        report(
+            `${kind} ${g.name} has no member outside its primary region ${t.primaryRegion ?? "(unknown)"}, and the stack prepares no key in another region for the secondaries another stack declares.`,
+            g.urn,
+        );
     }
     for (const m of t.members) {
         const region = regionOf(m);
@@ -77,20 +87,32 @@ function checkTopology(t: Topology, kind: string, checkVersions: boolean, report
     }
 }
 
+const topologySchema = schema<{ secondariesInOtherStacks: boolean }>({
+    secondariesInOtherStacks: {
+        type: "boolean",
+        default: false,
+        description:
+            "The secondaries are declared by another stack (this repository's dr stack), so that the DR region never depends on the primary region's stack. " +
+            "A global cluster then needs, instead of a member in another region, a KMS key the stack prepares in another region for them.",
+    },
+});
+
 export const globalClusterTopology: StackValidationPolicy = {
     name: "global-cluster-topology",
     description:
-        "Every Aurora/DocumentDB global cluster and ElastiCache global datastore has a member outside the primary region, each member is encrypted with a KMS key of its own region, and members run the same engine and major version.",
+        "Every Aurora/DocumentDB global cluster and ElastiCache global datastore has a member outside the primary region (or, where another stack declares the secondaries, a key prepared for them in another region), each member is encrypted with a KMS key of its own region, and members run the same engine and major version.",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Add a secondary cluster (or replication group) in the DR region through a provider for that region (or the region input), " +
         "with kmsKeyId a key declared in that region, and the same engine and engineVersion as the global cluster.",
-    configSchema: NO_THRESHOLDS,
+    configSchema: topologySchema,
     validateStack: (args, report) => {
-        for (const t of clusterTopologies(args.resources, T.rdsGlobalCluster, T.rdsCluster)) checkTopology(t, "Aurora global cluster", true, report);
-        for (const t of clusterTopologies(args.resources, T.docdbGlobalCluster, T.docdbCluster)) checkTopology(t, "DocumentDB global cluster", true, report);
+        const elsewhere = configWithDefaults(topologySchema, args).secondariesInOtherStacks;
+        const secondaryKeys = (t: Topology) => (elsewhere ? keyRegionsBesides(args.resources, t.primaryRegion) : undefined);
+        for (const t of clusterTopologies(args.resources, T.rdsGlobalCluster, T.rdsCluster)) checkTopology(t, "Aurora global cluster", true, secondaryKeys(t), report);
+        for (const t of clusterTopologies(args.resources, T.docdbGlobalCluster, T.docdbCluster)) checkTopology(t, "DocumentDB global cluster", true, secondaryKeys(t), report);
         // Secondaries of a global datastore inherit engine and version from it.
-        for (const t of redisTopologies(args.resources)) checkTopology(t, "ElastiCache global datastore", false, report);
+        for (const t of redisTopologies(args.resources)) checkTopology(t, "ElastiCache global datastore", false, secondaryKeys(t), report);
     },
 };
 

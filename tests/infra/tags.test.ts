@@ -10,6 +10,8 @@ const UNTAGGABLE = new Set([
     "aws:backup/vaultPolicy:VaultPolicy",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
     "aws:backup/selection:Selection",
+    "aws:docdb/globalCluster:GlobalCluster",
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
 ]);
 
 for (const name of PRIMARY_STACKS) {

@@ -8,11 +8,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { STACKS, TYPES, ofType, only, stack, within } from "../harness";
+import { DR_STACKS, PRIMARY_STACKS, TYPES, ofType, only, stack, within } from "../harness";
 
 export const CONTRACT_DIR = path.resolve(__dirname, "..", "..", "out", "contract");
 
-for (const name of STACKS) {
+function write(name: string, contract: unknown): void {
+    fs.mkdirSync(CONTRACT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(CONTRACT_DIR, `${name}.verification.json`), JSON.stringify(contract, null, 2) + "\n");
+}
+
+for (const name of PRIMARY_STACKS) {
     describe(`verification contract of stack ${name}`, () => {
         it("describes the Aurora cluster as declared and is written for the C# side", async () => {
             const ev = await stack(name);
@@ -22,6 +27,7 @@ for (const name of STACKS) {
             const instances = ofType(aurora, TYPES.instance);
 
             assert.strictEqual(c.contractVersion, 1);
+            assert.strictEqual(c.role, "primary");
             assert.strictEqual(c.stack, name);
             assert.strictEqual(c.environment, ev.outputs.environment);
             assert.strictEqual(c.region, ev.outputs.region);
@@ -67,8 +73,28 @@ for (const name of STACKS) {
                 secretArn: only(cache, TYPES.secret).outputs.arn,
             });
 
-            fs.mkdirSync(CONTRACT_DIR, { recursive: true });
-            fs.writeFileSync(path.join(CONTRACT_DIR, `${name}.verification.json`), JSON.stringify(c, null, 2) + "\n");
+            write(name, c);
+        });
+    });
+}
+
+for (const name of DR_STACKS) {
+    describe(`verification contract of stack ${name} (standby)`, () => {
+        it("points the verifier at the read-only secondaries and is written for the C# side", async () => {
+            const ev = await stack(name);
+            const c = ev.outputs.verification;
+            const cluster = only(ev, TYPES.cluster);
+            const docdb = only(ev, TYPES.docdbCluster);
+            assert.strictEqual(c.role, "standby");
+            assert.strictEqual(c.region, "us-west-2");
+            assert.strictEqual(c.postgres.writer, cluster.outputs.readerEndpoint, "a secondary's sessions go to its reader endpoint");
+            assert.strictEqual(c.postgres.reader, null);
+            assert.strictEqual(c.postgres.readers, 0);
+            assert.strictEqual(c.postgres.secretArn, only(within(ev, TYPES.aurora), TYPES.secret).outputs.arn);
+            assert.strictEqual(c.documentdb.endpoint, docdb.outputs.readerEndpoint);
+            const rg = only(ev, TYPES.replicationGroup);
+            assert.strictEqual(c.redis.primary, rg.outputs.primaryEndpointAddress);
+            write(name, c);
         });
     });
 }
@@ -88,6 +114,6 @@ describe("stack outputs", () => {
         assert.strictEqual(o.cachePort, 6379);
         assert.strictEqual(o.cacheSecretArn, only(within(ev, TYPES.redisCache), TYPES.secret).outputs.arn);
         assert.strictEqual(o.auroraWriterEndpoint, only(ev, TYPES.cluster).outputs.endpoint);
-        assert.deepStrictEqual(ev.secretOutputs, ["verification"]);
+        assert.deepStrictEqual(ev.secretOutputs, ev.outputs.drHandoff ? ["drHandoff", "verification"] : ["verification"]);
     });
 });

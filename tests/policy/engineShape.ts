@@ -39,6 +39,7 @@ export class Fixture {
             name,
             custom: true,
             protect: spec.protect ?? false,
+            ignoreChanges: [],
             inputs: plain,
             rawInputs,
             secretPaths: [],
