@@ -76,8 +76,14 @@ public static class VerifyCommand
     {
         option.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v > 0) || double.IsInfinity(v)) r.AddError($"{option.Name} must be a positive number, got {v}");
+            // Only the given text is judged here: text that is no number at all is the parser's error to report.
+            if (r.Tokens.Count != 1) return;
+            var text = r.Tokens[0].Value;
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                && (!(v > 0) || double.IsInfinity(v)))
+            {
+                r.AddError($"{option.Name} must be a positive number, got {text}");
+            }
         });
         return option;
     }
