@@ -30,7 +30,9 @@ public sealed class PgEndpoint : IAsyncDisposable
         // Without TLS required the contract describes a dev setup; Prefer still encrypts when the server can.
         b.SslMode = target.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer;
         if (settings.CaBundlePath is not null) b.RootCertificate = settings.CaBundlePath;
-        b.MaxPoolSize = 8;
+        // A few connections per endpoint: enough that one slow check does not queue the rest, few
+        // enough that TLS handshakes and authentication (CPU on both sides) do not dominate the run.
+        b.MaxPoolSize = 4;
         var builder = new NpgsqlDataSourceBuilder(b.ConnectionString);
         // The checks read only built-in types (casting the rest to text); skipping the type
         // catalogue saves a round trip on every new connection.
