@@ -67,10 +67,10 @@ public static class VerifyCommand
     }
 
     private static Option<double> Seconds(string name, TimeSpan byDefault, string what) =>
-        Positive(new Option<double>(name) { Description = $"{what}, in seconds (default {byDefault.TotalSeconds:0.###})", DefaultValueFactory = _ => byDefault.TotalSeconds, HelpName = "SECONDS" });
+        Positive(new Option<double>(name) { Description = $"{what}, in seconds", DefaultValueFactory = _ => byDefault.TotalSeconds, HelpName = "SECONDS" });
 
     private static Option<double> Millis(string name, TimeSpan byDefault, string what) =>
-        Positive(new Option<double>(name) { Description = $"{what}, in milliseconds (default {byDefault.TotalMilliseconds:0})", DefaultValueFactory = _ => byDefault.TotalMilliseconds, HelpName = "MS" });
+        Positive(new Option<double>(name) { Description = $"{what}, in milliseconds", DefaultValueFactory = _ => byDefault.TotalMilliseconds, HelpName = "MS" });
 
     private static Option<double> Positive(Option<double> option)
     {

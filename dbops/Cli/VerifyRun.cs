@@ -38,7 +38,18 @@ public static class VerifyRun
         await console.Out.WriteAsync(request.Format == "json"
             ? JsonReport.Render(report, contract.Stack) + Environment.NewLine
             : TableReport.Render(report, contract.Stack));
-        if (request.JUnitPath is not null) JUnitReport.Build(report, contract.Stack).Save(request.JUnitPath);
+        if (request.JUnitPath is not null)
+        {
+            try
+            {
+                JUnitReport.Build(report, contract.Stack).Save(request.JUnitPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await console.Error.WriteLineAsync($"dbops verify: --junit {request.JUnitPath}: cannot write: {e.Message}");
+                return ExitCodes.UnusableInput;
+            }
+        }
         return report.Failed ? ExitCodes.ChecksFailed : ExitCodes.Ok;
     }
 

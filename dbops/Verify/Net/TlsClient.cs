@@ -38,7 +38,9 @@ public sealed class TlsClient(string? caBundlePath)
     public async Task<(SslStream Stream, TlsSessionInfo Info)> ConnectAsync(string host, int port, CancellationToken ct)
     {
         var tcp = await ConnectTcpAsync(host, port, ct);
-        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, Validate);
+        string? rejected = null;
+        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false,
+            (sender, certificate, chain, errors) => Validate(certificate, chain, errors, out rejected));
         try
         {
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -47,6 +49,12 @@ public sealed class TlsClient(string? caBundlePath)
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, ct);
+        }
+        catch (AuthenticationException e) when (rejected is not null)
+        {
+            await ssl.DisposeAsync();
+            tcp.Dispose();
+            throw new AuthenticationException($"the server's certificate was rejected: {rejected}", e);
         }
         catch
         {
@@ -58,11 +66,25 @@ public sealed class TlsClient(string? caBundlePath)
         return (ssl, new TlsSessionInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), subject, Trust));
     }
 
-    private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private bool Validate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, out string? rejected)
     {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) return false;
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
-        if (roots is null) return errors == SslPolicyErrors.None;
+        rejected = null;
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            rejected = "the server sent no certificate";
+            return false;
+        }
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            rejected = $"it does not name the host ({certificate.Subject})";
+            return false;
+        }
+        if (roots is null)
+        {
+            if (errors == SslPolicyErrors.None) return true;
+            rejected = $"it does not chain to a CA in the system trust store ({ChainStatus(chain)})";
+            return false;
+        }
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(roots);
@@ -72,8 +94,15 @@ public sealed class TlsClient(string? caBundlePath)
             // Intermediates the server sent along.
             foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
         }
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        if (custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))) return true;
+        rejected = $"it does not chain to a CA in --ca-bundle ({ChainStatus(custom)})";
+        return false;
     }
+
+    private static string ChainStatus(X509Chain? chain) =>
+        chain is null || chain.ChainStatus.Length == 0
+            ? "no chain status"
+            : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct());
 
     private static X509Certificate2Collection LoadBundle(string path)
     {
@@ -90,6 +119,7 @@ public sealed class TlsClient(string? caBundlePath)
         while (inner.InnerException is not null) inner = inner.InnerException;
         return e switch
         {
+            AuthenticationException { InnerException: AuthenticationException } => $"TLS handshake failed: {e.Message}",
             AuthenticationException => $"TLS handshake failed: {e.Message}{(inner != e ? $" ({inner.Message})" : "")} (is the server's CA in --ca-bundle, and does its certificate name the host?)",
             SocketException s => $"{s.Message} ({s.SocketErrorCode})",
             IOException => $"connection lost: {e.Message}{(inner != e ? $" ({inner.Message})" : "")}",

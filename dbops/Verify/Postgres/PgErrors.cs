@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;
@@ -18,9 +17,6 @@ internal static class PgErrors
         }
         return text;
     }
-
-    public static bool IsConnectionProblem(Exception e) =>
-        e is NpgsqlException && e is not PostgresException || Innermost(e) is SocketException or TimeoutException;
 
     private static Exception Innermost(Exception e)
     {

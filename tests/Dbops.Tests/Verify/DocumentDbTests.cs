@@ -99,7 +99,7 @@ public sealed class DocumentDbTests : IAsyncLifetime
         Assert.Equal(CheckStatus.Pass, trusted.Status);
         Assert.Contains("CN=fake documentdb", trusted.Message);
         Assert.Equal(CheckStatus.Fail, untrusted.Status);
-        Assert.Contains("TLS handshake failed", untrusted.Message);
+        Assert.Contains("TLS handshake failed: the server's certificate was rejected: it does not chain to a CA in --ca-bundle", untrusted.Message);
     }
 
     [Fact]

@@ -58,6 +58,17 @@ public class PostgresFailureTests(LocalStores stores)
     }
 
     [Fact]
+    public async Task A_server_certificate_from_an_untrusted_ca_fails_the_connection()
+    {
+        // Without --ca-bundle the system trust store applies, and it does not know the setup's throwaway CA.
+        var r = await CheckAsync("postgres.writer.tls", settings: stores.Settings with { CaBundlePath = null });
+
+        Assert.Equal(CheckStatus.Fail, r.Status);
+        Assert.StartsWith("cannot connect to writer 127.0.0.1:", r.Message);
+        Assert.Contains("--ca-bundle", r.Message);
+    }
+
+    [Fact]
     public async Task A_different_engine_major_fails()
     {
         var json = stores.ContractJson();
