@@ -157,9 +157,12 @@ start_redis() {
   chown -R "$OWNER" "$DIR/redis" 2>/dev/null || true
   as_owner redis-server "$DIR/redis/primary.conf"
   as_owner redis-server "$DIR/redis/replica.conf"
-  for _ in $(seq 1 100); do
-    if REDISCLI_AUTH="$REDIS_TOKEN" redis-cli --tls --cacert "$DIR/ca.pem" -h "$READER" -p "$REDIS_PORT" \
-         info replication 2>/dev/null | grep -q '^master_link_status:up'; then
+  # Ready when both sides agree: the replica's link is up and the primary lists it online
+  # (after a diskless sync the primary waits for the replica's first ACK, up to a second later).
+  local cli=(redis-cli --tls --cacert "$DIR/ca.pem" -p "$REDIS_PORT")
+  for _ in $(seq 1 150); do
+    if REDISCLI_AUTH="$REDIS_TOKEN" "${cli[@]}" -h "$READER" info replication 2>/dev/null | grep -q '^master_link_status:up' \
+       && REDISCLI_AUTH="$REDIS_TOKEN" "${cli[@]}" -h "$WRITER" info replication 2>/dev/null | grep -q '^slave0:.*state=online'; then
       return 0
     fi
     sleep 0.1
