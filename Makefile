@@ -2,11 +2,13 @@
 #   make preview   evaluate every stack offline under the Pulumi runtime mocks and print its resources
 #   make test      type-check, run the TypeScript tests, then the C# tests
 #   make policy    run the policy packs offline over every stack (or STACK=<name>)
+#   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
+#   make bench     time a full verification beside the same checks done with psql and redis-cli
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Debian packages the tests need; the verifier's tests will add PostgreSQL and Redis here.
-DEBIAN_PACKAGES :=
+# Debian packages the tests need: the verifier's tests start PostgreSQL and Redis (with TLS) on loopback.
+DEBIAN_PACKAGES := postgresql-15 postgresql-client-15 redis-server redis-tools openssl
 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -14,13 +16,16 @@ export DOTNET_NOLOGO := 1
 NPM_STAMP := node_modules/.installed
 DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
 CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj tests/Dbops.Tests/*.csproj)
+DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 
-.PHONY: help preview policy test typecheck test-ts test-cs tools clean
+.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench dbops
 
 help:
 	@echo "make preview [STACK=<name>]   offline evaluation of every stack (or one), no cloud credentials"
 	@echo "make test                     every test: TypeScript (program under mocks) and C# (dbops)"
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
+	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
+	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)
@@ -55,6 +60,16 @@ test-cs: $(DOTNET_STAMP)
 test: tools
 	$(MAKE) --no-print-directory test-ts
 	$(MAKE) --no-print-directory test-cs
+
+# Release build of the verifier, for the demo and the benchmark.
+dbops: $(DOTNET_STAMP)
+	dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo
+
+verify-local: tools dbops
+	@scripts/verify-local.sh $(ARGS)
+
+bench: tools dbops
+	@scripts/bench.sh
 
 clean:
 	rm -rf out bin node_modules dbops/bin dbops/obj tests/Dbops.Tests/bin tests/Dbops.Tests/obj

@@ -26,7 +26,11 @@ public static class ContractReader
         return Parse(text, path);
     }
 
-    public static VerificationContract Parse(string json, string source = "<input>")
+    public static VerificationContract Parse(string json, string source = "<input>") =>
+        Parse(json, source, keyPath => $"key {keyPath}");
+
+    /// <param name="nameKey">How a key path is named in a message: the environment reader names the variable instead.</param>
+    internal static VerificationContract Parse(string json, string source, Func<string, string> nameKey)
     {
         JsonDocument doc;
         try
@@ -40,60 +44,102 @@ public static class ContractReader
         }
         using (doc)
         {
-            var root = new Node(doc.RootElement, "", source);
+            var root = new Node(doc.RootElement, "", source, nameKey);
             var version = root.Int("contractVersion");
             if (version != VerificationContract.SupportedVersion)
             {
                 throw new ContractException(
                     $"{source}: contractVersion is {version}; this dbops understands version {VerificationContract.SupportedVersion} (rebuild dbops from the same commit as the stack)");
             }
-            var pg = root.Object("postgres");
-            var readers = pg.Int("readers", min: 0, max: 15);
-            var reader = pg.OptionalString("reader");
-            if ((readers == 0) != (reader is null))
-            {
-                throw new ContractException(
-                    $"{source}: postgres.reader must be null exactly when postgres.readers is 0 (readers is {readers})");
-            }
-            var postgres = new PostgresTarget(
-                Writer: pg.String("writer"),
-                Reader: reader,
-                Port: pg.Int("port", min: 1, max: 65535),
-                Database: pg.String("database"),
-                Username: pg.String("username"),
-                Password: new Secret(pg.String("password")),
-                EngineMajor: pg.Int("engineMajor", min: 9, max: 99),
-                TlsRequired: pg.Bool("tlsRequired"),
-                Readers: readers,
-                Parameters: pg.StringMap("parameters"),
-                SecretArn: pg.String("secretArn"));
             return new VerificationContract(
                 ContractVersion: version,
                 Stack: root.String("stack"),
                 Environment: root.String("environment"),
                 Region: root.String("region"),
-                Postgres: postgres);
+                Postgres: ReadPostgres(root.Object("postgres"), source),
+                DocumentDb: root.OptionalObject("documentdb") is { } d ? ReadDocumentDb(d) : null,
+                Redis: root.OptionalObject("redis") is { } r ? ReadRedis(r, source) : null);
         }
     }
 
-    /// <summary>A JSON object and its path, with typed accessors that fail with the key's name.</summary>
-    private readonly struct Node(JsonElement element, string path, string source)
+    private static PostgresTarget ReadPostgres(Node pg, string source)
     {
-        private string Key(string name) => path.Length == 0 ? name : $"{path}.{name}";
+        var readers = pg.Int("readers", min: 0, max: 15);
+        var reader = pg.NullableString("reader");
+        if ((readers == 0) != (reader is null))
+        {
+            throw new ContractException(
+                $"{source}: postgres.reader must be null exactly when postgres.readers is 0 (readers is {readers})");
+        }
+        return new PostgresTarget(
+            Writer: pg.String("writer"),
+            Reader: reader,
+            Port: pg.Int("port", min: 1, max: 65535),
+            Database: pg.String("database"),
+            Username: pg.String("username"),
+            Password: new Secret(pg.String("password")),
+            EngineMajor: pg.Int("engineMajor", min: 9, max: 99),
+            TlsRequired: pg.Bool("tlsRequired"),
+            Readers: readers,
+            Parameters: pg.StringMap("parameters"),
+            SecretArn: pg.String("secretArn"),
+            AlembicRevision: pg.OptionalString("alembicRevision"));
+    }
 
-        private JsonElement Get(string name, JsonValueKind expected, string what)
+    private static DocumentDbTarget ReadDocumentDb(Node d) => new(
+        Endpoint: d.String("endpoint"),
+        ReaderEndpoint: d.String("readerEndpoint"),
+        Port: d.Int("port", min: 1, max: 65535),
+        Username: d.String("username"),
+        Password: new Secret(d.String("password")),
+        Instances: d.Int("instances", min: 1, max: 16),
+        TlsRequired: d.Bool("tlsRequired"),
+        SecretArn: d.String("secretArn"));
+
+    private static RedisTarget ReadRedis(Node r, string source)
+    {
+        var replicas = r.Int("replicas", min: 0, max: 5);
+        var reader = r.NullableString("reader");
+        if ((replicas == 0) != (reader is null))
+        {
+            throw new ContractException(
+                $"{source}: redis.reader must be null exactly when redis.replicas is 0 (replicas is {replicas})");
+        }
+        return new RedisTarget(
+            Primary: r.String("primary"),
+            Reader: reader,
+            Port: r.Int("port", min: 1, max: 65535),
+            AuthToken: new Secret(r.String("authToken")),
+            Replicas: replicas,
+            TlsRequired: r.Bool("tlsRequired"),
+            SecretArn: r.String("secretArn"));
+    }
+
+    /// <summary>A JSON object and its path, with typed accessors that fail with the key's name.</summary>
+    private readonly struct Node(JsonElement element, string path, string source, Func<string, string> nameKey)
+    {
+        private string Path(string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+        private string Key(string name) => nameKey(Path(name));
+
+        private bool TryGetPresent(string name, out JsonElement value)
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
                 throw new ContractException($"{source}: {(path.Length == 0 ? "the document" : path)} must be a JSON object");
             }
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Undefined)
+            return element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Undefined;
+        }
+
+        private JsonElement Get(string name, JsonValueKind expected, string what)
+        {
+            if (!TryGetPresent(name, out var value))
             {
-                throw new ContractException($"{source}: key {Key(name)} is missing; expected {what}");
+                throw new ContractException($"{source}: {Key(name)} is missing; expected {what}");
             }
             if (value.ValueKind != expected && !(expected == JsonValueKind.True && value.ValueKind == JsonValueKind.False))
             {
-                throw new ContractException($"{source}: key {Key(name)} is {Describe(name, value)}; expected {what}");
+                throw new ContractException($"{source}: {Key(name)} is {Describe(name, value)}; expected {what}");
             }
             return value;
         }
@@ -103,21 +149,33 @@ public static class ContractReader
                 ? $"a JSON {value.ValueKind.ToString().ToLowerInvariant()}"
                 : $"{value.GetRawText()} (a JSON {value.ValueKind.ToString().ToLowerInvariant()})";
 
-        public Node Object(string name) => new(Get(name, JsonValueKind.Object, "an object"), Key(name), source);
+        public Node Object(string name) => new(Get(name, JsonValueKind.Object, "an object"), Path(name), source, nameKey);
+
+        /// <summary>A section a stack may not have: absent or null means "not in this stack".</summary>
+        public Node? OptionalObject(string name)
+        {
+            if (!TryGetPresent(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            return Object(name);
+        }
 
         public string String(string name)
         {
             var s = Get(name, JsonValueKind.String, "a non-empty string").GetString()!;
-            if (s.Length == 0) throw new ContractException($"{source}: key {Key(name)} is empty; expected a non-empty string");
+            if (s.Length == 0) throw new ContractException($"{source}: {Key(name)} is empty; expected a non-empty string");
             return s;
         }
 
+        /// <summary>A key that must be present but may be null.</summary>
+        public string? NullableString(string name)
+        {
+            if (TryGetPresent(name, out var v) && v.ValueKind == JsonValueKind.Null) return null;
+            return String(name);
+        }
+
+        /// <summary>A key that may be absent or null.</summary>
         public string? OptionalString(string name)
         {
-            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
+            if (!TryGetPresent(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             return String(name);
         }
 
@@ -126,7 +184,7 @@ public static class ContractReader
             var v = Get(name, JsonValueKind.Number, "a whole number");
             if (!v.TryGetInt32(out var n) || n < min || n > max)
             {
-                throw new ContractException($"{source}: key {Key(name)} is {v.GetRawText()}; expected a whole number from {min} to {max}");
+                throw new ContractException($"{source}: {Key(name)} is {v.GetRawText()}; expected a whole number from {min} to {max}");
             }
             return n;
         }
@@ -141,7 +199,7 @@ public static class ContractReader
             {
                 if (p.Value.ValueKind != JsonValueKind.String)
                 {
-                    throw new ContractException($"{source}: key {Key(name)}.{p.Name} is {p.Value.GetRawText()}; expected a string");
+                    throw new ContractException($"{source}: {Key(name)}.{p.Name} is {p.Value.GetRawText()}; expected a string");
                 }
                 map[p.Name] = p.Value.GetString()!;
             }

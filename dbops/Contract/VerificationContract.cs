@@ -11,10 +11,20 @@ public sealed record VerificationContract(
     string Stack,
     string Environment,
     string Region,
-    PostgresTarget Postgres)
+    PostgresTarget Postgres,
+    DocumentDbTarget? DocumentDb = null,
+    RedisTarget? Redis = null)
 {
     /// <summary>The contract versions this build understands.</summary>
     public const int SupportedVersion = 1;
+
+    /// <summary>Every credential in the contract, so that reports can scrub them as a last line of defence.</summary>
+    public IEnumerable<Secret> Secrets()
+    {
+        yield return Postgres.Password;
+        if (DocumentDb is not null) yield return DocumentDb.Password;
+        if (Redis is not null) yield return Redis.AuthToken;
+    }
 }
 
 /// <summary>The Aurora PostgreSQL part of the contract.</summary>
@@ -29,6 +39,28 @@ public sealed record PostgresTarget(
     bool TlsRequired,
     int Readers,
     IReadOnlyDictionary<string, string> Parameters,
+    string SecretArn,
+    string? AlembicRevision = null);
+
+/// <summary>The DocumentDB part of the contract; absent for a stack without DocumentDB.</summary>
+public sealed record DocumentDbTarget(
+    string Endpoint,
+    string ReaderEndpoint,
+    int Port,
+    string Username,
+    Secret Password,
+    int Instances,
+    bool TlsRequired,
+    string SecretArn);
+
+/// <summary>The ElastiCache (Redis OSS / Valkey) part of the contract; absent for a stack without a cache.</summary>
+public sealed record RedisTarget(
+    string Primary,
+    string? Reader,
+    int Port,
+    Secret AuthToken,
+    int Replicas,
+    bool TlsRequired,
     string SecretArn);
 
 /// <summary>

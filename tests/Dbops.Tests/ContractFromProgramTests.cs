@@ -1,4 +1,6 @@
 using Dbops.Contract;
+using Dbops.Verify;
+using Dbops.Verify.Postgres;
 
 namespace Dbops.Tests;
 
@@ -70,5 +72,29 @@ public class ContractFromProgramTests
     {
         Assert.True(Read("prod").Postgres.Readers >= 2);
         Assert.Equal(0, Read("dev").Postgres.Readers);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task The_verifier_plans_every_store_of_the_contract_and_says_why_it_skips_the_others(string stack)
+    {
+        var contract = Read(stack);
+
+        // Built, not run: these hosts are the offline fixture's and must not be contacted.
+        await using var plan = new CheckPlan(contract, new VerifySettings(), PlatformMigrations.Embedded());
+        var ids = plan.Checks.Select(c => c.Id).ToArray();
+
+        Assert.Contains("postgres.writer.query-slo", ids);
+        Assert.Equal(contract.Postgres.Reader is not null, ids.Contains("postgres.reader.role"));
+        var skips = plan.Checks.OfType<SkippedCheck>().ToDictionary(c => c.Id);
+        Assert.Equal(contract.Redis is null, skips.ContainsKey("redis"));
+        Assert.Equal(contract.Redis is not null, ids.Contains("redis.primary.auth"));
+        Assert.Equal(contract.DocumentDb is null, skips.ContainsKey("documentdb"));
+        Assert.Equal(contract.DocumentDb is not null, ids.Contains("documentdb.cluster.primary"));
+        foreach (var skip in skips.Values)
+        {
+            var result = await skip.RunAsync(CancellationToken.None);
+            Assert.Matches("^the contract (has no|declares no) ", result.Message);
+        }
     }
 }

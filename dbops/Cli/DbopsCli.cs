@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Dbops.Cli;
+
+/// <summary>The <c>dbops</c> command line: parses, reports bad flags with exit code 2, dispatches.</summary>
+public static class DbopsCli
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var root = new RootCommand("dbops: operations on the MLOps data tier's databases");
+        root.Subcommands.Add(VerifyCommand.Create(console));
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) await console.Error.WriteLineAsync($"dbops: {e.Message}");
+            await console.Error.WriteLineAsync("dbops: see dbops verify --help");
+            return ExitCodes.UnusableInput;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Dbops.Contract;
+
+/// <summary>
+/// The contract from DBOPS_* environment variables, for running in-cluster where the
+/// values come from a mounted secret rather than from the Pulumi CLI. The variables are
+/// assembled into the same JSON shape and validated by <see cref="ContractReader"/>, so
+/// both sources obey the same rules; messages name the variable, never its value when it
+/// holds a credential.
+/// </summary>
+public static class EnvironmentContractReader
+{
+    public const string Source = "environment";
+
+    private enum Kind { String, NullableString, OptionalString, Int, Bool, Map }
+
+    private sealed record Variable(string Name, string KeyPath, Kind Kind);
+
+    /// <summary>Every variable, in the order the README documents them.</summary>
+    private static readonly Variable[] Variables =
+    [
+        new("DBOPS_STACK", "stack", Kind.String),
+        new("DBOPS_ENVIRONMENT", "environment", Kind.String),
+        new("DBOPS_REGION", "region", Kind.String),
+        new("DBOPS_PG_WRITER", "postgres.writer", Kind.String),
+        new("DBOPS_PG_READER", "postgres.reader", Kind.NullableString),
+        new("DBOPS_PG_PORT", "postgres.port", Kind.Int),
+        new("DBOPS_PG_DATABASE", "postgres.database", Kind.String),
+        new("DBOPS_PG_USERNAME", "postgres.username", Kind.String),
+        new("DBOPS_PG_PASSWORD", "postgres.password", Kind.String),
+        new("DBOPS_PG_ENGINE_MAJOR", "postgres.engineMajor", Kind.Int),
+        new("DBOPS_PG_TLS_REQUIRED", "postgres.tlsRequired", Kind.Bool),
+        new("DBOPS_PG_READERS", "postgres.readers", Kind.Int),
+        new("DBOPS_PG_PARAMETERS", "postgres.parameters", Kind.Map),
+        new("DBOPS_PG_SECRET_ARN", "postgres.secretArn", Kind.String),
+        new("DBOPS_PG_ALEMBIC_REVISION", "postgres.alembicRevision", Kind.OptionalString),
+        new("DBOPS_DOCDB_ENDPOINT", "documentdb.endpoint", Kind.String),
+        new("DBOPS_DOCDB_READER_ENDPOINT", "documentdb.readerEndpoint", Kind.String),
+        new("DBOPS_DOCDB_PORT", "documentdb.port", Kind.Int),
+        new("DBOPS_DOCDB_USERNAME", "documentdb.username", Kind.String),
+        new("DBOPS_DOCDB_PASSWORD", "documentdb.password", Kind.String),
+        new("DBOPS_DOCDB_INSTANCES", "documentdb.instances", Kind.Int),
+        new("DBOPS_DOCDB_TLS_REQUIRED", "documentdb.tlsRequired", Kind.Bool),
+        new("DBOPS_DOCDB_SECRET_ARN", "documentdb.secretArn", Kind.String),
+        new("DBOPS_REDIS_PRIMARY", "redis.primary", Kind.String),
+        new("DBOPS_REDIS_READER", "redis.reader", Kind.NullableString),
+        new("DBOPS_REDIS_PORT", "redis.port", Kind.Int),
+        new("DBOPS_REDIS_AUTH_TOKEN", "redis.authToken", Kind.String),
+        new("DBOPS_REDIS_REPLICAS", "redis.replicas", Kind.Int),
+        new("DBOPS_REDIS_TLS_REQUIRED", "redis.tlsRequired", Kind.Bool),
+        new("DBOPS_REDIS_SECRET_ARN", "redis.secretArn", Kind.String),
+    ];
+
+    /// <summary>A section is present when any of its variables is set: a half-set section is an error, not a skip.</summary>
+    private static readonly string[] OptionalSections = ["documentdb", "redis"];
+
+    public static IEnumerable<string> VariableNames => Variables.Select(v => v.Name);
+
+    /// <summary>True when the environment holds at least the writer endpoint, i.e. the caller meant to use it.</summary>
+    public static bool IsPresent(IDictionary environment) => environment.Contains("DBOPS_PG_WRITER");
+
+    public static VerificationContract Read(IDictionary environment)
+    {
+        var root = new JsonObject { ["contractVersion"] = VerificationContract.SupportedVersion };
+        var sections = new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["postgres"] = new JsonObject() };
+        foreach (var section in OptionalSections)
+        {
+            if (Variables.Any(v => v.KeyPath.StartsWith(section + ".", StringComparison.Ordinal) && environment.Contains(v.Name)))
+            {
+                sections[section] = new JsonObject();
+            }
+        }
+        foreach (var v in Variables)
+        {
+            var dot = v.KeyPath.IndexOf('.');
+            JsonObject target;
+            if (dot < 0) target = root;
+            else if (!sections.TryGetValue(v.KeyPath[..dot], out target!)) continue;
+            var key = v.KeyPath[(dot + 1)..];
+            var raw = environment.Contains(v.Name) ? environment[v.Name] as string : null;
+            if (raw is null)
+            {
+                // Absent means null where null is meaningful (no reader); elsewhere the validator reports it missing.
+                if (v.Kind == Kind.NullableString) target[key] = null;
+                continue;
+            }
+            target[key] = Convert(v, raw);
+        }
+        foreach (var (name, section) in sections) root[name] = section;
+        return ContractReader.Parse(root.ToJsonString(), Source, NameVariable);
+    }
+
+    private static string NameVariable(string keyPath)
+    {
+        var direct = Variables.FirstOrDefault(v => v.KeyPath == keyPath);
+        if (direct is not null) return direct.Name;
+        var parent = Variables.FirstOrDefault(v => keyPath.StartsWith(v.KeyPath + ".", StringComparison.Ordinal));
+        return parent is not null ? $"{parent.Name} ({keyPath})" : keyPath;
+    }
+
+    /// <summary>Turns text into the JSON type the key wants; what cannot be converted stays text so the validator names it.</summary>
+    private static JsonNode? Convert(Variable v, string raw) => v.Kind switch
+    {
+        Kind.Int when int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+        Kind.Bool when raw is "true" or "false" => raw == "true",
+        Kind.NullableString or Kind.OptionalString when raw.Length == 0 => null,
+        Kind.Map => ParseMap(v, raw),
+        _ => raw,
+    };
+
+    private static JsonNode ParseMap(Variable v, string raw)
+    {
+        try
+        {
+            return JsonNode.Parse(raw) ?? throw new ContractException($"{Source}: {v.Name} is null; expected a JSON object of strings");
+        }
+        catch (JsonException e)
+        {
+            throw new ContractException($"{Source}: {v.Name} is not JSON ({e.Message}); expected a JSON object of strings, e.g. {{\"rds.force_ssl\":\"1\"}}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Dbops.Contract;
+using Dbops.Verify.DocumentDb;
+using Dbops.Verify.Net;
+using Dbops.Verify.Postgres;
+using Dbops.Verify.Redis;
+
+namespace Dbops.Verify;
+
+/// <summary>
+/// Which checks a contract calls for: every store the contract names, each of its
+/// endpoints, and a skip with the reason for what it does not name. Owns the connection
+/// pools the checks share, so dispose it after the run.
+/// </summary>
+public sealed class CheckPlan : IAsyncDisposable
+{
+    private readonly List<PgEndpoint> pools = [];
+
+    public IReadOnlyList<ICheck> Checks { get; }
+
+    public CheckPlan(VerificationContract contract, VerifySettings settings, PlatformMigrations migrations)
+    {
+        var tls = new TlsClient(settings.CaBundlePath);
+        Checks = [.. Postgres(contract.Postgres, settings, migrations), .. Redis(contract.Redis, settings, tls), .. DocumentDb(contract.DocumentDb, tls)];
+    }
+
+    /// <summary>The checks whose category the selectors admit: all when <paramref name="only"/> is empty, minus <paramref name="skip"/>.</summary>
+    public IReadOnlyList<ICheck> Select(IReadOnlyCollection<string> only, IReadOnlyCollection<string> skip) =>
+        Checks.Where(c => (only.Count == 0 || only.Any(o => Categories.Matches(o, c.Category)))
+                          && !skip.Any(s => Categories.Matches(s, c.Category)))
+            .ToArray();
+
+    private IEnumerable<ICheck> Postgres(PostgresTarget pg, VerifySettings settings, PlatformMigrations migrations)
+    {
+        var writer = new PgEndpoint(pg, "writer", pg.Writer, settings);
+        pools.Add(writer);
+        foreach (var check in PerEndpoint(writer, settings)) yield return check;
+        yield return new AuroraReplicaCheck(writer, settings);
+        yield return new PgConnectionsCheck(writer, settings);
+        yield return new PgLongTransactionsCheck(writer, settings);
+        yield return new PgBlockedLocksCheck(writer, settings);
+        yield return new PgWraparoundCheck(writer, settings);
+        yield return new PgInvalidIndexesCheck(writer);
+        yield return new MlflowTablesCheck(writer);
+        yield return new AlembicRevisionCheck(writer, settings);
+        yield return new PlatformIndexesCheck(writer, migrations);
+        yield return new QuerySloCheck(writer, settings);
+        if (pg.Reader is null)
+        {
+            yield return new SkippedCheck("postgres.reader", Categories.PostgresServer, "the contract declares no reader (postgres.readers is 0)");
+            yield break;
+        }
+        var reader = new PgEndpoint(pg, "reader", pg.Reader, settings);
+        pools.Add(reader);
+        foreach (var check in PerEndpoint(reader, settings)) yield return check;
+    }
+
+    private static IEnumerable<ICheck> PerEndpoint(PgEndpoint endpoint, VerifySettings settings)
+    {
+        yield return new PgTlsSessionCheck(endpoint);
+        yield return new PgPlaintextRefusedCheck(endpoint, settings);
+        yield return new PgServerVersionCheck(endpoint);
+        yield return new PgParametersCheck(endpoint);
+        yield return new PgRoleCheck(endpoint);
+    }
+
+    private static IEnumerable<ICheck> Redis(RedisTarget? redis, VerifySettings settings, TlsClient tls)
+    {
+        if (redis is null)
+        {
+            yield return new SkippedCheck("redis", Categories.Redis, "the contract has no redis section: this stack has no cache");
+            yield break;
+        }
+        var primary = new RedisEndpoint(redis, "primary", redis.Primary, tls);
+        yield return new RedisTlsCheck(primary);
+        yield return new RedisPlaintextRefusedCheck(primary);
+        yield return new RedisAuthCheck(primary);
+        yield return new RedisPingCheck(primary, settings);
+        yield return new RedisReplicationCheck(primary);
+        if (redis.Reader is null)
+        {
+            yield return new SkippedCheck("redis.reader", Categories.Redis, "the contract declares no replica (redis.replicas is 0)");
+            yield break;
+        }
+        var reader = new RedisEndpoint(redis, "reader", redis.Reader, tls);
+        yield return new RedisTlsCheck(reader);
+        yield return new RedisPingCheck(reader, settings);
+        yield return new RedisReplicationCheck(reader);
+    }
+
+    private static IEnumerable<ICheck> DocumentDb(DocumentDbTarget? docdb, TlsClient tls)
+    {
+        if (docdb is null)
+        {
+            yield return new SkippedCheck("documentdb", Categories.DocumentDb, "the contract has no documentdb section: this stack has no DocumentDB");
+            yield break;
+        }
+        var primary = new DocDbEndpoint(docdb, "cluster", docdb.Endpoint, tls);
+        yield return new DocDbTlsCheck(primary);
+        yield return new DocDbPrimaryCheck(primary);
+        yield return new DocDbReaderCheck(new DocDbEndpoint(docdb, "reader", docdb.ReaderEndpoint, tls));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in pools) await p.DisposeAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using Dbops.Contract;
+using Npgsql;
+
+namespace Dbops.Verify.Postgres;
+
+/// <summary>
+/// One PostgreSQL endpoint of the contract (the writer, or the reader endpoint) and a
+/// connection pool to it that every check of that endpoint shares.
+/// </summary>
+public sealed class PgEndpoint : IAsyncDisposable
+{
+    public string Role { get; }
+    public string Host { get; }
+    public int Port { get; }
+    public PostgresTarget Target { get; }
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>How the server's certificate is checked, for reports.</summary>
+    public string Trust { get; }
+
+    public PgEndpoint(PostgresTarget target, string role, string host, VerifySettings settings)
+    {
+        Target = target;
+        Role = role;
+        Host = host;
+        Port = target.Port;
+        Trust = settings.CaBundlePath is null ? "verify-full, system trust store" : "verify-full, --ca-bundle";
+        var b = BaseConnectionString(target, host, settings);
+        b.Password = target.Password.Reveal();
+        // Without TLS required the contract describes a dev setup; Prefer still encrypts when the server can.
+        b.SslMode = target.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer;
+        if (settings.CaBundlePath is not null) b.RootCertificate = settings.CaBundlePath;
+        // A few connections per endpoint: enough that one slow check does not queue the rest, few
+        // enough that TLS handshakes and authentication (CPU on both sides) do not dominate the run.
+        b.MaxPoolSize = 4;
+        var builder = new NpgsqlDataSourceBuilder(b.ConnectionString);
+        // The checks read only built-in types (casting the rest to text); skipping the type
+        // catalogue saves a round trip on every new connection.
+        builder.ConfigureTypeLoading(t => t.EnableTypeLoading(false));
+        DataSource = builder.Build();
+    }
+
+    /// <summary>
+    /// A connection string for a deliberately unencrypted attempt. It carries a throwaway
+    /// password: should the server accept plaintext, the real one must not cross the wire.
+    /// </summary>
+    public string PlaintextProbeConnectionString(VerifySettings settings)
+    {
+        var b = BaseConnectionString(Target, Host, settings);
+        b.Password = "dbops-plaintext-probe-" + Guid.NewGuid().ToString("N");
+        b.SslMode = SslMode.Disable;
+        b.Pooling = false;
+        return b.ConnectionString;
+    }
+
+    private static NpgsqlConnectionStringBuilder BaseConnectionString(PostgresTarget target, string host, VerifySettings settings)
+    {
+        var seconds = (int)Math.Max(1, Math.Ceiling(settings.CheckTimeout.TotalSeconds));
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = host,
+            Port = target.Port,
+            Database = target.Database,
+            Username = target.Username,
+            ApplicationName = "dbops-verify",
+            Timeout = seconds,
+            CommandTimeout = seconds,
+        };
+    }
+
+    public override string ToString() => $"{Role} {Host}:{Port}";
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

@@ -1,0 +1,38 @@
+using Dbops.Contract;
+
+namespace Dbops.Verify;
+
+/// <summary>
+/// The last line of defence before anything is printed: replaces every credential of the
+/// contract, should a driver or server ever echo one, with the mask. Checks never put
+/// secrets in results on purpose; this catches what they cannot foresee.
+/// </summary>
+public sealed class SecretScrubber(IEnumerable<Secret> secrets)
+{
+    private readonly string[] values = secrets.Select(s => s.Reveal()).Where(v => v.Length > 0).Distinct().ToArray();
+
+    public string Scrub(string text)
+    {
+        foreach (var v in values)
+        {
+            text = text.Replace(v, Secret.Mask, StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    public CheckResult Scrub(CheckResult r) => r with
+    {
+        Message = Scrub(r.Message),
+        Data = r.Data.ToDictionary(kv => kv.Key, kv => ScrubValue(kv.Value)),
+    };
+
+    public VerificationReport Scrub(VerificationReport report) =>
+        report with { Results = report.Results.Select(Scrub).ToArray() };
+
+    private object? ScrubValue(object? value) => value switch
+    {
+        string s => Scrub(s),
+        IEnumerable<string> list => list.Select(Scrub).ToArray(),
+        _ => value,
+    };
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make verify-local`: the verifier's demo without AWS. Starts TLS-only PostgreSQL and Redis
+# on loopback (scripts/local-stores.sh), runs `dbops verify` against the contract written for
+# them, and stops them again. Extra arguments go to dbops verify (e.g. --format json).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DBOPS="${DBOPS:-$ROOT/dbops/bin/Release/net10.0/dbops.dll}"
+[ -f "$DBOPS" ] || { echo "verify-local: $DBOPS not built (make verify-local builds it)" >&2; exit 2; }
+
+dir="$(mktemp -d /tmp/dbops-local.XXXXXX)"
+trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
+"$ROOT/scripts/local-stores.sh" start "$dir"
+
+echo "+ dbops verify --outputs $dir/contract.json --ca-bundle $dir/ca.pem $*"
+set +e
+dotnet "$DBOPS" verify --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" "$@"
+code=$?
+set -e
+echo "dbops verify exited with $code (0 all passed, 1 a check failed, 2 unusable input)"
+exit "$code"

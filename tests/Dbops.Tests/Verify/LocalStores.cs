@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dbops.Contract;
+using Dbops.Verify;
+using Dbops.Verify.Postgres;
+using Npgsql;
+
+namespace Dbops.Tests.Verify;
+
+/// <summary>
+/// The local stores of scripts/local-stores.sh (TLS-only PostgreSQL writer and replica,
+/// Redis primary and replica, fixture MLflow schema), started once for every test of the
+/// collection on random loopback ports and stopped afterwards.
+/// </summary>
+public sealed class LocalStores : IDisposable
+{
+    public string Dir { get; }
+    public string ContractPath => Path.Combine(Dir, "contract.json");
+    public string CaBundle => Path.Combine(Dir, "ca.pem");
+    public IReadOnlyDictionary<string, string> Env { get; }
+    public VerificationContract Contract { get; }
+    public int PgPort => int.Parse(Env["PG_PORT"]);
+    public int RedisPort => int.Parse(Env["REDIS_PORT"]);
+
+    /// <summary>Superuser on the writer through its Unix socket, for the tests to break and mend things.</summary>
+    public string AdminConnectionString { get; }
+
+    public LocalStores()
+    {
+        Dir = Path.Combine(Path.GetTempPath(), $"dbops-tests-{Guid.NewGuid():N}");
+        try
+        {
+            Script("start");
+            Env = File.ReadAllLines(Path.Combine(Dir, "stores.env"))
+                .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            Contract = ContractReader.ReadFile(ContractPath);
+            AdminConnectionString = new NpgsqlConnectionStringBuilder
+            {
+                Host = Env["PG_SOCKET_WRITER"], Port = PgPort, Username = "postgres", Database = "mlflow", Pooling = false,
+            }.ConnectionString;
+        }
+        catch
+        {
+            Script("stop");
+            throw;
+        }
+    }
+
+    /// <summary>Settings that trust the setup's CA, with timeouts short enough for tests.</summary>
+    public VerifySettings Settings => new() { CaBundlePath = CaBundle, CheckTimeout = TimeSpan.FromSeconds(5), OverallTimeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>The contract as JSON, to change one thing and re-read it.</summary>
+    public JsonObject ContractJson() => JsonNode.Parse(File.ReadAllText(ContractPath))!.AsObject();
+
+    public static VerificationContract Read(JsonObject json) => ContractReader.Parse(json.ToJsonString(), "test contract");
+
+    /// <summary>Runs the checks of the given categories (all when none) through the real runner.</summary>
+    public async Task<IReadOnlyList<CheckResult>> VerifyAsync(VerificationContract? contract = null, VerifySettings? settings = null, params string[] only)
+    {
+        settings ??= Settings;
+        await using var plan = new CheckPlan(contract ?? Contract, settings, PlatformMigrations.Embedded());
+        var report = await new CheckRunner(new RunLimits(settings.CheckTimeout, settings.OverallTimeout)).RunAsync(plan.Select(only, []), CancellationToken.None);
+        return report.Results;
+    }
+
+    public static CheckResult Single(IEnumerable<CheckResult> results, string check) =>
+        results.Single(r => r.Check == check);
+
+    public async Task<NpgsqlConnection> AdminAsync(string database = "mlflow")
+    {
+        var b = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database };
+        var conn = new NpgsqlConnection(b.ConnectionString);
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    public async Task AdminExecuteAsync(string sql, string database = "mlflow")
+    {
+        await using var conn = await AdminAsync(database);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private void Script(string verb)
+    {
+        var psi = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "scripts", "local-stores.sh"), verb, Dir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"local-stores.sh {verb} failed ({p.ExitCode}): {stdout}{stderr.Result}");
+    }
+
+    public void Dispose() => Script("stop");
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalStoresCollection : ICollectionFixture<LocalStores>
+{
+    public const string Name = "local stores";
+}
