@@ -58,8 +58,20 @@ public static class ContractReader
                 Region: root.String("region"),
                 Postgres: ReadPostgres(root.Object("postgres"), source),
                 DocumentDb: root.OptionalObject("documentdb") is { } d ? ReadDocumentDb(d) : null,
-                Redis: root.OptionalObject("redis") is { } r ? ReadRedis(r, source) : null);
+                Redis: root.OptionalObject("redis") is { } r ? ReadRedis(r, source) : null,
+                Role: ReadRole(root, source));
         }
+    }
+
+    private static string ReadRole(Node root, string source)
+    {
+        var role = root.OptionalString("role") ?? VerificationContract.Primary;
+        if (role is not (VerificationContract.Primary or VerificationContract.Standby))
+        {
+            throw new ContractException(
+                $"{source}: role is \"{role}\"; expected \"{VerificationContract.Primary}\" or \"{VerificationContract.Standby}\"");
+        }
+        return role;
     }
 
     private static PostgresTarget ReadPostgres(Node pg, string source)

@@ -25,6 +25,7 @@ public static class EnvironmentContractReader
         new("DBOPS_STACK", "stack", Kind.String),
         new("DBOPS_ENVIRONMENT", "environment", Kind.String),
         new("DBOPS_REGION", "region", Kind.String),
+        new("DBOPS_ROLE", "role", Kind.OptionalString),
         new("DBOPS_PG_WRITER", "postgres.writer", Kind.String),
         new("DBOPS_PG_READER", "postgres.reader", Kind.NullableString),
         new("DBOPS_PG_PORT", "postgres.port", Kind.Int),

@@ -13,10 +13,22 @@ public sealed record VerificationContract(
     string Region,
     PostgresTarget Postgres,
     DocumentDbTarget? DocumentDb = null,
-    RedisTarget? Redis = null)
+    RedisTarget? Redis = null,
+    string Role = VerificationContract.Primary)
 {
     /// <summary>The contract versions this build understands.</summary>
     public const int SupportedVersion = 1;
+
+    /// <summary>The stores take writes.</summary>
+    public const string Primary = "primary";
+
+    /// <summary>
+    /// The DR region's read-only secondaries of global clusters: the endpoints the contract
+    /// names are reader endpoints, and every session is expected to be read-only.
+    /// </summary>
+    public const string Standby = "standby";
+
+    public bool IsStandby => Role == Standby;
 
     /// <summary>Every credential in the contract, so that reports can scrub them as a last line of defence.</summary>
     public IEnumerable<Secret> Secrets()

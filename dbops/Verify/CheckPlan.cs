@@ -20,7 +20,13 @@ public sealed class CheckPlan : IAsyncDisposable
     public CheckPlan(VerificationContract contract, VerifySettings settings, PlatformMigrations migrations)
     {
         var tls = new TlsClient(settings.CaBundlePath);
-        Checks = [.. Postgres(contract.Postgres, settings, migrations), .. Redis(contract.Redis, settings, tls), .. DocumentDb(contract.DocumentDb, tls)];
+        var standby = contract.IsStandby;
+        Checks =
+        [
+            .. Postgres(contract.Postgres, settings, migrations, standby),
+            .. Redis(contract.Redis, settings, tls, standby),
+            .. DocumentDb(contract.DocumentDb, tls, standby),
+        ];
     }
 
     /// <summary>The checks whose category the selectors admit: all when <paramref name="only"/> is empty, minus <paramref name="skip"/>.</summary>
@@ -29,12 +35,19 @@ public sealed class CheckPlan : IAsyncDisposable
                           && !skip.Any(s => Categories.Matches(s, c.Category)))
             .ToArray();
 
-    private IEnumerable<ICheck> Postgres(PostgresTarget pg, VerifySettings settings, PlatformMigrations migrations)
+    /// <summary>Why a standby gets no writer-side replication check.</summary>
+    private const string StandbyReplicas =
+        "a standby is a secondary of a global cluster: its replicas follow the primary region, watched by the global replication lag alarm";
+
+    private IEnumerable<ICheck> Postgres(PostgresTarget pg, VerifySettings settings, PlatformMigrations migrations, bool standby)
     {
-        var writer = new PgEndpoint(pg, "writer", pg.Writer, settings);
+        // A standby's one endpoint is a reader endpoint: its role check expects a read-only session.
+        var writer = new PgEndpoint(pg, standby ? "standby" : "writer", pg.Writer, settings);
         pools.Add(writer);
         foreach (var check in PerEndpoint(writer, settings)) yield return check;
-        yield return new AuroraReplicaCheck(writer, settings);
+        yield return standby
+            ? new SkippedCheck("postgres.aurora-replicas", Categories.PostgresServer, StandbyReplicas)
+            : new AuroraReplicaCheck(writer, settings);
         yield return new PgConnectionsCheck(writer, settings);
         yield return new PgLongTransactionsCheck(writer, settings);
         yield return new PgBlockedLocksCheck(writer, settings);
@@ -63,14 +76,15 @@ public sealed class CheckPlan : IAsyncDisposable
         yield return new PgRoleCheck(endpoint);
     }
 
-    private static IEnumerable<ICheck> Redis(RedisTarget? redis, VerifySettings settings, TlsClient tls)
+    private static IEnumerable<ICheck> Redis(RedisTarget? redis, VerifySettings settings, TlsClient tls, bool standby)
     {
         if (redis is null)
         {
             yield return new SkippedCheck("redis", Categories.Redis, "the contract has no redis section: this stack has no cache");
             yield break;
         }
-        var primary = new RedisEndpoint(redis, "primary", redis.Primary, tls);
+        // A standby cache is a secondary of a global datastore: even its primary endpoint reaches a replica.
+        var primary = new RedisEndpoint(redis, standby ? "standby" : "primary", redis.Primary, tls);
         yield return new RedisTlsCheck(primary);
         yield return new RedisPlaintextRefusedCheck(primary);
         yield return new RedisAuthCheck(primary);
@@ -87,7 +101,7 @@ public sealed class CheckPlan : IAsyncDisposable
         yield return new RedisReplicationCheck(reader);
     }
 
-    private static IEnumerable<ICheck> DocumentDb(DocumentDbTarget? docdb, TlsClient tls)
+    private static IEnumerable<ICheck> DocumentDb(DocumentDbTarget? docdb, TlsClient tls, bool standby)
     {
         if (docdb is null)
         {
@@ -96,7 +110,9 @@ public sealed class CheckPlan : IAsyncDisposable
         }
         var primary = new DocDbEndpoint(docdb, "cluster", docdb.Endpoint, tls);
         yield return new DocDbTlsCheck(primary);
-        yield return new DocDbPrimaryCheck(primary);
+        yield return standby
+            ? new SkippedCheck("documentdb.primary", Categories.DocumentDb, "a standby is a secondary of a global cluster: its writable primary is in the primary region")
+            : new DocDbPrimaryCheck(primary);
         yield return new DocDbReaderCheck(new DocDbEndpoint(docdb, "reader", docdb.ReaderEndpoint, tls));
     }
 

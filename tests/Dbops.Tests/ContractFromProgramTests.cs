@@ -84,17 +84,20 @@ public class ContractFromProgramTests
         await using var plan = new CheckPlan(contract, new VerifySettings(), PlatformMigrations.Embedded());
         var ids = plan.Checks.Select(c => c.Id).ToArray();
 
-        Assert.Contains("postgres.writer.query-slo", ids);
+        // A standby's one PostgreSQL endpoint is read-only and named so.
+        var first = contract.IsStandby ? "standby" : "writer";
+        Assert.Contains($"postgres.{first}.query-slo", ids);
+        Assert.Contains($"postgres.{first}.role", ids);
         Assert.Equal(contract.Postgres.Reader is not null, ids.Contains("postgres.reader.role"));
         var skips = plan.Checks.OfType<SkippedCheck>().ToDictionary(c => c.Id);
         Assert.Equal(contract.Redis is null, skips.ContainsKey("redis"));
-        Assert.Equal(contract.Redis is not null, ids.Contains("redis.primary.auth"));
+        Assert.Equal(contract.Redis is not null, ids.Contains($"redis.{(contract.IsStandby ? "standby" : "primary")}.auth"));
         Assert.Equal(contract.DocumentDb is null, skips.ContainsKey("documentdb"));
-        Assert.Equal(contract.DocumentDb is not null, ids.Contains("documentdb.cluster.primary"));
+        Assert.Equal(contract.DocumentDb is not null && !contract.IsStandby, ids.Contains("documentdb.cluster.primary"));
         foreach (var skip in skips.Values)
         {
             var result = await skip.RunAsync(CancellationToken.None);
-            Assert.Matches("^the contract (has no|declares no) ", result.Message);
+            Assert.Matches("^(the contract (has no|declares no) |a standby is a secondary of a global )", result.Message);
         }
     }
 }

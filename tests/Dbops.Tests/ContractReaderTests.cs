@@ -130,4 +130,22 @@ public class ContractReaderTests
         var e = Assert.Throws<ContractException>(() => ContractReader.ReadFile(path));
         Assert.StartsWith($"cannot read outputs file {path}", e.Message);
     }
+
+    [Fact]
+    public void The_role_defaults_to_primary_and_standby_is_read()
+    {
+        Assert.False(ContractReader.Parse(Valid().ToJsonString()).IsStandby);
+        var doc = Valid();
+        doc["role"] = "standby";
+        Assert.True(ContractReader.Parse(doc.ToJsonString()).IsStandby);
+    }
+
+    [Fact]
+    public void An_unknown_role_is_refused_naming_the_allowed_ones()
+    {
+        var doc = Valid();
+        doc["role"] = "secondary";
+
+        Assert.Equal("outputs.json: role is \"secondary\"; expected \"primary\" or \"standby\"", Fails(doc).Message);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class PgRoleCheck(PgEndpoint endpoint) : PgCheck(endpoint)
         {
             return inRecovery
                 ? CheckResult.Pass("read-only replica (pg_is_in_recovery() is true)", data)
-                : CheckResult.Fail("the reader endpoint reaches a writable primary (pg_is_in_recovery() is false)", data);
+                : CheckResult.Fail($"the {Endpoint.Role} endpoint reaches a writable primary (pg_is_in_recovery() is false)", data);
         }
         if (inRecovery) return CheckResult.Fail("the writer endpoint reaches a read-only replica (pg_is_in_recovery() is true)", data);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -35,11 +35,11 @@ public sealed class RedisReplicationCheck(RedisEndpoint endpoint) : RedisCheck(e
         return CheckResult.Pass(summary, data);
     }
 
-    private static CheckResult Reader(string role, Dictionary<string, string> info)
+    private CheckResult Reader(string role, Dictionary<string, string> info)
     {
         var link = info.GetValueOrDefault("master_link_status", "?");
         var data = Data(("role", role), ("masterLinkStatus", link));
-        if (role != "slave") return CheckResult.Fail($"the reader endpoint reaches a {role}, not a replica", data);
+        if (role != "slave") return CheckResult.Fail($"the {Endpoint.Role} endpoint reaches a {role}, not a replica", data);
         return link == "up"
             ? CheckResult.Pass("replica with its link to the primary up", data)
             : CheckResult.Fail($"replica whose link to the primary is {link}", data);
