@@ -565,6 +565,68 @@ describe("stack configuration validation (through the program, before any resour
         }
     });
 
+    describe("replication and stack kinds", () => {
+        const prodWithout = (key: string): StackFileConfig => {
+            const base = readStackFile("prod");
+            const config = { ...base.config };
+            delete config[key];
+            return { ...base, config };
+        };
+
+        it("prod without replication to a DR region", async () => {
+            await expectOnly(prodWithout("mlops-data:replication"), {
+                key: "mlops-data:replication",
+                value: undefined,
+                message: /^is required in prod: every store replicates to the DR region/,
+            });
+        });
+
+        it("a DR region equal to the stack's own", async () => {
+            const problems = await problemsOf(stackWith("prod", "mlops-data:replication", (r) => (r.drRegion = "us-east-1")));
+            assert.deepStrictEqual(problems.map((p) => p.key), ["mlops-data:replication.drRegion", "mlops-data:backup.copy.region"]);
+            assert.match(problems[0].message, /^is the stack's own region; the DR region must be another one than us-east-1$/);
+            assert.match(problems[1].message, /^must be the DR region, replication\.drRegion \(us-east-1\)/);
+        });
+
+        it("backup copies going to a region other than the DR region", async () => {
+            await expectOnly(stackWith("prod", "mlops-data:backup", (b) => (b.copy.region = "eu-west-1")), {
+                key: "mlops-data:backup.copy.region",
+                value: "eu-west-1",
+                message: /^must be the DR region, replication\.drRegion \(us-west-2\): the dr stack restores from the copies there$/,
+            });
+        });
+
+        it("a global datastore on a burstable node type", async () => {
+            await expectOnly(stackWith("prod", "mlops-data:redis", (r) => (r.nodeType = "cache.t4g.medium")), {
+                key: "mlops-data:redis.nodeType",
+                value: "cache.t4g.medium",
+                message: /^is a burstable type, which ElastiCache global datastores do not support/,
+            });
+        });
+
+        it("a dr section on a primary stack", async () => {
+            const cfg = devWithPlain("mlops-data:dr", JSON.stringify({ primaryStack: "prod", mode: "standby" }));
+            await expectOnly(cfg, { key: "mlops-data:dr", value: undefined, message: /^applies to the dr environment only, not dev; remove it$/ });
+        });
+
+        it("the dr environment without its dr section", async () => {
+            const base = readStackFile("dr");
+            const config = { ...base.config };
+            delete config["mlops-data:dr"];
+            const problems = await problemsOf({ ...base, config });
+            assert.deepStrictEqual(problems.map((p) => p.key), ["mlops-data:dr"]);
+            assert.match(problems[0].message, /^is required in the dr environment/);
+        });
+
+        it("an unknown DR mode", async () => {
+            const base = readStackFile("dr");
+            const dr = JSON.parse(base.config["mlops-data:dr"]);
+            dr.mode = "failover";
+            const problems = await problemsOf({ ...base, config: { ...base.config, "mlops-data:dr": JSON.stringify(dr) } });
+            assert.deepStrictEqual(problems.map((p) => [p.key, p.value, p.message]), [["mlops-data:dr.mode", "failover", 'must be one of "standby", "promote", "restore"']]);
+        });
+    });
+
     it("reports every problem at once, one line each, naming key, value and what is allowed", async () => {
         const cfg = devWith("mlops-data:aurora", (a) => {
             a.instances = 0;

@@ -1,0 +1,366 @@
+/**
+ * The DR region: the prod side of replication, and the dr stack in each mode,
+ * with the primary's handoff read through a (mocked) StackReference.
+ */
+import * as assert from "assert";
+import { ConfigError, ConfigProblem } from "../../infra/config";
+import { RecordedResource, StackEvaluation, StackEvaluationError, StackReferenceAnswer, evaluateStack } from "../../preview/mockEngine";
+import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+import { TYPES, byUrn, ofType, only, stack, within } from "../harness";
+import { configOf, drConfigOf } from "./stackConfig";
+
+const PRIMARY_STACK = drConfigOf("dr").dr.primaryStack;
+
+type Json = Record<string, any>;
+
+/** The dr stack file with its `dr` section changed. */
+function drWith(change: (dr: Json) => void, plain: Record<string, string> = {}): StackFileConfig {
+    const base = readStackFile("dr");
+    const dr = JSON.parse(base.config["mlops-data:dr"]);
+    change(dr);
+    return { ...base, config: { ...base.config, ...plain, "mlops-data:dr": JSON.stringify(dr) } };
+}
+
+/** Prod's real outputs as the stack reference answer, with the handoff changed (or removed, when `change` returns null). */
+async function prodAnswer(change: (handoff: Json) => void | null = () => undefined): Promise<Record<string, StackReferenceAnswer>> {
+    const prod = await stack("prod");
+    const outputs = structuredClone(prod.outputs);
+    if (change(outputs.drHandoff) === null) delete outputs.drHandoff;
+    return { [PRIMARY_STACK]: { outputs, secretOutputNames: prod.secretOutputs } };
+}
+
+async function dr(change: (dr: Json) => void, handoff?: (h: Json) => void | null): Promise<StackEvaluation> {
+    return evaluateStack("dr", { stackConfig: drWith(change), stackReferences: await prodAnswer(handoff) });
+}
+
+async function drProblems(cfg: StackFileConfig, handoff?: (h: Json) => void | null): Promise<{ problems: ConfigProblem[]; declared: RecordedResource[] }> {
+    try {
+        await evaluateStack("dr", { stackConfig: cfg, stackReferences: await prodAnswer(handoff) });
+    } catch (e) {
+        assert.ok(e instanceof StackEvaluationError && e.cause instanceof ConfigError, String(e));
+        // Only the stack itself and the (read-only) reference to the primary exist when validation fails.
+        const declared = e.resources.filter((r) => !["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"].includes(r.type));
+        return { problems: e.cause.problems, declared };
+    }
+    return assert.fail("the dr stack accepted a bad configuration");
+}
+
+const clusterOf = (ev: StackEvaluation) => only(ev, TYPES.cluster);
+const docdbOf = (ev: StackEvaluation) => only(ev, TYPES.docdbCluster);
+
+describe("prod: replication to the DR region", () => {
+    const prodCfg = configOf("prod");
+
+    it("makes its Aurora and DocumentDB clusters the primaries of global clusters", async () => {
+        const ev = await stack("prod");
+        const aurora = only(ev, "aws:rds/globalCluster:GlobalCluster");
+        assert.strictEqual(aurora.inputs.sourceDbClusterIdentifier, clusterOf(ev).outputs.arn);
+        assert.strictEqual(aurora.inputs.globalClusterIdentifier, "mlops-prod-mlflow-global");
+        assert.strictEqual(aurora.inputs.deletionProtection, true);
+        const docs = only(ev, "aws:docdb/globalCluster:GlobalCluster");
+        assert.strictEqual(docs.inputs.sourceDbClusterIdentifier, docdbOf(ev).outputs.arn);
+        for (const primary of [clusterOf(ev), docdbOf(ev)]) {
+            assert.deepStrictEqual(primary.ignoreChanges.sort(), ["engineVersion", "globalClusterIdentifier"], primary.name);
+        }
+    });
+
+    it("replicates the cache as a global datastore, as its config asks", async () => {
+        const ev = await stack("prod");
+        assert.strictEqual(prodCfg.replication?.cacheGlobalDatastore, true);
+        const datastore = only(ev, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
+        assert.strictEqual(datastore.inputs.primaryReplicationGroupId, only(ev, TYPES.replicationGroup).outputs.replicationGroupId ?? "mlops-prod-cache");
+        assert.deepStrictEqual(only(ev, TYPES.replicationGroup).ignoreChanges, ["engineVersion"]);
+    });
+
+    it("prepares one rotating key per store in the DR region, through the DR provider only", async () => {
+        const ev = await stack("prod");
+        const keys = ofType(within(ev, "mlops:data:GlobalReplication"), TYPES.kmsKey);
+        assert.deepStrictEqual(keys.map((k) => k.name).sort(), ["replication-dr-aurora-key", "replication-dr-cache-key", "replication-dr-documentdb-key"]);
+        for (const k of keys) {
+            assert.strictEqual(byUrn(ev, k.provider!).inputs.region, "us-west-2");
+            assert.strictEqual(k.inputs.enableKeyRotation, true);
+            assert.ok(k.outputs.arn.startsWith("arn:aws:kms:us-west-2:"), k.outputs.arn);
+        }
+        const cacheKeyPolicy = JSON.parse(keys.find((k) => k.name === "replication-dr-cache-key")!.inputs.policy);
+        const logs = cacheKeyPolicy.Statement.find((s: any) => s.Principal.Service);
+        assert.strictEqual(logs.Principal.Service, "logs.us-west-2.amazonaws.com");
+        assert.match(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], /:log-group:\/aws\/elasticache\/mlops-dr-cache\/\*$/);
+    });
+
+    it("exports the handoff as a secret, with the global identifiers, DR keys and prod's settings", async () => {
+        const ev = await stack("prod");
+        assert.ok(ev.secretOutputs.includes("drHandoff"));
+        const h = ev.outputs.drHandoff;
+        assert.strictEqual(h.primaryRegion, "us-east-1");
+        assert.strictEqual(h.drRegion, "us-west-2");
+        assert.strictEqual(h.primaryActive, true);
+        assert.strictEqual(h.aurora.globalClusterIdentifier, "mlops-prod-mlflow-global");
+        assert.strictEqual(h.redis.globalReplicationGroupId, only(ev, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup").outputs.globalReplicationGroupId);
+        assert.deepStrictEqual(h.sections.aurora.instanceClass, prodCfg.aurora.instanceClass);
+        assert.strictEqual(h.aurora.masterPassword, clusterOf(ev).inputs.masterPassword);
+    });
+
+    it("only prod replicates", async () => {
+        for (const s of ["dev", "staging"]) {
+            const ev = await stack(s);
+            assert.deepStrictEqual(ofType(ev, "aws:rds/globalCluster:GlobalCluster"), [], s);
+            assert.strictEqual(ev.outputs.drHandoff, undefined, s);
+        }
+    });
+});
+
+describe("dr stack", () => {
+    it("declares nothing with a primary-region provider: only its own region's default provider", async () => {
+        for (const mode of ["standby", "promote", "restore"]) {
+            const ev = await dr((d) => {
+                d.mode = mode;
+                d.force = true;
+                d.restore = { auroraSnapshot: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-1", documentdbSnapshot: "docs-copy-1" };
+            });
+            const explicit = ev.resources.filter((r) => r.provider !== undefined && r.type !== "pulumi:pulumi:StackReference");
+            assert.deepStrictEqual(explicit.map((r) => r.name), [], mode);
+            assert.deepStrictEqual(ofType(ev, TYPES.awsProvider), [], mode);
+            assert.ok(ev.resources.every((r) => r.inputs.region === undefined || r.inputs.region === "us-west-2"), mode);
+            for (const r of ev.resources.filter((x) => typeof x.outputs.arn === "string" && x.outputs.arn.startsWith("arn:aws:") && x.type !== "aws:iam/role:Role")) {
+                assert.ok(!r.outputs.arn.includes(":us-east-1:"), `${mode}: ${r.name} ${r.outputs.arn}`);
+            }
+        }
+    });
+
+    describe("standby (the committed steady state)", () => {
+        it("attaches read-only secondaries to prod's global clusters, with no master password", async () => {
+            const ev = await stack("dr");
+            const h = (await stack("prod")).outputs.drHandoff;
+            const aurora = clusterOf(ev);
+            assert.strictEqual(aurora.inputs.globalClusterIdentifier, h.aurora.globalClusterIdentifier);
+            assert.strictEqual(aurora.inputs.masterPassword, undefined);
+            assert.strictEqual(aurora.inputs.masterUsername, undefined);
+            assert.strictEqual(aurora.inputs.databaseName, undefined);
+            assert.strictEqual(aurora.inputs.kmsKeyId, h.aurora.drKmsKeyArn);
+            assert.strictEqual(aurora.inputs.skipFinalSnapshot, true, "a secondary cannot take a final snapshot");
+            assert.deepStrictEqual(aurora.ignoreChanges.sort(), ["engineVersion", "replicationSourceIdentifier"]);
+            const docs = docdbOf(ev);
+            assert.strictEqual(docs.inputs.globalClusterIdentifier, h.documentdb.globalClusterIdentifier);
+            assert.strictEqual(docs.inputs.masterPassword, undefined);
+            assert.strictEqual(docs.inputs.kmsKeyId, h.documentdb.drKmsKeyArn);
+        });
+
+        it("runs the configured number of instances, at prod's class and engine version", async () => {
+            const ev = await stack("dr");
+            const prod = configOf("prod");
+            const standby = drConfigOf("dr").dr.standby;
+            const instances = ofType(ev, TYPES.instance);
+            assert.strictEqual(instances.length, standby.auroraInstances);
+            for (const i of instances) assert.strictEqual(i.inputs.instanceClass, prod.aurora.instanceClass);
+            assert.strictEqual(clusterOf(ev).inputs.engineVersion, prod.aurora.engineVersion);
+            assert.strictEqual(ofType(ev, TYPES.docdbInstance).length, standby.documentdbInstances);
+        });
+
+        it("can stand by headless", async () => {
+            const ev = await dr((d) => (d.standby = { auroraInstances: 0, documentdbInstances: 0 }));
+            assert.deepStrictEqual(ofType(ev, TYPES.instance), []);
+            assert.deepStrictEqual(ofType(ev, TYPES.docdbInstance), []);
+            assert.strictEqual(clusterOf(ev).inputs.globalClusterIdentifier, "mlops-prod-mlflow-global");
+        });
+
+        it("joins the cache to prod's global datastore as a secondary", async () => {
+            const ev = await stack("dr");
+            const rg = only(ev, TYPES.replicationGroup);
+            assert.strictEqual(rg.inputs.globalReplicationGroupId, (await stack("prod")).outputs.drHandoff.redis.globalReplicationGroupId);
+            assert.strictEqual(rg.inputs.nodeType, undefined, "a secondary takes its node type from the datastore");
+            assert.strictEqual(rg.inputs.transitEncryptionMode, "required");
+            assert.strictEqual(rg.inputs.finalSnapshotIdentifier, undefined);
+        });
+
+        it("has its own subnet groups, security groups and parameter groups, and alarms on global lag at the RPO", async () => {
+            const ev = await stack("dr");
+            const prod = configOf("prod");
+            assert.deepStrictEqual(only(ev, TYPES.subnetGroup).inputs.subnetIds, drConfigOf("dr").network.privateSubnetIds);
+            assert.strictEqual(only(within(ev, TYPES.aurora), TYPES.securityGroup).inputs.vpcId, drConfigOf("dr").network.vpcId);
+            assert.strictEqual(clusterOf(ev).inputs.dbClusterParameterGroupName, only(ev, TYPES.clusterParams).inputs.name);
+            const alarms = ofType(ev, TYPES.alarm).map((a) => a.inputs);
+            const lag = (m: string) => alarms.find((a) => a.metricName === m);
+            assert.strictEqual(lag("AuroraGlobalDBReplicationLag")?.threshold, prod.recovery.aurora.rpoMinutes * 60_000);
+            assert.strictEqual(lag("GlobalClusterReplicationLag")?.threshold, prod.recovery.documentdb.rpoMinutes * 60_000);
+        });
+
+        it("declares no backup plan: prod's copies cover the region until promotion", async () => {
+            assert.deepStrictEqual(ofType(await stack("dr"), TYPES.plan), []);
+        });
+
+        it("keeps its secrets in the DR region under prod's DR keys, with prod's credentials", async () => {
+            const ev = await stack("dr");
+            const h = (await stack("prod")).outputs.drHandoff;
+            const secret = only(within(ev, TYPES.aurora), TYPES.secret);
+            assert.strictEqual(secret.inputs.kmsKeyId, h.aurora.drKmsKeyArn);
+            const stored = JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion).inputs.secretString);
+            assert.strictEqual(stored.password, h.aurora.masterPassword);
+            assert.strictEqual(stored.host, clusterOf(ev).outputs.endpoint);
+            assert.deepStrictEqual(only(within(ev, TYPES.aurora), TYPES.secretVersion).secretPaths, ["secretString"]);
+        });
+    });
+
+    describe("promote", () => {
+        it("adopts the detached secondaries as writable primaries at prod's size, without re-attaching or replacing them", async () => {
+            const ev = await dr((d) => {
+                d.mode = "promote";
+                d.force = true;
+            });
+            const prod = configOf("prod");
+            for (const cluster of [clusterOf(ev), docdbOf(ev)]) {
+                assert.strictEqual(cluster.inputs.globalClusterIdentifier, undefined, cluster.name);
+                assert.strictEqual(cluster.inputs.masterUsername, undefined, "unchanged: a change would replace the cluster");
+                assert.ok(cluster.ignoreChanges.includes("globalClusterIdentifier"), cluster.name);
+                assert.ok(cluster.ignoreChanges.includes("replicationSourceIdentifier"), cluster.name);
+            }
+            const instances = ofType(ev, TYPES.instance);
+            assert.strictEqual(instances.length, prod.aurora.instances);
+            assert.ok(instances.every((i) => i.inputs.instanceClass === prod.aurora.instanceClass));
+            assert.strictEqual(ofType(ev, TYPES.docdbInstance).length, prod.documentdb.instances);
+            assert.strictEqual(new Set(instances.map((i) => i.inputs.availabilityZone)).size, instances.length);
+            const rg = only(ev, TYPES.replicationGroup);
+            assert.strictEqual(rg.inputs.globalReplicationGroupId, undefined);
+            assert.deepStrictEqual(rg.ignoreChanges, ["globalReplicationGroupId"]);
+            assert.strictEqual(rg.inputs.nodeType, prod.redis.nodeType);
+        });
+
+        it("backs the new primaries up in the DR region, with no copy back to the lost region", async () => {
+            const ev = await dr((d) => {
+                d.mode = "promote";
+                d.force = true;
+            });
+            const [rule] = only(ev, TYPES.plan, "backup-scheduled").inputs.rules;
+            assert.deepStrictEqual(rule.copyActions, []);
+            assert.ok(only(ev, TYPES.vault, "backup-vault").outputs.arn.includes(":us-west-2:"));
+            assert.deepStrictEqual(
+                [...only(ev, TYPES.selection, "backup-scheduled").inputs.resources].sort(),
+                [clusterOf(ev).outputs.arn, docdbOf(ev).outputs.arn].sort(),
+            );
+        });
+
+        it("re-points the secrets and the verification contract at the DR endpoints", async () => {
+            const ev = await dr((d) => {
+                d.mode = "promote";
+                d.force = true;
+            });
+            const c = ev.outputs.verification;
+            assert.strictEqual(c.role, "primary");
+            assert.strictEqual(c.region, "us-west-2");
+            assert.strictEqual(c.postgres.writer, clusterOf(ev).outputs.endpoint);
+            assert.strictEqual(c.postgres.readers, configOf("prod").aurora.instances - 1);
+            assert.ok(c.postgres.writer.includes(".us-west-2."));
+            assert.strictEqual(JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion).inputs.secretString).host, c.postgres.writer);
+            assert.strictEqual(ev.outputs.drMode, "promote");
+        });
+
+        it("needs no force once prod has handed over the primary role", async () => {
+            const ev = await dr(
+                (d) => (d.mode = "promote"),
+                (h) => {
+                    h.primaryActive = false;
+                },
+            );
+            assert.strictEqual(clusterOf(ev).inputs.globalClusterIdentifier, undefined);
+        });
+    });
+
+    describe("restore", () => {
+        const snapshot = "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-0a1b2c3d";
+        const restored = () =>
+            dr((d) => {
+                d.mode = "restore";
+                d.force = true;
+                d.restore = { auroraSnapshot: snapshot, documentdbSnapshot: "mlops-prod-docs-copy-2026-11-20" };
+            });
+
+        it("restores the clusters from the named snapshots, with no global membership", async () => {
+            const ev = await restored();
+            const aurora = clusterOf(ev);
+            assert.strictEqual(aurora.inputs.snapshotIdentifier, snapshot);
+            assert.strictEqual(aurora.inputs.globalClusterIdentifier, undefined);
+            assert.deepStrictEqual(aurora.secretPaths, ["masterPassword"], "the password is set so that the secret stays true");
+            assert.deepStrictEqual(aurora.ignoreChanges, ["snapshotIdentifier"]);
+            assert.strictEqual(docdbOf(ev).inputs.snapshotIdentifier, "mlops-prod-docs-copy-2026-11-20");
+            assert.deepStrictEqual(ofType(ev, "aws:rds/globalCluster:GlobalCluster"), []);
+        });
+
+        it("starts a fresh cache and backs up in the DR region", async () => {
+            const ev = await restored();
+            const rg = only(ev, TYPES.replicationGroup);
+            assert.strictEqual(rg.inputs.globalReplicationGroupId, undefined);
+            assert.strictEqual(rg.inputs.engine, "valkey");
+            assert.strictEqual(ofType(ev, TYPES.plan).length, 2);
+        });
+    });
+
+    describe("configuration errors (before any resource but the reference to prod)", () => {
+        const expectOnly = async (cfg: StackFileConfig, key: string, message: RegExp, handoff?: (h: Json) => void | null) => {
+            const { problems, declared } = await drProblems(cfg, handoff);
+            assert.deepStrictEqual(declared.map((r) => r.urn), []);
+            assert.deepStrictEqual(problems.map((p) => p.key), [key]);
+            assert.match(problems[0].message, message);
+        };
+
+        it("the DR region equal to the primary region", async () => {
+            await expectOnly(drWith(() => undefined, { "aws:region": "us-east-1" }), "aws:region", /^is the primary stack's region; the DR region must be another one \(the primary prepared us-west-2\)$/);
+        });
+
+        it("a DR region other than the one prod prepared", async () => {
+            await expectOnly(drWith(() => undefined, { "aws:region": "eu-west-1" }), "aws:region", /^must be us-west-2: the region whose keys the primary stack/);
+        });
+
+        it("restore without a snapshot", async () => {
+            const { problems } = await drProblems(
+                drWith((d) => {
+                    d.mode = "restore";
+                    d.force = true;
+                }),
+            );
+            assert.deepStrictEqual(problems.map((p) => p.key), ["mlops-data:dr.restore.auroraSnapshot", "mlops-data:dr.restore.documentdbSnapshot"]);
+            assert.match(problems[0].message, /^is required in restore mode/);
+        });
+
+        for (const mode of ["promote", "restore"]) {
+            it(`${mode} while prod still says it is the primary, without force`, async () => {
+                await expectOnly(
+                    drWith((d) => {
+                        d.mode = mode;
+                        d.restore = { auroraSnapshot: "a-snapshot", documentdbSnapshot: "b-snapshot" };
+                    }),
+                    "mlops-data:dr.mode",
+                    new RegExp(`^cannot ${mode} while the primary stack \\(prod\\) says it is still the primary: .*set dr\\.force to true$`),
+                );
+            });
+        }
+
+        it("a name prefix other than the one prod prepared keys for", async () => {
+            await expectOnly(drWith(() => undefined, { "mlops-data:namePrefix": "mlops-drx" }), "mlops-data:namePrefix", /^must be "mlops-dr"/);
+        });
+
+        it("a primary stack without a handoff", async () => {
+            await expectOnly(drWith(() => undefined), "mlops-data:dr.primaryStack", /^exports no drHandoff/, () => null);
+        });
+
+        it("a handoff from another version of this program", async () => {
+            const { problems } = await drProblems(drWith(() => undefined), (h) => {
+                h.handoffVersion = 2;
+            });
+            assert.deepStrictEqual(problems.map((p) => p.key), [`${PRIMARY_STACK}:drHandoff.handoffVersion`]);
+            assert.match(problems[0].message, /deploy the primary and dr stacks from the same commit/);
+        });
+
+        it("store sections in the dr stack file (they come from prod)", async () => {
+            const base = readStackFile("dr");
+            const cfg = { ...base, config: { ...base.config, "mlops-data:aurora": readStackFile("prod").config["mlops-data:aurora"] } };
+            try {
+                await evaluateStack("dr", { stackConfig: cfg });
+                assert.fail("accepted");
+            } catch (e) {
+                const err = (e as StackEvaluationError).cause as ConfigError;
+                assert.deepStrictEqual(err.problems.map((p) => p.key), ["mlops-data:aurora"]);
+                assert.match(err.problems[0].message, /does not belong in the dr environment: the dr stack takes it from its primary stack/);
+                assert.deepStrictEqual((e as StackEvaluationError).resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+            }
+        });
+    });
+});
