@@ -25,7 +25,16 @@ async function drMain(cfg: DrStackConfig): Promise<Record<string, unknown>> {
     const problems = drProblems(cfg, handoff);
     if (problems.length > 0) throw new ConfigError(problems);
     const outputs = platformOutputs(drPlan(cfg, handoff, secrets));
-    return { ...outputs, drMode: cfg.dr.mode, primaryStack: handoff.primaryStack, primaryRegion: handoff.primaryRegion };
+    return {
+        ...outputs,
+        drMode: cfg.dr.mode,
+        primaryStack: handoff.primaryStack,
+        primaryRegion: handoff.primaryRegion,
+        // For the runbook's failover commands, which must not need the primary region.
+        auroraGlobalClusterIdentifier: handoff.aurora.globalClusterIdentifier,
+        documentDbGlobalClusterIdentifier: handoff.documentdb.globalClusterIdentifier,
+        cacheGlobalReplicationGroupId: handoff.redis.globalReplicationGroupId,
+    };
 }
 
 function platformOutputs(plan: PlatformPlan, primary?: PrimaryStackConfig): Record<string, unknown> {

@@ -184,6 +184,15 @@ describe("dr stack", () => {
             assert.strictEqual(lag("GlobalClusterReplicationLag")?.threshold, prod.recovery.documentdb.rpoMinutes * 60_000);
         });
 
+        it("names the global identifiers the runbook's failover commands need", async () => {
+            const ev = await stack("dr");
+            const h = (await stack("prod")).outputs.drHandoff;
+            assert.strictEqual(ev.outputs.auroraGlobalClusterIdentifier, h.aurora.globalClusterIdentifier);
+            assert.strictEqual(ev.outputs.documentDbGlobalClusterIdentifier, h.documentdb.globalClusterIdentifier);
+            assert.strictEqual(ev.outputs.cacheGlobalReplicationGroupId, h.redis.globalReplicationGroupId);
+            assert.ok(!ev.secretOutputs.includes("cacheGlobalReplicationGroupId"));
+        });
+
         it("declares no backup plan: prod's copies cover the region until promotion", async () => {
             assert.deepStrictEqual(ofType(await stack("dr"), TYPES.plan), []);
         });
