@@ -16,6 +16,7 @@ import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
 import { drSchema, namePrefix, replicationSchema } from "./schema/replication";
+import { kubernetesSchema } from "./schema/kubernetes";
 import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
@@ -42,6 +43,9 @@ const stackConfigSchema = z.strictObject({
     backup: backupSchema.optional(),
     replication: replicationSchema.optional(),
     dr: drSchema.optional(),
+    kubernetes: kubernetesSchema.optional(),
+    /** A kubeconfig for the cluster (set it with `pulumi config set --secret kubeconfig`); without it, the ambient one. */
+    kubeconfig: z.string().min(1).optional(),
 });
 
 /** Sections a primary stack must have and the `dr` stack takes from its primary. */
@@ -144,6 +148,7 @@ export type BackupConfig = PrimaryStackConfig["backup"];
 export type RecoveryConfig = PrimaryStackConfig["recovery"];
 export type ReplicationConfig = Section<"replication">;
 export type DrConfig = Section<"dr">;
+export type KubernetesConfig = Section<"kubernetes">;
 export type NetworkConfig = PrimaryStackConfig["network"];
 
 /** One thing wrong with the configuration. */
@@ -292,7 +297,7 @@ export function loadStackConfig(): StackConfig {
 
 /** Structured values arrive as JSON text, plain strings as they are; the schema judges either. */
 function parseConfigValue(key: string, text: string): unknown {
-    if (key === "environment" || key === "namePrefix") return text;
+    if (key === "environment" || key === "namePrefix" || key === "kubeconfig") return text;
     try {
         return JSON.parse(text);
     } catch {

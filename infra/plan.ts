@@ -13,6 +13,7 @@ import type {
     NetworkConfig,
     PrimaryStackConfig,
     RecoveryConfig,
+    KubernetesConfig,
     RedisConfig,
     ReplicationConfig,
 } from "./config";
@@ -53,6 +54,10 @@ export interface PlatformPlan {
     replication?: ReplicationConfig;
     /** A standby's alarms on replication lag from the primary region, at each store's RPO. */
     globalLagAlarmMs?: { aurora: number; documentdb: number };
+    /** The wiring on the platform's Kubernetes cluster; undefined or disabled: none. */
+    kubernetes?: KubernetesConfig;
+    /** A kubeconfig (secret); undefined: the ambient cluster. */
+    kubeconfig?: string;
 }
 
 export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
@@ -74,6 +79,8 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         recovery: cfg.recovery,
         backup: cfg.backup,
         replication: cfg.replication,
+        kubernetes: cfg.kubernetes,
+        kubeconfig: cfg.kubeconfig,
     };
 }
 
@@ -138,6 +145,8 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
             : undefined,
         // The primary region may be gone: no copy back to it until fail-back.
         backup: standby ? undefined : { ...s.backup, copy: undefined },
+        kubernetes: cfg.kubernetes,
+        kubeconfig: cfg.kubeconfig,
     };
 }
 

@@ -35,7 +35,10 @@ export function invoke(ctx: FixtureContext, token: string, inputs: Record<string
     switch (token) {
         case "aws:ec2/getSubnet:getSubnet": {
             const id = String(inputs.id);
-            return { id, availabilityZone: availabilityZoneOf(ctx, id), vpcId: "vpc-fixture" };
+            const az = availabilityZoneOf(ctx, id);
+            // One /24 per subnet, numbered like the zones: 10.0.0.0/24 for the first, and so on.
+            const index = [...ctx.subnetZones.keys()].indexOf(id);
+            return { id, availabilityZone: az, vpcId: "vpc-fixture", cidrBlock: `10.0.${index}.0/24` };
         }
         case "aws:index/getPartition:getPartition":
             return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" };

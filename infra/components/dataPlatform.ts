@@ -5,6 +5,7 @@ import { PlatformPlan } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
+import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
 import { GlobalReplication } from "./globalReplication";
 import { RedisCache } from "./redisCache";
@@ -26,19 +27,22 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly verification: pulumi.Output<VerificationContract>;
     /** What the `dr` stack needs from this one (secret); only on a replicating primary. */
     public readonly drHandoff?: pulumi.Output<DrHandoff>;
+    /** The wiring on the Kubernetes cluster, when enabled. */
+    public readonly services?: DataPlatformServices;
 
     constructor(name: string, plan: PlatformPlan, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:Platform", name, {}, opts);
         const prefix = plan.namePrefix;
         const net = plan.network;
+        // Looked up rather than configured, so that placement can never disagree with the subnet groups.
+        const subnets = net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
         // Every store gets the same network placement and the same clients.
         const common = {
             vpcId: net.vpcId,
             subnetIds: net.privateSubnetIds,
             clientSecurityGroupIds: net.clientSecurityGroupIds,
             clientCidrs: net.clientCidrs,
-            // Looked up rather than configured, so that placement can never disagree with the subnet groups.
-            availabilityZones: net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).availabilityZone),
+            availabilityZones: subnets.map((s) => s.availabilityZone),
             alarmTopicArn: plan.alarmTopicArn,
             tags: plan.tags,
         };
@@ -125,6 +129,22 @@ export class DataPlatform extends pulumi.ComponentResource {
         }
 
         this.verification = this.contract(plan, mlflowSchemaRevision);
+
+        if (plan.kubernetes?.enabled) {
+            this.services = new DataPlatformServices(
+                "k8s",
+                {
+                    environment: plan.environment,
+                    role: plan.role,
+                    settings: plan.kubernetes,
+                    kubeconfig: plan.kubeconfig,
+                    contract: this.verification,
+                    hasCache: this.cache !== undefined,
+                    storeCidrs: subnets.map((s) => s.cidrBlock),
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ verification: this.verification, drHandoff: this.drHandoff });
     }
 

@@ -195,7 +195,7 @@ describe("stack configuration validation (through the program, before any resour
         const problems = await problemsOf(cfg);
         assert.strictEqual(problems.length, 1);
         assert.strictEqual(problems[0].key, "mlops-data:alarm");
-        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora, documentdb, redis, recovery, backup, replication, dr$/);
+        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora, documentdb, redis, recovery, backup, replication, dr, kubernetes, kubeconfig$/);
     });
 
     it("a client CIDR becomes one described ingress rule per store, on that store's port only", async () => {

@@ -1,0 +1,379 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { KubernetesConfig } from "../config";
+import { dbopsEnvironment } from "../k8s/dbopsEnvironment";
+import { PGBOUNCER_PORT, RDS_CA_BUNDLE_PATH, pgbouncerIni, pgbouncerUserlist } from "../k8s/pgbouncer";
+import type { VerificationContract } from "../verification";
+
+/** The stable in-cluster names applications use; a DR promotion re-points them, never the applications. */
+export const SERVICE_NAMES = {
+    postgres: "mlflow-db",
+    postgresReadOnly: "mlflow-db-ro",
+    documents: "documents",
+    documentsReadOnly: "documents-ro",
+    cache: "cache",
+    cacheReadOnly: "cache-ro",
+    pgbouncer: "pgbouncer",
+} as const;
+
+/** The .NET images' non-root `app` user; the dbops image runs as it. */
+const DBOPS_UID = 1654;
+/** PgBouncer runs under an arbitrary non-root id: it only reads its mounted files. */
+const PGBOUNCER_UID = 10001;
+
+export interface DataPlatformServicesArgs {
+    environment: string;
+    /** "standby": the stores are read-only DR secondaries, so no migration or scheduled maintenance runs. */
+    role: "primary" | "standby";
+    settings: KubernetesConfig;
+    /** A kubeconfig (a Pulumi secret); without one the ambient cluster (KUBECONFIG) is used. */
+    kubeconfig?: pulumi.Input<string>;
+    /** Everything about the stores, as the verifier sees it (a secret). */
+    contract: pulumi.Output<VerificationContract>;
+    /** Whether the stack has a cache (a DR standby without a replicated cache has none). */
+    hasCache: boolean;
+    /** Address ranges of the stores' subnets: the only places the namespace's pods may reach, besides DNS. */
+    storeCidrs: pulumi.Input<string>[];
+}
+
+/**
+ * The data tier on the platform's existing Kubernetes cluster: a namespace,
+ * connection Secrets and a ConfigMap, ExternalName Services with stable names,
+ * PgBouncer in front of Aurora, the dbops Jobs (migrate, then verify, after each
+ * change) and CronJobs (monthly archival, daily maintenance), and a
+ * NetworkPolicy that lets the namespace reach only DNS and the stores.
+ */
+export class DataPlatformServices extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly verifyJob: k8s.batch.v1.Job;
+    public readonly migrateJob?: k8s.batch.v1.Job;
+
+    constructor(name: string, args: DataPlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:k8s:DataPlatformServices", name, {}, opts);
+        const s = args.settings;
+        const provider = args.kubeconfig
+            ? new k8s.Provider(`${name}-cluster`, { kubeconfig: pulumi.secret(args.kubeconfig), namespace: s.namespace }, { parent: this })
+            : undefined;
+        const o = { parent: this, provider };
+        const labels = { "app.kubernetes.io/part-of": "mlops-data", environment: args.environment, "managed-by": "pulumi" };
+        const c = args.contract;
+
+        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels } }, o);
+        const meta = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: this.namespace.metadata.name, labels: { ...labels, ...extra } });
+
+        this.connectionSecrets(name, c, args.hasCache, meta, o);
+        this.stableNames(name, c, args.hasCache, meta, o);
+        this.pgbouncer(name, s, c, meta, o);
+        const jobs = this.dbops(name, args, meta, o);
+        this.verifyJob = jobs.verify;
+        this.migrateJob = jobs.migrate;
+        this.networkPolicy(name, args.storeCidrs, c, meta, o);
+
+        this.registerOutputs({ namespace: this.namespace.metadata.name });
+    }
+
+    /** One Secret per store, in the shapes clients take (fields and, for PostgreSQL, a SQLAlchemy URL for MLflow). */
+    private connectionSecrets(name: string, c: pulumi.Output<VerificationContract>, hasCache: boolean, meta: Meta, o: Opts): void {
+        const secret = <T extends Record<string, string>>(n: string, data: pulumi.Output<T>) =>
+            new k8s.core.v1.Secret(`${name}-secret-${n}`, { metadata: meta(n), type: "Opaque", stringData: pulumi.secret(data) }, o);
+        secret(
+            SERVICE_NAMES.postgres,
+            c.apply((v) => {
+                const pg = v.postgres;
+                const tls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(RDS_CA_BUNDLE_PATH)}`;
+                return {
+                    host: pg.writer,
+                    readerHost: pg.reader ?? pg.writer,
+                    port: String(pg.port),
+                    database: pg.database,
+                    username: pg.username,
+                    password: pg.password,
+                    sslmode: "verify-full",
+                    sslrootcert: RDS_CA_BUNDLE_PATH,
+                    // The password's characters are URL-safe by construction (infra/components/credentials.ts).
+                    sqlalchemyUrl: `postgresql://${pg.username}:${pg.password}@${pg.writer}:${pg.port}/${pg.database}?${tls}`,
+                };
+            }),
+        );
+        secret(
+            SERVICE_NAMES.documents,
+            c.apply((v) => {
+                const d = v.documentdb!;
+                return {
+                    host: d.endpoint,
+                    readerHost: d.readerEndpoint,
+                    port: String(d.port),
+                    username: d.username,
+                    password: d.password,
+                    tls: "true",
+                    tlsCAFile: RDS_CA_BUNDLE_PATH,
+                };
+            }),
+        );
+        if (hasCache) {
+            secret(
+                SERVICE_NAMES.cache,
+                c.apply((v) => {
+                    const r = v.redis!;
+                    return { host: r.primary, readerHost: r.reader ?? r.primary, port: String(r.port), authToken: r.authToken, tls: "true" };
+                }),
+            );
+        }
+        // The non-secret parts, for tools that must not read Secrets.
+        new k8s.core.v1.ConfigMap(
+            `${name}-endpoints`,
+            {
+                metadata: meta("data-tier-endpoints"),
+                data: c.apply((v) => ({
+                    postgresHost: v.postgres.writer,
+                    postgresReaderHost: v.postgres.reader ?? v.postgres.writer,
+                    postgresPort: String(v.postgres.port),
+                    postgresDatabase: v.postgres.database,
+                    postgresService: SERVICE_NAMES.postgres,
+                    pgbouncerService: SERVICE_NAMES.pgbouncer,
+                    documentsHost: v.documentdb?.endpoint ?? "",
+                    documentsService: SERVICE_NAMES.documents,
+                    cacheHost: v.redis?.primary ?? "",
+                    cacheService: SERVICE_NAMES.cache,
+                    sslmode: "verify-full",
+                    caBundlePath: RDS_CA_BUNDLE_PATH,
+                    role: v.role,
+                })),
+            },
+            o,
+        );
+    }
+
+    /**
+     * ExternalName Services: a stable DNS name per endpoint. TLS clients that
+     * verify the host name must still use the real host (in the Secrets); these
+     * names are for everything that follows DNS, and they move with a promotion.
+     */
+    private stableNames(name: string, c: pulumi.Output<VerificationContract>, hasCache: boolean, meta: Meta, o: Opts): void {
+        const external = (n: string, host: pulumi.Output<string>, port: number) =>
+            new k8s.core.v1.Service(
+                `${name}-svc-${n}`,
+                { metadata: meta(n), spec: { type: "ExternalName", externalName: host, ports: [{ name: "tcp", port, protocol: "TCP" }] } },
+                o,
+            );
+        external(SERVICE_NAMES.postgres, c.postgres.writer, 5432);
+        external(SERVICE_NAMES.postgresReadOnly, c.postgres.apply((p) => p.reader ?? p.writer), 5432);
+        external(SERVICE_NAMES.documents, c.apply((v) => v.documentdb!.endpoint), 27017);
+        external(SERVICE_NAMES.documentsReadOnly, c.apply((v) => v.documentdb!.readerEndpoint), 27017);
+        if (hasCache) {
+            external(SERVICE_NAMES.cache, c.apply((v) => v.redis!.primary), 6379);
+            external(SERVICE_NAMES.cacheReadOnly, c.apply((v) => v.redis!.reader ?? v.redis!.primary), 6379);
+        }
+    }
+
+    private pgbouncer(name: string, s: KubernetesConfig, c: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
+        const p = s.pgbouncer;
+        const selector = { "app.kubernetes.io/name": "pgbouncer" };
+        const ini = c.postgres.apply((pg) =>
+            pgbouncerIni({
+                writer: pg.writer,
+                reader: pg.reader ?? undefined,
+                port: pg.port,
+                database: pg.database,
+                defaultPoolSize: p.defaultPoolSize,
+                reservePoolSize: p.reservePoolSize,
+                maxClientConnections: p.maxClientConnections,
+            }),
+        );
+        const config = new k8s.core.v1.ConfigMap(`${name}-pgbouncer-config`, { metadata: meta("pgbouncer", selector), data: { "pgbouncer.ini": ini } }, o);
+        const auth = new k8s.core.v1.Secret(
+            `${name}-pgbouncer-auth`,
+            {
+                metadata: meta("pgbouncer-auth", selector),
+                type: "Opaque",
+                stringData: pulumi.secret(c.postgres.apply((pg) => ({ "userlist.txt": pgbouncerUserlist(pg.username, pg.password) }))),
+            },
+            o,
+        );
+        // A changed configuration rolls the pods: PgBouncer reads its files at start.
+        const configHash = ini.apply((text) => digest(text));
+        new k8s.apps.v1.Deployment(
+            `${name}-pgbouncer`,
+            {
+                metadata: meta("pgbouncer", selector),
+                spec: {
+                    replicas: p.replicas,
+                    selector: { matchLabels: selector },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                    template: {
+                        metadata: { labels: { ...selector, "app.kubernetes.io/part-of": "mlops-data" }, annotations: { "mlops-data/config-hash": configHash } },
+                        spec: {
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: PGBOUNCER_UID,
+                                runAsGroup: PGBOUNCER_UID,
+                                fsGroup: PGBOUNCER_UID,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            // Spread the replicas so that one node's loss never takes all of them.
+                            topologySpreadConstraints: [
+                                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                            ],
+                            initContainers: [
+                                {
+                                    // The RDS CA bundle ships in the platform's own dbops image.
+                                    name: "rds-ca-bundle",
+                                    image: s.dbops.image,
+                                    command: ["cp", RDS_CA_BUNDLE_PATH, "/ca/global-bundle.pem"],
+                                    securityContext: restricted(),
+                                    volumeMounts: [{ name: "ca", mountPath: "/ca" }],
+                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                                },
+                            ],
+                            containers: [
+                                {
+                                    name: "pgbouncer",
+                                    image: p.image,
+                                    command: ["pgbouncer", "/etc/pgbouncer/pgbouncer.ini"],
+                                    ports: [{ name: "postgres", containerPort: PGBOUNCER_PORT, protocol: "TCP" }],
+                                    readinessProbe: { tcpSocket: { port: PGBOUNCER_PORT }, periodSeconds: 5, failureThreshold: 3 },
+                                    livenessProbe: { tcpSocket: { port: PGBOUNCER_PORT }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 },
+                                    resources: { requests: p.requests, limits: p.limits },
+                                    securityContext: restricted(),
+                                    volumeMounts: [
+                                        { name: "config", mountPath: "/etc/pgbouncer/pgbouncer.ini", subPath: "pgbouncer.ini", readOnly: true },
+                                        { name: "auth", mountPath: "/etc/pgbouncer/auth", readOnly: true },
+                                        { name: "ca", mountPath: "/etc/ssl/rds", readOnly: true },
+                                    ],
+                                },
+                            ],
+                            volumes: [
+                                { name: "config", configMap: { name: config.metadata.name } },
+                                { name: "auth", secret: { secretName: auth.metadata.name, defaultMode: 0o440 } },
+                                { name: "ca", emptyDir: {} },
+                            ],
+                        },
+                    },
+                },
+            },
+            o,
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pgbouncer-pdb`,
+            {
+                metadata: meta("pgbouncer", selector),
+                // With one replica a minAvailable of 1 would block every node drain.
+                spec: p.replicas > 1 ? { minAvailable: 1, selector: { matchLabels: selector } } : { maxUnavailable: 1, selector: { matchLabels: selector } },
+            },
+            o,
+        );
+        new k8s.core.v1.Service(
+            `${name}-pgbouncer-svc`,
+            {
+                metadata: meta(SERVICE_NAMES.pgbouncer, selector),
+                spec: { type: "ClusterIP", selector, ports: [{ name: "postgres", port: PGBOUNCER_PORT, targetPort: PGBOUNCER_PORT, protocol: "TCP" }] },
+            },
+            o,
+        );
+    }
+
+    /**
+     * dbops in the cluster. The Jobs are named after what they act on (image and
+     * stores), so a change runs them again on the next `up` and Pulumi waits for
+     * them: a failed verification fails the deploy. A standby is read-only: it
+     * gets the verification only.
+     */
+    private dbops(name: string, args: DataPlatformServicesArgs, meta: Meta, o: Opts): { verify: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
+        const d = args.settings.dbops;
+        const contractSecret = new k8s.core.v1.Secret(
+            `${name}-dbops-contract`,
+            { metadata: meta("dbops-contract"), type: "Opaque", stringData: pulumi.secret(args.contract.apply(dbopsEnvironment)) },
+            o,
+        );
+        const revision = args.contract.apply((c) =>
+            digest(JSON.stringify({ image: d.image, writer: c.postgres.writer, reader: c.postgres.reader, role: c.role, engine: c.postgres.engineMajor })),
+        );
+        const pod = (command: string[]): k8s.types.input.core.v1.PodSpec => ({
+            restartPolicy: "Never",
+            securityContext: { runAsNonRoot: true, runAsUser: DBOPS_UID, runAsGroup: DBOPS_UID, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+                {
+                    name: "dbops",
+                    image: d.image,
+                    args: command,
+                    envFrom: [{ secretRef: { name: contractSecret.metadata.name } }],
+                    securityContext: restricted(),
+                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+            ],
+            volumes: [{ name: "tmp", emptyDir: {} }],
+        });
+        const job = (n: string, command: string[], deps: pulumi.Resource[]) =>
+            new k8s.batch.v1.Job(
+                `${name}-${n}`,
+                {
+                    metadata: { ...meta(`dbops-${n}`, { "app.kubernetes.io/name": "dbops" }), name: pulumi.interpolate`dbops-${n}-${revision}` },
+                    spec: { backoffLimit: 1, activeDeadlineSeconds: 1800, ttlSecondsAfterFinished: 7 * 86400, template: { spec: pod(command) } },
+                },
+                { ...o, dependsOn: deps },
+            );
+        const verifyArgs = ["verify", "--ca-bundle", RDS_CA_BUNDLE_PATH, "--format", "table"];
+        if (args.role === "standby") return { verify: job("verify", verifyArgs, []) };
+
+        const migrate = job("migrate", ["migrate"], []);
+        const verify = job("verify", verifyArgs, [migrate]);
+        const cronJob = (n: string, schedule: string, command: string[]) =>
+            new k8s.batch.v1.CronJob(
+                `${name}-${n}`,
+                {
+                    metadata: meta(`dbops-${n}`, { "app.kubernetes.io/name": "dbops" }),
+                    spec: {
+                        schedule,
+                        timeZone: "Etc/UTC",
+                        // Never two at once: an archival or a vacuum overlapping itself only adds load.
+                        concurrencyPolicy: "Forbid",
+                        successfulJobsHistoryLimit: 3,
+                        failedJobsHistoryLimit: 3,
+                        startingDeadlineSeconds: 3600,
+                        jobTemplate: { spec: { backoffLimit: 1, template: { spec: pod(command) } } },
+                    },
+                },
+                o,
+            );
+        cronJob("archive", d.archiveSchedule, ["archive", "--older-than", d.archiveOlderThan]);
+        cronJob("maintain", d.maintenanceSchedule, ["maintain"]);
+        return { verify, migrate };
+    }
+
+    private networkPolicy(name: string, storeCidrs: pulumi.Input<string>[], c: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
+        const ports = c.apply((v) => [
+            { protocol: "TCP", port: v.postgres.port },
+            ...(v.documentdb ? [{ protocol: "TCP", port: v.documentdb.port }] : []),
+            ...(v.redis ? [{ protocol: "TCP", port: v.redis.port }] : []),
+        ]);
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-egress`,
+            {
+                metadata: meta("data-tier-egress"),
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Egress"],
+                    egress: [
+                        { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+                        { to: storeCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports },
+                    ],
+                },
+            },
+            o,
+        );
+    }
+}
+
+type Meta = (name: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta;
+type Opts = { parent: pulumi.Resource; provider?: k8s.Provider };
+
+/** The container security context every pod here runs with. */
+function restricted(): k8s.types.input.core.v1.SecurityContext {
+    return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+}
+
+function digest(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 10);
+}

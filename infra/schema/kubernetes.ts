@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { bool, int } from "./common";
+
+const image = z
+    .string()
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(@sha256:[0-9a-f]{64}|:[A-Za-z0-9._-]{1,128})$/, {
+        error: 'must be an image reference pinned to a tag or digest, e.g. "ghcr.io/acme/dbops:1.4.2" (not ":latest")',
+    })
+    .refine((i) => !i.endsWith(":latest"), { error: 'must not use the "latest" tag: a rollout must be reproducible' });
+
+/** A five-field cron schedule as Kubernetes CronJobs take it. */
+const cron = z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule, e.g. "30 4 * * *"' });
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/, { error: 'must be a Kubernetes quantity, e.g. "250m" or "256Mi"' });
+const resources = z.strictObject({ cpu: quantity, memory: quantity });
+
+/** The stack's wiring on the platform's existing Kubernetes cluster. Absent or `enabled: false`: nothing is declared there. */
+export const kubernetesSchema = z.strictObject({
+    enabled: bool(),
+    /** Namespace of the data tier's objects. */
+    namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label (a-z, 0-9, -; at most 63 characters)" })
+        .default("mlops-data"),
+    pgbouncer: z
+        .strictObject({
+            /** Pin a digest in production; the default is the CloudNativePG project's PgBouncer image. */
+            image: image.default("ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16"),
+            replicas: int(1, 20, "PgBouncer pods"),
+            /** Server connections per database and user: Aurora's connection budget is shared by every pod. */
+            defaultPoolSize: int(1, 1000, "server connections per database/user pair").default(20),
+            reservePoolSize: int(0, 100, "extra server connections for bursts").default(5),
+            maxClientConnections: int(1, 100_000, "client connections each PgBouncer accepts").default(1000),
+            requests: resources.default({ cpu: "100m", memory: "64Mi" }),
+            limits: resources.default({ cpu: "500m", memory: "256Mi" }),
+        })
+        .prefault({ replicas: 2 }),
+    dbops: z.strictObject({
+        /** The dbops image built from dbops/Dockerfile; it also carries the RDS CA bundle. */
+        image,
+        /** Monthly archival, by default on the 1st at 03:00 UTC. */
+        archiveSchedule: cron.default("0 3 1 * *"),
+        archiveOlderThan: z.string().regex(/^[1-9][0-9]*d$/, { error: 'must be a number of days such as "90d"' }).default("90d"),
+        /** Daily vacuum analyze, by default at 04:30 UTC (after the stores' backups, before their maintenance). */
+        maintenanceSchedule: cron.default("30 4 * * *"),
+    }),
+});
