@@ -100,4 +100,30 @@ public class ContractFromProgramTests
             Assert.Matches("^(the contract (has no|declares no) |a standby is a secondary of a global )", result.Message);
         }
     }
+
+    /// <summary>
+    /// The Kubernetes wiring hands the contract to the in-cluster Jobs as DBOPS_* variables
+    /// (infra/k8s/dbopsEnvironment.ts); the TypeScript tests write what the program puts in
+    /// that Secret, and the environment reader must find exactly the contract in it.
+    /// </summary>
+    [Fact]
+    public void The_in_cluster_environment_carries_the_same_contract_as_the_stack_output()
+    {
+        var files = Directory.GetFiles(RepoPaths.ContractDir, "*.dbops-env.json");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var stack = Path.GetFileName(file)[..^".dbops-env.json".Length];
+            var variables = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!;
+            var fromEnvironment = EnvironmentContractReader.Read(new System.Collections.Hashtable(variables));
+            var fromOutput = Read(stack);
+
+            Assert.Equal(fromOutput.Stack, fromEnvironment.Stack);
+            Assert.Equal(fromOutput.Role, fromEnvironment.Role);
+            Assert.Equal(fromOutput.Postgres, fromEnvironment.Postgres with { Parameters = fromOutput.Postgres.Parameters });
+            Assert.Equal(fromOutput.Postgres.Parameters, fromEnvironment.Postgres.Parameters);
+            Assert.Equal(fromOutput.DocumentDb, fromEnvironment.DocumentDb);
+            Assert.Equal(fromOutput.Redis, fromEnvironment.Redis);
+        }
+    }
 }
