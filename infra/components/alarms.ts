@@ -56,21 +56,26 @@ export function thresholdAlarm(name: string, alarm: ThresholdAlarm, target: Alar
     );
 }
 
+/** Where each cluster engine publishes its metrics, and under which names. */
+const CLUSTER_METRICS = {
+    aurora: { label: "Aurora", namespace: "AWS/RDS", replicaLag: "AuroraReplicaLagMaximum", globalLag: "AuroraGlobalDBReplicationLag" },
+    docdb: { label: "DocumentDB", namespace: "AWS/DocDB", replicaLag: "DBClusterReplicaLagMaximum", globalLag: "GlobalClusterReplicationLag" },
+} as const;
+
 export interface ClusterAlarms {
     /** Prefix of the alarms' logical names. */
     name: string;
-    /** What the cluster is, in descriptions, e.g. "Aurora". */
-    label: string;
-    /** CloudWatch namespace of the engine's metrics. */
-    namespace: "AWS/RDS" | "AWS/DocDB";
-    /** Cluster-wide maximum replica lag metric of the engine. */
-    replicaLagMetric: "AuroraReplicaLagMaximum" | "DBClusterReplicaLagMaximum";
+    engine: keyof typeof CLUSTER_METRICS;
     clusterIdentifier: string;
     /** Identifiers of the instances, in order. */
     instanceIdentifiers: string[];
-    thresholds: { cpuPercent: number; connections: number; replicaLagMs: number; freeableMemoryMiB?: number };
-    /** For a secondary of a global cluster: its replication lag from the primary region, against the RPO. */
-    globalLag?: { metric: "AuroraGlobalDBReplicationLag" | "GlobalClusterReplicationLag"; thresholdMs: number };
+    /**
+     * `globalReplicationLagMs` applies to a secondary of a global cluster only:
+     * its replication lag from the primary region, alarmed at the RPO.
+     */
+    thresholds: { cpuPercent: number; connections: number; replicaLagMs: number; freeableMemoryMiB?: number; globalReplicationLagMs?: number };
+    /** The cluster is a secondary of a global cluster. */
+    secondary: boolean;
 }
 
 /**
@@ -81,6 +86,7 @@ export interface ClusterAlarms {
  */
 export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
     const t = c.thresholds;
+    const m = { ...CLUSTER_METRICS[c.engine], name: c.name, clusterIdentifier: c.clusterIdentifier };
     const cluster = { DBClusterIdentifier: c.clusterIdentifier };
     c.instanceIdentifiers.forEach((identifier, i) => {
         const n = i + 1;
@@ -89,8 +95,8 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
             `${c.name}-cpu-${n}`,
             {
                 alarmName: `${identifier}-cpu`,
-                description: `CPU of ${c.label} instance ${identifier} above ${t.cpuPercent}% for 15 minutes`,
-                namespace: c.namespace,
+                description: `CPU of ${m.label} instance ${identifier} above ${t.cpuPercent}% for 15 minutes`,
+                namespace: m.namespace,
                 metricName: "CPUUtilization",
                 dimensions: instance,
                 statistic: "Average",
@@ -104,8 +110,8 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
                 `${c.name}-memory-${n}`,
                 {
                     alarmName: `${identifier}-freeable-memory`,
-                    description: `Freeable memory of ${c.label} instance ${identifier} below ${t.freeableMemoryMiB} MiB for 15 minutes`,
-                    namespace: c.namespace,
+                    description: `Freeable memory of ${m.label} instance ${identifier} below ${t.freeableMemoryMiB} MiB for 15 minutes`,
+                    namespace: m.namespace,
                     metricName: "FreeableMemory",
                     dimensions: instance,
                     statistic: "Minimum",
@@ -120,8 +126,8 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
         `${c.name}-connections`,
         {
             alarmName: `${c.clusterIdentifier}-connections`,
-            description: `Connections to ${c.label} cluster ${c.clusterIdentifier} above ${t.connections} for 15 minutes`,
-            namespace: c.namespace,
+            description: `Connections to ${m.label} cluster ${c.clusterIdentifier} above ${t.connections} for 15 minutes`,
+            namespace: m.namespace,
             metricName: "DatabaseConnections",
             dimensions: cluster,
             statistic: "Maximum",
@@ -130,18 +136,18 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
         },
         target,
     );
-    if (c.globalLag) {
+    if (c.secondary && t.globalReplicationLagMs !== undefined) {
         thresholdAlarm(
             `${c.name}-global-lag`,
             {
                 alarmName: `${c.clusterIdentifier}-global-replication-lag`,
-                description: `${c.label} ${c.clusterIdentifier} more than ${c.globalLag.thresholdMs} ms behind its primary region (the RPO)`,
-                namespace: c.namespace,
-                metricName: c.globalLag.metric,
+                description: `${m.label} ${c.clusterIdentifier} more than ${t.globalReplicationLagMs} ms behind its primary region (the RPO)`,
+                namespace: m.namespace,
+                metricName: m.globalLag,
                 dimensions: cluster,
                 statistic: "Maximum",
                 comparison: "GreaterThanThreshold",
-                threshold: c.globalLag.thresholdMs,
+                threshold: t.globalReplicationLagMs,
                 periodSeconds: 60,
             },
             target,
@@ -152,9 +158,9 @@ export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
             `${c.name}-replica-lag`,
             {
                 alarmName: `${c.clusterIdentifier}-replica-lag`,
-                description: `Largest ${c.label} replica lag in ${c.clusterIdentifier} above ${t.replicaLagMs} ms for 3 minutes`,
-                namespace: c.namespace,
-                metricName: c.replicaLagMetric,
+                description: `Largest ${m.label} replica lag in ${c.clusterIdentifier} above ${t.replicaLagMs} ms for 3 minutes`,
+                namespace: m.namespace,
+                metricName: m.replicaLag,
                 dimensions: cluster,
                 statistic: "Maximum",
                 comparison: "GreaterThanThreshold",

@@ -285,19 +285,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         );
 
         clusterAlarms(
-            {
-                name,
-                label: "Aurora",
-                namespace: "AWS/RDS",
-                replicaLagMetric: "AuroraReplicaLagMaximum",
-                clusterIdentifier: id,
-                instanceIdentifiers: identifiers,
-                thresholds: args.alarms,
-                globalLag:
-                    origin.kind === "secondary" && args.alarms.globalReplicationLagMs !== undefined
-                        ? { metric: "AuroraGlobalDBReplicationLag", thresholdMs: args.alarms.globalReplicationLagMs }
-                        : undefined,
-            },
+            { name, engine: "aurora", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
             { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
         );
 

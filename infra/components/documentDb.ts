@@ -221,19 +221,7 @@ export class DocumentDb extends pulumi.ComponentResource {
         );
 
         clusterAlarms(
-            {
-                name,
-                label: "DocumentDB",
-                namespace: "AWS/DocDB",
-                replicaLagMetric: "DBClusterReplicaLagMaximum",
-                clusterIdentifier: id,
-                instanceIdentifiers: identifiers,
-                thresholds: args.alarms,
-                globalLag:
-                    origin.kind === "secondary" && args.alarms.globalReplicationLagMs !== undefined
-                        ? { metric: "GlobalClusterReplicationLag", thresholdMs: args.alarms.globalReplicationLagMs }
-                        : undefined,
-            },
+            { name, engine: "docdb", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
             { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
         );
 
