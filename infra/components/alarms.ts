@@ -86,7 +86,7 @@ export interface ClusterAlarms {
  */
 export function clusterAlarms(c: ClusterAlarms, target: AlarmTarget): void {
     const t = c.thresholds;
-    const m = { ...CLUSTER_METRICS[c.engine], name: c.name, clusterIdentifier: c.clusterIdentifier };
+    const m = CLUSTER_METRICS[c.engine];
     const cluster = { DBClusterIdentifier: c.clusterIdentifier };
     c.instanceIdentifiers.forEach((identifier, i) => {
         const n = i + 1;
