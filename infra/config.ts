@@ -277,8 +277,8 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
         replication,
     };
     // The recovery rules read several sections at once, so they run on a config that passed the schema.
-    const recovery_ = recoveryProblems(cfg).map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
-    if (recovery_.length > 0) throw new ConfigError(recovery_);
+    const recoveryIssues = recoveryProblems(cfg).map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
+    if (recoveryIssues.length > 0) throw new ConfigError(recoveryIssues);
     return cfg;
 }
 
