@@ -157,7 +157,8 @@ export const STATEFUL_TYPES: StatefulType[] = [
                 only: { when: "changed from valkey back to redis (redis to valkey is an in-place upgrade)", test: (before, after) => before === "valkey" && after === "redis" },
             },
             { property: "engineVersion", only: { when: "downgraded (upgrades are in place)", test: isDowngrade } },
-            { property: "nodeGroupConfiguration", only: { when: "its node groups change (the provider's CustomizeDiff)", test: (before, after) => before !== undefined || after !== undefined } },
+            // Terraform's node_group_configuration, pluralised by the bridge; its CustomizeDiff replaces on changes to explicit node groups.
+            { property: "nodeGroupConfigurations" },
         ],
     },
     {
