@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { closePolicyPacks } from "../policy/offline/evaluate";
 import { PolicyConfigError } from "../policy/offline/packConfig";
 import { Args, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
 import { StackDiff, blockingChanges, diffPlanSets } from "./diff";
@@ -141,11 +142,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }).then(
-        (code) => process.exit(code),
-        (e) => {
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") })
+        .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
-            process.exit(1);
-        },
-    );
+            return 1;
+        })
+        // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
+        .then(async (code) => {
+            await closePolicyPacks();
+            process.exit(code);
+        });
 }
