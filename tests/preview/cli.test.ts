@@ -119,6 +119,27 @@ describe("preview command", function () {
         assert.match(again.out, /dev: 0 to create, 0 to update, 0 to replace, 0 to delete/);
     });
 
+    it("an encrypted config value reaches no output, not even as ciphertext", async () => {
+        const ciphertext = "AAABAKz0gqExampleCiphertextOnly==";
+        const dir = stacksWith(tmp, (c) => {
+            c["mlops-data:tags"].owner = { secure: ciphertext };
+        });
+        const out = path.join(tmp, "out");
+        const r = await run(["--stacks-dir", dir, "--out", out]);
+        assert.strictEqual(r.code, 0, r.err);
+        for (const text of [r.out, r.err, ...fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"))]) {
+            assert.ok(!text.includes(ciphertext) && !text.includes("AAABAKz0gq"), "the ciphertext leaked");
+        }
+        assert.match(fs.readFileSync(path.join(out, "prod.plan.json"), "utf8"), /"owner": "\[secret\]"/);
+    });
+
+    it("diffs two git revisions: HEAD against itself changes nothing", async function () {
+        if (!/^[0-9a-f]{40}$/.test(spawnSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).stdout?.trim() ?? "")) this.skip();
+        const r = await run(["diff", "HEAD", "HEAD", "--stack", "dev", "--fail-on-replace"]);
+        assert.strictEqual(r.code, 0, r.err);
+        assert.match(r.out, /^ {2}dev: 0 to create, 0 to update, 0 to replace, 0 to delete$/m);
+    });
+
     describe("the built command, as CI runs it", () => {
         before(() => execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-js.js")]));
         const cli = path.join(REPO_ROOT, "bin", "preview", "cli.js");
