@@ -14,6 +14,9 @@ import { renderTopology } from "./topology";
 /** Marks the comment as this report's, so CI updates it instead of adding another. */
 export const REPORT_MARKER = "<!-- mlops-data offline preview -->";
 
+/** GitHub refuses a comment longer than 65,536 characters; past this, in-place updates are left out of the tables. */
+export const COMMENT_LIMIT = 60_000;
+
 export interface ReportInput {
     /** The stacks that evaluated, by name. */
     plans: Map<string, Plan>;
@@ -105,14 +108,16 @@ function changeRow(c: ResourceChange): string {
     return `| ${ACTION[c.kind]} | ${c.type} | \`${c.name}\` | ${details.map(cell).join("<br>") || "–"} |`;
 }
 
-function changesSection(diff: NonNullable<ReportInput["diff"]>): string[] {
+function changesSection(diff: NonNullable<ReportInput["diff"]>, compact: boolean): string[] {
     const lines = [`## Changes against ${diff.baseLabel}`, ""];
+    if (compact) lines.push("_In-place updates are counted but not listed, to fit a PR comment: the plans in the job's artifact have them all._", "");
     for (const w of diff.warnings) lines.push(`> [!WARNING]\n> ${cell(w)}\n`);
     for (const d of diff.stacks) {
         const note = d.missingBase ? " (new stack)" : d.missingHead ? " (stack removed)" : "";
         lines.push(`### ${d.stack}${note}: ${changeSummary(d)}`, "");
-        if (d.changes.length === 0) continue;
-        lines.push("| Action | Type | Name | What changes |", "|---|---|---|---|", ...d.changes.map(changeRow), "");
+        const listed = compact ? d.changes.filter((c) => c.kind !== "update") : d.changes;
+        if (listed.length === 0) continue;
+        lines.push("| Action | Type | Name | What changes |", "|---|---|---|---|", ...listed.map(changeRow), "");
     }
     return lines;
 }
@@ -133,6 +138,11 @@ function resourcesByType(plans: Plan[]): string[] {
 }
 
 export function renderReport(input: ReportInput): string {
+    const full = render(input, false);
+    return full.length <= COMMENT_LIMIT ? full : render(input, true);
+}
+
+function render(input: ReportInput, compact: boolean): string {
     const plans = [...input.plans.values()];
     const lines = [
         REPORT_MARKER,
@@ -147,7 +157,7 @@ export function renderReport(input: ReportInput): string {
         ...input.failures.flatMap((f) => ["> [!WARNING]", `> Stack **${f.stack}** was not evaluated: ${cell(f.message)}`, ""]),
         ...summarySection(input),
         ...violationsSection(plans),
-        ...(input.diff ? changesSection(input.diff) : []),
+        ...(input.diff ? changesSection(input.diff, compact) : []),
         "## Topology",
         "",
         "```mermaid",

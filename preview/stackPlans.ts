@@ -54,8 +54,10 @@ export async function evaluateStacks(stacks: string[], options: EvaluateStacksOp
             outcomes.push({ stack, evaluation, plan: buildPlan(evaluation, stackConfig, violations) });
         } catch (e) {
             const cause = e instanceof StackEvaluationError ? e.cause : e;
+            // A referenced stack (prod, for dr) that fails is that stack's problem: say so.
+            const via = e instanceof StackEvaluationError && e.stack !== stack ? `the stack it references, ${e.stack}, does not evaluate: ` : "";
             if (isInputError(cause)) {
-                outcomes.push({ stack, failure: { kind: "input", message: (cause as Error).message } });
+                outcomes.push({ stack, failure: { kind: "input", message: via + (cause as Error).message } });
             } else if (e instanceof StackEvaluationError) {
                 // Stack traces were off for speed: run it again with them, to show where the program failed.
                 const again = await evaluateStack(stack, { stacksDir: options.stacksDir, program: options.program }).then(

@@ -12,6 +12,7 @@ import { main } from "../../preview/cli";
 import { ResourceChange, StackDiff, blockingChanges, diffPlans } from "../../preview/diff";
 import { PLAN_FORMAT, Plan, PlannedResource, readPlan } from "../../preview/plan";
 import { STATEFUL_TYPES } from "../../preview/replacements";
+import { COMMENT_LIMIT, renderReport } from "../../preview/report";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "preview");
 const base = () => readPlan(path.join(FIXTURES, "base", "prod.plan.json"));
@@ -129,6 +130,21 @@ describe("preview diff", () => {
             const args = fs.readFileSync(path.join(awsDir, `${mod}.d.ts`), "utf8").split(`export interface ${name}Args {`)[1]?.split("\n}")[0] ?? "";
             for (const p of t.properties) assert.match(args, new RegExp(`\\n    ${p.property}\\??:`), `${t.type} has no input ${p.property} in the installed @pulumi/aws`);
         }
+    });
+
+    it("a report too long for a PR comment drops the in-place updates from its tables, never the replacements", () => {
+        const alarms = (threshold: number) =>
+            Array.from({ length: 900 }, (_, i) => ({ ...base().resources[0], urn: `urn:pulumi:prod::mlops-data::aws:cloudwatch/metricAlarm:MetricAlarm::alarm-${i}`, name: `alarm-${i}`, type: "aws:cloudwatch/metricAlarm:MetricAlarm", inputs: { threshold, description: "x".repeat(60) } }));
+        const [b, h] = [base(), head()];
+        b.resources.push(...alarms(80));
+        h.resources.push(...alarms(75));
+        const d = diffPlans(b, h);
+        const report = renderReport({ plans: new Map([["prod", h]]), failures: [], diff: { baseLabel: "base", stacks: [d], warnings: [] } });
+        assert.ok(report.length <= COMMENT_LIMIT, `${report.length} characters`);
+        assert.match(report, /In-place updates are counted but not listed/);
+        assert.match(report, /### prod: 1 to create, 901 to update, 2 to replace, 1 to delete/);
+        assert.match(report, /\| \*\*REPLACE\*\* \| aws:rds\/cluster:Cluster \| `aurora-cluster` \|/);
+        assert.ok(!report.includes("alarm-899"), "updates are not listed");
     });
 
     it("`preview diff` of the fixture pair exits 0, or 1 with --fail-on-replace, and writes the risks first in Markdown", async () => {
