@@ -55,6 +55,7 @@ async function loadSource(source: PlanSource, stacks: string[] | undefined, warn
 
 /** Writes next to the target and renames, so a reader never sees half a file. */
 function writeAtomically(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
@@ -70,9 +71,16 @@ function exitCode(opts: { badInput: boolean; programFailed: boolean; mandatory: 
     return 0;
 }
 
+function isDirectory(p: string): boolean {
+    return fs.existsSync(p) && fs.statSync(p).isDirectory();
+}
+
 async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
     const started = performance.now();
+    if (args.stacksDir !== undefined && !isDirectory(args.stacksDir)) throw new UsageError(`--stacks-dir ${args.stacksDir} is not a directory; it should hold Pulumi.<stack>.yaml files`);
+    if (fs.existsSync(args.outDir) && !isDirectory(args.outDir)) throw new UsageError(`--out ${args.outDir} is a file; it should be a directory (created if missing)`);
     const known = listStacks(args.stacksDir);
+    if (known.length === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${args.stacksDir ?? "stacks/"}`);
     for (const s of args.stacks) if (!known.includes(s)) throw new UsageError(`unknown stack "${s}"; stacks: ${known.join(", ")}`);
     const stacks = args.stacks.length ? [...new Set(args.stacks)] : known;
     const base = args.base !== undefined ? planSource(args.base) : undefined;

@@ -51,6 +51,7 @@ describe("preview command", function () {
             ["a flag without its value", ["--stack"], /^preview: --stack needs a value$/],
             ["an unknown policy transport", ["--policy-transport", "http"], /^preview: --policy-transport "http" is not a transport; allowed: grpc, in-process$/],
             ["a base that is neither plans nor a revision", ["--base", "no-such-revision-or-file"], /^preview: "no-such-revision-or-file" is not a plan file, a directory of plan files or a git revision/],
+            ["a stacks directory that does not exist", ["--stacks-dir", "/no/such/dir"], /^preview: --stacks-dir \/no\/such\/dir is not a directory; it should hold Pulumi\.<stack>\.yaml files$/],
             ["diff with one side", ["diff", "HEAD"], /^preview: diff needs exactly two sides, <base> and <head> .*; got 1$/],
             ["diff with an unknown flag", ["diff", "a", "b", "--json"], /^preview: unknown argument "--json" for diff; allowed: --stack <name>, /],
         ];
