@@ -10,7 +10,7 @@
  * Both put data at risk.
  */
 import { Plan, PlannedResource } from "./plan";
-import { ReplacingProperty, StatefulType, statefulType } from "./replacements";
+import { ReplacingProperty, StatefulType, statefulType, terraformArgument } from "./replacements";
 
 export type ChangeKind = "add" | "delete" | "update" | "replace";
 
@@ -29,6 +29,8 @@ export interface ResourceChange {
     properties: PropertyChange[];
     /** Why it is replaced or deleted, one line each. */
     reasons: string[];
+    /** Where each replacing input is declared to force a new resource: the provider schema's argument. */
+    sources: { argument: string; url: string }[];
     /** Its entry in the replacement table, when it holds state. */
     stateful?: StatefulType;
     /** A stateful resource replaced or deleted. */
@@ -91,19 +93,22 @@ function compareResource(base: PlannedResource, head: PlannedResource): Resource
     if (properties.length === 0) return undefined;
     const stateful = statefulType(head.type);
     const reasons: string[] = [];
+    const rules: ReplacingProperty[] = [];
     for (const rule of stateful?.properties ?? []) {
         const touched = properties.some((p) => topProperty(p.path) === rule.property);
         if (touched && forcesReplacement(rule, base.inputs[rule.property], head.inputs[rule.property], head.inputs)) {
             reasons.push(`${rule.property}: ${show(base.inputs[rule.property])} → ${show(head.inputs[rule.property])} forces a new ${stateful!.what}${rule.only ? ` (when ${rule.only.when})` : ""}`);
+            rules.push(rule);
         }
     }
-    return change(head, reasons.length ? "replace" : "update", properties, reasons, base.protect);
+    return change(head, reasons.length ? "replace" : "update", properties, reasons, base.protect, rules);
 }
 
-function change(r: PlannedResource, kind: ChangeKind, properties: PropertyChange[], reasons: string[], protect: boolean): ResourceChange {
+function change(r: PlannedResource, kind: ChangeKind, properties: PropertyChange[], reasons: string[], protect: boolean, rules: ReplacingProperty[] = []): ResourceChange {
     const stateful = statefulType(r.type);
     const dataLossRisk = stateful !== undefined && (kind === "replace" || kind === "delete");
-    return { urn: r.urn, type: r.type, name: r.name, kind, properties, reasons, stateful, dataLossRisk, protect };
+    const sources = rules.map((rule) => ({ argument: terraformArgument(rule), url: stateful!.source }));
+    return { urn: r.urn, type: r.type, name: r.name, kind, properties, reasons, sources, stateful, dataLossRisk, protect };
 }
 
 /**
@@ -119,12 +124,14 @@ function propagateReplacements(changes: Map<string, ResourceChange>, base: Map<s
             const existing = changes.get(r.urn);
             if (!stateful || !base.has(r.urn) || existing?.kind === "replace") continue;
             const reasons: string[] = [];
+            const rules: ReplacingProperty[] = [];
             for (const rule of stateful.properties) {
                 const from = (r.propertyDependencies[rule.property] ?? []).filter((u) => replaced.has(u));
                 for (const u of from) reasons.push(`${rule.property} comes from ${head.get(u)?.name ?? u}, which is replaced: its new value is unknown until then, and a new value forces a new ${stateful.what}`);
+                if (from.length) rules.push(rule);
             }
             if (reasons.length === 0) continue;
-            changes.set(r.urn, change(r, "replace", existing?.properties ?? [], reasons, base.get(r.urn)!.protect));
+            changes.set(r.urn, change(r, "replace", existing?.properties ?? [], reasons, base.get(r.urn)!.protect, rules));
             grew = true;
         }
     }

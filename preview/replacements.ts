@@ -17,6 +17,8 @@
 export interface ReplacingProperty {
     /** The input, as @pulumi/aws names it; a change anywhere below it counts. */
     property: string;
+    /** The argument's name in the provider schema, where the bridge does not just snake_case it. */
+    terraform?: string;
     /**
      * Optional and Computed in the provider schema: with the input removed from
      * the program the provider keeps the current value, so only a new value replaces.
@@ -157,8 +159,8 @@ export const STATEFUL_TYPES: StatefulType[] = [
                 only: { when: "changed from valkey back to redis (redis to valkey is an in-place upgrade)", test: (before, after) => before === "valkey" && after === "redis" },
             },
             { property: "engineVersion", only: { when: "downgraded (upgrades are in place)", test: isDowngrade } },
-            // Terraform's node_group_configuration, pluralised by the bridge; its CustomizeDiff replaces on changes to explicit node groups.
-            { property: "nodeGroupConfigurations" },
+            // Pluralised by the bridge; the provider's CustomizeDiff replaces on changes to explicit node groups.
+            { property: "nodeGroupConfigurations", terraform: "node_group_configuration" },
         ],
     },
     {
@@ -206,6 +208,11 @@ export const STATEFUL_TYPES: StatefulType[] = [
 ];
 
 const BY_TYPE = new Map(STATEFUL_TYPES.map((t) => [t.type, t]));
+
+/** The argument as the provider schema (the source) names it: masterUsername is master_username. */
+export function terraformArgument(p: ReplacingProperty): string {
+    return p.terraform ?? p.property.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
 
 export function statefulType(type: string): StatefulType | undefined {
     return BY_TYPE.get(type);

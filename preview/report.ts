@@ -59,7 +59,14 @@ function riskSection(diffs: StackDiff[]): string[] {
         "| Stack | Action | Resource | Why | What is at stake | Protected |",
         "|---|---|---|---|---|---|",
         ...risky.map(({ d, c }) =>
-            [d.stack, ACTION[c.kind], `${c.stateful!.what} \`${c.name}\``, c.reasons.map(cell).join("<br>"), cell(c.stateful!.risk), blocking.has(c) ? "yes" : "no"].join(" | ").replace(/^/, "| ") + " |",
+            [
+                d.stack,
+                ACTION[c.kind],
+                `${c.stateful!.what} \`${c.name}\``,
+                [...c.reasons.map(cell), ...(c.sources.length ? [`source: ${c.sources.map((s) => `[${s.argument}](${s.url})`).join(", ")}`] : [])].join("<br>"),
+                cell(c.stateful!.risk),
+                blocking.has(c) ? "yes" : "no",
+            ].join(" | ").replace(/^/, "| ") + " |",
         ),
         "",
     ];

@@ -70,6 +70,7 @@ describe("preview diff", () => {
         assert.ok(cluster.dataLossRisk);
         assert.match(cluster.reasons[0], /^masterUsername: "mlflow_admin" → "platform_admin" forces a new Aurora cluster$/);
         assert.match(cluster.reasons.join("\n"), /protect is set on it/);
+        assert.deepStrictEqual(cluster.sources, [{ argument: "master_username", url: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go" }]);
         const instance = byName(d, "aurora-instance-1");
         assert.strictEqual(instance.kind, "replace");
         assert.match(instance.reasons[0], /clusterIdentifier comes from aurora-cluster, which is replaced/);
@@ -159,7 +160,7 @@ describe("preview diff", () => {
             assert.strictEqual(await main([...args, "--fail-on-replace", "--markdown", md], strict.io), 1);
             const report = fs.readFileSync(md, "utf8");
             assert.ok(report.indexOf("DATA LOSS RISK") < report.indexOf("## Stacks"), "the risks come before everything else");
-            assert.match(report, /\| prod \| \*\*REPLACE\*\* \| Aurora cluster `aurora-cluster` \|/);
+            assert.match(report, /\| prod \| \*\*REPLACE\*\* \| Aurora cluster `aurora-cluster` \| .*source: \[master_username\]\(https:\/\/github\.com\/hashicorp\/terraform-provider-aws\/blob\/main\/internal\/service\/rds\/cluster\.go\) \|/);
             assert.match(report, /\| prod \| \*\*DELETE\*\* \| DocumentDB instance `documentdb-instance-3` \|/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
