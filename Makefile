@@ -1,9 +1,10 @@
 # The README's commands. Each installs what it needs first.
-#   make preview   evaluate every stack offline under the Pulumi runtime mocks and print its resources
+#   make preview   the offline preview of every stack: tree, policy results, plan files and a Markdown report in out/preview/
 #   make test      type-check, run the TypeScript tests, then the C# tests
 #   make policy    run the policy packs offline over every stack (or STACK=<name>)
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
+#   make bench-preview   time make preview's work, cold, beside the floor (node start plus loading @pulumi/aws)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -17,15 +18,20 @@ NPM_STAMP := node_modules/.installed
 DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
 CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj tests/Dbops.Tests/*.csproj)
 DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
+# The TypeScript that `make preview` runs as JavaScript from bin/ (transpiled by scripts/build-js.js).
+TS_SOURCES := $(shell find infra preview policy -name '*.ts' -not -path '*/node_modules/*')
+JS_STAMP := bin/.built
 
-.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench dbops
+.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview dbops
 
 help:
-	@echo "make preview [STACK=<name>]   offline evaluation of every stack (or one), no cloud credentials"
+	@echo "make preview [STACK=<name>] [BASE=<rev>]   offline preview of every stack (or one), no cloud credentials;"
+	@echo "                              report and plans in out/preview/; BASE adds the diff against a git revision"
 	@echo "make test                     every test: TypeScript (program under mocks) and C# (dbops)"
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
+	@echo "make bench-preview            time make preview's work cold, beside the floor (node + @pulumi/aws)"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)
@@ -39,8 +45,15 @@ $(DOTNET_STAMP): $(CS_SOURCES)
 	dotnet restore Infra.sln
 	@touch $@
 
-preview: $(NPM_STAMP)
-	npx tsx preview/cli.ts $(if $(STACK),--stack $(STACK))
+$(JS_STAMP): $(NPM_STAMP) $(TS_SOURCES) scripts/build-js.js
+	@node scripts/build-js.js
+	@touch $@
+
+preview: $(JS_STAMP)
+	@node bin/preview/cli.js $(if $(STACK),--stack $(STACK)) $(if $(BASE),--base $(BASE)) $(ARGS)
+
+bench-preview: $(JS_STAMP)
+	@scripts/bench-preview.sh
 
 policy: $(NPM_STAMP)
 	npx tsx policy/offline/cli.ts $(if $(STACK),--stack $(STACK))
@@ -49,7 +62,7 @@ typecheck: $(NPM_STAMP)
 	npx tsc --noEmit -p .
 
 # The TypeScript tests write out/contract/<stack>.verification.json, which the C# tests read.
-test-ts: $(NPM_STAMP) typecheck
+test-ts: $(JS_STAMP) typecheck
 	rm -rf out/contract
 	npx mocha
 

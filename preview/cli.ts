@@ -1,73 +1,163 @@
 /**
- * `make preview`: evaluates every stack (or those named with --stack) under
- * the runtime mocks, with no cloud credentials, and prints what each would
- * declare. Exit codes: 0 all stacks evaluated, 1 a program error, 2 bad input
- * (unknown flag or stack, invalid stack configuration).
+ * `make preview`: the offline preview of every stack (or those named with
+ * --stack), with no cloud credentials: each stack evaluated under the
+ * runtime mocks, the policy packs run over it, a tree and the policy results
+ * printed, and a plan file per stack and a Markdown report written; with
+ * --base, the diff against a git revision or a set of plan files.
+ * `preview diff <base> <head>` compares two sets of plans.
+ * Usage and exit codes: preview/args.ts.
  */
-import { ConfigError } from "../infra/config";
-import { StackEvaluationError, evaluateStack } from "./mockEngine";
+import * as fs from "fs";
+import * as path from "path";
+import { closePolicyPacks } from "../policy/offline/evaluate";
+import { PolicyConfigError } from "../policy/offline/packConfig";
+import { Args, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
+import { StackDiff, blockingChanges, diffPlanSets } from "./diff";
+import { Plan, PlanFileError, planText, readPlan, redact, secretValues } from "./plan";
+import { renderReport } from "./report";
+import { RevisionError, planMap, plansAtRevision, resolveRevision } from "./revision";
+import { StackOutcome, evaluateStacks } from "./stackPlans";
 import { StackFileError, listStacks } from "./stackFile";
-import { countsByType, renderTree } from "./tree";
+import { renderDiff, renderStack } from "./terminal";
 
-class UsageError extends Error {}
-
-function parseArgs(argv: string[]): { stacks: string[] } {
-    const stacks: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--stack" || a === "-s") {
-            const v = argv[++i];
-            if (!v) throw new UsageError("--stack needs a stack name");
-            stacks.push(v);
-        } else if (a.startsWith("--stack=")) {
-            stacks.push(a.slice("--stack=".length));
-        } else if (a === "--help" || a === "-h") {
-            console.log("usage: preview [--stack <name>]...   (default: every stacks/Pulumi.<name>.yaml)");
-            process.exit(0);
-        } else {
-            throw new UsageError(`unknown argument "${a}"; allowed: --stack <name> (repeatable), --help`);
-        }
-    }
-    const known = listStacks();
-    for (const s of stacks) {
-        if (!known.includes(s)) throw new UsageError(`unknown stack "${s}"; stacks: ${known.join(", ")}`);
-    }
-    return { stacks: stacks.length ? stacks : known };
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
 }
 
-async function run(): Promise<number> {
-    const { stacks } = parseArgs(process.argv.slice(2));
-    let worst = 0;
-    for (const stack of stacks) {
-        try {
-            const ev = await evaluateStack(stack);
-            console.log(`\nStack ${stack} (${ev.outputs.region}): ${ev.resources.length} resources, offline preview`);
-            console.log(renderTree(ev.resources));
-            console.log("  by type:");
-            for (const [type, n] of countsByType(ev.resources)) console.log(`    ${String(n).padStart(3)}  ${type}`);
-            const secret = new Set(ev.secretOutputs);
-            console.log("  outputs:");
-            for (const k of Object.keys(ev.outputs).sort()) {
-                console.log(`    ${k}: ${secret.has(k) ? "[secret]" : JSON.stringify(ev.outputs[k])}`);
-            }
-        } catch (e) {
-            const cause = e instanceof StackEvaluationError ? e.cause : e;
-            if (cause instanceof ConfigError || cause instanceof StackFileError) {
-                console.error(`\nStack ${stack}: ${cause.message}`);
-                worst = Math.max(worst, 2);
-            } else {
-                console.error(`\nStack ${stack}: the program failed: ${(cause as Error).stack ?? cause}`);
-                worst = 1;
-            }
-        }
-    }
-    return worst;
+/** One side of a comparison: plans read from files now, or a git revision evaluated when needed. */
+type PlanSource = { label: string; plans: Map<string, Plan> } | { label: string; revision: string };
+
+function planFilesIn(dir: string): string[] {
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".plan.json")).sort();
+    if (files.length === 0) throw new PlanFileError(`directory ${dir} holds no <stack>.plan.json files`);
+    return files.map((f) => path.join(dir, f));
 }
 
-run().then(
-    (code) => process.exit(code),
-    (e) => {
-        console.error(e instanceof UsageError ? `preview: ${e.message}` : e);
-        process.exit(e instanceof UsageError ? 2 : 1);
-    },
-);
+/** Resolves a side before anything is evaluated, so that bad input fails fast. */
+function planSource(arg: string): PlanSource {
+    if (fs.existsSync(arg)) {
+        const files = fs.statSync(arg).isDirectory() ? planFilesIn(arg) : [arg];
+        return { label: `\`${arg}\``, plans: new Map(files.map((f) => readPlan(f)).map((p) => [p.stack, p])) };
+    }
+    const commit = resolveRevision(arg);
+    if (!commit) throw new UsageError(`"${arg}" is not a plan file, a directory of plan files or a git revision of this repository`);
+    return { label: `\`${arg}\` (${commit.slice(0, 12)})`, revision: arg };
+}
+
+/** The plans of a side; a stack of a revision that does not evaluate is left out, with a warning. */
+async function loadSource(source: PlanSource, stacks: string[] | undefined, warnings: string[]): Promise<Map<string, Plan>> {
+    if ("plans" in source) return stacks ? new Map([...source.plans].filter(([s]) => stacks.includes(s))) : source.plans;
+    const { outcomes } = await plansAtRevision(source.revision, stacks);
+    for (const o of outcomes.filter((x) => x.failure)) warnings.push(`${source.label}: stack ${o.stack} does not evaluate there, so it is not compared: ${o.failure!.message.split("\n")[0]}`);
+    return planMap(outcomes);
+}
+
+/** Writes next to the target and renames, so a reader never sees half a file. */
+function writeAtomically(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+}
+
+function mandatoryCount(plans: Iterable<Plan>): number {
+    return [...plans].reduce((n, p) => n + (p.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length, 0);
+}
+
+function exitCode(opts: { badInput: boolean; programFailed: boolean; mandatory: number; blocking: number; failOnReplace: boolean }): number {
+    if (opts.badInput) return 2;
+    if (opts.programFailed || opts.mandatory > 0 || (opts.failOnReplace && opts.blocking > 0)) return 1;
+    return 0;
+}
+
+function isDirectory(p: string): boolean {
+    return fs.existsSync(p) && fs.statSync(p).isDirectory();
+}
+
+async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
+    const started = performance.now();
+    if (args.stacksDir !== undefined && !isDirectory(args.stacksDir)) throw new UsageError(`--stacks-dir ${args.stacksDir} is not a directory; it should hold Pulumi.<stack>.yaml files`);
+    if (fs.existsSync(args.outDir) && !isDirectory(args.outDir)) throw new UsageError(`--out ${args.outDir} is a file; it should be a directory (created if missing)`);
+    const known = listStacks(args.stacksDir);
+    if (known.length === 0) throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${args.stacksDir ?? "stacks/"}`);
+    for (const s of args.stacks) if (!known.includes(s)) throw new UsageError(`unknown stack "${s}"; stacks: ${known.join(", ")}`);
+    const stacks = args.stacks.length ? [...new Set(args.stacks)] : known;
+    const base = args.base !== undefined ? planSource(args.base) : undefined;
+
+    const outcomes: StackOutcome[] = await evaluateStacks(stacks, { stacksDir: args.stacksDir, policies: { transport: args.policyTransport } });
+    io.out(outcomes.map((o) => (o.evaluation ? redact(renderStack(o), secretValues(o.evaluation.resources)) : renderStack(o))).join("\n"));
+    const head = planMap(outcomes);
+    const failures = outcomes.filter((o) => o.failure).map((o) => ({ stack: o.stack, message: o.failure!.message }));
+
+    let diff: { baseLabel: string; stacks: StackDiff[]; warnings: string[] } | undefined;
+    if (base) {
+        const warnings = failures.map((f) => `stack ${f.stack} is not compared: it does not evaluate here`);
+        const basePlans = await loadSource(base, args.stacks.length ? stacks : undefined, warnings);
+        for (const f of failures) basePlans.delete(f.stack);
+        diff = { baseLabel: base.label, stacks: diffPlanSets(basePlans, head), warnings };
+        io.out(renderDiff(diff.stacks, base.label.replace(/`/g, "")));
+        for (const w of warnings) io.err(`warning: ${w}`);
+    }
+
+    fs.mkdirSync(args.outDir, { recursive: true });
+    for (const plan of head.values()) writeAtomically(path.join(args.outDir, `${plan.stack}.plan.json`), planText(plan));
+    writeAtomically(path.join(args.outDir, "report.md"), renderReport({ plans: head, failures, diff }));
+
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    io.out(`\n${head.size} of ${stacks.length} stack(s) evaluated, policies run, plans and report written to ${path.relative(process.cwd(), args.outDir) || "."} in ${seconds} s`);
+    for (const f of failures) io.err(`preview: stack ${f.stack}: ${f.message.split("\n")[0]}`);
+    return exitCode({
+        badInput: failures.some((f) => outcomes.find((o) => o.stack === f.stack)!.failure!.kind === "input"),
+        programFailed: failures.length > 0,
+        mandatory: mandatoryCount(head.values()),
+        blocking: (diff?.stacks ?? []).flatMap(blockingChanges).length,
+        failOnReplace: args.failOnReplace,
+    });
+}
+
+async function runDiff(args: DiffArgs, io: Io): Promise<number> {
+    const [baseSource, headSource] = [planSource(args.base), planSource(args.head)];
+    const stacks = args.stacks.length ? args.stacks : undefined;
+    const warnings: string[] = [];
+    const base = await loadSource(baseSource, stacks, warnings);
+    const head = await loadSource(headSource, stacks, warnings);
+    if (base.size === 0 && head.size === 0) throw new UsageError(`neither side has a plan of ${stacks ? `stack ${stacks.join(", ")}` : "any stack"}`);
+    const diffs = diffPlanSets(base, head);
+    io.out(renderDiff(diffs, `${args.base.replace(/`/g, "")}, in ${args.head}`));
+    for (const w of warnings) io.err(`warning: ${w}`);
+    if (args.markdown) writeAtomically(args.markdown, renderReport({ plans: head, failures: [], diff: { baseLabel: baseSource.label, stacks: diffs, warnings }, headLabel: headSource.label }));
+    return exitCode({ badInput: false, programFailed: false, mandatory: mandatoryCount(head.values()), blocking: diffs.flatMap(blockingChanges).length, failOnReplace: args.failOnReplace });
+}
+
+/** Runs the command; bad input is reported as one line and exit code 2. */
+export async function main(argv: string[], io: Io): Promise<number> {
+    let args: Args;
+    try {
+        args = parseArgs(argv);
+        if (args.command === "help") {
+            io.out(USAGE);
+            return 0;
+        }
+        return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io);
+    } catch (e) {
+        if (e instanceof UsageError || e instanceof PlanFileError || e instanceof RevisionError || e instanceof StackFileError || e instanceof PolicyConfigError) {
+            io.err(`preview: ${e.message}`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") })
+        .catch((e) => {
+            process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
+            return 1;
+        })
+        // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
+        .then(async (code) => {
+            await closePolicyPacks();
+            process.exit(code);
+        });
+}

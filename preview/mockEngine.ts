@@ -71,6 +71,20 @@ export interface EvaluateOptions {
      * (the last segment of "org/project/stack") under the same mocks.
      */
     stackReferences?: Record<string, StackReferenceAnswer>;
+    /** Where stack files are read from (this stack's and referenced stacks'); default stacks/. */
+    stacksDir?: string;
+    /**
+     * Stacks already evaluated in this run, by name: a StackReference to one of
+     * them is answered from it, and a referenced stack evaluated here is added,
+     * so that a run over every stack evaluates each one once.
+     */
+    evaluated?: Map<string, StackEvaluation>;
+    /**
+     * The SDK records a stack trace for every promise it creates (for its leak
+     * report), which is most of an offline run's time. false skips it while the
+     * program runs; an error thrown then carries no stack. Default true.
+     */
+    captureStackTraces?: boolean;
 }
 
 /** The outputs a referenced stack exposes, and which of them are secret. */
@@ -157,7 +171,14 @@ async function evaluateWithReferences(stack: string, options: EvaluateOptions, c
         } catch (e) {
             if (missing.length === 0) throw e;
             for (const name of missing) {
-                const referenced = await evaluateWithReferences(name.split("/").pop()!, { preview: options.preview }, [...chain, stack]);
+                const referencedStack = name.split("/").pop()!;
+                let referenced = options.evaluated?.get(referencedStack);
+                if (!referenced) {
+                    // The referenced stack as its own stack file declares it, from the same program and directory.
+                    const { preview, program, stacksDir, evaluated, captureStackTraces } = options;
+                    referenced = await evaluateWithReferences(referencedStack, { preview, program, stacksDir, evaluated, captureStackTraces }, [...chain, stack]);
+                    options.evaluated?.set(referencedStack, referenced);
+                }
                 references[name] = { outputs: referenced.outputs, secretOutputNames: referenced.secretOutputs };
             }
         }
@@ -166,7 +187,7 @@ async function evaluateWithReferences(stack: string, options: EvaluateOptions, c
 
 async function evaluate(stack: string, options: EvaluateOptions, missingReferences: string[]): Promise<StackEvaluation> {
     const preview = options.preview ?? true;
-    const stackConfig = options.stackConfig ?? readStackFile(stack);
+    const stackConfig = options.stackConfig ?? readStackFile(stack, options.stacksDir);
     const project = "mlops-data";
     const ctx: FixtureContext = {
         region: stackConfig.config["aws:region"] ?? "us-east-1",
@@ -191,7 +212,8 @@ async function evaluate(stack: string, options: EvaluateOptions, missingReferenc
                 const [plain] = unwrapSecrets(args.inputs);
                 if (args.type === "pulumi:pulumi:StackReference") {
                     const name = String(plain.name);
-                    const answer = options.stackReferences?.[name];
+                    const known = options.evaluated?.get(name.split("/").pop()!);
+                    const answer = options.stackReferences?.[name] ?? (known && { outputs: known.outputs, secretOutputNames: known.secretOutputs });
                     // Unanswered: read as a stack with no outputs (the program then fails on its own
                     // terms, without an unhandled rejection), and answered on the next run.
                     if (!answer) missingReferences.push(name);
@@ -219,6 +241,8 @@ async function evaluate(stack: string, options: EvaluateOptions, missingReferenc
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
 
     const program = options.program ?? (require("../infra/main") as { main: () => Record<string, unknown> }).main;
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (options.captureStackTraces === false) Error.stackTraceLimit = 0;
     try {
         await pulumi.runtime.runInPulumiStack(async () => program());
     } catch (e) {
@@ -226,6 +250,7 @@ async function evaluate(stack: string, options: EvaluateOptions, missingReferenc
         throw new StackEvaluationError(stack, e, recorded);
     } finally {
         await pulumi.runtime.disconnect();
+        Error.stackTraceLimit = stackTraceLimit;
     }
 
     // The outputs as registered on the stack resource keep their secret markers.

@@ -7,8 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { REPO_ROOT } from "./repoRoot";
 
-export const STACKS_DIR = path.resolve(__dirname, "..", "stacks");
+export const STACKS_DIR = path.join(REPO_ROOT, "stacks");
 export const MASKED = "[secret]";
 
 export interface StackFileConfig {

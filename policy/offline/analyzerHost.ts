@@ -23,7 +23,7 @@ const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"))
 const grpc = fromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
 export const proto = fromPulumi("@pulumi/pulumi/proto/analyzer_pb") as typeof import("@pulumi/pulumi/proto/analyzer_pb");
 const rpc = fromPulumi("@pulumi/pulumi/proto/analyzer_grpc_pb") as typeof import("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const emptyProto = fromPulumi("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => any };
+export const emptyProto = fromPulumi("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => any };
 export const structProto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as {
     Struct: { fromJavaScript(v: Record<string, unknown>): any };
 };
@@ -37,7 +37,18 @@ export class PackStartError extends Error {}
 
 type Client = InstanceType<typeof rpc.AnalyzerClient>;
 
-export class AnalyzerHost {
+/** A running pack, answering the analyzer RPCs the engine calls; over gRPC (AnalyzerHost) or in this process (InProcessHost). */
+export interface PackHost {
+    readonly dir: string;
+    configureStack(req: InstanceType<typeof proto.AnalyzerStackConfigureRequest>): Promise<unknown>;
+    getAnalyzerInfo(): Promise<InstanceType<typeof proto.AnalyzerInfo>>;
+    configure(req: InstanceType<typeof proto.ConfigureAnalyzerRequest>): Promise<unknown>;
+    analyze(req: InstanceType<typeof proto.AnalyzeRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>>;
+    analyzeStack(req: InstanceType<typeof proto.AnalyzeStackRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>>;
+    close(): void;
+}
+
+export class AnalyzerHost implements PackHost {
     private constructor(
         public readonly dir: string,
         private readonly child: ChildProcess,

@@ -8,9 +8,17 @@
  *
  * Packs are started once per process and reused; call closePolicyPacks() when
  * done (the CLI and the tests do).
+ *
+ * Two transports, the same pack code and the same @pulumi/policy handlers:
+ * "grpc" (default) starts each pack as the Pulumi CLI does, a process that
+ * type-checks the TypeScript pack and serves the analyzer over gRPC (6-8 s to
+ * start); "in-process" loads the pack into this process and calls the same
+ * handlers with the same messages (policy/offline/inProcessHost.ts), which the
+ * offline preview uses to stay within its time budget.
  */
 import { RecordedResource } from "../../preview/mockEngine";
-import { AnalyzerHost, proto, structProto } from "./analyzerHost";
+import { AnalyzerHost, PackHost, proto, structProto } from "./analyzerHost";
+import { InProcessHost } from "./inProcessHost";
 import { EnforcementLevel, PolicyInfo, PolicyPackConfig, configFileFor, parseConfig, readConfigFile, reconcile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";
 
@@ -36,7 +44,12 @@ export interface EvaluatePoliciesOptions {
     project?: string;
     /** Packs to run (their directory names); default every pack. */
     packs?: PackSpec["id"][];
+    /** How the packs run: as the CLI runs them (default), or loaded into this process. */
+    transport?: PolicyTransport;
 }
+
+export const POLICY_TRANSPORTS = ["grpc", "in-process"] as const;
+export type PolicyTransport = (typeof POLICY_TRANSPORTS)[number];
 
 const LEVELS: Record<number, EnforcementLevel> = {
     [proto.EnforcementLevel.ADVISORY]: "advisory",
@@ -53,7 +66,7 @@ const LEVEL_CODES: Record<EnforcementLevel, number> = {
 
 interface RunningPack {
     spec: PackSpec;
-    host: AnalyzerHost;
+    host: PackHost;
     info: { name: string; version: string; policies: PolicyInfo[] };
     /** Calls to one pack run one evaluation at a time: Configure sets pack-wide state. */
     queue: Promise<unknown>;
@@ -61,11 +74,12 @@ interface RunningPack {
 
 const running = new Map<string, Promise<RunningPack>>();
 
-function startPack(spec: PackSpec, env: Record<string, string>): Promise<RunningPack> {
-    let p = running.get(spec.id);
+function startPack(spec: PackSpec, env: Record<string, string>, transport: PolicyTransport): Promise<RunningPack> {
+    const key = `${transport}:${spec.id}`;
+    let p = running.get(key);
     if (!p) {
         p = (async () => {
-            const host = await AnalyzerHost.start(spec.dir, env);
+            const host = transport === "in-process" ? InProcessHost.start(spec.dir, spec.entry) : await AnalyzerHost.start(spec.dir, env);
             const info = await host.getAnalyzerInfo();
             const policies: PolicyInfo[] = info.getPoliciesList().map((pi) => {
                 const schema = pi.getConfigschema();
@@ -79,8 +93,8 @@ function startPack(spec: PackSpec, env: Record<string, string>): Promise<Running
             });
             return { spec, host, info: { name: info.getName(), version: info.getVersion(), policies }, queue: Promise.resolve() };
         })();
-        running.set(spec.id, p);
-        p.catch(() => running.delete(spec.id));
+        running.set(key, p);
+        p.catch(() => running.delete(key));
     }
     return p;
 }
@@ -261,7 +275,7 @@ export async function evaluatePolicies(resources: RecordedResource[], opts: Eval
         PULUMI_STACK: opts.stack ?? "stack",
         PULUMI_DRY_RUN: "true",
     };
-    const packs = await Promise.all(specs.map((s) => startPack(s, env)));
+    const packs = await Promise.all(specs.map((s) => startPack(s, env, opts.transport ?? "grpc")));
     const results = await Promise.all(
         packs.map((pack) => {
             const next = pack.queue.then(() => runPack(pack, resources, config, source, opts));

@@ -1,9 +1,10 @@
 /** The repository's policy packs: where each lives and the policies it serves. */
 import * as path from "path";
 import { Policies } from "@pulumi/policy";
+import { REPO_ROOT } from "../../preview/repoRoot";
 import { RESILIENCE_PACK, RESILIENCE_POLICIES, SECURITY_PACK, SECURITY_POLICIES } from "../rules/packs";
 
-export const POLICY_DIR = path.resolve(__dirname, "..");
+export const POLICY_DIR = path.join(REPO_ROOT, "policy");
 export const CONFIG_DIR = path.join(POLICY_DIR, "config");
 
 export interface PackSpec {
@@ -11,12 +12,19 @@ export interface PackSpec {
     id: "security" | "resilience";
     /** The name the pack serves (PolicyPack's first argument). */
     name: string;
+    /** Its directory: PulumiPolicy.yaml, package.json (the version), index.ts. */
     dir: string;
+    /**
+     * Its index as a module of this code base: next to this file's own
+     * directory, so that it is the TypeScript source under tsx and the compiled
+     * JavaScript when run from bin/ (used to load the pack in this process).
+     */
+    entry: string;
     /** The policies it is built from, for checking config files before any pack runs. */
     policies: Policies;
 }
 
 export const PACKS: PackSpec[] = [
-    { id: "security", name: SECURITY_PACK, dir: path.join(POLICY_DIR, "security"), policies: SECURITY_POLICIES },
-    { id: "resilience", name: RESILIENCE_PACK, dir: path.join(POLICY_DIR, "resilience"), policies: RESILIENCE_POLICIES },
+    { id: "security", name: SECURITY_PACK, dir: path.join(POLICY_DIR, "security"), entry: path.join(__dirname, "..", "security", "index"), policies: SECURITY_POLICIES },
+    { id: "resilience", name: RESILIENCE_PACK, dir: path.join(POLICY_DIR, "resilience"), entry: path.join(__dirname, "..", "resilience", "index"), policies: RESILIENCE_POLICIES },
 ];

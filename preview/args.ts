@@ -1,0 +1,116 @@
+/**
+ * Command-line arguments of the preview. A bad argument is a UsageError: one
+ * line naming what is wrong and what is allowed, exit code 2.
+ */
+import * as path from "path";
+import { POLICY_TRANSPORTS, PolicyTransport } from "../policy/offline/evaluate";
+import { REPO_ROOT } from "./repoRoot";
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage:
+  preview [--stack <name>]... [--out <dir>] [--base <revision|dir|plan file>] [--fail-on-replace]
+          [--policy-transport in-process|grpc] [--stacks-dir <dir>]
+      evaluate the stacks offline (default: every stacks/Pulumi.<name>.yaml), run the policy packs,
+      print a tree per stack, write <out>/<stack>.plan.json and <out>/report.md (default out/preview);
+      with --base, also diff every stack against that git revision or those plan files
+  preview diff <base> <head> [--stack <name>]... [--markdown <file>] [--fail-on-replace]
+      compare two sets of plans: each side a plan file, a directory of plan files or a git revision
+exit codes: 0 fine; 1 a mandatory policy violation, or with --fail-on-replace a stateful replacement
+or deletion in a protected environment (staging, prod, dr) or of a protected resource; 2 bad input`;
+
+export interface PreviewArgs {
+    command: "preview";
+    stacks: string[];
+    outDir: string;
+    base?: string;
+    failOnReplace: boolean;
+    policyTransport: PolicyTransport;
+    stacksDir?: string;
+}
+
+export interface DiffArgs {
+    command: "diff";
+    base: string;
+    head: string;
+    stacks: string[];
+    markdown?: string;
+    failOnReplace: boolean;
+}
+
+export type Args = PreviewArgs | DiffArgs | { command: "help" };
+
+/** Splits "--flag=value" and hands out values, refusing a missing one. */
+class Reader {
+    private i = 0;
+    constructor(private readonly argv: string[]) {}
+    next(): { flag: string; value: () => string } | undefined {
+        const arg = this.argv[this.i++];
+        if (arg === undefined) return undefined;
+        const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+        const flag = eq > 0 ? arg.slice(0, eq) : arg;
+        const value = () => {
+            const v = eq > 0 ? arg.slice(eq + 1) : this.argv[this.i++];
+            if (v === undefined || v === "" || (eq < 0 && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+            return v;
+        };
+        return { flag, value };
+    }
+}
+
+const PREVIEW_FLAGS = "--stack <name>, --out <dir>, --base <revision|dir|file>, --fail-on-replace, --policy-transport in-process|grpc, --stacks-dir <dir>, --help";
+const DIFF_FLAGS = "--stack <name>, --markdown <file>, --fail-on-replace, --help";
+
+export function parseArgs(argv: string[]): Args {
+    if (argv[0] === "diff") return parseDiff(argv.slice(1));
+    const args: PreviewArgs = { command: "preview", stacks: [], outDir: path.join(REPO_ROOT, "out", "preview"), failOnReplace: false, policyTransport: "in-process" };
+    const r = new Reader(argv);
+    for (let a = r.next(); a; a = r.next()) {
+        switch (a.flag) {
+            case "--stack":
+            case "-s":
+                args.stacks.push(a.value());
+                break;
+            case "--out":
+                args.outDir = path.resolve(a.value());
+                break;
+            case "--base":
+                args.base = a.value();
+                break;
+            case "--fail-on-replace":
+                args.failOnReplace = true;
+                break;
+            case "--policy-transport": {
+                const t = a.value();
+                if (!(POLICY_TRANSPORTS as readonly string[]).includes(t)) throw new UsageError(`--policy-transport "${t}" is not a transport; allowed: ${POLICY_TRANSPORTS.join(", ")}`);
+                args.policyTransport = t as PolicyTransport;
+                break;
+            }
+            case "--stacks-dir":
+                args.stacksDir = path.resolve(a.value());
+                break;
+            case "--help":
+            case "-h":
+                return { command: "help" };
+            default:
+                throw new UsageError(`unknown argument "${a.flag}"; allowed: diff <base> <head>, ${PREVIEW_FLAGS}`);
+        }
+    }
+    return args;
+}
+
+function parseDiff(argv: string[]): Args {
+    const positional: string[] = [];
+    const args = { command: "diff" as const, stacks: [] as string[], failOnReplace: false, markdown: undefined as string | undefined };
+    const r = new Reader(argv);
+    for (let a = r.next(); a; a = r.next()) {
+        if (a.flag === "--stack" || a.flag === "-s") args.stacks.push(a.value());
+        else if (a.flag === "--markdown") args.markdown = path.resolve(a.value());
+        else if (a.flag === "--fail-on-replace") args.failOnReplace = true;
+        else if (a.flag === "--help" || a.flag === "-h") return { command: "help" };
+        else if (a.flag.startsWith("-")) throw new UsageError(`unknown argument "${a.flag}" for diff; allowed: ${DIFF_FLAGS}`);
+        else positional.push(a.flag);
+    }
+    if (positional.length !== 2) throw new UsageError(`diff needs exactly two sides, <base> and <head> (plan file, directory of plan files or git revision); got ${positional.length}`);
+    return { ...args, base: positional[0], head: positional[1] };
+}

@@ -1,0 +1,44 @@
+/** What the preview prints: a tree per stack like `pulumi preview`, its policy results, and the diff. */
+import { PolicyViolation } from "../policy/offline/evaluate";
+import { ChangeKind, StackDiff, blockingChanges, countKinds } from "./diff";
+import { StackOutcome } from "./stackPlans";
+import { countsByType, renderTree } from "./tree";
+
+function violationLine(v: PolicyViolation): string {
+    const where = v.urn ? ` (${v.urn.split("::").pop()})` : "";
+    return `    ${v.enforcementLevel.padEnd(9)} ${v.policyPack}/${v.policyName}${where}\n      ${v.message.replace(/\n/g, "\n      ")}`;
+}
+
+export function renderStack(o: StackOutcome): string {
+    if (o.failure) return `\nStack ${o.stack}: ${o.failure.message}`;
+    const ev = o.evaluation!;
+    const plan = o.plan!;
+    const lines = [`\nStack ${o.stack} (${plan.environment}, ${plan.region}): ${ev.resources.length} resources, offline preview`, renderTree(ev.resources), "  by type:"];
+    for (const [type, n] of countsByType(ev.resources)) lines.push(`    ${String(n).padStart(3)}  ${type}`);
+    const violations = plan.violations ?? [];
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    lines.push(`  policies: ${mandatory} mandatory and ${violations.length - mandatory} other violation(s)`);
+    for (const v of violations) lines.push(violationLine(v));
+    return lines.join("\n");
+}
+
+const SIGN: Record<ChangeKind, string> = { add: "+", delete: "-", update: "~", replace: "+-" };
+
+export function renderDiff(diffs: StackDiff[], baseLabel: string): string {
+    const lines = [`\nChanges against ${baseLabel}:`];
+    for (const d of diffs) {
+        const n = countKinds(d);
+        lines.push(`  ${d.stack}: ${n.add} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete${d.missingBase ? " (new stack)" : d.missingHead ? " (stack removed)" : ""}`);
+        for (const c of d.changes) {
+            const flag = c.dataLossRisk ? `  ${c.kind.toUpperCase()} - DATA LOSS RISK` : "";
+            lines.push(`    ${SIGN[c.kind].padEnd(2)} ${c.type}  ${c.name}${flag}`);
+            for (const r of c.reasons) lines.push(`         ${r}`);
+            if (c.kind === "update" || c.kind === "replace") {
+                for (const p of c.properties) lines.push(`         ${p.path}: ${JSON.stringify(p.before) ?? "(unset)"} => ${JSON.stringify(p.after) ?? "(unset)"}`);
+            }
+        }
+    }
+    const blocking = diffs.flatMap(blockingChanges);
+    if (blocking.length) lines.push(`  ${blocking.length} stateful replacement(s) or deletion(s) in a protected environment or of a protected resource.`);
+    return lines.join("\n");
+}

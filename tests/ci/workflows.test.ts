@@ -1,0 +1,150 @@
+/**
+ * The CI workflows (.github/workflows) parse, and everything of this
+ * repository they call exists: scripts and files they run or read, make
+ * targets, reusable workflows, policy packs and their config files (for every
+ * value of the matrix or input that names them), and the flags they pass to
+ * the preview command and to `dbops verify`.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { parseArgs } from "../../preview/args";
+import { REPO_ROOT } from "../../preview/repoRoot";
+import { listStacks } from "../../preview/stackFile";
+
+const DIR = path.join(REPO_ROOT, ".github", "workflows");
+const WORKFLOWS = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+const STACKS = listStacks();
+
+interface Step {
+    name?: string;
+    run?: string;
+    uses?: string;
+    with?: Record<string, unknown>;
+}
+interface Job {
+    "runs-on"?: unknown;
+    uses?: string;
+    steps?: Step[];
+    strategy?: { matrix?: Record<string, unknown[]> };
+}
+
+const read = (f: string) => YAML.parse(fs.readFileSync(path.join(DIR, f), "utf8")) as { name: string; on: Record<string, any>; jobs: Record<string, Job> };
+
+/** The values an expression can take where the test can know them: matrix values, and stacks for inputs.stack. */
+function expansions(text: string, job: Job): string[] {
+    const m = /\$\{\{\s*(matrix\.(\w+)|inputs\.stack)\s*\}\}/.exec(text);
+    if (!m) return [text];
+    const values = m[2] ? (job.strategy?.matrix?.[m[2]] ?? []).map(String) : STACKS;
+    assert.ok(values.length > 0, `no values for ${m[1]}`);
+    return values.flatMap((v) => expansions(text.replace(m[0], v), job));
+}
+
+/** Shell commands of a run script, continuation lines joined. */
+function commands(run: string): string[] {
+    return run.replace(/\\\n\s*/g, " ").split("\n").flatMap((l) => l.split(/\s*(?:\|\||&&|\||;)\s*/)).map((l) => l.trim()).filter(Boolean);
+}
+
+const makeTargets = new Set([...fs.readFileSync(path.join(REPO_ROOT, "Makefile"), "utf8").matchAll(/^([a-zA-Z][\w-]*):/gm)].map((m) => m[1]));
+const dbopsSources = (function all(dir: string): string {
+    return fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? (["bin", "obj"].includes(e.name) ? "" : all(path.join(dir, e.name))) : e.name.endsWith(".cs") ? fs.readFileSync(path.join(dir, e.name), "utf8") : "")).join("\n");
+})(path.join(REPO_ROOT, "dbops"));
+
+/** A repository path a command names, resolved to what must exist: build outputs to their sources. */
+function mustExist(p: string): string {
+    const bin = /^bin\/(.+)\.js$/.exec(p);
+    if (bin) return `${bin[1]}.ts`;
+    if (p.startsWith("dbops/bin/")) return "dbops/Dbops.csproj";
+    return p;
+}
+
+describe("CI workflows", () => {
+    it("there are the preview, deploy and DR stand-up workflows", () => {
+        for (const f of ["preview.yml", "deploy.yml", "dr-standup.yml"]) assert.ok(WORKFLOWS.includes(f), `.github/workflows/${f} is missing`);
+    });
+
+    for (const file of WORKFLOWS) {
+        describe(file, () => {
+            const wf = read(file);
+            const jobs = Object.entries(wf.jobs ?? {});
+
+            it("parses, with triggers and jobs that run somewhere", () => {
+                assert.ok(wf.name && wf.on && jobs.length > 0);
+                for (const [id, job] of jobs) assert.ok(job["runs-on"] || job.uses, `job ${id} has neither runs-on nor uses`);
+            });
+
+            it("calls only scripts, files, make targets and workflows that exist", () => {
+                for (const [id, job] of jobs) {
+                    if (job.uses?.startsWith("./")) assert.ok(fs.existsSync(path.join(REPO_ROOT, job.uses)), `job ${id}: ${job.uses} does not exist`);
+                    for (const step of job.steps ?? []) {
+                        const where = `job ${id}, step "${step.name ?? step.uses ?? step.run?.split("\n")[0]}"`;
+                        if (step.uses?.startsWith("./")) assert.ok(fs.existsSync(path.join(REPO_ROOT, step.uses)), `${where}: ${step.uses} does not exist`);
+                        for (const cmd of commands(step.run ?? "")) {
+                            const make = /^make\s+([\w-]+)/.exec(cmd);
+                            if (make) assert.ok(makeTargets.has(make[1]), `${where}: no make target ${make[1]}`);
+                            const npmRun = /^npm run ([\w:-]+)/.exec(cmd);
+                            if (npmRun) assert.ok(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts?.[npmRun[1]], `${where}: no npm script ${npmRun[1]}`);
+                            for (const [p] of cmd.matchAll(/(?<![\w./-])(?:\.ci|scripts|bin|preview|policy|stacks|infra|dbops)\/[\w./-]+/g)) {
+                                assert.ok(fs.existsSync(path.join(REPO_ROOT, mustExist(p))), `${where}: ${p} does not exist (looked for ${mustExist(p)})`);
+                            }
+                        }
+                    }
+                }
+            });
+
+            it("passes the preview command and dbops verify only flags they have", () => {
+                for (const [, job] of jobs) {
+                    for (const step of job.steps ?? []) {
+                        for (const cmd of commands(step.run ?? "")) {
+                            const preview = /^node bin\/preview\/cli\.js\b(.*)$/.exec(cmd);
+                            if (preview) {
+                                // A variable after a flag is that flag's value; one on its own (an optional flag) may be empty.
+                                const tokens = preview[1].trim().split(/\s+/).filter(Boolean);
+                                const args = tokens.flatMap((t, i) => (/^"?\$\w+"?$/.test(t) ? (i > 0 && tokens[i - 1].startsWith("-") ? ["value"] : []) : [t]));
+                                assert.doesNotThrow(() => parseArgs(args), `${cmd}`);
+                            }
+                            const verify = /dbops\.dll verify\b(.*)$/.exec(cmd);
+                            if (verify) {
+                                for (const [flag] of verify[1].matchAll(/--[\w-]+/g)) assert.ok(dbopsSources.includes(`"${flag}"`), `dbops verify has no flag ${flag}`);
+                            }
+                        }
+                    }
+                }
+            });
+
+            it("names policy packs and policy config files that exist, for every stack it runs", () => {
+                for (const [id, job] of jobs) {
+                    for (const step of job.steps ?? []) {
+                        if (!step.uses?.startsWith("pulumi/actions@")) continue;
+                        for (const key of ["policyPacks", "policyPackConfigs"]) {
+                            const lines = String(step.with?.[key] ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+                            if (step.with?.command) assert.ok(lines.length > 0 || key === "policyPackConfigs", `job ${id}: pulumi ${step.with.command} without ${key}`);
+                            for (const line of lines) for (const p of expansions(line, job)) assert.ok(fs.existsSync(path.join(REPO_ROOT, p)), `job ${id}: ${key} names ${p}, which does not exist`);
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    it("the DR stand-up offers the runbook's modes and runs the dr stack", () => {
+        const wf = read("dr-standup.yml");
+        assert.deepStrictEqual(wf.on.workflow_dispatch.inputs.mode.options, ["standby", "promote", "restore"]);
+        assert.strictEqual(wf.on.workflow_dispatch.inputs.force.type, "boolean");
+        assert.strictEqual(wf.jobs.dr.uses, "./.github/workflows/deploy-stack.yml");
+        assert.strictEqual((wf.jobs.dr as any).with.stack, "dr");
+    });
+
+    it("deploy runs dev, then staging, then prod, each in its own environment", () => {
+        const wf = read("deploy.yml");
+        assert.deepStrictEqual(wf.on.push.branches, ["main"]);
+        assert.deepStrictEqual(Object.entries(wf.jobs).map(([id, j]) => [id, (j as any).with.stack, (j as any).needs]), [["dev", "dev", undefined], ["staging", "staging", "dev"], ["prod", "prod", "staging"]]);
+        const stack = read("deploy-stack.yml").jobs.up as any;
+        assert.strictEqual(stack.environment, "${{ inputs.stack }}");
+        const steps: Step[] = stack.steps;
+        const up = steps.findIndex((s) => s.with?.command === "up");
+        const verify = steps.findIndex((s) => /pulumi stack output verification --json --show-secrets[\s\S]*dbops\.dll verify --outputs -/.test(s.run ?? ""));
+        assert.ok(up >= 0 && verify > up, "pulumi up, then the verifier reading the stack's verification output");
+    });
+});

@@ -1,0 +1,163 @@
+/**
+ * The preview command's exit codes and messages: 2 with one line naming what
+ * is wrong and what is allowed for each kind of bad input (a broken stack
+ * configuration gives the program's own message, no stack trace), 1 on a
+ * mandatory violation, 0 otherwise; and the files it writes. Most cases call
+ * the command's main() in this process; two run the built command as CI does.
+ */
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { main } from "../../preview/cli";
+import { readPlan } from "../../preview/plan";
+import { REPO_ROOT } from "../../preview/repoRoot";
+import { STACKS_DIR } from "../../preview/stackFile";
+
+function capture() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+async function run(args: string[]) {
+    const c = capture();
+    const code = await main(args, c.io);
+    return { code, out: c.out.join("\n"), err: c.err.join("\n") };
+}
+
+/** A stacks directory holding the prod stack file with some values changed. */
+function stacksWith(dir: string, change: (config: Record<string, any>) => void): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(STACKS_DIR, "Pulumi.prod.yaml"), "utf8"));
+    change(doc.config);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), YAML.stringify(doc));
+    return dir;
+}
+
+describe("preview command", function () {
+    this.timeout(120_000);
+    let tmp: string;
+    beforeEach(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-cli-"));
+    });
+    afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    describe("bad input: exit 2 and one line naming what is wrong and what is allowed", () => {
+        const cases: [string, string[], RegExp][] = [
+            ["an unknown stack", ["--stack", "qa"], /^preview: unknown stack "qa"; stacks: dev, dr, prod, staging$/],
+            ["an unknown flag", ["--stacks", "prod"], /^preview: unknown argument "--stacks"; allowed: diff <base> <head>, --stack <name>, /],
+            ["a flag without its value", ["--stack"], /^preview: --stack needs a value$/],
+            ["an unknown policy transport", ["--policy-transport", "http"], /^preview: --policy-transport "http" is not a transport; allowed: grpc, in-process$/],
+            ["a base that is neither plans nor a revision", ["--base", "no-such-revision-or-file"], /^preview: "no-such-revision-or-file" is not a plan file, a directory of plan files or a git revision/],
+            ["a stacks directory that does not exist", ["--stacks-dir", "/no/such/dir"], /^preview: --stacks-dir \/no\/such\/dir is not a directory; it should hold Pulumi\.<stack>\.yaml files$/],
+            ["diff with one side", ["diff", "HEAD"], /^preview: diff needs exactly two sides, <base> and <head> .*; got 1$/],
+            ["diff with an unknown flag", ["diff", "a", "b", "--json"], /^preview: unknown argument "--json" for diff; allowed: --stack <name>, /],
+        ];
+        for (const [what, args, message] of cases) {
+            it(what, async () => {
+                const r = await run(args);
+                assert.strictEqual(r.code, 2);
+                assert.match(r.err, message);
+                assert.strictEqual(r.err.split("\n").length, 1, r.err);
+            });
+        }
+
+        it("an unreadable plan file, and a file that is not a plan", async () => {
+            const missing = path.join(tmp, "nope");
+            fs.mkdirSync(missing);
+            let r = await run(["diff", missing, missing]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, /^preview: directory .*nope holds no <stack>\.plan\.json files$/);
+            const garbled = path.join(tmp, "prod.plan.json");
+            fs.writeFileSync(garbled, "{ not json");
+            r = await run(["diff", garbled, garbled]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, /^preview: plan file .*prod\.plan\.json is not readable JSON \(/);
+            fs.writeFileSync(garbled, JSON.stringify({ format: "something-else", stack: "prod", resources: [] }));
+            r = await run(["diff", garbled, garbled]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, /is not a plan file: "format" must be "mlops-data\/offline-plan@1" \(got "something-else"\)/);
+        });
+
+        it("a broken stack configuration: the program's message, every problem, no stack trace", async () => {
+            const dir = stacksWith(tmp, (c) => {
+                c["mlops-data:aurora"].instances = 0;
+                c["mlops-data:aurora"].backupRetentionDays = 99;
+            });
+            const out = path.join(tmp, "out");
+            const r = await run(["--stacks-dir", dir, "--out", out]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.out, /Stack prod: invalid stack configuration/);
+            assert.match(r.out, /mlops-data:aurora\.instances/);
+            assert.match(r.out, /mlops-data:aurora\.backupRetentionDays/);
+            assert.ok(!/\n\s+at /.test(r.out + r.err), "no stack trace");
+            assert.match(fs.readFileSync(path.join(out, "report.md"), "utf8"), /Stack \*\*prod\*\* was not evaluated: invalid stack configuration/);
+            assert.ok(!fs.existsSync(path.join(out, "prod.plan.json")), "no plan of a stack that did not evaluate");
+        });
+    });
+
+    it("exits 1 on a mandatory violation, and the report's violations table shows it", async () => {
+        const dir = stacksWith(tmp, (c) => {
+            c["mlops-data:aurora"].deletionProtection = false;
+        });
+        const out = path.join(tmp, "out");
+        const r = await run(["--stacks-dir", dir, "--out", out]);
+        assert.strictEqual(r.code, 1, r.err);
+        assert.match(r.out, /mandatory mlops-data-resilience\/deletion-protection \(aurora-cluster\)/);
+        const report = fs.readFileSync(path.join(out, "report.md"), "utf8");
+        assert.match(report, /^\| prod \| \*\*mandatory\*\* \| mlops-data-resilience \| deletion-protection \| `aurora-cluster` \| .+ \|$/m);
+        assert.match(report, /```mermaid\nflowchart LR\n/);
+        assert.deepStrictEqual(readPlan(path.join(out, "prod.plan.json")).violations!.map((v) => v.policyName).includes("deletion-protection"), true);
+    });
+
+    it("exits 0 with --base the plans of the same program, and reports no changes", async () => {
+        const out = path.join(tmp, "out");
+        assert.strictEqual((await run(["--stack", "dev", "--out", out])).code, 0);
+        const again = await run(["--stack", "dev", "--out", path.join(tmp, "again"), "--base", out, "--fail-on-replace"]);
+        assert.strictEqual(again.code, 0, again.err);
+        assert.match(again.out, /dev: 0 to create, 0 to update, 0 to replace, 0 to delete/);
+    });
+
+    it("an encrypted config value reaches no output, not even as ciphertext", async () => {
+        const ciphertext = "AAABAKz0gqExampleCiphertextOnly==";
+        const dir = stacksWith(tmp, (c) => {
+            c["mlops-data:tags"].owner = { secure: ciphertext };
+        });
+        const out = path.join(tmp, "out");
+        const r = await run(["--stacks-dir", dir, "--out", out]);
+        assert.strictEqual(r.code, 0, r.err);
+        for (const text of [r.out, r.err, ...fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"))]) {
+            assert.ok(!text.includes(ciphertext) && !text.includes("AAABAKz0gq"), "the ciphertext leaked");
+        }
+        assert.match(fs.readFileSync(path.join(out, "prod.plan.json"), "utf8"), /"owner": "\[secret\]"/);
+    });
+
+    it("diffs two git revisions: HEAD against itself changes nothing", async function () {
+        if (!/^[0-9a-f]{40}$/.test(spawnSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).stdout?.trim() ?? "")) this.skip();
+        const r = await run(["diff", "HEAD", "HEAD", "--stack", "dev", "--fail-on-replace"]);
+        assert.strictEqual(r.code, 0, r.err);
+        assert.match(r.out, /^ {2}dev: 0 to create, 0 to update, 0 to replace, 0 to delete$/m);
+    });
+
+    describe("the built command, as CI runs it", () => {
+        before(() => execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-js.js")]));
+        const cli = path.join(REPO_ROOT, "bin", "preview", "cli.js");
+
+        it("exits 2 on an unknown stack, with one line on stderr", () => {
+            const r = spawnSync(process.execPath, [cli, "--stack", "qa"], { encoding: "utf8" });
+            assert.strictEqual(r.status, 2);
+            assert.strictEqual(r.stderr, 'preview: unknown stack "qa"; stacks: dev, dr, prod, staging\n');
+        });
+
+        it("previews a stack, writes its plan and the report, and exits 0", () => {
+            const out = path.join(tmp, "out");
+            const r = spawnSync(process.execPath, [cli, "--stack", "prod", "--out", out], { encoding: "utf8" });
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /Stack prod \(prod, us-east-1\): \d+ resources, offline preview/);
+            assert.match(r.stdout, /└─ mlops:data:Platform {2}platform/);
+            assert.deepStrictEqual(fs.readdirSync(out).sort(), ["prod.plan.json", "report.md"]);
+        });
+    });
+});

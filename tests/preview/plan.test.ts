@@ -1,0 +1,80 @@
+/**
+ * Plan files: the same program gives byte-identical plans run after run, in
+ * a stable order; no secret reaches a plan, the printed tree or the report;
+ * the report carries the violations table and a Mermaid topology.
+ */
+import * as assert from "assert";
+import { isSecret } from "../../preview/mockEngine";
+import { planText, secretValues } from "../../preview/plan";
+import { renderReport } from "../../preview/report";
+import { StackOutcome, evaluateStacks } from "../../preview/stackPlans";
+import { sortKeys } from "../../preview/stableJson";
+import { renderStack } from "../../preview/terminal";
+import { STACKS } from "../harness";
+
+/** Every stack, evaluated with its policies as `make preview` does. */
+const run = () => evaluateStacks(STACKS, { policies: { transport: "in-process" } });
+
+describe("plan files", function () {
+    this.timeout(120_000);
+    let first: StackOutcome[];
+    before(async () => {
+        first = await run();
+    });
+
+    it("every stack evaluates and has a plan", () => {
+        assert.deepStrictEqual(first.map((o) => [o.stack, o.failure?.message]), STACKS.map((s) => [s, undefined]));
+    });
+
+    it("a plan of each stack is the same, byte for byte, on a second run", async () => {
+        const second = await run();
+        for (const [i, o] of first.entries()) assert.strictEqual(planText(second[i].plan!), planText(o.plan!), `stack ${o.stack} changed between runs`);
+    });
+
+    it("orders resources by URN and keys alphabetically, so that plans diff cleanly", () => {
+        for (const o of first) {
+            const text = planText(o.plan!);
+            assert.strictEqual(text, JSON.stringify(sortKeys(JSON.parse(text)), null, 2) + "\n");
+            const urns = o.plan!.resources.map((r) => r.urn);
+            assert.deepStrictEqual(urns, [...urns].sort());
+            assert.strictEqual(urns.length, o.evaluation!.resources.length);
+        }
+    });
+
+    it("no secret reaches a plan, the tree or the report; secret inputs and outputs read [secret]", () => {
+        const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
+        let secretInputs = 0;
+        for (const o of first) {
+            const secrets = secretValues(o.evaluation!.resources);
+            // The fixture's generated passwords are recognisable; a secret of the dr stack comes from prod's handoff.
+            for (const r of o.evaluation!.resources) if (r.type === "random:index/randomPassword:RandomPassword") secrets.add(String(r.outputs.result));
+            const texts = { plan: planText(o.plan!), tree: renderStack(o), report };
+            for (const [where, text] of Object.entries(texts)) {
+                assert.ok(!/mock-password-/.test(text), `a generated password in the ${where} of ${o.stack}`);
+                for (const s of secrets) assert.ok(!text.includes(s), `a secret value in the ${where} of ${o.stack}`);
+            }
+            for (const r of o.evaluation!.resources) {
+                for (const [k, v] of Object.entries(r.rawInputs)) {
+                    if (!isSecret(v)) continue;
+                    secretInputs++;
+                    assert.strictEqual(o.plan!.resources.find((p) => p.urn === r.urn)!.inputs[k], "[secret]", `${r.name}.${k}`);
+                }
+            }
+            assert.strictEqual(o.plan!.outputs.verification, "[secret]");
+        }
+        assert.ok(secretInputs >= 9, `expected the master passwords and auth tokens among the inputs, found ${secretInputs} secret inputs`);
+    });
+
+    it("the report holds the summary, the violations table and a Mermaid topology of every store", () => {
+        const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
+        assert.match(report, /^\| Stack \| Level \| Pack \| Policy \| Resource \| Message \|$/m);
+        assert.match(report, /^\| prod \| prod \(protected\) \| us-east-1 \| \d+ \| 0 \| 0 \|$/m);
+        const mermaid = /```mermaid\n(flowchart LR\n[\s\S]*?)\n```/.exec(report)?.[1];
+        assert.ok(mermaid, "no mermaid block");
+        for (const label of ["region us-east-1", "region us-west-2", "stack dr", "mlops-prod-mlflow-3", "Aurora global cluster", "mlops-prod-backups-us-west-2", "3 nodes: 1 primary + 2 replicas"]) {
+            assert.ok(mermaid.includes(label), `the topology lacks ${label}`);
+        }
+        assert.match(mermaid, /n\d+ -\.->\|"copy"\| n\d+/, "the cross-region backup copy");
+        assert.strictEqual((mermaid.match(/==>\|"secondary"\|/g) ?? []).length, 3, "Aurora, DocumentDB and the cache replicate to dr");
+    });
+});
