@@ -59,14 +59,18 @@ export function secretValues(resources: RecordedResource[]): Set<string> {
         else if (Array.isArray(v)) v.forEach(leaves);
         else if (v !== null && typeof v === "object") Object.values(v).forEach(leaves);
     };
+    const stated = new Set<string>();
     const walk = (v: unknown): void => {
         if (isSecret(v)) leaves(unwrap(v.value));
+        else if (typeof v === "string") stated.add(v);
         else if (Array.isArray(v)) v.forEach(walk);
         else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
     };
     for (const r of resources) walk(r.rawInputs);
     // Short values would match ordinary words; the program's secrets are generated passwords and tokens.
-    for (const s of found) if (s.length < 8 || s === MASKED) found.delete(s);
+    // A value the program also states outside any secret (a host name or a region inside a
+    // Kubernetes Secret, say) is not a secret, and masking it would only garble the output.
+    for (const s of found) if (s.length < 8 || s === MASKED || stated.has(s)) found.delete(s);
     return found;
 }
 

@@ -58,23 +58,26 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         const o = { parent: this, provider };
         const labels = { "app.kubernetes.io/part-of": "mlops-data", environment: args.environment, "managed-by": "pulumi" };
         const c = args.contract;
+        // The stores' addresses are not secret, only their credentials: everything
+        // outside the Secrets below is built from this view, which holds none.
+        const open = pulumi.unsecret(c.apply(withoutCredentials));
 
         this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels } }, o);
         const meta = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: this.namespace.metadata.name, labels: { ...labels, ...extra } });
 
-        this.connectionSecrets(name, c, args.hasCache, meta, o);
-        this.stableNames(name, c, args.hasCache, meta, o);
-        this.pgbouncer(name, s, c, meta, o);
-        const jobs = this.dbops(name, args, meta, o);
+        this.connectionSecrets(name, c, open, args.hasCache, meta, o);
+        this.stableNames(name, open, args.hasCache, meta, o);
+        this.pgbouncer(name, s, c, open, meta, o);
+        const jobs = this.dbops(name, args, open, meta, o);
         this.verifyJob = jobs.verify;
         this.migrateJob = jobs.migrate;
-        this.networkPolicy(name, args.storeCidrs, c, meta, o);
+        this.networkPolicy(name, args.storeCidrs, open, meta, o);
 
         this.registerOutputs({ namespace: this.namespace.metadata.name });
     }
 
     /** One Secret per store, in the shapes clients take (fields and, for PostgreSQL, a SQLAlchemy URL for MLflow). */
-    private connectionSecrets(name: string, c: pulumi.Output<VerificationContract>, hasCache: boolean, meta: Meta, o: Opts): void {
+    private connectionSecrets(name: string, c: pulumi.Output<VerificationContract>, open: pulumi.Output<VerificationContract>, hasCache: boolean, meta: Meta, o: Opts): void {
         const secret = <T extends Record<string, string>>(n: string, data: pulumi.Output<T>) =>
             new k8s.core.v1.Secret(`${name}-secret-${n}`, { metadata: meta(n), type: "Opaque", stringData: pulumi.secret(data) }, o);
         secret(
@@ -125,20 +128,28 @@ export class DataPlatformServices extends pulumi.ComponentResource {
             `${name}-endpoints`,
             {
                 metadata: meta("data-tier-endpoints"),
-                data: c.apply((v) => ({
+                data: open.apply((v) => ({
+                    stack: v.stack,
+                    environment: v.environment,
+                    region: v.region,
+                    role: v.role,
                     postgresHost: v.postgres.writer,
                     postgresReaderHost: v.postgres.reader ?? v.postgres.writer,
                     postgresPort: String(v.postgres.port),
                     postgresDatabase: v.postgres.database,
+                    postgresSecretArn: v.postgres.secretArn,
                     postgresService: SERVICE_NAMES.postgres,
                     pgbouncerService: SERVICE_NAMES.pgbouncer,
                     documentsHost: v.documentdb?.endpoint ?? "",
+                    documentsReaderHost: v.documentdb?.readerEndpoint ?? "",
+                    documentsSecretArn: v.documentdb?.secretArn ?? "",
                     documentsService: SERVICE_NAMES.documents,
                     cacheHost: v.redis?.primary ?? "",
+                    cacheReaderHost: v.redis?.reader ?? v.redis?.primary ?? "",
+                    cacheSecretArn: v.redis?.secretArn ?? "",
                     cacheService: SERVICE_NAMES.cache,
                     sslmode: "verify-full",
                     caBundlePath: RDS_CA_BUNDLE_PATH,
-                    role: v.role,
                 })),
             },
             o,
@@ -167,10 +178,10 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         }
     }
 
-    private pgbouncer(name: string, s: KubernetesConfig, c: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
+    private pgbouncer(name: string, s: KubernetesConfig, c: pulumi.Output<VerificationContract>, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
         const p = s.pgbouncer;
         const selector = { "app.kubernetes.io/name": "pgbouncer" };
-        const ini = c.postgres.apply((pg) =>
+        const ini = open.postgres.apply((pg) =>
             pgbouncerIni({
                 writer: pg.writer,
                 reader: pg.reader ?? undefined,
@@ -279,14 +290,14 @@ export class DataPlatformServices extends pulumi.ComponentResource {
      * them: a failed verification fails the deploy. A standby is read-only: it
      * gets the verification only.
      */
-    private dbops(name: string, args: DataPlatformServicesArgs, meta: Meta, o: Opts): { verify: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
+    private dbops(name: string, args: DataPlatformServicesArgs, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): { verify: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
         const d = args.settings.dbops;
         const contractSecret = new k8s.core.v1.Secret(
             `${name}-dbops-contract`,
             { metadata: meta("dbops-contract"), type: "Opaque", stringData: pulumi.secret(args.contract.apply(dbopsEnvironment)) },
             o,
         );
-        const revision = args.contract.apply((c) =>
+        const revision = open.apply((c) =>
             digest(JSON.stringify({ image: d.image, writer: c.postgres.writer, reader: c.postgres.reader, role: c.role, engine: c.postgres.engineMajor })),
         );
         const pod = (command: string[]): k8s.types.input.core.v1.PodSpec => ({
@@ -342,8 +353,8 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         return { verify, migrate };
     }
 
-    private networkPolicy(name: string, storeCidrs: pulumi.Input<string>[], c: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
-        const ports = c.apply((v) => [
+    private networkPolicy(name: string, storeCidrs: pulumi.Input<string>[], open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
+        const ports = open.apply((v) => [
             { protocol: "TCP", port: v.postgres.port },
             ...(v.documentdb ? [{ protocol: "TCP", port: v.documentdb.port }] : []),
             ...(v.redis ? [{ protocol: "TCP", port: v.redis.port }] : []),
@@ -368,6 +379,16 @@ export class DataPlatformServices extends pulumi.ComponentResource {
 
 type Meta = (name: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta;
 type Opts = { parent: pulumi.Resource; provider?: k8s.Provider };
+
+/** The contract with its credentials blanked: what may appear outside a Secret. */
+function withoutCredentials(c: VerificationContract): VerificationContract {
+    return {
+        ...c,
+        postgres: { ...c.postgres, password: "" },
+        documentdb: c.documentdb && { ...c.documentdb, password: "" },
+        redis: c.redis && { ...c.redis, authToken: "" },
+    };
+}
 
 /** The container security context every pod here runs with. */
 function restricted(): k8s.types.input.core.v1.SecurityContext {
