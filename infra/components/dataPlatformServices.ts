@@ -41,7 +41,7 @@ export interface DataPlatformServicesArgs {
  * The data tier on the platform's existing Kubernetes cluster: a namespace,
  * connection Secrets and a ConfigMap, ExternalName Services with stable names,
  * PgBouncer in front of Aurora, the dbops Jobs (migrate, then verify, after each
- * change) and CronJobs (monthly archival, daily maintenance), and a
+ * change) and CronJobs (monthly archival, daily vacuum, weekly reindex), and a
  * NetworkPolicy that lets the namespace reach only DNS and the stores.
  */
 export class DataPlatformServices extends pulumi.ComponentResource {
@@ -325,10 +325,12 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                 },
                 { ...o, dependsOn: deps },
             );
-        const verifyArgs = ["verify", "--ca-bundle", RDS_CA_BUNDLE_PATH, "--format", "table"];
+        // Every command verifies the servers' certificates against the RDS bundle in the image.
+        const ca = ["--ca-bundle", RDS_CA_BUNDLE_PATH];
+        const verifyArgs = ["verify", ...ca, "--format", "table"];
         if (args.role === "standby") return { verify: job("verify", verifyArgs, []) };
 
-        const migrate = job("migrate", ["migrate"], []);
+        const migrate = job("migrate", ["migrate", ...ca], []);
         const verify = job("verify", verifyArgs, [migrate]);
         const cronJob = (n: string, schedule: string, command: string[]) =>
             new k8s.batch.v1.CronJob(
@@ -348,8 +350,9 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                 },
                 o,
             );
-        cronJob("archive", d.archiveSchedule, ["archive", "--older-than", d.archiveOlderThan]);
-        cronJob("maintain", d.maintenanceSchedule, ["maintain"]);
+        cronJob("archive", d.archiveSchedule, ["archive", "--older-than", d.archiveOlderThan, ...ca]);
+        cronJob("vacuum", d.vacuumSchedule, ["maintain", "vacuum", ...ca]);
+        cronJob("reindex", d.reindexSchedule, ["maintain", "reindex", ...ca]);
         return { verify, migrate };
     }
 

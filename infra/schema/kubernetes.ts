@@ -41,7 +41,9 @@ export const kubernetesSchema = z.strictObject({
         /** Monthly archival, by default on the 1st at 03:00 UTC. */
         archiveSchedule: cron.default("0 3 1 * *"),
         archiveOlderThan: z.string().regex(/^[1-9][0-9]*d$/, { error: 'must be a number of days such as "90d"' }).default("90d"),
-        /** Daily vacuum analyze, by default at 04:30 UTC (after the stores' backups, before their maintenance). */
-        maintenanceSchedule: cron.default("30 4 * * *"),
+        /** Daily VACUUM (ANALYZE), by default at 04:30 UTC (after the stores' backups, before their maintenance). */
+        vacuumSchedule: cron.default("30 4 * * *"),
+        /** Weekly REINDEX CONCURRENTLY, by default Saturday 04:45 UTC (away from every maintenance window). */
+        reindexSchedule: cron.default("45 4 * * 6"),
     }),
 });

@@ -163,13 +163,13 @@ describe("Kubernetes wiring per environment", () => {
         assert.strictEqual(anyConfigOf("dev").kubernetes?.enabled, false);
     });
 
-    it("on a primary: migrate, then verify after it; monthly archival and daily maintenance, never overlapping", async () => {
+    it("on a primary: migrate, then verify after it; monthly archival, daily vacuum, weekly reindex, never overlapping", async () => {
         const ev = k8s(await stack("prod"));
         const jobs = ofKind(ev, T.job);
         const migrate = jobs.find((j) => j.name === "k8s-migrate")!;
         const verify = jobs.find((j) => j.name === "k8s-verify")!;
         assert.ok(verify.dependencies!.includes(migrate.urn), "verification waits for the migration");
-        assert.deepStrictEqual(migrate.inputs.spec.template.spec.containers[0].args, ["migrate"]);
+        assert.deepStrictEqual(migrate.inputs.spec.template.spec.containers[0].args, ["migrate", "--ca-bundle", "/etc/ssl/rds/global-bundle.pem"]);
         assert.deepStrictEqual(verify.inputs.spec.template.spec.containers[0].args, ["verify", "--ca-bundle", "/etc/ssl/rds/global-bundle.pem", "--format", "table"]);
         for (const j of jobs) {
             assert.match(j.inputs.metadata.name, /^dbops-(migrate|verify)-[0-9a-f]{10}$/);
@@ -177,9 +177,15 @@ describe("Kubernetes wiring per environment", () => {
             assert.strictEqual(j.inputs.spec.template.spec.containers[0].envFrom[0].secretRef.name, "dbops-contract");
         }
         const cron: Record<string, any> = Object.fromEntries(ofKind(ev, T.cronJob).map((c) => [c.inputs.metadata.name, c.inputs.spec]));
+        const args = (n: string) => cron[n].jobTemplate.spec.template.spec.containers[0].args;
+        const ca = ["--ca-bundle", "/etc/ssl/rds/global-bundle.pem"];
+        assert.deepStrictEqual(Object.keys(cron).sort(), ["dbops-archive", "dbops-reindex", "dbops-vacuum"]);
         assert.strictEqual(cron["dbops-archive"].schedule, "0 3 1 * *");
-        assert.deepStrictEqual(cron["dbops-archive"].jobTemplate.spec.template.spec.containers[0].args, ["archive", "--older-than", "90d"]);
-        assert.strictEqual(cron["dbops-maintain"].schedule, "30 4 * * *");
+        assert.deepStrictEqual(args("dbops-archive"), ["archive", "--older-than", "90d", ...ca]);
+        assert.strictEqual(cron["dbops-vacuum"].schedule, "30 4 * * *");
+        assert.deepStrictEqual(args("dbops-vacuum"), ["maintain", "vacuum", ...ca]);
+        assert.strictEqual(cron["dbops-reindex"].schedule, "45 4 * * 6");
+        assert.deepStrictEqual(args("dbops-reindex"), ["maintain", "reindex", ...ca]);
         for (const spec of Object.values(cron)) {
             assert.strictEqual(spec.concurrencyPolicy, "Forbid");
             assert.strictEqual(spec.successfulJobsHistoryLimit, 3);
