@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Dbops.Contract;
+using Dbops.Migrate;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;
 using Npgsql;
@@ -38,6 +39,7 @@ public sealed class LocalStores : IDisposable
             {
                 Host = Env["PG_SOCKET_WRITER"], Port = PgPort, Username = "postgres", Database = "mlflow", Pooling = false,
             }.ConnectionString;
+            Migrate();
         }
         catch
         {
@@ -79,6 +81,16 @@ public sealed class LocalStores : IDisposable
         await using var conn = await AdminAsync(database);
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// As a deploy does before verifying: the platform's migrations, through the real
+    /// <c>dbops migrate</c>, so the healthy setup has the indexes the verifier expects.
+    /// </summary>
+    private void Migrate()
+    {
+        var run = CliRun.RunAsync(["migrate", "--outputs", ContractPath, "--ca-bundle", CaBundle]).GetAwaiter().GetResult();
+        if (run.ExitCode != 0) throw new InvalidOperationException($"dbops migrate failed ({run.ExitCode}): {run.All}");
     }
 
     private void Script(string verb)
