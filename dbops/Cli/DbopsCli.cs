@@ -12,6 +12,7 @@ public static class DbopsCli
         root.Subcommands.Add(MigrateCommand.Create(console));
         root.Subcommands.Add(ArchiveCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(MaintainCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
