@@ -4,6 +4,7 @@
 #   make policy    run the policy packs offline over every stack (or STACK=<name>)
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
+#   make bench-db  the database benchmarks: MLflow's queries with MLflow's and the platform's indexes, index builds, archival
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -15,10 +16,10 @@ export DOTNET_NOLOGO := 1
 
 NPM_STAMP := node_modules/.installed
 DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
-CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj tests/Dbops.Tests/*.csproj)
+CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj bench/Dbops.Bench/*.csproj tests/Dbops.Tests/*.csproj)
 DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 
-.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench dbops
+.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-db dbops dbops-bench
 
 help:
 	@echo "make preview [STACK=<name>]   offline evaluation of every stack (or one), no cloud credentials"
@@ -26,6 +27,7 @@ help:
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
+	@echo "make bench-db                 database benchmarks at 10 K and 100 K runs (about 10 minutes; prints Markdown tables)"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)
@@ -65,11 +67,18 @@ test: tools
 dbops: $(DOTNET_STAMP)
 	dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo
 
+# Release build of the synthetic workload and the database benchmarks.
+dbops-bench: $(DOTNET_STAMP)
+	dotnet build bench/Dbops.Bench/Dbops.Bench.csproj -c Release --no-restore -v quiet -nologo
+
 verify-local: tools dbops
 	@scripts/verify-local.sh $(ARGS)
 
 bench: tools dbops
 	@scripts/bench.sh
 
+bench-db: tools dbops-bench
+	@scripts/bench-db.sh
+
 clean:
-	rm -rf out bin node_modules dbops/bin dbops/obj tests/Dbops.Tests/bin tests/Dbops.Tests/obj
+	rm -rf out bin node_modules dbops/bin dbops/obj bench/Dbops.Bench/bin bench/Dbops.Bench/obj tests/Dbops.Tests/bin tests/Dbops.Tests/obj

@@ -37,6 +37,8 @@ public static class BenchmarkCommand
             report.Before = await bench.RunAsync("MLflow indexes", QueryShapes.All, ct);
             (report.Builds, report.MigrateTotal) = await IndexBuilds.ApplyAsync(ds, console.Error, ct);
             report.After = await bench.RunAsync("platform indexes", QueryShapes.All, ct);
+            // Not a platform migration (a server parameter, for the cluster's parameter group): measured to show what it would add.
+            report.LowRandomPageCost = await bench.RunAsync("platform indexes, random_page_cost 1.1", QueryShapes.All, ct, "set random_page_cost = 1.1");
             if (!parse.GetValue(skipArchive)) report.Archive = await ArchiveBenchmark.RunAsync(target, console.Error, ct);
             await console.Out.WriteAsync(report.Render());
             return ExitCodes.Ok;

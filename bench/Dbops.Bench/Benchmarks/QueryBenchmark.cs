@@ -15,10 +15,16 @@ public sealed class QueryBenchmark(NpgsqlDataSource dataSource, SampleSet sample
     public int MinIterations { get; init; } = 20;
     public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(15);
 
-    public async Task<IReadOnlyList<Latency>> RunAsync(string phase, IEnumerable<QueryShape> shapes, CancellationToken ct)
+    /// <param name="session">Settings for this phase's session, e.g. a planner cost (empty: the server's).</param>
+    public async Task<IReadOnlyList<Latency>> RunAsync(string phase, IEnumerable<QueryShape> shapes, CancellationToken ct, string session = "")
     {
         var results = new List<Latency>();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (session.Length > 0)
+        {
+            await using var set = new NpgsqlCommand(session, conn);
+            await set.ExecuteNonQueryAsync(ct);
+        }
         foreach (var shape in shapes)
         {
             for (var i = 0; i < Warmup; i++) await ExecuteAsync(conn, shape, samples.For(shape.Name, -1 - i), ct);
