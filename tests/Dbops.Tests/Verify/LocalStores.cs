@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Dbops.Contract;
 using Dbops.Migrate;
@@ -93,19 +92,7 @@ public sealed class LocalStores : IDisposable
         if (run.ExitCode != 0) throw new InvalidOperationException($"dbops migrate failed ({run.ExitCode}): {run.All}");
     }
 
-    private void Script(string verb)
-    {
-        var psi = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "scripts", "local-stores.sh"), verb, Dir])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"local-stores.sh {verb} failed ({p.ExitCode}): {stdout}{stderr.Result}");
-    }
+    private void Script(string verb) => StoresScript.Run(verb, Dir);
 
     public void Dispose() => Script("stop");
 }
