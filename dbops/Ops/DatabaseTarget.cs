@@ -58,7 +58,9 @@ public sealed class DatabaseTarget
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
         {
             // The driver's message may quote the offending value, which can be the password: name only the keyword it reports.
-            var keyword = System.Text.RegularExpressions.Regex.Match(e.Message, "[Kk]eyword not supported: '([^']*)'") is { Success: true } m ? $" (unknown keyword '{m.Groups[1].Value}')" : "";
+            var keyword = System.Text.RegularExpressions.Regex.Match(e.Message, "(?:[Kk]eyword not supported: '|Couldn't set )([A-Za-z ]+)") is { Success: true } m
+                ? $" (at keyword '{m.Groups[1].Value.Trim()}': unknown, or a value it does not accept)"
+                : "";
             throw new UsageException($"{source} is not a valid Npgsql connection string{keyword}; expected e.g. Host=...;Port=5432;Database=mlflow;Username=...;SSL Mode=VerifyFull");
         }
         if (string.IsNullOrEmpty(b.Host)) throw new UsageException($"{source} names no Host; expected e.g. Host=...;Database=mlflow;Username=...");
