@@ -15,6 +15,7 @@ public static class BenchCli
         var root = new RootCommand("dbops-bench: synthetic MLflow data and the database benchmarks (scripts/bench-db.sh)");
         root.Subcommands.Add(Generate(console));
         root.Subcommands.Add(Benchmarks.BenchmarkCommand.Create(console));
+        root.Subcommands.Add(Benchmarks.MeasureCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -13,13 +13,21 @@ create index concurrently if not exists platform_runs_experiment_stage_start
     on runs (experiment_id, lifecycle_stage, start_time desc, run_uuid);
 
 -- Search runs ordered by a metric joins each run's latest value of that metric: with value and
--- is_nan in the index the join reads the index alone (p95 23 -> 14 ms on the biggest
--- experiments). Its price: an update of a latest value can no longer be HOT.
+-- is_nan in the index the join reads the index alone (the p95 on the biggest experiments fell
+-- by a third). Its price: an update of a latest value can no longer be HOT.
 create index concurrently if not exists platform_latest_metrics_key_run
     on latest_metrics (key, run_uuid) include (value, is_nan);
 
+-- Search runs filtered by a param or tag value (params.optimizer = 'adam', tags.mlflow.user = ...):
+-- a selective value finds its few runs directly instead of walking the experiment's runs one by
+-- one (the p95 fell by a quarter). Hash, not B-tree: MLflow allows values up to 6000
+-- characters and a B-tree entry may not exceed 2704 bytes, so a B-tree on the value would make
+-- logging a long param fail. A hash index stores a 4-byte hash of any length of value.
+create index concurrently if not exists platform_params_value on params using hash (value);
+create index concurrently if not exists platform_tags_value on tags using hash (value);
+
 -- The best value of a metric over all runs and steps (the seed's "best accuracy"): a read of
--- the index's end instead of every row of the key (about 0.3 s at 10 M rows). The largest
+-- the index's end instead of every row of the key (about 0.2 s at 10 M rows). The largest
 -- platform index (about 35 bytes per metric row), and one more entry per logged metric.
 create index concurrently if not exists platform_metrics_key_value
     on metrics (key, value);
@@ -27,9 +35,7 @@ create index concurrently if not exists platform_metrics_key_value
 -- Measured and left out:
 --  * runs (start_time): serves "latest runs of all experiments", but the planner then walks
 --    every run in time order to find one experiment's, which made filtered searches slower.
---  * a B-tree on params/tags (key, value): MLflow allows values up to 6000 characters and a
---    B-tree entry may not exceed 2704 bytes, so it would make logging such a value fail.
---    Hash indexes on value have no such limit, but measured slower than walking the runs index.
+--  * a B-tree on params/tags (key, value): see the hash indexes above.
 --  * experiment_tags (experiment_id): a few rows per experiment; no query got faster.
 --  * MLflow's index_metrics_run_uuid is a prefix of its index_metrics_run_uuid_key_step and
 --    could go (dbops report shows it); it is MLflow's, left to MLflow's migrations.

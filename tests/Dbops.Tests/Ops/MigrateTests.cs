@@ -35,6 +35,25 @@ public class MigrateTests(LocalPostgres pg)
     }
 
     [Fact]
+    public async Task The_platforms_indexes_accept_the_longest_values_mlflow_allows()
+    {
+        // MLflow takes param values up to 6000 characters and tag values up to 8000: an index
+        // that refused them (a B-tree entry over 2704 bytes) would make MLflow's logging fail.
+        var db = await pg.CreateDatabaseAsync();
+        Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
+        await db.ExecuteAsync(
+            """
+            insert into experiments (experiment_id, name) values (1, 'e');
+            insert into runs (run_uuid, experiment_id, lifecycle_stage, start_time) values ('r1', 1, 'active', 1);
+            insert into params (key, value, run_uuid) select 'config', string_agg(md5(g::text), ''), 'r1' from generate_series(1, 187) g;
+            insert into tags (key, value, run_uuid) select 'mlflow.note.content', string_agg(md5(g::text), ''), 'r1' from generate_series(1, 250) g;
+            """, asOwner: true);
+
+        Assert.Equal(5984, await db.ScalarAsync<int>("select length(value) from params where run_uuid = 'r1'"));
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from tags where value = (select value from tags where run_uuid = 'r1')"));
+    }
+
+    [Fact]
     public async Task Dry_run_prints_the_plan_with_each_pending_statement_and_changes_nothing()
     {
         var db = await pg.CreateDatabaseAsync();
