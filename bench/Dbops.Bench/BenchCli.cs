@@ -34,6 +34,10 @@ public static class BenchCli
         var seed = new Option<int>("--seed") { Description = "seed: the same seed and --now-ms give the same rows", DefaultValueFactory = _ => 42 };
         var now = new Option<long>("--now-ms") { Description = "now, epoch ms (default: the current time)", DefaultValueFactory = _ => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
         var stale = new Option<double>("--stale-fraction") { Description = "share of runs in experiments idle past the window", DefaultValueFactory = _ => 1.0 / 3 };
+        runs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--runs must be at least 1"); });
+        experiments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--experiments must be 0 (automatic) or more"); });
+        metricRows.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 0) r.AddError("--metric-rows must be 0 (100 per run) or more"); });
+        stale.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1) r.AddError("--stale-fraction must be from 0 to 1"); });
         var command = new Command("generate", "fill an empty fixture MLflow schema with a synthetic workload (binary COPY)")
         {
             runs, experiments, metricRows, seed, now, stale,

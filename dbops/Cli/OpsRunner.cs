@@ -40,6 +40,12 @@ internal static class OpsRunner
             await console.Error.WriteLineAsync($"dbops {command}: {scrubber.Scrub(e.Message)}");
             return ExitCodes.ChecksFailed;
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: the statement in flight was cancelled and its transaction rolled back.
+            await console.Error.WriteLineAsync($"dbops {command}: interrupted; what had committed stays, the step in progress was rolled back");
+            return ExitCodes.ChecksFailed;
+        }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
             await console.Error.WriteLineAsync($"dbops {command}: {target}: {scrubber.Scrub(PgErrors.Describe(e))}");

@@ -80,7 +80,6 @@ public sealed class DatabaseTarget
             CommandTimeout = 0,
             MaxPoolSize = maxPoolSize,
         };
-        if (b.Timeout == 15) b.Timeout = 10;
         return NpgsqlDataSource.Create(b.ConnectionString);
     }
 
