@@ -5,6 +5,7 @@
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
 #   make bench-preview   time make preview's work, cold, beside the floor (node start plus loading @pulumi/aws)
+#   make bench-db  the database benchmarks: MLflow's queries with MLflow's and the platform's indexes, index builds, archival
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -16,13 +17,13 @@ export DOTNET_NOLOGO := 1
 
 NPM_STAMP := node_modules/.installed
 DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
-CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj tests/Dbops.Tests/*.csproj)
+CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj bench/Dbops.Bench/*.csproj tests/Dbops.Tests/*.csproj)
 DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 # The TypeScript that `make preview` runs as JavaScript from bin/ (transpiled by scripts/build-js.js).
 TS_SOURCES := $(shell find infra preview policy -name '*.ts' -not -path '*/node_modules/*')
 JS_STAMP := bin/.built
 
-.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview dbops
+.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench
 
 help:
 	@echo "make preview [STACK=<name>] [BASE=<rev>]   offline preview of every stack (or one), no cloud credentials;"
@@ -32,6 +33,7 @@ help:
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
 	@echo "make bench-preview            time make preview's work cold, beside the floor (node + @pulumi/aws)"
+	@echo "make bench-db                 database benchmarks at 10 K and 100 K runs (about 10 minutes; prints Markdown tables)"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)
@@ -78,11 +80,18 @@ test: tools
 dbops: $(DOTNET_STAMP)
 	dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo
 
+# Release build of the synthetic workload and the database benchmarks.
+dbops-bench: $(DOTNET_STAMP)
+	dotnet build bench/Dbops.Bench/Dbops.Bench.csproj -c Release --no-restore -v quiet -nologo
+
 verify-local: tools dbops
 	@scripts/verify-local.sh $(ARGS)
 
 bench: tools dbops
 	@scripts/bench.sh
 
+bench-db: tools dbops-bench
+	@scripts/bench-db.sh
+
 clean:
-	rm -rf out bin node_modules dbops/bin dbops/obj tests/Dbops.Tests/bin tests/Dbops.Tests/obj
+	rm -rf out bin node_modules dbops/bin dbops/obj bench/Dbops.Bench/bin bench/Dbops.Bench/obj tests/Dbops.Tests/bin tests/Dbops.Tests/obj

@@ -13,6 +13,7 @@ PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail
 dir="$(mktemp -d /tmp/dbops-bench.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
 "$ROOT/scripts/local-stores.sh" start "$dir" >/dev/null
+dotnet "$DBOPS" migrate --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" >/dev/null 2>&1
 source "$dir/stores.env"
 
 # Credentials for the baseline tools through files and the environment, never on a command line.

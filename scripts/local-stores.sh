@@ -13,6 +13,11 @@
 #   stores.env      ports, socket directories and the servers' owner, for the tests
 #
 # Writer 127.0.0.1 and reader 127.0.0.2 share one port number, as Aurora's endpoints do.
+#
+# Lighter variants, for the database-operation tests and benchmarks:
+#   LOCAL_STORES=postgres    the PostgreSQL writer only: no replica, no Redis (contract: no reader, no redis)
+#   LOCAL_STORES_SEED=none   the fixture schema without its seed data
+#   PG_CONF_EXTRA='k = v'    more postgresql.conf lines (e.g. memory for the 10 M-row benchmark)
 # PostgreSQL refuses to run as root: as root, the servers run as the `postgres` user
 # (created if missing). Set PG_BIN to choose the PostgreSQL installation.
 set -euo pipefail
@@ -28,6 +33,12 @@ command -v openssl >/dev/null || die "openssl not found (install openssl)"
 
 WRITER=127.0.0.1
 READER=127.0.0.2
+ONLY_PG=0
+case "${LOCAL_STORES:-all}" in
+  all) ;;
+  postgres) ONLY_PG=1 ;;
+  *) die "LOCAL_STORES=${LOCAL_STORES}: expected all or postgres" ;;
+esac
 
 # Runs a command as the servers' owner.
 as_owner() {
@@ -83,6 +94,7 @@ full_page_writes = off
 wal_level = replica
 max_wal_senders = 4
 hot_standby = on
+${PG_CONF_EXTRA:-}
 EOF
 }
 
@@ -102,14 +114,18 @@ EOF
 
   local psql=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR/pg/sock-writer" -p "$PG_PORT" -U postgres)
   # The password reaches psql on stdin, never on a command line.
+  # CREATEROLE, as Aurora's master user has through rds_superuser: dbops migrate creates the platform's roles.
   as_owner "${psql[@]}" -d postgres >/dev/null <<EOF
-create role mlflow_admin login password '$PG_PASSWORD';
+create role mlflow_admin login createrole password '$PG_PASSWORD';
 grant pg_monitor to mlflow_admin;
 create database mlflow owner mlflow_admin;
 EOF
+  # pg_stat_statements is preloaded; its view exists once created in the database (on Aurora, by the master user).
+  as_owner "${psql[@]}" -d mlflow -c "create extension if not exists pg_stat_statements" >/dev/null
   # On stdin: the servers' owner need not be able to read the work tree.
   as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$FIXTURES/schema.sql" >/dev/null
-  as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$FIXTURES/seed.sql" >/dev/null
+  [ "${LOCAL_STORES_SEED:-seed}" = none ] || as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$FIXTURES/seed.sql" >/dev/null
+  [ "$ONLY_PG" = 1 ] && return 0
 
   as_owner "$PG_BIN/pg_basebackup" -D "$replica" -h "$DIR/pg/sock-writer" -p "$PG_PORT" -U postgres -R -X stream -c fast -N
   cat >> "$replica/postgresql.conf" <<EOF
@@ -171,7 +187,22 @@ start_redis() {
 }
 
 write_contract() {
-  local umask_was
+  local umask_was reader="\"$READER\"" readers=1 redis=""
+  if [ "$ONLY_PG" = 1 ]; then
+    reader=null
+    readers=0
+  else
+    redis=",
+  \"redis\": {
+    \"primary\": \"$WRITER\",
+    \"reader\": \"$READER\",
+    \"port\": $REDIS_PORT,
+    \"authToken\": \"$REDIS_TOKEN\",
+    \"replicas\": 1,
+    \"tlsRequired\": true,
+    \"secretArn\": \"arn:aws:secretsmanager:local:000000000000:secret:local/redis/auth\"
+  }"
+  fi
   umask_was=$(umask)
   umask 077
   cat > "$DIR/contract.json" <<EOF
@@ -182,14 +213,14 @@ write_contract() {
   "region": "loopback",
   "postgres": {
     "writer": "$WRITER",
-    "reader": "$READER",
+    "reader": $reader,
     "port": $PG_PORT,
     "database": "mlflow",
     "username": "mlflow_admin",
     "password": "$PG_PASSWORD",
     "engineMajor": $PG_MAJOR,
     "tlsRequired": true,
-    "readers": 1,
+    "readers": $readers,
     "parameters": {
       "log_min_duration_statement": "1000",
       "shared_preload_libraries": "pg_stat_statements",
@@ -198,16 +229,7 @@ write_contract() {
     },
     "secretArn": "arn:aws:secretsmanager:local:000000000000:secret:local/aurora/master",
     "alembicRevision": "f1x7ure0c0de"
-  },
-  "redis": {
-    "primary": "$WRITER",
-    "reader": "$READER",
-    "port": $REDIS_PORT,
-    "authToken": "$REDIS_TOKEN",
-    "replicas": 1,
-    "tlsRequired": true,
-    "secretArn": "arn:aws:secretsmanager:local:000000000000:secret:local/redis/auth"
-  }
+  }$redis
 }
 EOF
   cat > "$DIR/stores.env" <<EOF
@@ -242,6 +264,11 @@ start() {
   chmod 755 "$DIR"
   chown -R "$OWNER" "$DIR"
   start_postgres
+  if [ "$ONLY_PG" = 1 ]; then
+    write_contract
+    echo "local-stores: PostgreSQL $PG_MAJOR writer $WRITER:$PG_PORT (TLS only; no replica, no Redis)"
+    return 0
+  fi
   start_redis
   write_contract
   echo "local-stores: PostgreSQL $PG_MAJOR writer $WRITER:$PG_PORT, reader $READER:$PG_PORT; Redis primary $WRITER:$REDIS_PORT, replica $READER:$REDIS_PORT (TLS only)"

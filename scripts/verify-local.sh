@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make verify-local`: the verifier's demo without AWS. Starts TLS-only PostgreSQL and Redis
-# on loopback (scripts/local-stores.sh), runs `dbops verify` against the contract written for
-# them, and stops them again. Extra arguments go to dbops verify (e.g. --format json).
+# on loopback (scripts/local-stores.sh), applies the platform's migrations (dbops migrate, as a
+# deploy does), runs `dbops verify` against the contract written for them, and stops them
+# again. Extra arguments go to dbops verify (e.g. --format json).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DBOPS="${DBOPS:-$ROOT/dbops/bin/Release/net10.0/dbops.dll}"
@@ -10,6 +11,9 @@ DBOPS="${DBOPS:-$ROOT/dbops/bin/Release/net10.0/dbops.dll}"
 dir="$(mktemp -d /tmp/dbops-local.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
 "$ROOT/scripts/local-stores.sh" start "$dir"
+# As a deploy does: the platform's migrations, then the verification (which expects their indexes).
+echo "+ dbops migrate --outputs $dir/contract.json --ca-bundle $dir/ca.pem"
+dotnet "$DBOPS" migrate --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" 2>/dev/null | tail -1
 
 echo "+ dbops verify --outputs $dir/contract.json --ca-bundle $dir/ca.pem $*"
 set +e

@@ -9,11 +9,16 @@ public static class DbopsCli
     {
         var root = new RootCommand("dbops: operations on the MLOps data tier's databases");
         root.Subcommands.Add(VerifyCommand.Create(console));
+        root.Subcommands.Add(MigrateCommand.Create(console));
+        root.Subcommands.Add(ArchiveCommand.Create(console));
+        root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(MaintainCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) await console.Error.WriteLineAsync($"dbops: {e.Message}");
-            await console.Error.WriteLineAsync("dbops: see dbops verify --help");
+            var name = parsed.CommandResult.Command == root ? "dbops" : $"dbops {parsed.CommandResult.Command.Name}";
+            await console.Error.WriteLineAsync($"dbops: see {name} --help");
             return ExitCodes.UnusableInput;
         }
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);

@@ -1,4 +1,5 @@
 using Dbops.Contract;
+using Dbops.Migrate;
 using Dbops.Verify.DocumentDb;
 using Dbops.Verify.Net;
 using Dbops.Verify.Postgres;

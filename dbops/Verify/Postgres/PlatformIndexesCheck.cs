@@ -1,3 +1,4 @@
+using Dbops.Migrate;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;
@@ -15,24 +16,30 @@ public sealed class PlatformIndexesCheck(PgEndpoint endpoint, PlatformMigrations
         {
             return CheckResult.Skip($"this build carries no platform migration that creates an index ({migrations.All.Count} migration file(s) in dbops/migrations)");
         }
+        // An index without a schema in its migration lives in MLflow's schema: the connection's current one.
         var found = (await conn.RowsAsync(
                 """
-                select c.relname::text, i.indisvalid
-                from pg_class c join pg_index i on i.indexrelid = c.oid
-                where c.relnamespace = current_schema()::regnamespace and c.relname = any($1)
+                select e.name, i.indisvalid
+                from unnest($1::text[], $2::text[]) as e(name, schema)
+                join pg_namespace n on n.nspname = coalesce(e.schema, current_schema())
+                join pg_class c on c.relnamespace = n.oid and c.relname = e.name
+                join pg_index i on i.indexrelid = c.oid
                 """,
-                r => (Name: r.GetString(0), Valid: r.GetBoolean(1)), ct, (object)expected.Select(e => e.Index).ToArray()))
+                r => (Name: r.GetString(0), Valid: r.GetBoolean(1)), ct,
+                expected.Select(e => e.Index).ToArray(), expected.Select(e => e.Schema).ToArray()))
             .ToDictionary(r => r.Name, r => r.Valid, StringComparer.Ordinal);
-        var missing = expected.Where(e => !found.ContainsKey(e.Index)).Select(e => $"{e.Index} ({e.Migration})").ToArray();
-        var invalid = expected.Where(e => found.TryGetValue(e.Index, out var valid) && !valid).Select(e => e.Index).ToArray();
-        var data = Data(("expected", expected.Select(e => e.Index).ToArray()), ("missing", missing), ("invalid", invalid));
+        var missing = expected.Where(e => !found.ContainsKey(e.Index)).Select(e => $"{Qualified(e)} ({e.Migration})").ToArray();
+        var invalid = expected.Where(e => found.TryGetValue(e.Index, out var valid) && !valid).Select(Qualified).ToArray();
+        var data = Data(("expected", expected.Select(Qualified).ToArray()), ("missing", missing), ("invalid", invalid));
         if (missing.Length == 0 && invalid.Length == 0)
         {
             return CheckResult.Pass($"all {expected.Count} platform indexes present and valid", data);
         }
         var problems = new List<string>();
-        if (missing.Length > 0) problems.Add($"missing platform index(es): {string.Join(", ", missing)}");
-        if (invalid.Length > 0) problems.Add($"invalid platform index(es): {string.Join(", ", invalid)}");
+        if (missing.Length > 0) problems.Add($"missing platform index(es): {string.Join(", ", missing)} (has dbops migrate run?)");
+        if (invalid.Length > 0) problems.Add($"invalid platform index(es): {string.Join(", ", invalid)} (an interrupted build: run dbops migrate again)");
         return CheckResult.Fail(string.Join("; ", problems), data);
     }
+
+    private static string Qualified(PlatformMigrations.PlatformIndex i) => i.Schema is null ? i.Index : $"{i.Schema}.{i.Index}";
 }

@@ -5,11 +5,10 @@ namespace Dbops.Tests.Verify;
 [Collection(LocalStoresCollection.Name)]
 public class HealthySetupTests(LocalStores stores)
 {
-    /// <summary>What a plain PostgreSQL without Aurora, platform migrations or DocumentDB cannot show.</summary>
+    /// <summary>What a plain PostgreSQL without Aurora or DocumentDB cannot show.</summary>
     private static readonly Dictionary<string, string> ExpectedSkips = new()
     {
         ["postgres.writer.aurora-replicas"] = "aurora_replica_status() does not exist",
-        ["postgres.writer.platform-indexes"] = "no platform migration",
         ["documentdb"] = "no documentdb section",
     };
 

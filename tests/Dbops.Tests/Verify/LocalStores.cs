@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Dbops.Contract;
+using Dbops.Migrate;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;
 using Npgsql;
@@ -38,6 +38,7 @@ public sealed class LocalStores : IDisposable
             {
                 Host = Env["PG_SOCKET_WRITER"], Port = PgPort, Username = "postgres", Database = "mlflow", Pooling = false,
             }.ConnectionString;
+            Migrate();
         }
         catch
         {
@@ -81,19 +82,17 @@ public sealed class LocalStores : IDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private void Script(string verb)
+    /// <summary>
+    /// As a deploy does before verifying: the platform's migrations, through the real
+    /// <c>dbops migrate</c>, so the healthy setup has the indexes the verifier expects.
+    /// </summary>
+    private void Migrate()
     {
-        var psi = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "scripts", "local-stores.sh"), verb, Dir])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"local-stores.sh {verb} failed ({p.ExitCode}): {stdout}{stderr.Result}");
+        var run = CliRun.RunAsync(["migrate", "--outputs", ContractPath, "--ca-bundle", CaBundle]).GetAwaiter().GetResult();
+        if (run.ExitCode != 0) throw new InvalidOperationException($"dbops migrate failed ({run.ExitCode}): {run.All}");
     }
+
+    private void Script(string verb) => StoresScript.Run(verb, Dir);
 
     public void Dispose() => Script("stop");
 }

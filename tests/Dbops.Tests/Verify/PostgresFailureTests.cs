@@ -332,7 +332,7 @@ public class PostgresFailureTests(LocalStores stores)
     [Fact]
     public async Task Platform_indexes_from_the_migrations_must_exist_and_be_valid()
     {
-        var migrations = new Dbops.Verify.Postgres.PlatformMigrations(
+        var migrations = new Dbops.Migrate.PlatformMigrations(
         [
             new("V1__runs_by_experiment.sql", "create index concurrently if not exists index_runs_experiment_stage on runs (experiment_id, lifecycle_stage);"),
         ]);
@@ -349,9 +349,9 @@ public class PostgresFailureTests(LocalStores stores)
                 await stores.AdminExecuteAsync("update pg_index set indisvalid = false where indexrelid = 'index_runs_experiment_stage'::regclass");
                 var invalid = await check.RunAsync(CancellationToken.None);
 
-                Assert.Equal("missing platform index(es): index_runs_experiment_stage (V1__runs_by_experiment.sql)", missing.Message);
+                Assert.Equal("missing platform index(es): index_runs_experiment_stage (V1__runs_by_experiment.sql) (has dbops migrate run?)", missing.Message);
                 Assert.Equal(CheckStatus.Pass, present.Status);
-                Assert.Equal("invalid platform index(es): index_runs_experiment_stage", invalid.Message);
+                Assert.Equal("invalid platform index(es): index_runs_experiment_stage (an interrupted build: run dbops migrate again)", invalid.Message);
             }
             finally
             {

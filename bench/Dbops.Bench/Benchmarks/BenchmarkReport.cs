@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dbops.Bench.Benchmarks;
+
+/// <summary>Everything one benchmark run measured, printed as Markdown tables (they go into the README as they are).</summary>
+public sealed class BenchmarkReport
+{
+    public string Label { get; set; } = "";
+    public Scale Scale { get; set; } = null!;
+    public SampleSet Samples { get; set; } = null!;
+    public IReadOnlyList<Latency> Before { get; set; } = [];
+    public IReadOnlyList<Latency> After { get; set; } = [];
+    public IReadOnlyList<Latency> LowRandomPageCost { get; set; } = [];
+    public IReadOnlyList<IndexBuild> Builds { get; set; } = [];
+    public TimeSpan MigrateTotal { get; set; }
+    public double QueryBudgetSeconds { get; set; } = 15;
+    public ArchiveFigures? Archive { get; set; }
+
+    public string Render()
+    {
+        var s = Scale;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"### {Label}: {s.Runs:N0} runs, {s.Metrics:N0} metric rows");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"{s.Experiments:N0} experiments (the biggest {s.BiggestExperiment:N0} runs), {s.LatestMetrics:N0} latest_metrics, {s.Params:N0} params, {s.Tags:N0} tags; metrics table with its indexes {s.MetricsSize}. Latencies from the client (TLS on loopback), each shape run with the same parameter sequence in both columns; experiments picked by size among the 20 biggest.");
+        sb.AppendLine();
+        sb.AppendLine("| query | MLflow's indexes p50 / p95 (ms) | + platform's p50 / p95 (ms) | p95 ratio | + random_page_cost 1.1 p50 / p95 (ms) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var before in Before)
+        {
+            var after = After.Single(a => a.Shape == before.Shape);
+            var rpc = LowRandomPageCost.SingleOrDefault(a => a.Shape == before.Shape);
+            var rpcCell = rpc is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{rpc.P50:0.00} / {rpc.P95:0.00}");
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {before.Shape} | {before.P50:0.00} / {before.P95:0.00} | {after.P50:0.00} / {after.P95:0.00} | {Ratio(before.P95, after.P95)} | {rpcCell} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Executions per shape and column: {string.Join(", ", Before.Select(b => b.Samples.Count).Distinct().OrderDescending())} (a shape stops after {QueryBudgetSeconds:0} s, with at least 20).");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Platform migrations applied in {MigrateTotal.TotalSeconds:0.0} s; the index builds (CREATE INDEX CONCURRENTLY):");
+        sb.AppendLine();
+        sb.AppendLine("| index | table rows | build (s) | size (MB) |");
+        sb.AppendLine("|---|---:|---:|---:|");
+        foreach (var b in Builds)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {b.Index} | {b.TableRows:N0} | {b.Took.TotalSeconds:0.00} | {b.Bytes / 1048576.0:0.0} |");
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| all | | {Builds.Sum(b => b.Took.TotalSeconds):0.00} | {Builds.Sum(b => b.Bytes) / 1048576.0:0.0} |");
+        if (Archive is { } a)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"Archival of the 90-day window (`dbops archive --older-than 90d`): {a.Experiments:N0} experiments, {a.Runs:N0} of {s.Runs:N0} runs ({100.0 * a.Runs / s.Runs:0.0} %), {a.Rows:N0} rows in {a.Took.TotalSeconds:0.0} s ({a.Rows / Math.Max(0.001, a.Took.TotalSeconds):N0} rows/s), {a.Batches} batches of {a.BatchSize} runs; dry run (counting) {a.DryRun.TotalSeconds:0.0} s; reconciliation {(a.Reconciled ? "exact" : "MISMATCH")}.");
+        }
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static string Ratio(double before, double after) =>
+        after <= 0 ? "-" : (before / after).ToString(before / after >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + "x";
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Dbops.Contract;
+using Dbops.Ops;
+
+namespace Dbops.Cli;
+
+/// <summary>
+/// How the operations commands find the database, in the same terms as <c>dbops verify</c> so
+/// that operators use one input: the contract (<c>--outputs FILE</c>, or the DBOPS_* variables),
+/// or a connection string (<c>--connection</c>, or DBOPS_PG_CONNECTION) with the password in
+/// DBOPS_PG_PASSWORD. They work on the writer.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    public const string ConnectionVariable = "DBOPS_PG_CONNECTION";
+    public const string PasswordVariable = "DBOPS_PG_PASSWORD";
+
+    public Option<string?> Outputs { get; } = new("--outputs", "-o")
+    {
+        Description = "the stack's verification output (as for dbops verify), or - for stdin; without it, DBOPS_PG_CONNECTION or the DBOPS_* variables",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> Connection { get; } = new("--connection")
+    {
+        Description = $"an Npgsql connection string to the MLflow database instead of the contract; keep the password out of it ({PasswordVariable})",
+        HelpName = "CONNSTRING",
+    };
+
+    public Option<string?> CaBundle { get; } = new("--ca-bundle")
+    {
+        Description = "PEM file of the CAs the server's certificate must chain to (verify-full); default: the system's trust store",
+        HelpName = "FILE",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Outputs);
+        command.Options.Add(Connection);
+        command.Options.Add(CaBundle);
+    }
+
+    /// <summary>The target the flags and environment name; a <see cref="UsageException"/> or <see cref="ContractException"/> otherwise.</summary>
+    public DatabaseTarget Resolve(ParseResult parse, CliConsole console)
+    {
+        var outputs = parse.GetValue(Outputs);
+        var connection = parse.GetValue(Connection);
+        var ca = parse.GetValue(CaBundle);
+        if (ca is not null && !File.Exists(ca)) throw new UsageException($"--ca-bundle {ca}: no such file");
+        if (outputs is not null && connection is not null)
+        {
+            throw new UsageException("--outputs and --connection both given; use one of them");
+        }
+        var password = console.Environment[PasswordVariable] as string;
+        if (connection is not null) return DatabaseTarget.FromConnectionString(connection, "--connection", password, ca);
+        if (outputs == "-") return DatabaseTarget.FromContract(ContractReader.Parse(console.In.ReadToEnd(), "stdin").Postgres, ca);
+        if (outputs is not null) return DatabaseTarget.FromContract(ContractReader.ReadFile(outputs).Postgres, ca);
+        if (console.Environment[ConnectionVariable] is string fromEnv && fromEnv.Length > 0)
+        {
+            return DatabaseTarget.FromConnectionString(fromEnv, ConnectionVariable, password, ca);
+        }
+        if (EnvironmentContractReader.IsPresent(console.Environment))
+        {
+            return DatabaseTarget.FromContract(EnvironmentContractReader.Read(console.Environment).Postgres, ca);
+        }
+        throw new UsageException(
+            $"no database given: pass --outputs FILE (or - for stdin) or --connection, or set {ConnectionVariable} or the DBOPS_* variables (DBOPS_PG_WRITER is not set)");
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Dbops.Migrate;
+
+namespace Dbops.Cli;
+
+/// <summary><c>dbops migrate</c>: applies the platform's pending migrations, or with --dry-run prints the plan.</summary>
+public static class MigrateCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var defaults = new MigrateSettings();
+        var connection = new ConnectionOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "print the plan (applied, pending, changed) and apply nothing" };
+        var lockWait = CliValues.Seconds("--lock-wait", defaults.LockWait, "how long to wait for another dbops migrate on the same database");
+        var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.DdlLockTimeout, "how long a DDL statement may wait for a table lock (it queues MLflow's queries meanwhile)");
+        var command = new Command("migrate", "apply the platform's versioned migrations (dbops/migrations) in order, each once")
+        {
+            dryRun, lockWait, lockTimeout,
+        };
+        connection.AddTo(command);
+        command.SetAction(async (parse, ct) => await OpsRunner.RunAsync("migrate", console, () => connection.Resolve(parse, console), async target =>
+        {
+            var settings = defaults with
+            {
+                LockWait = TimeSpan.FromSeconds(parse.GetValue(lockWait)),
+                DdlLockTimeout = TimeSpan.FromSeconds(parse.GetValue(lockTimeout)),
+            };
+            await using var dataSource = target.OpenDataSource("dbops migrate", maxPoolSize: 2);
+            var migrator = new Migrator(dataSource, PlatformMigrations.Embedded(), settings, console.Error);
+            var plan = await migrator.PlanAsync(ct);
+            await console.Out.WriteAsync(MigrationPlanTable.Render(plan, target.ToString(), statements: parse.GetValue(dryRun)));
+            if (parse.GetValue(dryRun))
+            {
+                await console.Out.WriteLineAsync("--dry-run: nothing applied");
+                return plan.Problems.Count > 0 ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+            }
+            var applied = await migrator.ApplyAsync(ct);
+            await console.Out.WriteLineAsync(applied.Count == 0
+                ? "up to date: nothing to apply"
+                : $"applied {applied.Count} migration(s): {string.Join(", ", applied.Select(a => $"{a.Migration.Name} ({a.Took.TotalSeconds:0.00} s)"))}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Dbops.Migrate;
+
+public enum MigrationState { Applied, Pending, Changed }
+
+/// <summary>One migration of this build and what the database's history says of it.</summary>
+public sealed record MigrationStep(Migration Migration, MigrationState State, AppliedMigration? Applied);
+
+/// <summary>
+/// What <c>dbops migrate</c> would do: this build's migrations against the history table.
+/// Problems stop a run before anything is applied.
+/// </summary>
+public sealed record MigrationPlan(IReadOnlyList<MigrationStep> Steps, IReadOnlyList<AppliedMigration> Unknown)
+{
+    public IEnumerable<MigrationStep> Pending => Steps.Where(s => s.State == MigrationState.Pending);
+
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = new List<string>();
+            foreach (var s in Steps.Where(s => s.State == MigrationState.Changed))
+            {
+                problems.Add($"{s.Migration.Name} was changed after it was applied (checksum {Short(s.Applied!.Checksum)} applied {s.Applied.InstalledOn:yyyy-MM-dd}, {Short(s.Migration.Checksum)} now): an applied migration must not change; add a new migration instead");
+            }
+            foreach (var u in Unknown)
+            {
+                problems.Add($"V{u.Version} ({u.Script}) is applied but not in this build: run the dbops built from the commit that applied it, or a newer one");
+            }
+            var lastApplied = Steps.Where(s => s.State != MigrationState.Pending).Select(s => s.Migration.Version).DefaultIfEmpty(0).Max();
+            lastApplied = Math.Max(lastApplied, Unknown.Select(u => u.Version).DefaultIfEmpty(0).Max());
+            foreach (var p in Pending.Where(p => p.Migration.Version < lastApplied))
+            {
+                problems.Add($"{p.Migration.Name} is older than V{lastApplied}, which is already applied: migrations apply in version order; give it a version above {lastApplied}");
+            }
+            return problems;
+        }
+    }
+
+    public static MigrationPlan Build(PlatformMigrations migrations, IReadOnlyList<AppliedMigration> history)
+    {
+        var applied = history.ToDictionary(h => h.Version);
+        var steps = migrations.All.Select(m =>
+        {
+            if (!applied.TryGetValue(m.Version, out var a)) return new MigrationStep(m, MigrationState.Pending, null);
+            return new MigrationStep(m, a.Checksum == m.Checksum ? MigrationState.Applied : MigrationState.Changed, a);
+        }).ToArray();
+        var known = migrations.All.Select(m => m.Version).ToHashSet();
+        return new MigrationPlan(steps, history.Where(h => !known.Contains(h.Version)).ToArray());
+    }
+
+    private static string Short(string checksum) => checksum[..Math.Min(12, checksum.Length)];
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Dbops.Ops;
+using Dbops.Verify.Postgres;
+using Npgsql;
+
+namespace Dbops.Migrate;
+
+public sealed record MigrateSettings
+{
+    /// <summary>How long to wait for another <c>dbops migrate</c> on the same database to finish.</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a statement may wait for a table lock. A DDL statement waiting for its lock
+    /// queues every later MLflow query on that table behind it, so it gives up early instead.
+    /// Not applied to CREATE INDEX CONCURRENTLY, whose waits block no query.
+    /// </summary>
+    public TimeSpan DdlLockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>A migration run that cannot go on: the message says what and what to do.</summary>
+public sealed class MigrationException(string message) : OpsException(message);
+
+public sealed record StatementTiming(string Statement, TimeSpan Took);
+
+public sealed record AppliedResult(Migration Migration, TimeSpan Took, IReadOnlyList<StatementTiming> Statements);
+
+/// <summary>
+/// Applies this build's pending migrations in version order, each recorded in the history
+/// table with its checksum, under an advisory lock so that concurrent runs apply each once.
+/// </summary>
+public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations migrations, MigrateSettings settings, TextWriter progress)
+{
+    /// <summary>The plan against the database as it is now, without taking the lock or writing anything.</summary>
+    public async Task<MigrationPlan> PlanAsync(CancellationToken ct)
+    {
+        RequireValidBuild();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await RequireMlflowAsync(conn, ct);
+        return MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
+    }
+
+    public async Task<IReadOnlyList<AppliedResult>> ApplyAsync(CancellationToken ct)
+    {
+        RequireValidBuild();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await RequireMlflowAsync(conn, ct);
+        await using var held = await AdvisoryLock.AcquireAsync(conn, AdvisoryLock.MigrateKey, settings.LockWait,
+            holder => progress.WriteLine($"dbops migrate: waiting for {holder}, which is migrating this database"), ct);
+        if (held is null)
+        {
+            throw new MigrationException($"another dbops migrate still holds the migration lock after {settings.LockWait.TotalSeconds:0} s ({await AdvisoryLock.HolderAsync(conn, AdvisoryLock.MigrateKey, ct) ?? "holder gone"}); try again when it has finished");
+        }
+        await SchemaHistory.EnsureAsync(conn, ct);
+        // Read under the lock: a run that waited sees what the run before it applied.
+        var plan = MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
+        if (plan.Problems.Count > 0) throw new MigrationException(string.Join(Environment.NewLine, plan.Problems));
+
+        var results = new List<AppliedResult>();
+        foreach (var step in plan.Pending)
+        {
+            var m = step.Migration;
+            var result = m.NoTransaction ? await ApplyOutsideTransactionAsync(conn, m, ct) : await ApplyInTransactionAsync(conn, m, ct);
+            progress.WriteLine($"dbops migrate: applied {m.Name} in {Seconds(result.Took)}");
+            results.Add(result);
+        }
+        return results;
+    }
+
+    private async Task<AppliedResult> ApplyInTransactionAsync(NpgsqlConnection conn, Migration m, CancellationToken ct)
+    {
+        var statements = m.Statements;
+        var timings = new List<StatementTiming>();
+        var total = Stopwatch.StartNew();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}; set local statement_timeout = 0", ct);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            try
+            {
+                timings.Add(await TimeAsync(conn, m, statements, i, ct));
+            }
+            catch (PostgresException e)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                throw new MigrationException($"{m.Name} failed at statement {i + 1}/{statements.Count} '{PlatformMigrations.Abbreviate(SqlStatements.Normalize(statements[i]))}': {Describe(e)}; nothing of {m.Name} was applied");
+            }
+        }
+        await SchemaHistory.RecordAsync(conn, m, total.Elapsed, ct);
+        await tx.CommitAsync(ct);
+        return new AppliedResult(m, total.Elapsed, timings);
+    }
+
+    private async Task<AppliedResult> ApplyOutsideTransactionAsync(NpgsqlConnection conn, Migration m, CancellationToken ct)
+    {
+        var statements = m.Statements;
+        var timings = new List<StatementTiming>();
+        var total = Stopwatch.StartNew();
+        await ExecuteAsync(conn, "set statement_timeout = 0", ct);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var created = PlatformMigrations.CreatedIndex(statements[i], m.Name);
+            try
+            {
+                if (created is not null)
+                {
+                    await DropInvalidAsync(conn, created, ct);
+                    // Its waits (for older transactions to finish) block no MLflow query, so they may take as long as they take.
+                    await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+                }
+                else
+                {
+                    await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}", ct);
+                }
+                timings.Add(await TimeAsync(conn, m, statements, i, ct));
+            }
+            catch (PostgresException e)
+            {
+                var done = i == 0 ? "no statement of it was applied" : $"statements 1-{i} are applied and safe to run again";
+                throw new MigrationException($"{m.Name} failed at statement {i + 1}/{statements.Count} '{PlatformMigrations.Abbreviate(SqlStatements.Normalize(statements[i]))}': {Describe(e)}; {done}; run dbops migrate again once the cause is fixed");
+            }
+        }
+        await SchemaHistory.RecordAsync(conn, m, total.Elapsed, ct);
+        return new AppliedResult(m, total.Elapsed, timings);
+    }
+
+    /// <summary>
+    /// An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index behind under the same
+    /// name, which IF NOT EXISTS would then take for done: drop it so the build starts again.
+    /// </summary>
+    private async Task DropInvalidAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            select format('%I.%I', n.nspname, c.relname)
+            from pg_class c join pg_index i on i.indexrelid = c.oid join pg_namespace n on n.oid = c.relnamespace
+            where c.relname = $1 and n.oid = coalesce(to_regnamespace($2), current_schema()::regnamespace) and not i.indisvalid
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = index.Index });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)index.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        if (await cmd.ExecuteScalarAsync(ct) is not string invalid) return;
+        progress.WriteLine($"dbops migrate: dropping invalid index {invalid}, left by an interrupted build, to build it again");
+        await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+        await ExecuteAsync(conn, $"drop index concurrently if exists {invalid}", ct);
+    }
+
+    private async Task<StatementTiming> TimeAsync(NpgsqlConnection conn, Migration m, IReadOnlyList<string> statements, int i, CancellationToken ct)
+    {
+        var text = SqlStatements.Normalize(statements[i]);
+        var sw = Stopwatch.StartNew();
+        await ExecuteAsync(conn, statements[i], ct);
+        sw.Stop();
+        progress.WriteLine($"dbops migrate: {m.Name} [{i + 1}/{statements.Count}] {PlatformMigrations.Abbreviate(text)}: {Seconds(sw.Elapsed)}");
+        return new StatementTiming(text, sw.Elapsed);
+    }
+
+    private void RequireValidBuild()
+    {
+        var problems = migrations.Problems();
+        if (problems.Count > 0) throw new MigrationException("this build's migrations are unusable: " + string.Join("; ", problems));
+    }
+
+    /// <summary>The migrations extend MLflow's schema (indexes on its tables, an archive shaped like them), so MLflow must have created it first.</summary>
+    private static async Task RequireMlflowAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var present = await MlflowSchema.PresentAsync(conn, ct);
+        var missing = MlflowSchema.RequiredTables.Keys.Where(t => !present.ContainsKey(t)).ToArray();
+        if (missing.Length == MlflowSchema.RequiredTables.Count)
+        {
+            throw new MigrationException($"{MlflowSchema.NotInitialised}: start MLflow once (or run mlflow db upgrade) before dbops migrate");
+        }
+        if (missing.Length > 0)
+        {
+            throw new MigrationException($"the MLflow schema is incomplete (missing: {string.Join(", ", missing)}): finish MLflow's own upgrade before dbops migrate");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Describe(PostgresException e) => $"{e.MessageText} (SQLSTATE {e.SqlState})";
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.00} s";
+}

@@ -1,0 +1,91 @@
+using Dbops.Cli;
+using Dbops.Contract;
+using Npgsql;
+
+namespace Dbops.Ops;
+
+/// <summary>
+/// The MLflow database the operations commands (migrate, archive, report, maintain) work on:
+/// the contract's writer endpoint, or a connection string. Holds the credentials so that
+/// every printed line can be scrubbed of them; <see cref="ToString"/> names the target
+/// without any secret.
+/// </summary>
+public sealed class DatabaseTarget
+{
+    private readonly NpgsqlConnectionStringBuilder builder;
+
+    public IReadOnlyList<Secret> Secrets { get; }
+
+    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets)
+    {
+        this.builder = builder;
+        Secrets = secrets;
+    }
+
+    public string Host => builder.Host ?? "";
+    public int Port => builder.Port;
+    public string Database => builder.Database ?? "";
+    public string Username => builder.Username ?? "";
+
+    /// <summary>The writer of a contract: verify-full TLS when the contract requires TLS, as <c>dbops verify</c> connects.</summary>
+    public static DatabaseTarget FromContract(PostgresTarget pg, string? caBundle)
+    {
+        var b = new NpgsqlConnectionStringBuilder
+        {
+            Host = pg.Writer,
+            Port = pg.Port,
+            Database = pg.Database,
+            Username = pg.Username,
+            Password = pg.Password.Reveal(),
+            SslMode = pg.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer,
+        };
+        if (caBundle is not null) b.RootCertificate = caBundle;
+        return new DatabaseTarget(b, [pg.Password]);
+    }
+
+    /// <summary>
+    /// An Npgsql connection string (Host=...;Username=...). Without a password in it, the
+    /// password comes from <paramref name="password"/> (DBOPS_PG_PASSWORD), so that it need
+    /// not appear on a command line.
+    /// </summary>
+    public static DatabaseTarget FromConnectionString(string connectionString, string source, string? password, string? caBundle)
+    {
+        NpgsqlConnectionStringBuilder b;
+        try
+        {
+            b = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The driver's message may quote the offending value, which can be the password: name only the keyword it reports.
+            var keyword = System.Text.RegularExpressions.Regex.Match(e.Message, "(?:[Kk]eyword not supported: '|Couldn't set )([A-Za-z ]+)") is { Success: true } m
+                ? $" (at keyword '{m.Groups[1].Value.Trim()}': unknown, or a value it does not accept)"
+                : "";
+            throw new UsageException($"{source} is not a valid Npgsql connection string{keyword}; expected e.g. Host=...;Port=5432;Database=mlflow;Username=...;SSL Mode=VerifyFull");
+        }
+        if (string.IsNullOrEmpty(b.Host)) throw new UsageException($"{source} names no Host; expected e.g. Host=...;Database=mlflow;Username=...");
+        if (string.IsNullOrEmpty(b.Database)) throw new UsageException($"{source} names no Database; expected e.g. Host=...;Database=mlflow;Username=...");
+        if (string.IsNullOrEmpty(b.Password) && !string.IsNullOrEmpty(password)) b.Password = password;
+        if (caBundle is not null) b.RootCertificate = caBundle;
+        var secrets = string.IsNullOrEmpty(b.Password) ? [] : new[] { new Secret(b.Password) };
+        return new DatabaseTarget(b, secrets);
+    }
+
+    /// <summary>A pool for one command. Operations may run for minutes: no command timeout unless the caller sets one per statement.</summary>
+    public NpgsqlDataSource OpenDataSource(string applicationName, int maxPoolSize = 4)
+    {
+        var b = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            ApplicationName = applicationName,
+            CommandTimeout = 0,
+            MaxPoolSize = maxPoolSize,
+        };
+        return NpgsqlDataSource.Create(b.ConnectionString);
+    }
+
+    /// <summary>The same target under another database name (the benchmark's and tests' scratch databases).</summary>
+    public DatabaseTarget WithDatabase(string database) =>
+        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets);
+
+    public override string ToString() => $"{Username}@{Host}:{Port}/{Database}";
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make bench-db`: the database benchmarks of dbops. On a PostgreSQL started for the purpose
+# (TLS-only, loopback, scripts/local-stores.sh), for each scale: a fresh database with the
+# fixture MLflow schema, filled by the synthetic workload (dbops-bench generate), then
+# dbops-bench run: every query shape with MLflow's indexes, the platform's migrations (each
+# index build timed), every shape again, and the archival of the 90-day window. Prints Markdown
+# tables (progress goes to stderr); asserts nothing. Everything is removed afterwards.
+#   SCALES="runs:metric_rows ..."   default "10000:1000000 100000:10000000"
+#   SEED=n ITERATIONS=n             workload seed (42) and executions per shape (200)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BENCH="${BENCH:-$ROOT/bench/Dbops.Bench/bin/Release/net10.0/dbops-bench.dll}"
+SCALES="${SCALES:-10000:1000000 100000:10000000}"
+SEED="${SEED:-42}"
+ITERATIONS="${ITERATIONS:-200}"
+[ -f "$BENCH" ] || { echo "bench-db: $BENCH not built (make bench-db builds it)" >&2; exit 2; }
+
+dir="$(mktemp -d /tmp/dbops-bench-db.XXXXXX)"
+trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
+# Memory for a 4 GB database on a 24 GB machine, and checkpoints spaced out for the bulk load.
+# Planner settings stay PostgreSQL's (and Aurora's) defaults.
+export LOCAL_STORES=postgres LOCAL_STORES_SEED=none
+export PG_CONF_EXTRA="shared_buffers = 2GB
+effective_cache_size = 8GB
+maintenance_work_mem = 512MB
+max_wal_size = 8GB
+checkpoint_timeout = 30min"
+"$ROOT/scripts/local-stores.sh" start "$dir" >&2
+source "$dir/stores.env"
+psql_as() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_WRITER" -p "$PG_PORT" -U "$1" -d "$2" "${@:3}"; }
+
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+mem="$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+echo "## dbops database benchmarks"
+echo
+echo "Machine: $(nproc) cores ($cpu), $mem RAM, $(. /etc/os-release && echo "$PRETTY_NAME"); PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on loopback with TLS, shared_buffers 2GB, other settings default; .NET $(dotnet --version). Workload seed $SEED."
+echo
+
+for scale in $SCALES; do
+  runs="${scale%%:*}"
+  metrics="${scale##*:}"
+  db="bench_${runs}"
+  psql_as postgres postgres -c "create database $db owner mlflow_admin"
+  psql_as mlflow_admin "$db" < "$ROOT/tests/fixtures/mlflow/schema.sql" >/dev/null
+  contract="$dir/$db.json"
+  ( umask 077; sed "s/\"database\": \"mlflow\"/\"database\": \"$db\"/" "$dir/contract.json" > "$contract" )
+  label="$(numfmt --to=si "$runs" | sed 's/k$/K/') runs"
+  echo "bench-db: $label: generating the workload" >&2
+  generated="$(dotnet "$BENCH" generate --outputs "$contract" --ca-bundle "$dir/ca.pem" --runs "$runs" --metric-rows "$metrics" --seed "$SEED")"
+  dotnet "$BENCH" run --outputs "$contract" --ca-bundle "$dir/ca.pem" --label "$label" --iterations "$ITERATIONS"
+  echo "Workload: $generated."
+  echo
+  psql_as postgres postgres -c "drop database $db"
+done

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Dbops.Tests.Verify;
+
+namespace Dbops.Tests.Ops;
+
+/// <summary>
+/// The archival process killed (SIGKILL) at random points, several times, then run to the
+/// end: live plus archive hold exactly the original rows after every kill and at the end.
+/// The points are drawn from a fixed seed and placed by the progress the process reports
+/// (after its k-th batch, plus a few milliseconds), so each kill lands inside a run.
+/// </summary>
+[Collection(LocalPostgresCollection.Name)]
+public class ArchiveFaultTests(LocalPostgres pg)
+{
+    private const int Kills = 6;
+    private const int BatchSize = 10;
+
+    [Fact]
+    public async Task Killed_at_random_points_and_run_again_it_loses_nothing_and_duplicates_nothing()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
+        var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 60_000 });
+        var idle = string.Join(",", Workloads.Idle(model));
+        var toArchive = await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({idle})");
+        var original = await Workloads.LiveAndArchivedAsync(db);
+        var rng = new Random(20261121);
+        var interrupted = 0;
+        var archivedAfterKill = new List<long>();
+
+        for (var kill = 0; kill < Kills; kill++)
+        {
+            var left = await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({idle})");
+            var batchesLeft = (int)Math.Ceiling(left / (double)BatchSize);
+            var afterBatches = rng.Next(0, Math.Max(1, batchesLeft / 2));
+            var delayMs = rng.Next(0, 15);
+
+            if (await RunAndKillAsync(db, afterBatches, delayMs)) interrupted++;
+
+            Assert.Equal(original, await Workloads.LiveAndArchivedAsync(db));
+            archivedAfterKill.Add(await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        }
+
+        var final = await CliRun.RunAsync(["archive", "--batch-size", BatchSize.ToString(), .. db.Args()]);
+
+        Assert.Equal(0, final.ExitCode);
+        Assert.Contains("reconciled: every row of the archived experiments is in mlflow_archive, none left live, none twice", final.Out);
+        Assert.Equal(original, await Workloads.LiveAndArchivedAsync(db));
+        Assert.Equal(toArchive, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from experiments where experiment_id in ({idle})"));
+        // The kills really cut runs short, in the middle: progress was made between them and work was left.
+        Assert.True(interrupted >= Kills - 1, $"only {interrupted} of {Kills} kills landed before the process finished");
+        Assert.True(archivedAfterKill.Distinct().Count() >= 3, $"archived runs after each kill: {string.Join(", ", archivedAfterKill)}");
+        Assert.True(archivedAfterKill[^1] < toArchive, "the last kill left work for the final run");
+    }
+
+    /// <summary>Starts dbops archive as its own process and kills it once it has reported <paramref name="afterBatches"/> batches and <paramref name="delayMs"/> more have passed. True when the kill cut it short.</summary>
+    private static async Task<bool> RunAndKillAsync(ScratchDatabase db, int afterBatches, int delayMs)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "dbops.dll"), "archive", "--batch-size", BatchSize.ToString(), .. db.Args()])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var p = Process.Start(psi)!;
+        var batches = 0;
+        var reached = new TaskCompletionSource();
+        if (afterBatches == 0) reached.TrySetResult();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("dbops archive: batch ", StringComparison.Ordinal) == true && Interlocked.Increment(ref batches) >= afterBatches) reached.TrySetResult();
+        };
+        p.OutputDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        p.BeginOutputReadLine();
+        await Task.WhenAny(reached.Task, p.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        await Task.Delay(delayMs);
+        var cut = !p.HasExited;
+        if (cut) p.Kill(entireProcessTree: true);
+        await p.WaitForExitAsync();
+        return cut;
+    }
+}

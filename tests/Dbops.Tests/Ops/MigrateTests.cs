@@ -1,0 +1,185 @@
+using Dbops.Migrate;
+using Dbops.Tests.Verify;
+using Npgsql;
+
+namespace Dbops.Tests.Ops;
+
+/// <summary>dbops migrate against real PostgreSQL: order, history, checksums, the lock, interrupted builds, failures.</summary>
+[Collection(LocalPostgresCollection.Name)]
+public class MigrateTests(LocalPostgres pg)
+{
+    private static Migrator MigratorFor(NpgsqlDataSource ds, PlatformMigrations set, TextWriter? progress = null) =>
+        new(ds, set, new MigrateSettings { LockWait = TimeSpan.FromSeconds(60) }, progress ?? TextWriter.Null);
+
+    [Fact]
+    public async Task Applies_every_migration_in_order_once_and_records_it_with_its_checksum()
+    {
+        var db = await pg.CreateDatabaseAsync();
+
+        var first = await CliRun.RunAsync(["migrate", .. db.Args()]);
+        var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("applied 4 migration(s): V1__roles.sql", first.Out);
+        var embedded = PlatformMigrations.Embedded().All;
+        var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
+        Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
+        // Every index the verifier expects is there and valid.
+        foreach (var i in PlatformMigrations.Embedded().Indexes)
+        {
+            Assert.True(await db.ScalarAsync<bool>($"select indisvalid from pg_index where indexrelid = '{i.Schema ?? "public"}.{i.Index}'::regclass"), i.Index);
+        }
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("up to date: nothing to apply", second.Out);
+        Assert.Equal(4, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+    }
+
+    [Fact]
+    public async Task The_platforms_indexes_accept_the_longest_values_mlflow_allows()
+    {
+        // MLflow takes param values up to 6000 characters and tag values up to 8000: an index
+        // that refused them (a B-tree entry over 2704 bytes) would make MLflow's logging fail.
+        var db = await pg.CreateDatabaseAsync();
+        Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
+        await db.ExecuteAsync(
+            """
+            insert into experiments (experiment_id, name) values (1, 'e');
+            insert into runs (run_uuid, experiment_id, lifecycle_stage, start_time) values ('r1', 1, 'active', 1);
+            insert into params (key, value, run_uuid) select 'config', string_agg(md5(g::text), ''), 'r1' from generate_series(1, 187) g;
+            insert into tags (key, value, run_uuid) select 'mlflow.note.content', string_agg(md5(g::text), ''), 'r1' from generate_series(1, 250) g;
+            """, asOwner: true);
+
+        Assert.Equal(5984, await db.ScalarAsync<int>("select length(value) from params where run_uuid = 'r1'"));
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from tags where value = (select value from tags where run_uuid = 'r1')"));
+    }
+
+    [Fact]
+    public async Task Dry_run_prints_the_plan_with_each_pending_statement_and_changes_nothing()
+    {
+        var db = await pg.CreateDatabaseAsync();
+
+        var run = await CliRun.RunAsync(["migrate", "--dry-run", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
+        Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
+        Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
+        Assert.Contains("4 pending of 4", run.Out);
+        Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
+        Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
+    }
+
+    [Fact]
+    public async Task A_migration_changed_after_it_was_applied_stops_the_run_before_anything_is_applied()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var ds = db.Target.OpenDataSource("test");
+        await MigratorFor(ds, new PlatformMigrations([new("V1__one.sql", "create table one (x int);")])).ApplyAsync(CancellationToken.None);
+
+        var changed = new PlatformMigrations([new("V1__one.sql", "create table one (x bigint);"), new("V2__two.sql", "create table two (x int);")]);
+        var e = await Assert.ThrowsAsync<MigrationException>(() => MigratorFor(ds, changed).ApplyAsync(CancellationToken.None));
+
+        Assert.StartsWith("V1__one.sql was changed after it was applied (checksum ", e.Message);
+        Assert.Contains("an applied migration must not change; add a new migration instead", e.Message);
+        Assert.False(await db.ScalarAsync<bool>("select to_regclass('public.two') is not null"));
+    }
+
+    [Fact]
+    public async Task A_version_applied_by_a_newer_build_or_a_new_one_below_it_stop_the_run()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var ds = db.Target.OpenDataSource("test");
+        await MigratorFor(ds, new PlatformMigrations([new("V1__one.sql", "select 1;"), new("V3__three.sql", "select 3;")])).ApplyAsync(CancellationToken.None);
+
+        var older = new PlatformMigrations([new("V1__one.sql", "select 1;"), new("V2__two.sql", "select 2;")]);
+        var plan = await MigratorFor(ds, older).PlanAsync(CancellationToken.None);
+
+        Assert.Contains("V3 (V3__three.sql) is applied but not in this build: run the dbops built from the commit that applied it, or a newer one", plan.Problems);
+        Assert.Contains("V2__two.sql is older than V3, which is already applied: migrations apply in version order; give it a version above 3", plan.Problems);
+        await Assert.ThrowsAsync<MigrationException>(() => MigratorFor(ds, older).ApplyAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failing_statement_rolls_its_whole_migration_back_and_the_cli_exits_1()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var ds = db.Target.OpenDataSource("test");
+        var set = new PlatformMigrations([new("V1__half.sql", "create table half (x int);\nselect 1 / 0;")]);
+
+        var e = await Assert.ThrowsAsync<MigrationException>(() => MigratorFor(ds, set).ApplyAsync(CancellationToken.None));
+
+        Assert.Equal("V1__half.sql failed at statement 2/2 'select 1 / 0': division by zero (SQLSTATE 22012); nothing of V1__half.sql was applied", e.Message);
+        Assert.False(await db.ScalarAsync<bool>("select to_regclass('public.half') is not null"));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+    }
+
+    [Fact]
+    public async Task Concurrent_runs_apply_each_migration_exactly_once()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        // V2 sleeps inside its transaction, so every run that is not serialised would see it pending and apply it too.
+        var set = new PlatformMigrations(
+        [
+            new("V1__log.sql", "create table applied_log (migration text, at timestamptz default clock_timestamp());"),
+            new("V2__slow.sql", "insert into applied_log (migration) values ('V2');\nselect pg_sleep(0.3);"),
+            new("V3__index.sql", "-- dbops:no-transaction\ncreate index concurrently if not exists ix_runs_name on runs (name);"),
+            new("V4__after.sql", "insert into applied_log (migration) values ('V4');"),
+        ]);
+        var sources = Enumerable.Range(0, 6).Select(_ => db.Target.OpenDataSource("test")).ToArray();
+        try
+        {
+            var runs = await Task.WhenAll(sources.Select(ds => Task.Run(() => MigratorFor(ds, set).ApplyAsync(CancellationToken.None))));
+
+            Assert.Equal(4, runs.Sum(r => r.Count));
+            Assert.Equal(["V2", "V4"], await db.ColumnAsync<string>("select migration from applied_log order by at"));
+            Assert.Equal([1, 2, 3, 4], await db.ColumnAsync<int>("select version from dbops.schema_history order by version"));
+            Assert.True(await db.ScalarAsync<bool>("select indisvalid from pg_index where indexrelid = 'ix_runs_name'::regclass"));
+        }
+        finally
+        {
+            foreach (var ds in sources) await ds.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_cli_runs_of_the_real_migrations_neither_deadlock_nor_apply_twice()
+    {
+        // The waiting runs poll for the lock: a session blocked in pg_advisory_lock holds a snapshot that
+        // CREATE INDEX CONCURRENTLY would wait for, while it waits for the lock the builder holds.
+        var db = await pg.CreateDatabaseAsync();
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
+
+        Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
+        Assert.Single(runs, r => r.Out.Contains("applied 4 migration(s)", StringComparison.Ordinal));
+        Assert.Equal(4, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+    }
+
+    [Fact]
+    public async Task An_index_left_invalid_by_an_interrupted_build_is_dropped_and_built_again()
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var ds = db.Target.OpenDataSource("test");
+        // What a killed CREATE INDEX CONCURRENTLY leaves: the index under its name, marked invalid.
+        await db.ExecuteAsync("create index ix_runs_status on runs (status); update pg_index set indisvalid = false where indexrelid = 'ix_runs_status'::regclass");
+        var progress = new StringWriter();
+        var set = new PlatformMigrations([new("V1__status.sql", "-- dbops:no-transaction\ncreate index concurrently if not exists ix_runs_status on runs (status);")]);
+
+        await MigratorFor(ds, set, progress).ApplyAsync(CancellationToken.None);
+
+        Assert.Contains("dropping invalid index public.ix_runs_status, left by an interrupted build, to build it again", progress.ToString());
+        Assert.True(await db.ScalarAsync<bool>("select indisvalid from pg_index where indexrelid = 'ix_runs_status'::regclass"));
+    }
+
+    [Fact]
+    public async Task A_database_mlflow_has_not_initialised_is_refused_with_exit_1()
+    {
+        var db = await pg.CreateDatabaseAsync(schema: false);
+
+        var run = await CliRun.RunAsync(["migrate", .. db.Args()]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("dbops migrate: MLflow has not initialised this database yet: start MLflow once (or run mlflow db upgrade) before dbops migrate", run.Error.Trim());
+        Assert.DoesNotContain(db.Password, run.All);
+    }
+}

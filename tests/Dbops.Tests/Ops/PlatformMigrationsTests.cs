@@ -1,0 +1,87 @@
+using Dbops.Migrate;
+
+namespace Dbops.Tests.Ops;
+
+/// <summary>The embedded migrations are well formed, and the rules that keep them safe catch what they should.</summary>
+public class PlatformMigrationsTests
+{
+    private static readonly PlatformMigrations Embedded = PlatformMigrations.Embedded();
+
+    [Fact]
+    public void The_embedded_set_is_versioned_from_1_without_gaps_and_has_no_problem()
+    {
+        Assert.Empty(Embedded.Problems());
+        Assert.Equal(Enumerable.Range(1, Embedded.All.Count), Embedded.All.Select(m => m.Version));
+        // The files on disk are what the build embedded.
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "dbops", "migrations"), "V*.sql").Select(Path.GetFileName).Order();
+        Assert.Equal(files, Embedded.All.Select(m => m.Name).Order());
+    }
+
+    [Fact]
+    public void Index_builds_run_outside_a_transaction_and_everything_else_inside_one()
+    {
+        foreach (var m in Embedded.All)
+        {
+            var concurrent = m.Statements.Any(s => s.Contains("concurrently", StringComparison.OrdinalIgnoreCase));
+            Assert.True(m.NoTransaction == concurrent, $"{m.Name}: no-transaction {m.NoTransaction}, builds concurrently {concurrent}");
+        }
+        Assert.Contains(Embedded.All, m => m.NoTransaction);
+    }
+
+    [Fact]
+    public void The_indexes_the_verifier_expects_name_their_schema_where_the_migration_does()
+    {
+        var indexes = Embedded.Indexes;
+
+        Assert.Contains(indexes, i => i is { Index: "platform_runs_experiment_stage_start", Schema: null, Table: "runs", Migration: "V3__performance_indexes.sql" });
+        Assert.Contains(indexes, i => i is { Index: "archive_metrics_run_uuid", Schema: "mlflow_archive", Table: "metrics" });
+        Assert.Equal(indexes.Count, indexes.Select(i => (i.Schema, i.Index)).Distinct().Count());
+    }
+
+    [Fact]
+    public void An_index_a_later_migration_drops_is_no_longer_expected()
+    {
+        var set = new PlatformMigrations(
+        [
+            new("V1__a.sql", "create index ix_a on runs (name);\ncreate index ix_b on runs (status);"),
+            new("V2__b.sql", "-- dbops:no-transaction\ndrop index concurrently if exists ix_a;"),
+        ]);
+
+        Assert.Equal(["ix_b"], set.Indexes.Select(i => i.Index));
+    }
+
+    [Fact]
+    public void The_checksum_ignores_line_endings_and_nothing_else()
+    {
+        var lf = new Migration("V1__a.sql", "create table a (x int);\nselect 1;\n");
+        var crlf = new Migration("V1__a.sql", "create table a (x int);\r\nselect 1;\r\n");
+        var changed = new Migration("V1__a.sql", "create table a (x bigint);\nselect 1;\n");
+
+        Assert.Equal(lf.Checksum, crlf.Checksum);
+        Assert.NotEqual(lf.Checksum, changed.Checksum);
+        Assert.Matches("^[0-9a-f]{64}$", lf.Checksum);
+    }
+
+    [Fact]
+    public void Unsafe_migrations_are_refused_with_the_reason()
+    {
+        var set = new PlatformMigrations(
+        [
+            new("V1__ok.sql", "select 1;"),
+            new("V1__again.sql", "select 2;"),
+            new("v2-bad-name.sql", "select 3;"),
+            new("V3__concurrent_in_tx.sql", "create index concurrently ix on runs (name);"),
+            new("V4__not_rerunnable.sql", "-- dbops:no-transaction\ncreate index concurrently if not exists ix on runs (name);\ncreate table t (x int);"),
+            new("V5__plain_index_outside.sql", "-- dbops:no-transaction\ncreate index concurrently ix2 on runs (name);"),
+        ]);
+
+        var problems = set.Problems();
+
+        Assert.Contains(problems, p => p == "version 1 is used by V1__ok.sql and V1__again.sql");
+        Assert.Contains(problems, p => p.StartsWith("v2-bad-name.sql: not a migration name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("V3__concurrent_in_tx.sql: 'create index concurrently ix on runs (name)' cannot run inside a transaction", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("V4__not_rerunnable.sql: 'create table t (x int)' is not allowed in a no-transaction migration", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("V5__plain_index_outside.sql: 'create index concurrently ix2 on runs (name)' is not allowed", StringComparison.Ordinal));
+        Assert.Equal(5, problems.Count);
+    }
+}
