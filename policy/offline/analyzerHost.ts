@@ -37,24 +37,45 @@ export class PackStartError extends Error {}
 
 type Client = InstanceType<typeof rpc.AnalyzerClient>;
 
-/** A running pack, answering the analyzer RPCs the engine calls; over gRPC (AnalyzerHost) or in this process (InProcessHost). */
-export interface PackHost {
-    readonly dir: string;
-    configureStack(req: InstanceType<typeof proto.AnalyzerStackConfigureRequest>): Promise<unknown>;
-    getAnalyzerInfo(): Promise<InstanceType<typeof proto.AnalyzerInfo>>;
-    configure(req: InstanceType<typeof proto.ConfigureAnalyzerRequest>): Promise<unknown>;
-    analyze(req: InstanceType<typeof proto.AnalyzeRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>>;
-    analyzeStack(req: InstanceType<typeof proto.AnalyzeStackRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>>;
-    close(): void;
+/**
+ * A running pack, answering the analyzer RPCs the engine calls; over gRPC
+ * (AnalyzerHost) or in this process (InProcessHost). The two differ only in how
+ * one call reaches the pack.
+ */
+export abstract class PackHost {
+    constructor(public readonly dir: string) {}
+
+    /** Sends one analyzer request to the pack and returns its answer. */
+    protected abstract call(method: "configureStack" | "getAnalyzerInfo" | "configure" | "analyze" | "analyzeStack", req: unknown): Promise<any>;
+
+    abstract close(): void;
+
+    configureStack(req: InstanceType<typeof proto.AnalyzerStackConfigureRequest>): Promise<unknown> {
+        return this.call("configureStack", req);
+    }
+    getAnalyzerInfo(): Promise<InstanceType<typeof proto.AnalyzerInfo>> {
+        return this.call("getAnalyzerInfo", new emptyProto.Empty());
+    }
+    configure(req: InstanceType<typeof proto.ConfigureAnalyzerRequest>): Promise<unknown> {
+        return this.call("configure", req);
+    }
+    analyze(req: InstanceType<typeof proto.AnalyzeRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
+        return this.call("analyze", req);
+    }
+    analyzeStack(req: InstanceType<typeof proto.AnalyzeStackRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
+        return this.call("analyzeStack", req);
+    }
 }
 
-export class AnalyzerHost implements PackHost {
+export class AnalyzerHost extends PackHost {
     private constructor(
-        public readonly dir: string,
+        dir: string,
         private readonly child: ChildProcess,
         private readonly client: Client,
         private readonly stderr: () => string,
-    ) {}
+    ) {
+        super(dir);
+    }
 
     /** Starts the pack in `dir` as the CLI would and connects to it. */
     static async start(dir: string, env: Record<string, string> = {}): Promise<AnalyzerHost> {
@@ -95,29 +116,13 @@ export class AnalyzerHost implements PackHost {
         return new AnalyzerHost(dir, child, client, () => stderr);
     }
 
-    private call<Req, Res>(method: string, req: Req): Promise<Res> {
+    protected call(method: string, req: unknown): Promise<any> {
         return new Promise((resolve, reject) =>
-            (this.client as any)[method](req, (err: Error | null, res: Res) => {
+            (this.client as any)[method](req, (err: Error | null, res: unknown) => {
                 if (err) reject(new Error(`policy pack ${this.dir}: ${method} failed: ${err.message}${this.stderr() ? `\n${this.stderr()}` : ""}`));
                 else resolve(res);
             }),
         );
-    }
-
-    configureStack(req: InstanceType<typeof proto.AnalyzerStackConfigureRequest>) {
-        return this.call("configureStack", req);
-    }
-    getAnalyzerInfo(): Promise<InstanceType<typeof proto.AnalyzerInfo>> {
-        return this.call("getAnalyzerInfo", new emptyProto.Empty());
-    }
-    configure(req: InstanceType<typeof proto.ConfigureAnalyzerRequest>) {
-        return this.call("configure", req);
-    }
-    analyze(req: InstanceType<typeof proto.AnalyzeRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
-        return this.call("analyze", req);
-    }
-    analyzeStack(req: InstanceType<typeof proto.AnalyzeStackRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
-        return this.call("analyzeStack", req);
     }
 
     close() {

@@ -28,7 +28,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as vm from "vm";
-import { PackHost, PackStartError, emptyProto, proto } from "./analyzerHost";
+import { PackHost, PackStartError } from "./analyzerHost";
 
 type Callback = (err: Error | null | undefined, res?: any) => void;
 type Handler = (call: { request: any }, callback: Callback) => void;
@@ -113,11 +113,13 @@ function checkDeclaration(d: PackDeclaration, packDir: string): void {
     }
 }
 
-export class InProcessHost implements PackHost {
+export class InProcessHost extends PackHost {
     private constructor(
-        public readonly dir: string,
+        dir: string,
         private readonly handlers: Record<"configure" | "configureStack" | "getAnalyzerInfo" | "analyze" | "analyzeStack", Handler>,
-    ) {}
+    ) {
+        super(dir);
+    }
 
     /** Loads the pack whose entry module is `entry` (its index, .ts or compiled .js) and whose directory is `dir`. */
     static start(dir: string, entry: string): InProcessHost {
@@ -133,7 +135,7 @@ export class InProcessHost implements PackHost {
         });
     }
 
-    private call(method: keyof InProcessHost["handlers"], request: any): Promise<any> {
+    protected call(method: keyof InProcessHost["handlers"], request: unknown): Promise<any> {
         return new Promise((resolve, reject) =>
             this.handlers[method]({ request }, (err, res) => {
                 if (err) reject(new Error(`policy pack ${this.dir}: ${method} failed: ${err.message}`));
@@ -142,21 +144,6 @@ export class InProcessHost implements PackHost {
         );
     }
 
-    configureStack(req: InstanceType<typeof proto.AnalyzerStackConfigureRequest>) {
-        return this.call("configureStack", req);
-    }
-    getAnalyzerInfo(): Promise<InstanceType<typeof proto.AnalyzerInfo>> {
-        return this.call("getAnalyzerInfo", new emptyProto.Empty());
-    }
-    configure(req: InstanceType<typeof proto.ConfigureAnalyzerRequest>) {
-        return this.call("configure", req);
-    }
-    analyze(req: InstanceType<typeof proto.AnalyzeRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
-        return this.call("analyze", req);
-    }
-    analyzeStack(req: InstanceType<typeof proto.AnalyzeStackRequest>): Promise<InstanceType<typeof proto.AnalyzeResponse>> {
-        return this.call("analyzeStack", req);
-    }
     close() {
         // Nothing runs outside this process.
     }
