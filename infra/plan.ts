@@ -16,6 +16,7 @@ import type {
     KubernetesConfig,
     RedisConfig,
     ReplicationConfig,
+    StackConfig,
 } from "./config";
 import { PROJECT } from "./config";
 import type { ClusterSourceArgs } from "./components/clusterOrigin";
@@ -60,8 +61,8 @@ export interface PlatformPlan {
     kubeconfig?: string;
 }
 
-export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
-    const replicated = cfg.replication !== undefined;
+/** What every stack sets for itself, primary or dr: where it runs, its names and tags, its cluster wiring. */
+function ownSettings(cfg: StackConfig) {
     return {
         environment: cfg.environment,
         region: cfg.region,
@@ -69,6 +70,15 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         network: cfg.network,
         tags: stackTags(cfg),
         alarmTopicArn: cfg.alarms.topicArn,
+        kubernetes: cfg.kubernetes,
+        kubeconfig: cfg.kubeconfig,
+    };
+}
+
+export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
+    const replicated = cfg.replication !== undefined;
+    return {
+        ...ownSettings(cfg),
         role: "primary",
         aurora: cfg.aurora,
         auroraSource: { origin: { kind: "primary" }, globalSource: replicated },
@@ -79,8 +89,6 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         recovery: cfg.recovery,
         backup: cfg.backup,
         replication: cfg.replication,
-        kubernetes: cfg.kubernetes,
-        kubeconfig: cfg.kubeconfig,
     };
 }
 
@@ -118,12 +126,7 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
                   authToken: secrets.cacheAuthToken,
               };
     return {
-        environment: cfg.environment,
-        region: cfg.region,
-        namePrefix: cfg.namePrefix,
-        network: cfg.network,
-        tags: stackTags(cfg),
-        alarmTopicArn: cfg.alarms.topicArn,
+        ...ownSettings(cfg),
         role: standby ? "standby" : "primary",
         aurora: { ...s.aurora, instances: standby ? cfg.dr.standby.auroraInstances : s.aurora.instances },
         auroraSource: {
@@ -145,8 +148,6 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
             : undefined,
         // The primary region may be gone: no copy back to it until fail-back.
         backup: standby ? undefined : { ...s.backup, copy: undefined },
-        kubernetes: cfg.kubernetes,
-        kubeconfig: cfg.kubeconfig,
     };
 }
 
