@@ -1,34 +1,11 @@
-using System.Net.Sockets;
 using Dbops.Verify.Net;
 
 namespace Dbops.Verify.DocumentDb;
 
-/// <summary>Base of the DocumentDB checks: turns connection, TLS and protocol failures into a failed result naming the endpoint.</summary>
-public abstract class DocDbCheck(DocDbEndpoint endpoint) : ICheck
+/// <summary>Base of the DocumentDB checks.</summary>
+public abstract class DocDbCheck(DocDbEndpoint endpoint) : NetworkCheck<DocDbEndpoint>(endpoint)
 {
-    protected DocDbEndpoint Endpoint { get; } = endpoint;
+    protected override string Store => "documentdb";
 
-    protected abstract string Name { get; }
-
-    public string Id => $"documentdb.{Endpoint.Role}.{Name}";
-
-    public string Category => Categories.DocumentDb;
-
-    public async Task<CheckResult> RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await CheckAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException or FormatException
-                                  && !cancellationToken.IsCancellationRequested)
-        {
-            return CheckResult.Fail($"cannot talk to {Endpoint}: {TlsClient.Describe(e)}");
-        }
-    }
-
-    protected abstract Task<CheckResult> CheckAsync(CancellationToken ct);
-
-    protected static Dictionary<string, object?> Data(params (string Key, object? Value)[] items) =>
-        items.ToDictionary(i => i.Key, i => i.Value);
+    public override string Category => Categories.DocumentDb;
 }

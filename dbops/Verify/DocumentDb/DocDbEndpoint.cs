@@ -15,7 +15,7 @@ public sealed record HelloReply(bool WritablePrimary, bool Secondary, string? Se
 }
 
 /// <summary>One DocumentDB endpoint of the contract (the cluster endpoint, or the reader endpoint).</summary>
-public sealed class DocDbEndpoint(DocumentDbTarget target, string role, string host, TlsClient tls)
+public sealed class DocDbEndpoint(DocumentDbTarget target, string role, string host, TlsClient tls) : INetworkEndpoint
 {
     public DocumentDbTarget Target => target;
     public string Role => role;

@@ -10,7 +10,7 @@ public sealed class RedisAuthException(string code, string serverMessage) : Exce
 }
 
 /// <summary>One Redis endpoint of the contract (the primary, or the reader endpoint).</summary>
-public sealed class RedisEndpoint(RedisTarget target, string role, string host, TlsClient tls)
+public sealed class RedisEndpoint(RedisTarget target, string role, string host, TlsClient tls) : INetworkEndpoint
 {
     public RedisTarget Target => target;
     public string Role => role;
