@@ -20,7 +20,7 @@ DOTNET_STAMP := tests/Dbops.Tests/obj/project.assets.json
 CS_SOURCES := Infra.sln $(wildcard dbops/*.csproj bench/Dbops.Bench/*.csproj tests/Dbops.Tests/*.csproj)
 DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 # The TypeScript that `make preview` runs as JavaScript from bin/ (transpiled by scripts/build-js.js).
-TS_SOURCES := $(shell find infra preview policy -name '*.ts' -not -path '*/node_modules/*')
+TS_SOURCES := $(shell find infra engine preview policy -name '*.ts' -not -path '*/node_modules/*')
 JS_STAMP := bin/.built
 
 .PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench

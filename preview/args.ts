@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { POLICY_TRANSPORTS, PolicyTransport } from "../policy/offline/evaluate";
-import { REPO_ROOT } from "./repoRoot";
+import { REPO_ROOT } from "../engine/repoRoot";
 
 export class UsageError extends Error {}
 

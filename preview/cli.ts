@@ -12,12 +12,12 @@ import * as path from "path";
 import { closePolicyPacks } from "../policy/offline/evaluate";
 import { PolicyConfigError } from "../policy/offline/packConfig";
 import { Args, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
-import { StackDiff, blockingChanges, diffPlanSets } from "./diff";
-import { Plan, PlanFileError, planText, readPlan, redact, secretValues } from "./plan";
+import { StackDiff, blockingChanges, diffPlanSets } from "../engine/diff";
+import { Plan, PlanFileError, planText, readPlan, redact, secretValues } from "../engine/plan";
 import { renderReport } from "./report";
 import { RevisionError, planMap, plansAtRevision, resolveRevision } from "./revision";
 import { StackOutcome, evaluateStacks } from "./stackPlans";
-import { StackFileError, listStacks } from "./stackFile";
+import { StackFileError, listStacks } from "../engine/stackFile";
 import { renderDiff, renderStack } from "./terminal";
 
 export interface Io {

@@ -6,9 +6,9 @@
  * secrets, and it carries no timestamps, so an unchanged pull request gets
  * an unchanged comment.
  */
-import { ChangeKind, ResourceChange, StackDiff, blockingChanges, countKinds } from "./diff";
-import { Plan } from "./plan";
-import { PROTECTED_ENVIRONMENTS } from "./protection";
+import { ChangeKind, ResourceChange, StackDiff, blockingChanges, countKinds } from "../engine/diff";
+import { Plan } from "../engine/plan";
+import { PROTECTED_ENVIRONMENTS } from "../engine/protection";
 import { renderTopology } from "./topology";
 
 /** Marks the comment as this report's, so CI updates it instead of adding another. */

@@ -14,10 +14,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Plan } from "./plan";
-import { REPO_ROOT } from "./repoRoot";
+import { Plan } from "../engine/plan";
+import { REPO_ROOT } from "../engine/repoRoot";
 import { StackOutcome, evaluateStacks } from "./stackPlans";
-import { listStacks } from "./stackFile";
+import { listStacks } from "../engine/stackFile";
 
 export class RevisionError extends Error {}
 

@@ -5,9 +5,9 @@
  */
 import { ConfigError } from "../infra/config";
 import { PolicyTransport, evaluatePolicies } from "../policy/offline/evaluate";
-import { StackEvaluation, StackEvaluationError, evaluateStack } from "./mockEngine";
-import { Plan, buildPlan } from "./plan";
-import { StackFileError, readStackFile } from "./stackFile";
+import { StackEvaluation, StackEvaluationError, evaluateStack } from "../engine/mockEngine";
+import { Plan, buildPlan } from "../engine/plan";
+import { StackFileError, readStackFile } from "../engine/stackFile";
 
 export interface StackOutcome {
     stack: string;

@@ -1,6 +1,6 @@
 /** What the preview prints: a tree per stack like `pulumi preview`, its policy results, and the diff. */
 import { PolicyViolation } from "../policy/offline/evaluate";
-import { ChangeKind, StackDiff, blockingChanges, countKinds } from "./diff";
+import { ChangeKind, StackDiff, blockingChanges, countKinds } from "../engine/diff";
 import { StackOutcome } from "./stackPlans";
 import { countsByType, renderTree } from "./tree";
 

@@ -7,7 +7,7 @@
  * Everything is read from plans (inputs and the dependencies between
  * resources), so it shows what the program declares, not what AWS reports.
  */
-import { Plan, PlannedResource } from "./plan";
+import { Plan, PlannedResource } from "../engine/plan";
 
 interface Node {
     id: string;

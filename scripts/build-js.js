@@ -16,7 +16,7 @@ const sources = (dir) =>
     });
 
 buildSync({
-    entryPoints: ["infra", "preview", "policy"].flatMap(sources),
+    entryPoints: ["infra", "engine", "preview", "policy"].flatMap(sources),
     outdir: path.join(root, "bin"),
     outbase: root,
     format: "cjs",

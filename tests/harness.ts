@@ -3,8 +3,8 @@
  * look resources up by type and name.
  */
 import * as assert from "assert";
-import { RecordedResource, StackEvaluation, evaluateStack } from "../preview/mockEngine";
-import { listStacks, readStackFile } from "../preview/stackFile";
+import { RecordedResource, StackEvaluation, evaluateStack } from "../engine/mockEngine";
+import { listStacks, readStackFile } from "../engine/stackFile";
 
 export const STACKS = listStacks();
 /** The stacks that own their stores (dev, staging, prod), as opposed to the `dr` stack. */

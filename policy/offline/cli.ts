@@ -10,8 +10,8 @@
  * Messages never carry property values of secrets: rules only test their presence.
  */
 import { ConfigError } from "../../infra/config";
-import { StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
-import { StackFileError, listStacks, readStackFile } from "../../preview/stackFile";
+import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
+import { StackFileError, listStacks, readStackFile } from "../../engine/stackFile";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "./evaluate";
 import { PolicyConfigError, readConfigFile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";

@@ -1,6 +1,6 @@
 /**
  * Offline policy evaluation: the stack's registered resources (as the offline
- * engine in preview/ records them) go to each policy pack over the analyzer
+ * engine (engine/) records them) go to each policy pack over the analyzer
  * gRPC interface, in the order and shape the Pulumi engine uses during
  * `pulumi preview`, and the diagnostics come back as the engine receives them.
  *
@@ -16,21 +16,15 @@
  * handlers with the same messages (policy/offline/inProcessHost.ts), which the
  * offline preview uses to stay within its time budget.
  */
-import { RecordedResource } from "../../preview/mockEngine";
+import { RecordedResource } from "../../engine/mockEngine";
+import { PolicyViolation } from "../../engine/plan";
 import { AnalyzerHost, PackHost, proto, structProto } from "./analyzerHost";
 import { InProcessHost } from "./inProcessHost";
 import { EnforcementLevel, PolicyInfo, PolicyPackConfig, configFileFor, parseConfig, readConfigFile, reconcile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";
 
-export interface PolicyViolation {
-    policyPack: string;
-    policyPackVersion: string;
-    policyName: string;
-    enforcementLevel: EnforcementLevel;
-    message: string;
-    /** The resource it is about; undefined for a finding about the stack as a whole. */
-    urn?: string;
-}
+/** The engine defines what a finding looks like in a plan; the packs produce them. */
+export type { PolicyViolation };
 
 export interface EvaluatePoliciesOptions {
     /** Use policy/config/<environment>.json (what `--policy-pack-config` would be given). */

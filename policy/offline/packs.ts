@@ -1,7 +1,7 @@
 /** The repository's policy packs: where each lives and the policies it serves. */
 import * as path from "path";
 import { Policies } from "@pulumi/policy";
-import { REPO_ROOT } from "../../preview/repoRoot";
+import { REPO_ROOT } from "../../engine/repoRoot";
 import { RESILIENCE_PACK, RESILIENCE_POLICIES, SECURITY_PACK, SECURITY_POLICIES } from "../rules/packs";
 
 export const POLICY_DIR = path.join(REPO_ROOT, "policy");

@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { parseArgs } from "../../preview/args";
-import { REPO_ROOT } from "../../preview/repoRoot";
-import { listStacks } from "../../preview/stackFile";
+import { REPO_ROOT } from "../../engine/repoRoot";
+import { listStacks } from "../../engine/stackFile";
 
 const DIR = path.join(REPO_ROOT, ".github", "workflows");
 const WORKFLOWS = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();

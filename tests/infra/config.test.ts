@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConfigError, ConfigProblem } from "../../infra/config";
-import { StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
-import { StackFileConfig, listStacks, readStackFile } from "../../preview/stackFile";
+import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
+import { StackFileConfig, listStacks, readStackFile } from "../../engine/stackFile";
 import { parseDailyWindow, windowsOverlap } from "../../infra/windows";
 import { anyConfigOf, configOf } from "./stackConfig";
 

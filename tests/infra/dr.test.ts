@@ -4,8 +4,8 @@
  */
 import * as assert from "assert";
 import { ConfigError, ConfigProblem } from "../../infra/config";
-import { RecordedResource, StackEvaluation, StackEvaluationError, StackReferenceAnswer, evaluateStack } from "../../preview/mockEngine";
-import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+import { RecordedResource, StackEvaluation, StackEvaluationError, StackReferenceAnswer, evaluateStack } from "../../engine/mockEngine";
+import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 import { TYPES, byUrn, ofType, only, stack, within } from "../harness";
 import { configOf, drConfigOf } from "./stackConfig";
 

@@ -2,8 +2,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { StackEvaluation, evaluateStack, isSecret } from "../../preview/mockEngine";
-import { MASKED, readStackFile } from "../../preview/stackFile";
+import { StackEvaluation, evaluateStack, isSecret } from "../../engine/mockEngine";
+import { MASKED, readStackFile } from "../../engine/stackFile";
 import { STACKS, TYPES, byUrn, only, stack, within } from "../harness";
 import { CONTRACT_DIR } from "./verificationContract.test";
 import { anyConfigOf } from "./stackConfig";

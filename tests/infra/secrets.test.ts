@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { isSecret } from "../../preview/mockEngine";
-import { STACKS_DIR } from "../../preview/stackFile";
+import { isSecret } from "../../engine/mockEngine";
+import { STACKS_DIR } from "../../engine/stackFile";
 import { PRIMARY_STACKS, TYPES, ofType, only, stack } from "../harness";
 
 /** Input keys that carry credentials wherever they appear. */

@@ -1,7 +1,7 @@
 /** The stack files' values, validated as the program validates them, for tests to compare against. */
 import * as assert from "assert";
 import { DrStackConfig, PrimaryStackConfig, StackConfig, parseStackConfig } from "../../infra/config";
-import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 
 export function rawConfigOf(file: StackFileConfig): Record<string, unknown> {
     const raw: Record<string, unknown> = { region: file.config["aws:region"] };

@@ -5,7 +5,7 @@
  * stack with every store the rules know about, built to pass every rule; the
  * rule tests break it one property at a time.
  */
-import { RecordedResource } from "../../preview/mockEngine";
+import { RecordedResource } from "../../engine/mockEngine";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

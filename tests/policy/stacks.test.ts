@@ -10,8 +10,8 @@
 import * as assert from "assert";
 import { ConfigError } from "../../infra/config";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
-import { RecordedResource, StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
-import { readStackFile } from "../../preview/stackFile";
+import { RecordedResource, StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
+import { readStackFile } from "../../engine/stackFile";
 import { STACKS, stack } from "../harness";
 import { readUnsafeStack } from "./unsafeStacks";
 

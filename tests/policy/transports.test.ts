@@ -8,8 +8,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
-import { StackEvaluationError, evaluateStack } from "../../preview/mockEngine";
-import { readStackFile } from "../../preview/stackFile";
+import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
+import { readStackFile } from "../../engine/stackFile";
 import { STACKS, stack } from "../harness";
 import { UNSAFE_DIR, readUnsafeStack } from "./unsafeStacks";
 

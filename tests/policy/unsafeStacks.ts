@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { StackFileConfig, readStackFile } from "../../preview/stackFile";
+import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 
 export const UNSAFE_DIR = path.join(__dirname, "unsafe");
 

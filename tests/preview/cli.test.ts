@@ -12,9 +12,9 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { main } from "../../preview/cli";
-import { readPlan } from "../../preview/plan";
-import { REPO_ROOT } from "../../preview/repoRoot";
-import { STACKS_DIR } from "../../preview/stackFile";
+import { readPlan } from "../../engine/plan";
+import { REPO_ROOT } from "../../engine/repoRoot";
+import { STACKS_DIR } from "../../engine/stackFile";
 
 function capture() {
     const out: string[] = [];

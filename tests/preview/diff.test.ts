@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../../preview/cli";
-import { ResourceChange, StackDiff, blockingChanges, diffPlans } from "../../preview/diff";
-import { PLAN_FORMAT, Plan, PlannedResource, readPlan } from "../../preview/plan";
-import { STATEFUL_TYPES } from "../../preview/replacements";
+import { ResourceChange, StackDiff, blockingChanges, diffPlans } from "../../engine/diff";
+import { PLAN_FORMAT, Plan, PlannedResource, readPlan } from "../../engine/plan";
+import { STATEFUL_TYPES } from "../../engine/replacements";
 import { COMMENT_LIMIT, renderReport } from "../../preview/report";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "preview");
@@ -122,7 +122,7 @@ describe("preview diff", () => {
             "aws:docdb/globalCluster:GlobalCluster",
             "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
         ]) {
-            assert.ok(types.includes(t), `${t} missing from preview/replacements.ts`);
+            assert.ok(types.includes(t), `${t} missing from engine/replacements.ts`);
         }
         const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
         for (const t of STATEFUL_TYPES) {

@@ -4,11 +4,11 @@
  * the report carries the violations table and a Mermaid topology.
  */
 import * as assert from "assert";
-import { isSecret } from "../../preview/mockEngine";
-import { planText, secretValues } from "../../preview/plan";
+import { isSecret } from "../../engine/mockEngine";
+import { planText, secretValues } from "../../engine/plan";
 import { renderReport } from "../../preview/report";
 import { StackOutcome, evaluateStacks } from "../../preview/stackPlans";
-import { sortKeys } from "../../preview/stableJson";
+import { sortKeys } from "../../engine/stableJson";
 import { renderStack } from "../../preview/terminal";
 import { STACKS } from "../harness";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MASKED, StackFileError, listStacks, readStackFile } from "../../preview/stackFile";
+import { MASKED, StackFileError, listStacks, readStackFile } from "../../engine/stackFile";
 
 describe("stack file reader", () => {
     let dir: string;

@@ -49,7 +49,7 @@ export function invoke(ctx: FixtureContext, token: string, inputs: Record<string
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
             return { id: ctx.region, names: ["a", "b", "c"].map((z) => `${ctx.region}${z}`), zoneIds: [] };
         default:
-            throw new Error(`the offline fixture has no answer for provider function ${token}; add one in preview/fixture.ts`);
+            throw new Error(`the offline fixture has no answer for provider function ${token}; add one in engine/fixture.ts`);
     }
 }
 

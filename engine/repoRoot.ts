@@ -10,7 +10,7 @@ import * as path from "path";
 function findRoot(start: string): string {
     for (let dir = start; ; dir = path.dirname(dir)) {
         if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-        if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}: preview/ must live inside the repository`);
+        if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}: engine/ must live inside the repository`);
     }
 }
 

@@ -2,7 +2,7 @@
  * What a change to the program does to a stack: two plans of it (base and
  * head) compared resource by resource (by URN) and property by property.
  *
- * A stateful resource (preview/replacements.ts) whose change touches a
+ * A stateful resource (engine/replacements.ts) whose change touches a
  * property that forces a new resource is a REPLACE, and so is one whose such
  * property takes its value from a resource being replaced (during
  * `pulumi preview` that value is unknown, and the provider replaces on an

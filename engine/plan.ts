@@ -5,13 +5,23 @@
  * different revisions diff into what a pull request changes.
  */
 import * as fs from "fs";
-import { PolicyViolation } from "../policy/offline/evaluate";
 import { MASKED, StackFileConfig } from "./stackFile";
 import { RecordedResource, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
 import { isProtectedEnvironment } from "./protection";
 import { stableStringify } from "./stableJson";
 
 export const PLAN_FORMAT = "mlops-data/offline-plan@1";
+
+/** One finding of a policy pack, as a plan records it (the packs' runner, policy/offline/, produces them). */
+export interface PolicyViolation {
+    policyPack: string;
+    policyPackVersion: string;
+    policyName: string;
+    enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    message: string;
+    /** The resource it is about; undefined for a finding about the stack as a whole. */
+    urn?: string;
+}
 
 export interface PlannedResource {
     urn: string;
@@ -40,7 +50,7 @@ export interface Plan {
     /** The stack's `environment` config. */
     environment: string;
     region: string;
-    /** Whether a stateful replacement here fails `--fail-on-replace` (see preview/protection.ts). */
+    /** Whether a stateful replacement here fails `--fail-on-replace` (see engine/protection.ts). */
     protectedEnvironment: boolean;
     resources: PlannedResource[];
     /** Stack outputs; a secret output is "[secret]" as a whole. */

@@ -307,7 +307,7 @@ function propertyDependenciesOf(req: any): Record<string, string[]> {
 function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): any {
     const monitor = pulumi.runtime.getMonitor() as any;
     if (!monitor || typeof monitor.registerResource !== "function") {
-        throw new Error("the Pulumi SDK's mock monitor changed shape; preview/mockEngine.ts must follow it");
+        throw new Error("the Pulumi SDK's mock monitor changed shape; engine/mockEngine.ts must follow it");
     }
     // Declared resources, and read ones (a StackReference): both are part of the stack the engine sees.
     for (const method of ["registerResource", "readResource"] as const) {
