@@ -1,0 +1,4 @@
+/** Resource types of the pulumi service. Sources: each spec's `source`, each rule's. */
+import { ResourceTypeSpec } from "./spec";
+
+export const SPECS: ResourceTypeSpec[] = [];
