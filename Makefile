@@ -66,7 +66,7 @@ typecheck: $(NPM_STAMP)
 # The TypeScript tests write out/contract/<stack>.verification.json, which the C# tests read.
 test-ts: $(JS_STAMP) typecheck
 	rm -rf out/contract
-	npx mocha
+	npx mocha 'tests/**/*.test.ts'
 
 test-cs: $(DOTNET_STAMP)
 	dotnet test Infra.sln --no-restore

@@ -16,8 +16,13 @@ export const USAGE = `usage:
       with --base, also diff every stack against that git revision or those plan files
   preview diff <base> <head> [--stack <name>]... [--markdown <file>] [--fail-on-replace]
       compare two sets of plans: each side a plan file, a directory of plan files or a git revision
+  preview check <plan file|directory of plan files>...
+      apply the provider's and AWS's rules (engine/provider/) to every resource of the plans;
+      one line per violation; exit 1 on any
 exit codes: 0 fine; 1 a mandatory policy violation, or with --fail-on-replace a stateful replacement
-or deletion in a protected environment (staging, prod, dr) or of a protected resource; 2 bad input`;
+or deletion in a protected environment (staging, prod, dr) or of a protected resource, or (check)
+a provider or AWS rule broken; 2 bad input, including a stack whose configuration or resources the
+provider or AWS would refuse`;
 
 export interface PreviewArgs {
     command: "preview";
@@ -38,7 +43,13 @@ export interface DiffArgs {
     failOnReplace: boolean;
 }
 
-export type Args = PreviewArgs | DiffArgs | { command: "help" };
+export interface CheckArgs {
+    command: "check";
+    /** Plan files or directories of them. */
+    plans: string[];
+}
+
+export type Args = PreviewArgs | DiffArgs | CheckArgs | { command: "help" };
 
 /** Splits "--flag=value" and hands out values, refusing a missing one. */
 class Reader {
@@ -63,6 +74,7 @@ const DIFF_FLAGS = "--stack <name>, --markdown <file>, --fail-on-replace, --help
 
 export function parseArgs(argv: string[]): Args {
     if (argv[0] === "diff") return parseDiff(argv.slice(1));
+    if (argv[0] === "check") return parseCheck(argv.slice(1));
     const args: PreviewArgs = { command: "preview", stacks: [], outDir: path.join(REPO_ROOT, "out", "preview"), failOnReplace: false, policyTransport: "in-process" };
     const r = new Reader(argv);
     for (let a = r.next(); a; a = r.next()) {
@@ -93,7 +105,7 @@ export function parseArgs(argv: string[]): Args {
             case "-h":
                 return { command: "help" };
             default:
-                throw new UsageError(`unknown argument "${a.flag}"; allowed: diff <base> <head>, ${PREVIEW_FLAGS}`);
+                throw new UsageError(`unknown argument "${a.flag}"; allowed: diff <base> <head>, check <plan>..., ${PREVIEW_FLAGS}`);
         }
     }
     return args;
@@ -113,4 +125,15 @@ function parseDiff(argv: string[]): Args {
     }
     if (positional.length !== 2) throw new UsageError(`diff needs exactly two sides, <base> and <head> (plan file, directory of plan files or git revision); got ${positional.length}`);
     return { ...args, base: positional[0], head: positional[1] };
+}
+
+function parseCheck(argv: string[]): Args {
+    const plans: string[] = [];
+    for (const a of argv) {
+        if (a === "--help" || a === "-h") return { command: "help" };
+        if (a.startsWith("-")) throw new UsageError(`unknown argument "${a}" for check; allowed: plan files or directories of plan files, --help`);
+        plans.push(a);
+    }
+    if (plans.length === 0) throw new UsageError("check needs at least one plan file or directory of plan files (e.g. out/preview/prod.plan.json)");
+    return { command: "check", plans };
 }

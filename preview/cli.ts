@@ -4,14 +4,16 @@
  * runtime mocks, the policy packs run over it, a tree and the policy results
  * printed, and a plan file per stack and a Markdown report written; with
  * --base, the diff against a git revision or a set of plan files.
- * `preview diff <base> <head>` compares two sets of plans.
+ * `preview diff <base> <head>` compares two sets of plans; `preview check
+ * <plans>` applies the provider's and AWS's rules to plan files.
  * Usage and exit codes: preview/args.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { closePolicyPacks } from "../policy/offline/evaluate";
 import { PolicyConfigError } from "../policy/offline/packConfig";
-import { Args, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
+import { Args, CheckArgs, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
+import { checkPlan, formatViolation } from "../engine/provider/check";
 import { StackDiff, blockingChanges, diffPlanSets } from "../engine/diff";
 import { Plan, PlanFileError, planText, readPlan, redact, secretValues } from "../engine/plan";
 import { renderReport } from "./report";
@@ -102,13 +104,18 @@ async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
 
     fs.mkdirSync(args.outDir, { recursive: true });
     for (const plan of head.values()) writeAtomically(path.join(args.outDir, `${plan.stack}.plan.json`), planText(plan));
+    // A stack that failed has no plan of this run: an older one left in place would pass for current.
+    for (const f of failures) fs.rmSync(path.join(args.outDir, `${f.stack}.plan.json`), { force: true });
     writeAtomically(path.join(args.outDir, "report.md"), renderReport({ plans: head, failures, diff }));
 
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    io.out(`\n${head.size} of ${stacks.length} stack(s) evaluated, policies run, plans and report written to ${path.relative(process.cwd(), args.outDir) || "."} in ${seconds} s`);
+    const where = path.relative(process.cwd(), args.outDir) || ".";
+    const failed = failures.length ? `; ${failures.length} not: ${failures.map((f) => f.stack).join(", ")} (see below)` : "";
+    const work = head.size ? `policies run on ${head.size}, plans and report written to ${where}` : `no plan written, report written to ${where}`;
+    io.out(`\n${head.size} of ${stacks.length} stack(s) evaluated${failed}; ${work} in ${seconds} s`);
     for (const f of failures) io.err(`preview: stack ${f.stack}: ${f.message.split("\n")[0]}`);
     return exitCode({
-        badInput: failures.some((f) => outcomes.find((o) => o.stack === f.stack)!.failure!.kind === "input"),
+        badInput: failures.some((f) => outcomes.find((o) => o.stack === f.stack)!.failure!.kind !== "program"),
         programFailed: failures.length > 0,
         mandatory: mandatoryCount(head.values()),
         blocking: (diff?.stacks ?? []).flatMap(blockingChanges).length,
@@ -130,6 +137,22 @@ async function runDiff(args: DiffArgs, io: Io): Promise<number> {
     return exitCode({ badInput: false, programFailed: false, mandatory: mandatoryCount(head.values()), blocking: diffs.flatMap(blockingChanges).length, failOnReplace: args.failOnReplace });
 }
 
+/** `check`: the provider's and AWS's rules over plan files (made by this preview or by hand). */
+function runCheck(args: CheckArgs, io: Io): number {
+    const files = args.plans.flatMap((p) => (isDirectory(p) ? planFilesIn(p) : [p]));
+    const plans = files.map((f) => ({ file: f, plan: readPlan(f) }));
+    let violations = 0;
+    for (const { file, plan } of plans) {
+        const result = checkPlan(plan);
+        violations += result.violations.length;
+        for (const v of result.violations) io.out(`${file}: ${formatViolation(v)}`);
+        if (result.uncheckedTypes.length) io.err(`warning: ${file}: no rules known for ${result.uncheckedTypes.join(", ")}; those resources were not checked`);
+    }
+    const resources = plans.reduce((n, p) => n + p.plan.resources.length, 0);
+    io.err(`check: ${plans.length} plan(s), ${resources} resource(s), ${violations} violation(s) of the provider's and AWS's rules`);
+    return violations > 0 ? 1 : 0;
+}
+
 /** Runs the command; bad input is reported as one line and exit code 2. */
 export async function main(argv: string[], io: Io): Promise<number> {
     let args: Args;
@@ -139,6 +162,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             io.out(USAGE);
             return 0;
         }
+        if (args.command === "check") return runCheck(args, io);
         return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io);
     } catch (e) {
         if (e instanceof UsageError || e instanceof PlanFileError || e instanceof RevisionError || e instanceof StackFileError || e instanceof PolicyConfigError) {
@@ -156,8 +180,10 @@ if (require.main === module) {
             return 1;
         })
         // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
+        // process.exit drops what a pipe has not taken yet (past its 64 KiB buffer), so the output is flushed first.
         .then(async (code) => {
             await closePolicyPacks();
+            await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
             process.exit(code);
         });
 }

@@ -74,7 +74,7 @@ export async function plansAtRevision(revision: string, stacks?: string[]): Prom
         const stacksDir = path.join(src, "stacks");
         const available = listStacks(stacksDir);
         const wanted = stacks ? stacks.filter((s) => available.includes(s)) : available;
-        const outcomes = await evaluateStacks(wanted, { stacksDir, program: main as () => Record<string, unknown>, policies: false });
+        const outcomes = await evaluateStacks(wanted, { stacksDir, program: main as () => Record<string, unknown>, policies: false, providerRules: false });
         return { commit, outcomes };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -7,14 +7,19 @@ import { ConfigError } from "../infra/config";
 import { PolicyTransport, evaluatePolicies } from "../policy/offline/evaluate";
 import { StackEvaluation, StackEvaluationError, evaluateStack } from "../engine/mockEngine";
 import { Plan, buildPlan } from "../engine/plan";
+import { checkResources, formatViolation } from "../engine/provider/check";
 import { StackFileError, readStackFile } from "../engine/stackFile";
 
 export interface StackOutcome {
     stack: string;
     evaluation?: StackEvaluation;
     plan?: Plan;
-    /** "input": the stack file or its configuration is invalid (exit 2); "program": the program failed. */
-    failure?: { kind: "input" | "program"; message: string };
+    /**
+     * "input": the stack file or its configuration is invalid (exit 2);
+     * "provider": a resource breaks a provider or AWS rule, which `pulumi preview` or `pulumi up` would refuse (exit 2);
+     * "program": the program failed.
+     */
+    failure?: { kind: "input" | "provider" | "program"; message: string };
 }
 
 export interface EvaluateStacksOptions {
@@ -24,6 +29,12 @@ export interface EvaluateStacksOptions {
     program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
     /** Run the policy packs (how), or not at all (a plan made only to diff against). */
     policies: { transport: PolicyTransport } | false;
+    /**
+     * Apply the provider's and AWS's rules (engine/provider/) to every resource, and fail the
+     * stack as `pulumi preview` would on a violation. Default true; a base revision's plans,
+     * made only to diff against, are not judged.
+     */
+    providerRules?: boolean;
 }
 
 /** True for errors that come from the stack's configuration rather than from the program. */
@@ -42,6 +53,15 @@ export async function evaluateStacks(stacks: string[], options: EvaluateStacksOp
                 evaluated.get(stack) ??
                 (await evaluateStack(stack, { stackConfig, stacksDir: options.stacksDir, program: options.program, evaluated, captureStackTraces: false }));
             evaluated.set(stack, evaluation);
+            const unjudged = buildPlan(evaluation, stackConfig, null);
+            if (options.providerRules !== false) {
+                const found = checkResources(unjudged.resources, unjudged.region).violations;
+                if (found.length > 0) {
+                    const lines = found.map((v) => `  - ${formatViolation(v)}`).join("\n");
+                    outcomes.push({ stack, evaluation, failure: { kind: "provider", message: `${found.length} resource input(s) the provider or AWS would refuse; nothing was created:\n${lines}` } });
+                    continue;
+                }
+            }
             const violations = options.policies
                 ? await evaluatePolicies(evaluation.resources, {
                       environment: stackConfig.config["mlops-data:environment"],
@@ -51,7 +71,7 @@ export async function evaluateStacks(stacks: string[], options: EvaluateStacksOp
                       transport: options.policies.transport,
                   })
                 : null;
-            outcomes.push({ stack, evaluation, plan: buildPlan(evaluation, stackConfig, violations) });
+            outcomes.push({ stack, evaluation, plan: violations === null ? unjudged : buildPlan(evaluation, stackConfig, violations) });
         } catch (e) {
             const cause = e instanceof StackEvaluationError ? e.cause : e;
             // A referenced stack (prod, for dr) that fails is that stack's problem: say so.

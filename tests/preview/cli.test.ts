@@ -47,7 +47,7 @@ describe("preview command", function () {
     describe("bad input: exit 2 and one line naming what is wrong and what is allowed", () => {
         const cases: [string, string[], RegExp][] = [
             ["an unknown stack", ["--stack", "qa"], /^preview: unknown stack "qa"; stacks: dev, dr, prod, staging$/],
-            ["an unknown flag", ["--stacks", "prod"], /^preview: unknown argument "--stacks"; allowed: diff <base> <head>, --stack <name>, /],
+            ["an unknown flag", ["--stacks", "prod"], /^preview: unknown argument "--stacks"; allowed: diff <base> <head>, check <plan>\.\.\., --stack <name>, /],
             ["a flag without its value", ["--stack"], /^preview: --stack needs a value$/],
             ["an unknown policy transport", ["--policy-transport", "http"], /^preview: --policy-transport "http" is not a transport; allowed: grpc, in-process$/],
             ["a base that is neither plans nor a revision", ["--base", "no-such-revision-or-file"], /^preview: "no-such-revision-or-file" is not a plan file, a directory of plan files or a git revision/],
@@ -141,6 +141,62 @@ describe("preview command", function () {
         assert.match(r.out, /^ {2}dev: 0 to create, 0 to update, 0 to replace, 0 to delete$/m);
     });
 
+    describe("what a run leaves behind", () => {
+        it("a stack that fails has its previous plan removed, and the summary says it was not evaluated", async () => {
+            const out = path.join(tmp, "out");
+            const good = stacksWith(fs.mkdtempSync(path.join(tmp, "good-")), () => undefined);
+            assert.strictEqual((await run(["--stacks-dir", good, "--out", out])).code, 0);
+            assert.ok(fs.existsSync(path.join(out, "prod.plan.json")));
+            const bad = stacksWith(fs.mkdtempSync(path.join(tmp, "bad-")), (c) => {
+                c["mlops-data:aurora"].instances = 0;
+            });
+            const r = await run(["--stacks-dir", bad, "--out", out]);
+            assert.strictEqual(r.code, 2);
+            assert.ok(!fs.existsSync(path.join(out, "prod.plan.json")), "the previous run's plan is gone, not passed off as current");
+            assert.match(r.out, /\n0 of 1 stack\(s\) evaluated; 1 not: prod \(see below\); no plan written, report written to /);
+            assert.ok(!/policies run/.test(r.out), r.out);
+        });
+    });
+
+    describe("check: the provider's and AWS's rules over plan files", () => {
+        it("passes this repository's plans (exit 0) and names what it checked", async () => {
+            const out = path.join(tmp, "out");
+            assert.strictEqual((await run(["--out", out])).code, 0);
+            const r = await run(["check", out]);
+            assert.strictEqual(r.code, 0, r.out);
+            assert.strictEqual(r.out, "");
+            assert.match(r.err, /^check: 4 plan\(s\), \d+ resource\(s\), 0 violation\(s\) of the provider's and AWS's rules$/m);
+        });
+
+        it("a plan built by hand that breaks rules: exit 1, one line per violation with the URN, the property and the rule", async () => {
+            const out = path.join(tmp, "out");
+            assert.strictEqual((await run(["--stack", "prod", "--out", out])).code, 0);
+            const file = path.join(out, "prod.plan.json");
+            const plan = readPlan(file);
+            const key = plan.resources.find((r) => r.type === "aws:kms/key:Key")!;
+            key.inputs.tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
+            const cluster = plan.resources.find((r) => r.type === "aws:rds/cluster:Cluster")!;
+            cluster.inputs.tags = { owner: "ml\u202eplatform" };
+            fs.writeFileSync(file, JSON.stringify(plan));
+            const r = await run(["check", file]);
+            assert.strictEqual(r.code, 1);
+            const lines = r.out.split("\n");
+            assert.strictEqual(lines.length, 2, r.out);
+            assert.ok(lines.some((l) => l.startsWith(`${file}: ${key.urn}: tags: 51 tags; AWS allows at most 50 per resource [`)), r.out);
+            assert.ok(lines.some((l) => l.startsWith(`${file}: ${cluster.urn}: tags: tag owner: value`) && l.includes("AWS refuses")), r.out);
+            assert.match(r.err, /0 violation|2 violation\(s\)/);
+        });
+
+        it("bad input: no plan named, or a file that is not a plan (exit 2)", async () => {
+            assert.strictEqual((await run(["check"])).code, 2);
+            const notPlan = path.join(tmp, "x.json");
+            fs.writeFileSync(notPlan, "{}");
+            const r = await run(["check", notPlan]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, /is not a plan file/);
+        });
+    });
+
     describe("the built command, as CI runs it", () => {
         before(() => execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-js.js")]));
         const cli = path.join(REPO_ROOT, "bin", "preview", "cli.js");
@@ -149,6 +205,24 @@ describe("preview command", function () {
             const r = spawnSync(process.execPath, [cli, "--stack", "qa"], { encoding: "utf8" });
             assert.strictEqual(r.status, 2);
             assert.strictEqual(r.stderr, 'preview: unknown stack "qa"; stacks: dev, dr, prod, staging\n');
+        });
+
+        it("loses no output when piped, however long (process.exit used to drop what the 64 KiB pipe had not taken)", async () => {
+            const out = path.join(tmp, "out");
+            assert.strictEqual((await run(["--out", out])).code, 0);
+            // A base where every resource differs: a diff listing hundreds of property changes, over 64 KiB.
+            const base = path.join(tmp, "base");
+            fs.mkdirSync(base);
+            for (const f of fs.readdirSync(out).filter((x) => x.endsWith(".plan.json"))) {
+                const plan = readPlan(path.join(out, f));
+                for (const r of plan.resources) r.inputs = { ...r.inputs, description: "an older description", tags: { old: "tag" } };
+                fs.writeFileSync(path.join(base, f), JSON.stringify(plan));
+            }
+            const inProcess = await run(["diff", base, out]);
+            assert.ok(inProcess.out.length > 65_536, `the case needs more than 64 KiB of output; got ${inProcess.out.length}`);
+            const r = spawnSync(process.execPath, [cli, "diff", base, out], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+            assert.strictEqual(r.status, inProcess.code, r.stderr);
+            assert.strictEqual(r.stdout, inProcess.out + "\n");
         });
 
         it("previews a stack, writes its plan and the report, and exits 0", () => {
