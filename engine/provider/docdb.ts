@@ -7,6 +7,7 @@ import { generated } from "./generated";
 import {
     DOCUMENTDB_CLASSES,
     GOOD_GENERATOR,
+    adoptedReplica,
     KnownParameter,
     PasswordPolicy,
     VERIFY_SOURCE,
@@ -127,8 +128,8 @@ const clusterRules: Rule[] = [
         // The provider's Create refuses before calling AWS (so at `up`, not at preview):
         // "master_password", "master_password_wo": required field is not set / "master_username": required field is not set.
         source: `${TF}/docdb/cluster.go (resourceClusterCreate: without global_cluster_identifier, master_username and a password are required)`,
-        check: (i) => {
-            if (["snapshotIdentifier", "restoreToPointInTime", "globalClusterIdentifier"].some((k) => isSet(i[k]))) return undefined;
+        check: (i, ctx) => {
+            if (["snapshotIdentifier", "restoreToPointInTime", "globalClusterIdentifier"].some((k) => isSet(i[k])) || adoptedReplica(ctx)) return undefined;
             if (!isSet(i.masterUsername)) return "a new cluster needs masterUsername (unless restored or joined to a global cluster)";
             if (!isSet(i.masterPassword) && !isSet(i.masterPasswordWo) && i.manageMasterUserPassword !== true) return "a new cluster needs masterPassword, masterPasswordWo or manageMasterUserPassword: true";
             return undefined;

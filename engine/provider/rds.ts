@@ -125,6 +125,15 @@ export function passwordProblem(property: string, inputs: Inputs, ctx: RuleConte
     return undefined;
 }
 
+/**
+ * A cluster the program adopts after it was created as a replica (the DR
+ * runbook's promoted secondary: its replication source is ignored, see
+ * infra/components/clusterOrigin.ts): it exists, took its users from the
+ * primary, and is never created from these inputs, so create-time credential
+ * rules do not apply to it.
+ */
+export const adoptedReplica = (ctx: RuleContext): boolean => (ctx.resource.ignoreChanges ?? []).includes("replicationSourceIdentifier");
+
 /** Valid RandomPassword inputs for the cases: credentials.ts's shape, with a special set every consumer accepts. */
 export const GOOD_GENERATOR = { length: 40, special: true, overrideSpecial: "!$&-", minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2 };
 
@@ -454,9 +463,9 @@ const clusterRules: Rule[] = [
         // cross-region replica, which take their users from the source) needs a
         // master user and a password (or an RDS-managed one).
         source: `${CREATE_DB_CLUSTER} (MasterUsername, MasterUserPassword: required unless restoring or creating a secondary)`,
-        check: (i) => {
+        check: (i, ctx) => {
             const derived = ["snapshotIdentifier", "restoreToPointInTime", "s3Import", "globalClusterIdentifier", "replicationSourceIdentifier"].some((k) => isSet(i[k]));
-            if (derived) return undefined;
+            if (derived || adoptedReplica(ctx)) return undefined;
             if (!isSet(i.masterUsername)) return `a new cluster needs masterUsername (unless restored or created as a secondary)`;
             if (!isSet(i.masterPassword) && !isSet(i.masterPasswordWo) && i.manageMasterUserPassword !== true) return `a new cluster needs masterPassword, masterPasswordWo or manageMasterUserPassword: true`;
             return undefined;
