@@ -481,7 +481,9 @@ const clusterRules: Rule[] = [
         origin: "aws",
         // A secondary replicates the primary's users; AWS refuses master
         // credentials (and a database name) on a cluster created into a global
-        // cluster or as a cross-region replica.
+        // cluster or as a cross-region replica ("InvalidParameterCombination:
+        // Cannot specify user name / database name for cross region replication
+        // cluster", as recalled: not verifiable here against the live API).
         source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html (adding a secondary: no master credentials or database name)",
         check: (i) => {
             if (!isSet(i.globalClusterIdentifier) && !isSet(i.replicationSourceIdentifier)) return undefined;
@@ -497,7 +499,10 @@ const clusterRules: Rule[] = [
         id: "rds-cluster-master-username",
         property: "masterUsername",
         origin: "aws",
-        source: `${NAMING} (Aurora PostgreSQL master user name: 1-16 alphanumeric characters and underscores, a letter first, not a reserved word)`,
+        // CreateDBCluster's reference says "1 to 16 letters or numbers"; CreateDBInstance
+        // and the naming-constraints table allow underscores too, and Aurora
+        // PostgreSQL accepts them (not verifiable here against a live API).
+        source: `${CREATE_DB_CLUSTER} (MasterUsername: 1 to 16 characters, a letter first, not a reserved word); ${NAMING}`,
         check: (i) => {
             if (!known(i.masterUsername)) return undefined;
             const s = String(i.masterUsername);
@@ -625,9 +630,9 @@ const clusterRules: Rule[] = [
         id: "rds-cluster-database-name",
         property: "databaseName",
         origin: "aws",
-        source: `${NAMING} (Aurora PostgreSQL database name: 1-63 alphanumeric characters or underscores, a letter or underscore first)`,
-        check: (i) => (!known(i.databaseName) || /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(String(i.databaseName)) ? undefined : `database name ${show(i.databaseName)}; allowed: 1-63 letters, digits and underscores, not starting with a digit`),
-        cases: { pass: [{ databaseName: "mlflow_tracking" }], fail: [{ databaseName: "mlflow-tracking" }, { databaseName: "1mlflow" }] },
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBName, Amazon Aurora PostgreSQL: 1 to 63 alphanumeric characters, a letter first, then letters, underscores or digits)",
+        check: (i) => (!known(i.databaseName) || /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(String(i.databaseName)) ? undefined : `database name ${show(i.databaseName)}; allowed: 1-63 letters, digits and underscores, a letter first`),
+        cases: { pass: [{ databaseName: "mlflow_tracking" }], fail: [{ databaseName: "mlflow-tracking" }, { databaseName: "1mlflow" }, { databaseName: "_mlflow" }, { databaseName: "m".repeat(64) }] },
     },
     {
         id: "rds-cluster-parameter-group-matches-engine",
