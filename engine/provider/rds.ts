@@ -1018,13 +1018,24 @@ export const SPECS: ResourceTypeSpec[] = [
                 check: (i) => (!isSet(i.sourceDbClusterIdentifier) && (!isSet(i.engine) || i.engine === "aurora") ? `a global cluster without sourceDbClusterIdentifier needs engine aurora-postgresql or aurora-mysql` : undefined),
                 cases: { pass: [{ sourceDbClusterIdentifier: undefined, forceDestroy: undefined, engine: "aurora-mysql" }], fail: [{ sourceDbClusterIdentifier: undefined, forceDestroy: undefined }] },
             },
+            {
+                id: "rds-global-cluster-lifecycle-support",
+                property: "engineLifecycleSupport",
+                origin: "provider",
+                source: `${TF}/rds/global_cluster.go (engine_lifecycle_support StringInSlice engineLifecycleSupport_Values)`,
+                check: (i) =>
+                    !isSet(i.engineLifecycleSupport) || ["open-source-rds-extended-support", "open-source-rds-extended-support-disabled"].includes(String(i.engineLifecycleSupport))
+                        ? undefined
+                        : `engine lifecycle support ${show(i.engineLifecycleSupport)}; allowed: open-source-rds-extended-support, open-source-rds-extended-support-disabled`,
+                cases: { pass: [{ engineLifecycleSupport: "open-source-rds-extended-support-disabled" }], fail: [{ engineLifecycleSupport: "extended" }] },
+            },
             ...tagRules("rds-global-cluster"),
         ],
+        // As in the current global_cluster.go (database_name is Optional+Computed there;
+        // engine_lifecycle_support is not ForceNew).
         forceNew: [
-            { property: "databaseName" },
+            identifier("databaseName"),
             identifier("engine"),
-            // In @pulumi/aws 7.48 (not yet in the stored provider source): ModifyGlobalCluster cannot change it.
-            identifier("engineLifecycleSupport"),
             { property: "globalClusterIdentifier" },
             identifier("sourceDbClusterIdentifier"),
             identifier("storageEncrypted"),
