@@ -35,6 +35,10 @@ const ARN = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/;
 export const SPECS: ResourceTypeSpec[] = [
     {
         type: "aws:cloudwatch/logGroup:LogGroup",
+        stateful: {
+            what: "CloudWatch Logs log group",
+            risk: "the log group is deleted with every log event it holds (the cache's slow log history)",
+        },
         source: LOG_GROUP,
         example: {
             name: "/aws/elasticache/mlops-prod-cache/slow-log",

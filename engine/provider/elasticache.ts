@@ -131,10 +131,10 @@ const GLOBAL_NODE_TYPE = new RegExp(`^cache\\.(${GLOBAL_NODE_FAMILIES.join("|")}
 
 /**
  * Engine versions a global datastore runs. The prerequisites page read here
- * lists regions and node types; the engine floor (Redis OSS 5.0.6 and later,
- * any Valkey) is from the ElastiCache Global Datastore overview and could not
- * be re-read in this session's sources: treat it as the documented floor, not
- * as checked text.
+ * lists regions and node types but no engine floor; Redis OSS 5.0.6 (the oldest
+ * version @pulumi/aws's GlobalReplicationGroup example uses, and the one
+ * ElastiCache introduced global datastores with) and any Valkey are taken as the
+ * floor. That floor could not be read as AWS text in this session's sources.
  */
 function globalEngineProblem(engine: string | undefined, version: string | undefined): string | undefined {
     if (!version) return undefined;

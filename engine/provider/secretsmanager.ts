@@ -19,6 +19,10 @@ const PREFIX_MAX = 512 - 26;
 export const SPECS: ResourceTypeSpec[] = [
     {
         type: "aws:secretsmanager/secret:Secret",
+        stateful: {
+            what: "Secrets Manager secret",
+            risk: "the secret is scheduled for deletion and a new one created: re-using its name fails while the old one is in its recovery window, and every client, rotation and policy that names the old ARN loses it",
+        },
         source: SECRET,
         example: {
             name: "mlops-prod/aurora/master",
