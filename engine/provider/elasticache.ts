@@ -31,7 +31,7 @@ const TOKEN_INPUTS = ["authToken", "authTokenWo"] as const;
 /**
  * Judges an AUTH token input: its value where the plan shows it, else the
  * RandomPassword behind it (can the generator produce a bad token?).
- * `badChars` names the characters a value must not hold.
+ * `allowed` says which characters a token may hold; `checkLength` adds 16-128.
  */
 function judgeToken(
     inputs: Inputs,
