@@ -212,7 +212,8 @@ export class RedisCache extends pulumi.ComponentResource {
         // - kmsKeyId: not in that list and sent on create; it is Optional but not Computed and ForceNew,
         //   so leaving it out while AWS reports the member's key would plan a replacement at every preview.
         //   KMS keys are regional, so the standby names the DR region's key (prod created it).
-        // - authToken: the datastore's members share the primary's AUTH token; the provider sends it.
+        // - authToken: the standby is given the primary's token (args.authToken), so clients of either
+        //   region authenticate alike; the provider sends it on create.
         // - port: ForceNew and not Computed, like kmsKeyId; it is the primary's port.
         // Whether CreateReplicationGroup with GlobalReplicationGroupId accepts an explicit KmsKeyId and
         // AuthToken could not be read in AWS's documentation here; the provider sends both.
