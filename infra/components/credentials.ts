@@ -4,14 +4,49 @@ import * as random from "@pulumi/random";
 import { named } from "../tags";
 
 /**
- * Special characters in generated database passwords. RDS and DocumentDB reject
- * "/", "@", '"', "'" and spaces; beyond that, the password must survive being
- * pasted into a connection URL unencoded (MLflow takes a SQLAlchemy URL, where
- * ":", "#", "?" and "%" would break it) and into a libpq or Npgsql key=value
- * string (where ";" and "\" would). These characters are safe in all of them.
- * 40 characters from 72 symbols is still over 240 bits.
+ * The special characters of every generated password and token: "-", "!" and
+ * "&". One set serves every consumer, because each value lands in more than one
+ * (a master password goes to RDS or DocumentDB, Secrets Manager, an unencoded
+ * SQLAlchemy URL for MLflow, Npgsql and libpq key=value strings, PgBouncer's
+ * userlist.txt and DBOPS_* variables; the AUTH token to ElastiCache and a Redis
+ * client). Each character is in all of these:
+ * - ElastiCache AUTH allows only letters, digits and ! & # $ ^ < > -
+ *   (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html), which
+ *   bounds the set from above; of those:
+ *   - "-" is RFC 3986 "unreserved": literal anywhere in a URL.
+ *   - "!" and "&" are RFC 3986 sub-delims, allowed unencoded in a URL's userinfo
+ *     (https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1); SQLAlchemy's URL
+ *     parser takes everything up to "@" as the password.
+ *   - "#" starts a URL's fragment, so an unencoded URL breaks: excluded.
+ *   - "$" must be percent-encoded in a MongoDB connection string's userinfo
+ *     (https://www.mongodb.com/docs/manual/reference/connection-string/), and
+ *     Kubernetes reduces "$$" to "$" in env values: excluded.
+ *   - "^", "<" and ">" are not allowed in URLs at all (RFC 3986 has no place for
+ *     them; strict parsers refuse them): excluded.
+ * - RDS and Aurora master passwords: printable ASCII except / ' " @ and space
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html#RDS_Limits.Constraints);
+ *   DocumentDB: printable ASCII except / " @
+ *   (https://docs.aws.amazon.com/documentdb/latest/developerguide/limits.html#limits-naming_constraints).
+ *   "-", "!" and "&" are allowed by both.
+ * - libpq key=value strings need quoting for space, ' and \, Npgsql/ADO.NET ones
+ *   for ; and quotes
+ *   (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-KEYWORD-VALUE);
+ *   PgBouncer's userlist.txt quotes with " (https://www.pgbouncer.org/config.html#authentication-file-format).
+ *   None of "-", "!" and "&" needs quoting there.
+ * 40 characters from 65 symbols are over 240 bits; a 64-character token over 380.
+ *
+ * Changing this set changes random.RandomPassword's overrideSpecial, which
+ * replaces the generator (ForceNew in terraform-provider-random): the next `up`
+ * generates a new value for every password and token of the stack and updates
+ * each consumer in place, never replacing a store: Aurora and DocumentDB change
+ * their master password (ModifyDBCluster; new connections need the new one at
+ * once), the cache applies the new token with its authTokenUpdateStrategy (with
+ * ROTATE the old token keeps working until a later SET), Secrets Manager stores
+ * a new secret version, the in-cluster Secrets are rewritten, and the pods that
+ * read them must restart. The DR stack takes prod's values through its stack
+ * reference and follows on its next `up`.
  */
-export const DATABASE_PASSWORD_SPECIALS = "!*()-_.~+=";
+export const CREDENTIAL_SPECIALS = "-!&";
 
 export interface GeneratedPasswordOptions {
     /** @default 40 */
@@ -24,8 +59,8 @@ export interface GeneratedPasswordOptions {
  * A generated password or token (a Pulumi secret: encrypted in state, masked in
  * every output). For databases it is used instead of an RDS-managed master
  * password on purpose: those cannot be used with global clusters, which the DR
- * design depends on. The character set suits RDS, DocumentDB and ElastiCache
- * AUTH alike (ElastiCache also forbids only "/", '"' and "@").
+ * design depends on. The character set (CREDENTIAL_SPECIALS) suits RDS,
+ * DocumentDB, ElastiCache AUTH and every connection string the platform builds.
  *
  * Changing the length, character rules or keepers generates a new value on the
  * next `up`, which updates the store in place; it does not replace the store.
@@ -41,7 +76,7 @@ export function generatedPassword(
             length: options.length ?? 40,
             keepers: options.keepers,
             special: true,
-            overrideSpecial: DATABASE_PASSWORD_SPECIALS,
+            overrideSpecial: CREDENTIAL_SPECIALS,
             minLower: 2,
             minUpper: 2,
             minNumeric: 2,

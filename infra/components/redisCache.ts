@@ -195,26 +195,51 @@ export class RedisCache extends pulumi.ComponentResource {
             { parent: this, dependsOn: this.key ? [this.key] : [] },
         );
 
+        // A new group requires TLS. A secondary may not declare transit encryption (below): it runs with
+        // its global datastore's, which is the primary's, and the primary is a RedisCache too, so it is
+        // "required" there as well (the datastore's TransitEncryptionEnabled is one setting for every
+        // member: ElastiCache API GlobalReplicationGroup; the provider reads each member's mode back from
+        // its nodes, replication_group.go resourceReplicationGroupRead). Clients of the standby use TLS.
         const transitEncryptionMode = "required";
         this.tlsRequired = transitEncryptionMode === "required";
         const replicated = args.nodes > 1;
+        // What the group declares about its engine and encryption. A secondary of a global datastore
+        // declares none of it: the provider's global_replication_group_id ConflictsWith num_node_groups,
+        // parameter_group_name, engine, engine_version, node_type, security_group_names,
+        // transit_encryption_enabled, transit_encryption_mode, at_rest_encryption_enabled, snapshot_arns
+        // and snapshot_name (replication_group.go; rule elasticache-global-member-conflicts), so declaring
+        // any of them fails `pulumi preview`. It does keep, because it may and must:
+        // - kmsKeyId: not in that list and sent on create; it is Optional but not Computed and ForceNew,
+        //   so leaving it out while AWS reports the member's key would plan a replacement at every preview.
+        //   KMS keys are regional, so the standby names the DR region's key (prod created it).
+        // - authToken: the standby is given the primary's token (args.authToken), so clients of either
+        //   region authenticate alike; the provider sends it on create.
+        // - port: ForceNew and not Computed, like kmsKeyId; it is the primary's port.
+        // Whether CreateReplicationGroup with GlobalReplicationGroupId accepts an explicit KmsKeyId and
+        // AuthToken could not be read in AWS's documentation here; the provider sends both.
+        const engineAndEncryption = secondary
+            ? { globalReplicationGroupId: origin.globalReplicationGroupId }
+            : {
+                  engine: CACHE_ENGINE,
+                  engineVersion: args.engineVersion,
+                  nodeType: args.nodeType,
+                  parameterGroupName: parameterGroup!.name,
+                  atRestEncryptionEnabled: true,
+                  transitEncryptionEnabled: true,
+                  transitEncryptionMode,
+              };
         this.replicationGroup = new aws.elasticache.ReplicationGroup(
             `${name}-group`,
             {
                 replicationGroupId: id,
                 description: `Cache of the MLOps platform (${id})`,
-                ...(secondary
-                    ? { globalReplicationGroupId: origin.globalReplicationGroupId }
-                    : { engine: CACHE_ENGINE, engineVersion: args.engineVersion, nodeType: args.nodeType, parameterGroupName: parameterGroup!.name }),
+                ...engineAndEncryption,
                 numCacheClusters: args.nodes,
                 preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => zoneFor(i, args.availabilityZones)),
                 port: args.port,
                 subnetGroupName: subnetGroup.name,
                 securityGroupIds: [this.securityGroup.id],
-                atRestEncryptionEnabled: true,
                 kmsKeyId: kmsKeyArn,
-                transitEncryptionEnabled: true,
-                transitEncryptionMode,
                 authToken: token,
                 authTokenUpdateStrategy: args.authTokenUpdateStrategy,
                 automaticFailoverEnabled: replicated,
@@ -334,17 +359,30 @@ export function cacheLogGroupPrefix(replicationGroupId: string): string {
 }
 
 /**
- * Why each: a global datastore's members have their engine upgraded through the
- * datastore; a promoted secondary still carries its old membership in state
- * until a refresh, and diffing it would make the provider try to re-associate it.
+ * What each origin ignores, read against the provider (replication_group.go) and
+ * Pulumi's engine, which copies an ignored property's old *input* into the new
+ * inputs before the provider checks them (pkg/resource/deploy/step_generator.go,
+ * processIgnoreChanges before Check):
+ * - the primary of a global datastore: its engine is upgraded through the
+ *   datastore (ModifyGlobalReplicationGroup). The provider suppresses
+ *   engine_version diffs of a member only once its state holds
+ *   global_replication_group_id, which Read writes after the datastore exists, so
+ *   until a refresh a changed engineVersion would reach ModifyReplicationGroup.
+ * - a secondary: nothing. It declares none of what the datastore manages
+ *   (engine, version, node type, parameter group, encryption); Read writes those
+ *   as computed values, and an input that is not declared does not diff.
+ * - a promoted former secondary: nothing either. Its old inputs hold the
+ *   datastore's id, so ignoring globalReplicationGroupId would put that id back
+ *   next to engine, node type and encryption, which the provider refuses
+ *   (ConflictsWith). Leaving it out is no change: the argument is Optional and
+ *   Computed, so the provider keeps what its state holds and plans no update.
  */
 function cacheIgnoreChanges(origin: CacheOrigin, globalSource: boolean): string[] {
     switch (origin.kind) {
         case "primary":
             return globalSource ? ["engineVersion"] : [];
         case "secondary":
-            return ["engineVersion"];
         case "promoted":
-            return ["globalReplicationGroupId"];
+            return [];
     }
 }

@@ -95,9 +95,13 @@ export const redisTlsAndAuth: ResourceValidationPolicy = {
         "and authToken (a Pulumi secret from a generated password) or userGroupIds.",
     configSchema: NO_THRESHOLDS,
     validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, _args, report) => {
-        if (rg.transitEncryptionEnabled !== true) report("ElastiCache replication group: transitEncryptionEnabled is not true.");
+        // A secondary of a global datastore may not declare transit encryption (the provider's
+        // global_replication_group_id ConflictsWith it): it runs with its datastore's, which is its
+        // primary's, and this policy judges that one in the primary's stack.
+        const secondary = isSet(rg, "globalReplicationGroupId");
+        if (!secondary && rg.transitEncryptionEnabled !== true) report("ElastiCache replication group: transitEncryptionEnabled is not true.");
         // Unset mode means "required" once encryption is on; "preferred" is the migration mode.
-        else if (isSet(rg, "transitEncryptionMode") && rg.transitEncryptionMode !== "required") {
+        else if (!secondary && isSet(rg, "transitEncryptionMode") && rg.transitEncryptionMode !== "required") {
             report(`ElastiCache replication group: transitEncryptionMode is "${rg.transitEncryptionMode}"; "required" is needed.`);
         }
         // Presence only: the token itself is a secret and is never read.

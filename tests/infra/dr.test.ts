@@ -8,6 +8,9 @@ import { RecordedResource, StackEvaluation, StackEvaluationError, StackReference
 import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 import { TYPES, byUrn, ofType, only, stack, within } from "../harness";
 import { configOf, drConfigOf } from "./stackConfig";
+import { specOf } from "../../engine/provider/check";
+import { GLOBAL_MEMBER_CONFLICTS } from "../../engine/provider/elasticache";
+import type { RuleContext } from "../../engine/provider/spec";
 
 const PRIMARY_STACK = drConfigOf("dr").dr.primaryStack;
 
@@ -46,6 +49,12 @@ async function drProblems(cfg: StackFileConfig, handoff?: (h: Json) => void | nu
 }
 
 const clusterOf = (ev: StackEvaluation) => only(ev, TYPES.cluster);
+
+/** The provider's global_replication_group_id ConflictsWith check, as the engine applies it (engine/provider/elasticache.ts). */
+function memberConflicts(inputs: Record<string, unknown>): string | undefined {
+    const rule = specOf(TYPES.replicationGroup)!.rules.find((r) => r.id === "elasticache-global-member-conflicts")!;
+    return rule.check(inputs, {} as RuleContext);
+}
 const docdbOf = (ev: StackEvaluation) => only(ev, TYPES.docdbCluster);
 
 describe("prod: replication to the DR region", () => {
@@ -163,13 +172,24 @@ describe("dr stack", () => {
             assert.strictEqual(clusterOf(ev).inputs.globalClusterIdentifier, "mlops-prod-mlflow-global");
         });
 
-        it("joins the cache to prod's global datastore as a secondary", async () => {
+        it("joins the cache to prod's global datastore as a secondary, declaring only what a secondary may", async () => {
             const ev = await stack("dr");
             const rg = only(ev, TYPES.replicationGroup);
-            assert.strictEqual(rg.inputs.globalReplicationGroupId, (await stack("prod")).outputs.drHandoff.redis.globalReplicationGroupId);
-            assert.strictEqual(rg.inputs.nodeType, undefined, "a secondary takes its node type from the datastore");
-            assert.strictEqual(rg.inputs.transitEncryptionMode, "required");
+            const h = (await stack("prod")).outputs.drHandoff;
+            assert.strictEqual(rg.inputs.globalReplicationGroupId, h.redis.globalReplicationGroupId);
+            // The provider's ConflictsWith list for global_replication_group_id: none of it may be declared.
+            const declared = GLOBAL_MEMBER_CONFLICTS.filter((p) => rg.inputs[p] !== undefined);
+            assert.deepStrictEqual(declared, [], "a secondary takes these from the global datastore");
+            assert.strictEqual(memberConflicts(rg.inputs), undefined);
             assert.strictEqual(rg.inputs.finalSnapshotIdentifier, undefined);
+            // What it keeps: its region's key (ForceNew, not Computed), the primary's AUTH token and port.
+            assert.strictEqual(rg.inputs.kmsKeyId, h.redis.drKmsKeyArn);
+            assert.ok(rg.inputs.authToken !== undefined && rg.secretPaths.includes("authToken"));
+            assert.strictEqual(rg.inputs.port, configOf("prod").redis.port);
+            assert.deepStrictEqual(rg.ignoreChanges, [], "nothing it declares is managed by the datastore");
+            // It inherits the primary's transit encryption, which is "required": clients must use TLS.
+            assert.strictEqual(only(await stack("prod"), TYPES.replicationGroup).inputs.transitEncryptionMode, "required");
+            assert.strictEqual(ev.outputs.verification.redis.tlsRequired, true);
         });
 
         it("has its own subnet groups, security groups and parameter groups, and alarms on global lag at the RPO", async () => {
@@ -229,8 +249,23 @@ describe("dr stack", () => {
             assert.strictEqual(new Set(instances.map((i) => i.inputs.availabilityZone)).size, instances.length);
             const rg = only(ev, TYPES.replicationGroup);
             assert.strictEqual(rg.inputs.globalReplicationGroupId, undefined);
-            assert.deepStrictEqual(rg.ignoreChanges, ["globalReplicationGroupId"]);
             assert.strictEqual(rg.inputs.nodeType, prod.redis.nodeType);
+        });
+
+        it("promotes the cache without bringing back its membership: the inputs the engine would check pass the provider's rules", async () => {
+            // Pulumi's engine copies every ignored property's old input into the new inputs before the
+            // provider checks them (step_generator.go: processIgnoreChanges, then Check). The old inputs
+            // are the secondary's; whatever the promoted group ignores comes from there.
+            const standby = only(await stack("dr"), TYPES.replicationGroup);
+            const promoted = only(await dr((d) => {
+                d.mode = "promote";
+                d.force = true;
+            }), TYPES.replicationGroup);
+            const checked: Record<string, unknown> = { ...promoted.inputs };
+            for (const p of promoted.ignoreChanges) if (standby.inputs[p] !== undefined) checked[p] = standby.inputs[p];
+            assert.strictEqual(memberConflicts(checked), undefined);
+            assert.strictEqual(checked.globalReplicationGroupId, undefined);
+            assert.strictEqual(checked.engine, "valkey");
         });
 
         it("backs the new primaries up in the DR region, with no copy back to the lost region", async () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
 import { PRIMARY_STACKS, TYPES, ofType, only, stack as wholeStack, within } from "../harness";
 import { configOf } from "./stackConfig";
+import { randomPasswordOutput } from "../../engine/provider/generated";
 
 const stack = async (name: string) => within(await wholeStack(name), TYPES.redisCache);
 
@@ -29,8 +30,11 @@ for (const name of PRIMARY_STACKS) {
             const token = only(ev, TYPES.password).inputs;
             assert.ok(token.length >= 16 && token.length <= 128, `length ${token.length}`);
             assert.strictEqual(token.special, true);
-            for (const forbidden of ["@", '"', "/", " "]) assert.ok(!token.overrideSpecial.includes(forbidden), forbidden);
-            assert.ok([...token.overrideSpecial].every((ch: string) => ch >= "!" && ch <= "~"), "printable ASCII only");
+            // ElastiCache: non-alphanumerics are restricted to ! & # $ ^ < > - (the provider only refuses @ " /).
+            const produced = [...randomPasswordOutput(token).characters];
+            assert.deepStrictEqual(produced.filter((ch) => !/^[A-Za-z0-9]$/.test(ch) && !"!&#$^<>-".includes(ch)), []);
+            assert.ok(token.minSpecial >= 1 && token.overrideSpecial.length > 0, "the token has specials");
+            assert.ok([...token.overrideSpecial].every((ch: string) => "!&#$^<>-".includes(ch)), token.overrideSpecial);
             const group = only(ev, TYPES.replicationGroup);
             assert.deepStrictEqual(group.secretPaths, ["authToken"]);
             assert.strictEqual(group.inputs.authToken, only(ev, TYPES.password).outputs.result);

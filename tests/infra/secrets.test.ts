@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { isSecret } from "../../engine/mockEngine";
+import { randomPasswordOutput } from "../../engine/provider/generated";
 import { STACKS_DIR } from "../../engine/stackFile";
 import { PRIMARY_STACKS, TYPES, ofType, only, stack } from "../harness";
 
@@ -65,6 +66,63 @@ for (const name of PRIMARY_STACKS) {
             assert.strictEqual(ev.outputs.verification.postgres.password, generated("aurora-master-password"));
             assert.strictEqual(ev.outputs.verification.documentdb.password, generated("documentdb-master-password"));
             assert.strictEqual(ev.outputs.verification.redis.authToken, generated("cache-auth-token"));
+        });
+    });
+}
+
+/**
+ * What each consumer of a generated credential accepts, written from each one's
+ * documentation (not from the program's set): a generated value must be valid
+ * for all of them, because each value lands in several.
+ */
+const PRINTABLE = (c: string) => c >= "!" && c <= "~";
+const ALNUM = (c: string) => /^[A-Za-z0-9]$/.test(c);
+const CONSUMERS: { name: string; allows: (c: string) => boolean; length: [number, number] }[] = [
+    // ElastiCache AUTH: 16-128 printable characters, non-alphanumerics only ! & # $ ^ < > -.
+    { name: "ElastiCache AUTH", allows: (c) => ALNUM(c) || "!&#$^<>-".includes(c), length: [16, 128] },
+    // Aurora/RDS master password: printable ASCII except / ' " @ and space; 8-128 (PostgreSQL).
+    { name: "Aurora master password", allows: (c) => PRINTABLE(c) && !"/'\"@".includes(c), length: [8, 128] },
+    // DocumentDB master password: printable ASCII except / " @; 8-100.
+    { name: "DocumentDB master password", allows: (c) => PRINTABLE(c) && !'/"@'.includes(c), length: [8, 100] },
+    // An unencoded URL's userinfo (RFC 3986 unreserved and sub-delims), without ":" (it splits user from password).
+    { name: "URL userinfo, unencoded", allows: (c) => ALNUM(c) || "-._~!$&'()*+,;=".includes(c), length: [1, Infinity] },
+    // A MongoDB connection string must percent-encode $ : / ? # [ ] @ in userinfo.
+    { name: "MongoDB connection string", allows: (c) => PRINTABLE(c) && !"$:/?#[]@%".includes(c), length: [1, Infinity] },
+    // libpq key=value needs quoting for space, ' and \; Npgsql/ADO.NET for ; and quotes.
+    { name: "libpq / Npgsql key=value", allows: (c) => PRINTABLE(c) && !";\\'\" ".includes(c), length: [1, Infinity] },
+    // PgBouncer userlist.txt: "user" "password", so no ".
+    { name: "PgBouncer userlist.txt", allows: (c) => PRINTABLE(c) && c !== '"', length: [1, Infinity] },
+];
+
+for (const name of PRIMARY_STACKS) {
+    describe(`generated credentials in stack ${name}`, () => {
+        it("can only produce values every consumer accepts", async () => {
+            const ev = await stack(name);
+            const generators = ofType(ev, TYPES.password);
+            assert.strictEqual(generators.length, 3, "Aurora's and DocumentDB's master passwords, the cache's AUTH token");
+            for (const g of generators) {
+                const out = randomPasswordOutput(g.inputs, g.name);
+                for (const consumer of CONSUMERS) {
+                    const refused = [...out.characters].filter((c) => !consumer.allows(c));
+                    assert.deepStrictEqual(refused, [], `${g.name} can produce characters ${consumer.name} refuses`);
+                    assert.ok(out.length >= consumer.length[0] && out.length <= consumer.length[1], `${g.name}: length ${out.length} for ${consumer.name}`);
+                }
+                // Specials are asked for, so the set is not just letters and digits.
+                assert.ok(g.inputs.minSpecial >= 1 && [...out.characters].some((c) => !ALNUM(c)), g.name);
+            }
+        });
+
+        it("survives an unencoded connection URL: every character it can produce parses back as the password", async () => {
+            const ev = await stack(name);
+            for (const g of ofType(ev, TYPES.password)) {
+                const every = [...randomPasswordOutput(g.inputs, g.name).characters].join("");
+                // The shape infra/components/dataPlatformServices.ts builds for MLflow's SQLAlchemy URL.
+                const url = new URL(`postgresql://mlflow_admin:${every}@db.example.internal:5432/mlflow?sslmode=verify-full`);
+                assert.strictEqual(decodeURIComponent(url.password), every, g.name);
+                assert.strictEqual(url.hostname, "db.example.internal", g.name);
+                assert.strictEqual(url.pathname, "/mlflow", g.name);
+                assert.strictEqual(url.hash, "", g.name);
+            }
         });
     });
 }

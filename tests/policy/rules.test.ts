@@ -167,6 +167,12 @@ const CASES: Case[] = [
 const RELAXED: Case[] = [
     { title: "CIDR ingress allowed by config", change: (f) => f.set("pg-sg-from-clients", { referencedSecurityGroupId: undefined, cidrIpv4: "10.20.0.0/16" }), config: { ...BASE, "database-ingress-by-security-group": { allowedCidrs: ["10.20.0.0/16"] } }, violated: [], message: /.*/ },
     { title: "dev: no deletion protection, final snapshot or multi-AZ required", change: (f) => { f.set("pg", { deletionProtection: false, skipFinalSnapshot: true }); f.remove("pg-2"); }, config: { ...BASE, "deletion-protection": { required: false }, "final-snapshot": { required: false }, "multi-az": { required: false } }, violated: [], message: /.*/ },
+    {
+        title: "a global datastore secondary declares no transit encryption (it inherits the primary's)",
+        change: (f) => f.set("cache", { globalReplicationGroupId: "ldgnf-mlops-prod-cache", transitEncryptionEnabled: undefined, transitEncryptionMode: undefined, atRestEncryptionEnabled: undefined, engine: undefined, engineVersion: undefined, nodeType: undefined, parameterGroupName: undefined }),
+        violated: [],
+        message: /.*/,
+    },
     { title: "a policy disabled by its enforcement level", change: (f) => f.set("pg", { copyTagsToSnapshot: false }), config: { ...BASE, "copy-tags-to-snapshots": "disabled" }, violated: [], message: /.*/ },
 ];
 
