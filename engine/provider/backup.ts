@@ -229,16 +229,17 @@ const planRules: Rule[] = [
         id: "backup-plan-name",
         property: "name",
         origin: "aws",
-        // BackupPlanInput.BackupPlanName: "The display name of a backup plan. Must contain 1 to 50 alphanumeric or '-_.' characters."
-        // (the provider only requires it). Read from the API reference; not re-checked in this session.
-        source: `${BACKUP_API}/API_BackupPlanInput.html (BackupPlanName)`,
+        // BackupPlan.BackupPlanName: "Must contain only alphanumeric or '-_.' special characters ... through CLI
+        // or API, it can contain 1 to 200 characters" (BackupPlanInput still says 1-50, the console's limit; the
+        // engine holds the API's). The provider only requires it.
+        source: `${BACKUP_API}/API_BackupPlan.html (BackupPlanName); ${BACKUP_API}/API_BackupPlanInput.html`,
         check: (inputs) => {
             const n = inputs.name;
             if (!known(n)) return undefined;
-            if (typeof n !== "string" || n.length < 1 || n.length > 50 || !/^[0-9A-Za-z_.-]+$/.test(n)) return `name ${JSON.stringify(n)} must be 1-50 letters, digits, "-", "_" or "."`;
+            if (typeof n !== "string" || n.length < 1 || n.length > 200 || !/^[0-9A-Za-z_.-]+$/.test(n)) return `name ${JSON.stringify(n)} must be 1-200 letters, digits, "-", "_" or "."`;
             return undefined;
         },
-        cases: { pass: [{ name: "mlops-staging-scheduled" }], fail: [{ name: "mlops prod scheduled" }, { name: "p".repeat(51) }] },
+        cases: { pass: [{ name: "mlops-staging-scheduled" }, { name: "p".repeat(200) }], fail: [{ name: "mlops prod scheduled" }, { name: "p".repeat(201) }] },
     },
     ...tagRules("aws-backup-plan"),
 ];

@@ -548,7 +548,8 @@ export const SPECS: ResourceTypeSpec[] = [
         example: { apiVersion: "batch/v1", kind: "CronJob", ...meta("dbops-vacuum"), spec: CRONJOB_SPEC },
         rules: [
             // batch/validation ValidateCronJobCreate: the name at most 52 characters (DNS1035LabelMaxLength - 11,
-            // room for the Jobs' suffix). Read from the current source's comment; the version read here predates it.
+            // room for the Jobs' suffix); pkg/apis/batch/validation/validation_test.go has the case "metadata.name: must
+            // be no more than 52 characters". (The validation.go version read here predates the check.)
             ...metadataRules("k8s-cronjob", "subdomain", true, 52),
             ...podRules("k8s-cronjob", (i) => obj(at(i, "spec.jobTemplate.spec.template.spec")), cronSpecWith, CRONJOB_SPEC.jobTemplate.spec.template.spec, true),
             {
