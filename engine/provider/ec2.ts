@@ -101,10 +101,13 @@ export const SPECS: ResourceTypeSpec[] = [
                 // The provider checks only the length (0-255); CreateSecurityGroup refuses any other character
                 // than these in a VPC security group's description (no non-ASCII, no "|", no quotes).
                 source: `${TF}/ec2/vpc_security_group.go (description); ${EC2_API}/API_CreateSecurityGroup.html (GroupDescription)`,
-                check: (inputs) => textProblem(inputs.description, "description", SG_TEXT, "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*"),
+                check: (inputs) =>
+                    inputs.description === ""
+                        ? 'description is "": GroupDescription is required (leave it unset for "Managed by Pulumi")'
+                        : textProblem(inputs.description, "description", SG_TEXT, "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*"),
                 cases: {
                     pass: [{ description: "Valkey (ElastiCache mlops-dev-cache): clients on TCP 6379 only" }, { description: undefined }],
-                    fail: [{ description: "PostgreSQL – clients only" }, { description: "clients' port" }, { description: "d".repeat(256) }],
+                    fail: [{ description: "PostgreSQL – clients only" }, { description: "clients' port" }, { description: "d".repeat(256) }, { description: "" }],
                 },
             },
             {
@@ -124,7 +127,9 @@ export const SPECS: ResourceTypeSpec[] = [
             ...tagRules("aws-ec2-security-group"),
         ],
         forceNew: [
-            { property: "description", default: "Managed by Terraform" },
+            // The provider's default is "Managed by Terraform"; @pulumi/aws's SDK sets "Managed by Pulumi" itself
+            // (ec2/securityGroup.js), so that is the value an unset description stands for.
+            { property: "description", default: "Managed by Pulumi" },
             identifier("name"),
             identifier("namePrefix"),
             identifier("vpcId"),
