@@ -45,7 +45,27 @@ export interface BackupPlanArgs {
      * region, because a copy target must exist before the disaster, not during it.
      */
     copy?: { region: string; deleteAfterDays: number; provider: aws.Provider };
-    /** Vault lock for the vault (and the copy vault). @default none */
+    /**
+     * Vault lock for the vault (and the copy vault). @default none
+     *
+     * Warning: a lock cannot be changed by editing this setting. The provider
+     * has no update for a lock (every argument forces a new one), so a new
+     * `minRetentionDays` or `maxRetentionDays` would be a replacement: a delete
+     * (DeleteBackupVaultLockConfiguration, which the vault policy denies to all
+     * but the break-glass role, and which a compliance lock past its grace time
+     * refuses) and a create. Half done, that leaves the vault unlocked. The lock
+     * is therefore declared with `protect`: a preview that would replace or
+     * delete it fails, and the diff lists it as a protection-loss risk.
+     * `changeableForDays` is applied when the lock is created only (the provider
+     * never reads it back, so a later edit is ignored).
+     *
+     * To change a lock, follow "Changing a vault lock" in docs/runbooks/restore.md:
+     * apply the new values with `aws backup put-backup-vault-lock-configuration`
+     * (an update in place), set the same values here, then `pulumi refresh` so
+     * the state holds them; the next preview is then clean. Removing the lock
+     * (deleting this setting) is refused the same way, and needs the break-glass
+     * role and the same procedure.
+     */
     vaultLock?: VaultLock;
     tags: Record<string, string>;
 }
@@ -192,7 +212,10 @@ export class BackupPlan extends pulumi.ComponentResource {
                     maxRetentionDays: args.vaultLock.maxRetentionDays,
                     changeableForDays: args.vaultLock.mode === "compliance" ? args.vaultLock.changeableForDays : undefined,
                 },
-                opts,
+                // Every input of a lock forces a new one, and a replacement deletes the lock (see `vaultLock`):
+                // protect makes such a plan fail instead of unlocking the vault. changeable_for_days is never
+                // read back by the provider, so state cannot be reconciled with it after the procedure.
+                { ...opts, protect: true, ignoreChanges: ["changeableForDays"] },
             );
         }
         return vault;

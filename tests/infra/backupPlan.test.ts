@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import { evaluateStack } from "../../engine/mockEngine";
+import { blockingChanges, diffPlans } from "../../engine/diff";
+import { buildPlan } from "../../engine/plan";
+import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 import { PROTECTED_VAULT_ACTIONS } from "../../infra/components/backupPlan";
 import { PRIMARY_STACKS, TYPES, byUrn, ofType, only, stack as wholeStack, within } from "../harness";
 import { configOf } from "./stackConfig";
@@ -173,5 +177,45 @@ describe("recovery objectives", () => {
         assert.strictEqual(r.documentdb.achievedRpoMinutes, 360);
         assert.strictEqual(r.survivesRegionLoss, true);
         assert.strictEqual(r.copyRegion, "us-west-2");
+    });
+});
+
+/** prod's stack file with its vault lock changed. */
+function prodWithLock(change: (lock: Record<string, unknown>) => void): StackFileConfig {
+    const base = readStackFile("prod");
+    const backup = JSON.parse(base.config["mlops-data:backup"]);
+    change(backup.vaultLock);
+    return { ...base, config: { ...base.config, "mlops-data:backup": JSON.stringify(backup) } };
+}
+
+describe("a change to backup.vaultLock (issue 13, defect 4)", () => {
+    // vault_lock_configuration.go: every argument ForceNew, no Update, Delete calls
+    // DeleteBackupVaultLockConfiguration: a replaced lock is a removed lock.
+    it("is a replacement the diff flags and that blocks the up, not a silent delete and create of the lock", async () => {
+        const baseCfg = readStackFile("prod");
+        const headCfg = prodWithLock((l) => (l.minRetentionDays = 14));
+        const base = buildPlan(await evaluateStack("prod", { stackConfig: baseCfg }), baseCfg, null);
+        const head = buildPlan(await evaluateStack("prod", { stackConfig: headCfg }), headCfg, null);
+        const d = diffPlans(base, head);
+        const locks = d.changes.filter((c) => c.type === TYPES.vaultLock);
+        assert.deepStrictEqual(locks.map((c) => c.name).sort(), ["backup-copy-vault-lock", "backup-vault-lock"]);
+        for (const c of locks) {
+            assert.strictEqual(c.kind, "replace", c.name);
+            assert.strictEqual(c.dataLossRisk, true, `${c.name}: a lock replacement unprotects the vault`);
+            assert.strictEqual(c.protect, true, `${c.name}: protect makes pulumi up refuse the replacement`);
+            assert.ok(c.reasons.some((r) => r.startsWith("minRetentionDays: 7 → 14")), c.reasons.join("; "));
+        }
+        const blocking = blockingChanges(d).map((c) => c.name);
+        for (const c of locks) assert.ok(blocking.includes(c.name), `${c.name} is not blocking`);
+        assert.deepStrictEqual(d.changes.filter((c) => c.kind === "replace" && c.type !== TYPES.vaultLock).map((c) => c.urn), [], "nothing else is replaced");
+    });
+
+    it("every lock is protected, and changeableForDays (never read back by the provider) is ignored after creation", async () => {
+        const locks = ofType(await wholeStack("prod"), TYPES.vaultLock);
+        assert.strictEqual(locks.length, 2);
+        for (const l of locks) {
+            assert.strictEqual(l.protect, true, l.name);
+            assert.deepStrictEqual(l.ignoreChanges, ["changeableForDays"], l.name);
+        }
     });
 });
