@@ -364,7 +364,7 @@ export function rawConfigFrom(entries: Record<string, string>, secretKeys: reado
             raw.region = text;
         } else if (namespace === PROJECT) {
             // "region" is the schema's name for aws:region, never a key of this namespace.
-            if (key === "region") unknown(fullKey, "");
+            if (key === "region") problems.push({ key: fullKey, value: undefined, showValue: false, message: `unknown key; did you mean aws:region? allowed: ${known.join(", ")}` });
             else raw[key] = parseConfigValue(key, text);
         } else if (namespace === "aws") {
             unknown(fullKey, ": the only AWS provider setting a stack may hold is aws:region (credentials and accounts come from the environment, so that the DR region's provider uses the same)");
