@@ -13,6 +13,7 @@ import { auroraSchema } from "./schema/aurora";
 import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
 import { documentDbSchema } from "./schema/documentdb";
 import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
+import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
 import { drSchema, namePrefix, replicationSchema } from "./schema/replication";
@@ -265,6 +266,33 @@ function article(type: string): string {
 }
 
 /**
+ * Each client CIDR must be approved in the policy config of the stack's
+ * environment, exactly as written (the policy compares strings): otherwise the
+ * mandatory policy would refuse the ingress rules the program declares for it.
+ */
+function clientCidrProblems(environment: string, cidrs: string[]): ConfigProblem[] {
+    if (cidrs.length === 0) return [];
+    const approved = approvedClientCidrs(environment);
+    const where = `"${INGRESS_POLICY}": { "${ALLOWED_CIDRS_PROPERTY}": [...] } in policy/config/${environment}.json`;
+    return cidrs.flatMap((cidr, i) => {
+        if ("cidrs" in approved && approved.cidrs.includes(cidr)) return [];
+        const why =
+            "problem" in approved
+                ? approved.problem
+                : `it is not in ${where} (approved there now: ${approved.cidrs.length ? approved.cidrs.join(", ") : "none"})`;
+        return [
+            {
+                key: `${PROJECT}:network.clientCidrs[${i}]`,
+                value: cidr,
+                message:
+                    `is not an approved client network: ${why}; the mandatory policy ${INGRESS_POLICY} would refuse the ingress rules for it. ` +
+                    `Allowed: a CIDR listed, exactly as written, both here and in ${where} (a reviewer approves it there), or the client's security group in network.clientSecurityGroupIds`,
+            },
+        ];
+    });
+}
+
+/**
  * Validates raw configuration values (as they appear in the stack file, with
  * `region` standing for `aws:region`). Throws ConfigError listing every problem.
  */
@@ -275,6 +303,7 @@ export function parseStackConfig(raw: Record<string, unknown>, keyProblems: Conf
     for (const p of stackWindowProblems(raw)) {
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
     }
+    if (result.success) problems.push(...clientCidrProblems(result.data.environment, result.data.network.clientCidrs));
     if (!result.success || problems.length > 0) throw new ConfigError(problems);
     const { replication, dr, namePrefix: prefix, aurora, documentdb, redis, recovery, backup, ...common } = result.data;
     const base = { ...common, namePrefix: prefix ?? `mlops-${common.environment}` };

@@ -4,6 +4,7 @@ import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
 import { StackFileConfig, listStacks, readStackFile } from "../../engine/stackFile";
 import { parseDailyWindow, windowsOverlap } from "../../infra/windows";
 import { anyConfigOf, configOf } from "./stackConfig";
+import { withApprovedCidrs } from "./approvedCidrs";
 
 type Json = Record<string, any>;
 
@@ -199,7 +200,10 @@ describe("stack configuration validation (through the program, before any resour
     });
 
     it("a client CIDR becomes one described ingress rule per store, on that store's port only", async () => {
-        const ev = await evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) });
+        // Approved in dev's policy config, as the mandatory ingress policy requires.
+        const ev = await withApprovedCidrs("dev", ["10.20.0.0/16"], () =>
+            evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) }),
+        );
         const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         const cidrRules = rules.filter((r) => r.inputs.cidrIpv4 !== undefined);
         assert.deepStrictEqual(
