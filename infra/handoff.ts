@@ -103,7 +103,7 @@ export async function readHandoff(primaryStack: string, parent?: pulumi.Resource
                 key: `${primaryStack}:${HANDOFF_OUTPUT}.${i.path.join(".")}`,
                 value: undefined,
                 showValue: false,
-                message: i.message,
+                message: `${i.message} (the handoff of mlops-data:dr.primaryStack, "${primaryStack}")`,
             })),
         );
     }
