@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FixtureContext, computedState, invoke } from "./fixture";
-import { MASKED, StackFileConfig, readStackFile } from "./stackFile";
+import { MASKED, StackFileConfig, listStacks, readStackFile } from "./stackFile";
 
 /** The marker Pulumi uses on the wire for a secret value. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -91,6 +91,8 @@ export interface EvaluateOptions {
 export interface StackReferenceAnswer {
     outputs: Record<string, unknown>;
     secretOutputNames: string[];
+    /** The stack cannot be read (no such stack): the reference fails, as the engine's read would. */
+    error?: string;
 }
 
 /** The program failed; `cause` is its error, `resources` what it had registered until then. */
@@ -142,8 +144,15 @@ export function maskSecrets(v: unknown): unknown {
  * still fails the process as Node would.
  */
 const reportedFailures = new WeakSet<object>();
+/**
+ * Reads of unknown stacks this engine failed on purpose (see StackReferenceAnswer.error):
+ * the SDK rejects the reference's own promises with them too, besides the one the
+ * program awaits, so they are not news either.
+ */
+const failedReads = new Set<string>();
 process.on("unhandledRejection", (reason) => {
     if (typeof reason === "object" && reason !== null && reportedFailures.has(reason)) return;
+    if (reason instanceof Error && [...failedReads].some((m) => reason.message.includes(m))) return;
     throw reason;
 });
 
@@ -173,6 +182,11 @@ async function evaluateWithReferences(stack: string, options: EvaluateOptions, c
             for (const name of missing) {
                 const referencedStack = name.split("/").pop()!;
                 let referenced = options.evaluated?.get(referencedStack);
+                if (!referenced && !listStacks(options.stacksDir).includes(referencedStack)) {
+                    // The backend has no such stack: the engine fails the reference's read.
+                    references[name] = { outputs: {}, secretOutputNames: [], error: `unknown stack "${name}" (no stack file Pulumi.${referencedStack}.yaml)` };
+                    continue;
+                }
                 if (!referenced) {
                     // The referenced stack as its own stack file declares it, from the same program and directory.
                     const { preview, program, stacksDir, evaluated, captureStackTraces } = options;
@@ -213,7 +227,12 @@ async function evaluate(stack: string, options: EvaluateOptions, missingReferenc
                 if (args.type === "pulumi:pulumi:StackReference") {
                     const name = String(plain.name);
                     const known = options.evaluated?.get(name.split("/").pop()!);
-                    const answer = options.stackReferences?.[name] ?? (known && { outputs: known.outputs, secretOutputNames: known.secretOutputs });
+                    const answer: StackReferenceAnswer | undefined =
+                        options.stackReferences?.[name] ?? (known && { outputs: known.outputs, secretOutputNames: known.secretOutputs });
+                    if (answer?.error) {
+                        failedReads.add(answer.error);
+                        throw new Error(answer.error);
+                    }
                     // Unanswered: read as a stack with no outputs (the program then fails on its own
                     // terms, without an unhandled rejection), and answered on the next run.
                     if (!answer) missingReferences.push(name);

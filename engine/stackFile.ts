@@ -37,7 +37,17 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileConfig 
     }
     let doc: unknown;
     try {
-        doc = YAML.parse(fs.readFileSync(file, "utf8"));
+        const parsed = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+        if (parsed.errors.length > 0) throw parsed.errors[0];
+        // YAML reads .nan and .inf as NaN and Infinity, which JSON (the runtime's config format)
+        // cannot hold: JSON.stringify would turn them into null. Keep them as written (".nan"),
+        // so that validation reports the value the file holds.
+        YAML.visit(parsed, {
+            Scalar(_key, node) {
+                if (typeof node.value === "number" && !Number.isFinite(node.value)) node.value = node.source ?? String(node.value);
+            },
+        });
+        doc = parsed.toJS();
     } catch (e) {
         throw new StackFileError(`${file} is not valid YAML: ${(e as Error).message}`);
     }

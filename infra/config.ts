@@ -13,11 +13,12 @@ import { auroraSchema } from "./schema/aurora";
 import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
 import { documentDbSchema } from "./schema/documentdb";
 import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
+import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
 import { drSchema, namePrefix, replicationSchema } from "./schema/replication";
 import { kubernetesSchema } from "./schema/kubernetes";
-import { MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
+import { MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
@@ -78,6 +79,7 @@ const STORE_WINDOW_KEYS = [
         backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
         maintenance: "preferredMaintenanceWindow",
         maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
     },
     {
         store: "documentdb",
@@ -85,6 +87,7 @@ const STORE_WINDOW_KEYS = [
         backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
         maintenance: "preferredMaintenanceWindow",
         maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
     },
     {
         store: "redis",
@@ -92,6 +95,7 @@ const STORE_WINDOW_KEYS = [
         backupMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheSnapshot,
         maintenance: "maintenanceWindow",
         maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.elasticacheMaintenance,
     },
 ] as const;
 
@@ -113,6 +117,7 @@ function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
                 backupMinimumMinutes: k.backupMinimumMinutes,
                 maintenance: { key: `${k.store}.${k.maintenance}`, window: parseWeeklyWindow(String(section?.[k.maintenance])) },
                 maintenanceMinimumMinutes: k.maintenanceMinimumMinutes,
+                maintenanceMaximumMinutes: k.maintenanceMaximumMinutes,
             });
         } catch (e) {
             if (!(e instanceof WindowFormatError)) throw e;
@@ -195,6 +200,9 @@ function valueAt(raw: unknown, path: PropertyKey[]): unknown {
     return v;
 }
 
+/** How YAML writes NaN and the infinities (the stack file reader keeps them as written). */
+const NON_FINITE_YAML = /^[-+]?\.(nan|inf)$/i;
+
 /** Gathers every issue zod found, including nested union/key issues, as problems. */
 function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
     return issues.flatMap((issue): ConfigProblem | ConfigProblem[] => {
@@ -203,6 +211,9 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
         switch (issue.code) {
             case "invalid_type":
                 if (value === undefined) return { key, value, message: "is required" };
+                if (issue.expected === "number" && typeof value === "string" && NON_FINITE_YAML.test(value)) {
+                    return { key, value, message: `${issue.message.startsWith("Invalid input") ? "must be a number" : issue.message}; ${value} is YAML for a value that is not a finite number` };
+                }
                 // Keep the schema's own wording where it has one; replace zod's generic text.
                 return { key, value, message: issue.message.startsWith("Invalid input") ? `must be ${article(issue.expected)}` : issue.message };
             case "unrecognized_keys":
@@ -211,14 +222,17 @@ function toProblems(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
                         key: `${PROJECT}:${k}`,
                         value: undefined,
                         showValue: false,
-                        message: `unknown key; allowed: ${allowedKeysAt([]).join(", ")}`,
+                        message: `unknown key; ${didYouMean(`${PROJECT}:${k}`, knownConfigKeys())}allowed: ${allowedKeysAt([]).join(", ")}`,
                     }));
                 }
                 return {
                     key,
                     value,
                     showValue: false,
-                    message: `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowedKeysAt(issue.path).join(", ")}`,
+                    message:
+                        `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; ` +
+                        issue.keys.map((k) => didYouMean(k, allowedKeysAt(issue.path))).join("") +
+                        `allowed: ${allowedKeysAt(issue.path).join(", ")}`,
                 };
             case "invalid_value":
                 if (!issue.message.startsWith("Invalid")) return { key, value, message: issue.message };
@@ -252,16 +266,44 @@ function article(type: string): string {
 }
 
 /**
+ * Each client CIDR must be approved in the policy config of the stack's
+ * environment, exactly as written (the policy compares strings): otherwise the
+ * mandatory policy would refuse the ingress rules the program declares for it.
+ */
+function clientCidrProblems(environment: string, cidrs: string[]): ConfigProblem[] {
+    if (cidrs.length === 0) return [];
+    const approved = approvedClientCidrs(environment);
+    const where = `"${INGRESS_POLICY}": { "${ALLOWED_CIDRS_PROPERTY}": [...] } in policy/config/${environment}.json`;
+    return cidrs.flatMap((cidr, i) => {
+        if ("cidrs" in approved && approved.cidrs.includes(cidr)) return [];
+        const why =
+            "problem" in approved
+                ? approved.problem
+                : `it is not in ${where} (approved there now: ${approved.cidrs.length ? approved.cidrs.join(", ") : "none"})`;
+        return [
+            {
+                key: `${PROJECT}:network.clientCidrs[${i}]`,
+                value: cidr,
+                message:
+                    `is not an approved client network: ${why}; the mandatory policy ${INGRESS_POLICY} would refuse the ingress rules for it. ` +
+                    `Allowed: a CIDR listed, exactly as written, both here and in ${where} (a reviewer approves it there), or the client's security group in network.clientSecurityGroupIds`,
+            },
+        ];
+    });
+}
+
+/**
  * Validates raw configuration values (as they appear in the stack file, with
  * `region` standing for `aws:region`). Throws ConfigError listing every problem.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, keyProblems: ConfigProblem[] = []): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
-    const problems = result.success ? [] : toProblems(raw, result.error.issues);
+    const problems = [...keyProblems, ...(result.success ? [] : toProblems(raw, result.error.issues))];
     problems.push(...presenceProblems(raw));
     for (const p of stackWindowProblems(raw)) {
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
     }
+    if (result.success) problems.push(...clientCidrProblems(result.data.environment, result.data.network.clientCidrs));
     if (!result.success || problems.length > 0) throw new ConfigError(problems);
     const { replication, dr, namePrefix: prefix, aurora, documentdb, redis, recovery, backup, ...common } = result.data;
     const base = { ...common, namePrefix: prefix ?? `mlops-${common.environment}` };
@@ -282,17 +324,129 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     return cfg;
 }
 
-/** Reads this stack's configuration from Pulumi config and validates it. */
-export function loadStackConfig(): StackConfig {
-    const raw: Record<string, unknown> = { region: new pulumi.Config("aws").get("region") };
-    // Every key of this project's namespace, so that a misspelt top-level key is
-    // reported as unknown instead of silently ignored.
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
-        const key = fullKey.slice(PROJECT.length + 1);
-        raw[key] = parseConfigValue(key, text);
+/**
+ * AWS provider settings the program accepts in stack config: only the region.
+ * Every other key of node_modules/@pulumi/aws/config/vars.d.ts is refused, on
+ * purpose: stack config configures only the default provider, while the DR
+ * region's explicit provider (dataPlatform.ts) takes its settings from its
+ * arguments, so `aws:profile`, `aws:assumeRoles` or `aws:allowedAccountIds`
+ * would silently apply to one region and not the other; and `aws:defaultTags`
+ * would add tags past the tag checks (tags.extra). Credentials come from the
+ * environment (AWS_PROFILE, a CI role), which both providers read alike.
+ */
+export const AWS_CONFIG_KEYS = ["aws:region"] as const;
+
+/** Keys that hold credentials: the only ones that may be, and must be, secret (`pulumi config set --secret`). */
+export const SECRET_CONFIG_KEYS = [`${PROJECT}:kubeconfig`] as const;
+
+/** Every full config key a stack file may hold, for "unknown key" messages. */
+export function knownConfigKeys(): string[] {
+    return [...AWS_CONFIG_KEYS, ...allowedKeysAt([]).filter((k) => k !== "aws:region").map((k) => `${PROJECT}:${k}`)];
+}
+
+/** Optimal string alignment distance: edits, with a swap of two neighbours counting as one. */
+function editDistance(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
     }
-    return parseStackConfig(raw);
+    return d[a.length][b.length];
+}
+
+/** The known key closest to a misspelt one, when it is close enough to be the one meant. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+    let best: { key: string; distance: number } | undefined;
+    for (const k of known) {
+        const distance = editDistance(key.toLowerCase(), k.toLowerCase());
+        if (!best || distance < best.distance) best = { key: k, distance };
+    }
+    return best && best.distance <= Math.max(2, Math.floor(key.length / 5)) ? best.key : undefined;
+}
+
+const didYouMean = (key: string, known: readonly string[]) => {
+    const k = closestKey(key, known);
+    return k ? `did you mean ${k}? ` : "";
+};
+
+/**
+ * Sorts the runtime's config entries ("namespace:key" to text) into the raw
+ * values the schema judges, and reports what the schema cannot see: keys
+ * outside this project's namespace and aws:region, and secrets where they do
+ * not belong (or credentials that are not secret). Pure: the secret keys are
+ * passed in (the runtime knows them; see loadStackConfig).
+ */
+export function rawConfigFrom(entries: Record<string, string>, secretKeys: readonly string[]): { raw: Record<string, unknown>; problems: ConfigProblem[] } {
+    const raw: Record<string, unknown> = {};
+    const problems: ConfigProblem[] = [];
+    const known = knownConfigKeys();
+    const unknown = (key: string, why: string) =>
+        problems.push({ key, value: undefined, showValue: false, message: `unknown key${why}; ${didYouMean(key, known)}allowed: ${known.join(", ")}` });
+    for (const [fullKey, text] of Object.entries(entries)) {
+        const colon = fullKey.indexOf(":");
+        const namespace = colon < 0 ? "" : fullKey.slice(0, colon);
+        const key = fullKey.slice(colon + 1);
+        if (fullKey === "aws:region") {
+            raw.region = text;
+        } else if (namespace === PROJECT) {
+            // "region" is the schema's name for aws:region, never a key of this namespace.
+            if (key === "region") problems.push({ key: fullKey, value: undefined, showValue: false, message: `unknown key; did you mean aws:region? allowed: ${known.join(", ")}` });
+            else raw[key] = parseConfigValue(key, text);
+        } else if (namespace === "aws") {
+            unknown(fullKey, ": the only AWS provider setting a stack may hold is aws:region (credentials and accounts come from the environment, so that the DR region's provider uses the same)");
+        } else {
+            unknown(fullKey, namespace ? ` (namespace "${namespace}" is neither this project's, "${PROJECT}", nor "aws")` : ` (no "namespace:" prefix)`);
+        }
+    }
+    for (const key of secretKeys) {
+        if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key) || !(key in entries)) continue;
+        problems.push({
+            key,
+            value: undefined,
+            showValue: false,
+            message:
+                `holds a secret (secure:) value, but only credentials may be secret (${SECRET_CONFIG_KEYS.join(", ")}): ` +
+                `a secret here would be masked as [secret] wherever it is used (tags, plans, diffs); set it in plaintext, ` +
+                `with pulumi config set (--path for a nested key) and without --secret`,
+        });
+    }
+    for (const key of SECRET_CONFIG_KEYS) {
+        if (key in entries && !secretKeys.includes(key)) {
+            problems.push({
+                key,
+                value: undefined,
+                showValue: false,
+                message: `is a credential and must be a secret, not plaintext in the stack file: set it with pulumi config set --secret ${key.slice(PROJECT.length + 1)} "$(cat kubeconfig)"`,
+            });
+        }
+    }
+    return { raw, problems };
+}
+
+/**
+ * Reads this stack's configuration from Pulumi config and validates it: every
+ * key the runtime holds (under `pulumi up`, exactly the stack's config; under
+ * the offline engine, the stack file's), so that no key is silently ignored.
+ */
+export function loadStackConfig(): StackConfig {
+    const entries = pulumi.runtime.allConfig();
+    const { raw, problems } = rawConfigFrom(entries, Object.keys(entries).filter(isConfigSecret));
+    return parseStackConfig(raw, problems);
+}
+
+/**
+ * Whether the runtime holds a key as a secret. The SDK knows (PULUMI_CONFIG_SECRET_KEYS,
+ * set by the language host under `pulumi up` and by setAllConfig under mocks)
+ * but exports the check only from its runtime module, untyped; the SDK version
+ * is pinned, and this fails loudly if the function goes away.
+ */
+function isConfigSecret(key: string): boolean {
+    const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    if (typeof check !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; infra/config.ts must follow it");
+    return check(key);
 }
 
 /** Structured values arrive as JSON text, plain strings as they are; the schema judges either. */

@@ -80,16 +80,21 @@ export interface HandoffSecrets {
  */
 export async function readHandoff(primaryStack: string, parent?: pulumi.Resource): Promise<{ handoff: DrHandoff; secrets: HandoffSecrets }> {
     const ref = new pulumi.StackReference("primary-stack", { name: primaryStack }, { parent });
-    const details = await ref.getOutputDetails(HANDOFF_OUTPUT);
+    const primaryStackProblem = (message: string) => new ConfigError([{ key: `${PROJECT}:dr.primaryStack`, value: primaryStack, message }]);
+    let details: { value?: unknown; secretValue?: unknown };
+    try {
+        details = await ref.getOutputDetails(HANDOFF_OUTPUT);
+    } catch (e) {
+        throw primaryStackProblem(
+            `cannot be read as a stack (${e instanceof Error ? e.message : String(e)}); expected the primary stack's full name ` +
+                `as \`pulumi stack ls --all\` lists it in this backend, e.g. "acme/mlops-data/prod"`,
+        );
+    }
     const raw = details.secretValue ?? details.value;
     if (raw === undefined) {
-        throw new ConfigError([
-            {
-                key: `${PROJECT}:dr.primaryStack`,
-                value: primaryStack,
-                message: `exports no ${HANDOFF_OUTPUT}: deploy it with replication configured (replication.drRegion) before the dr stack`,
-            },
-        ]);
+        throw primaryStackProblem(
+            `exports no ${HANDOFF_OUTPUT}; expected a primary stack deployed with replication configured (replication.drRegion), e.g. "acme/mlops-data/prod"; deploy it before the dr stack`,
+        );
     }
     const result = handoffSchema.safeParse(raw);
     if (!result.success) {
@@ -98,7 +103,7 @@ export async function readHandoff(primaryStack: string, parent?: pulumi.Resource
                 key: `${primaryStack}:${HANDOFF_OUTPUT}.${i.path.join(".")}`,
                 value: undefined,
                 showValue: false,
-                message: i.message,
+                message: `${i.message} (the handoff of mlops-data:dr.primaryStack, "${primaryStack}")`,
             })),
         );
     }

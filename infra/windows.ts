@@ -37,6 +37,21 @@ export const MIN_WINDOW_MINUTES = {
     elasticacheMaintenance: 60,
 } as const;
 
+/**
+ * Maximum lengths AWS documents for a weekly maintenance window.
+ * - RDS (Aurora) and DocumentDB: "between 30 minutes and up to 23 hours and 30 minutes"
+ *   (AWS re:Post knowledge center, "How long is the Amazon RDS maintenance window?",
+ *   https://repost.aws/knowledge-center/maintenance-window-amazon-rds-how-long).
+ *   DocumentDB's own documentation states no maximum that could be found here; it
+ *   runs on the RDS maintenance machinery, so the RDS maximum is applied to it (unverified).
+ * - ElastiCache: "a time range of up to 24 hours in duration" (ElastiCache User Guide,
+ *   Maintenance Window, https://docs.aws.amazon.com/AmazonElastiCache/latest/UserGuide/CacheClusterMaintenanceWindow.html).
+ */
+export const MAX_WINDOW_MINUTES = {
+    rdsMaintenance: 23 * 60 + 30,
+    elasticacheMaintenance: 24 * 60,
+} as const;
+
 /** A half-open interval [start, end) in minutes since Monday 00:00 UTC; never wraps. */
 export interface Interval {
     start: number;
@@ -152,6 +167,38 @@ export function checkMinimumLength(w: NamedWindow, min: number): WindowProblem[]
     ];
 }
 
+/** "1 day 2 hours 5 minutes": a length in minutes as people read it. */
+export function formatDuration(minutes: number): string {
+    const parts: string[] = [];
+    const d = Math.floor(minutes / MINUTES_PER_DAY);
+    const h = Math.floor((minutes % MINUTES_PER_DAY) / 60);
+    const m = minutes % 60;
+    if (d) parts.push(`${d} day${d === 1 ? "" : "s"}`);
+    if (h) parts.push(`${h} hour${h === 1 ? "" : "s"}`);
+    if (m || parts.length === 0) parts.push(`${m} minute${m === 1 ? "" : "s"}`);
+    return parts.join(" ");
+}
+
+/**
+ * Rule: an occurrence must last at most `max` minutes. A weekly window whose end
+ * comes before its start ("sun:07:00-sun:05:00") is read by AWS as wrapping
+ * through the rest of the week; it is reported as such.
+ */
+export function checkMaximumLength(w: NamedWindow, max: number): WindowProblem[] {
+    if (w.window.minutes <= max) return [];
+    const limit = `AWS allows a maintenance window of at most ${max} minutes (${formatDuration(max)})`;
+    // Longer than half a week: almost surely written backwards (a window's end is always
+    // read forward from its start, so "sun:07:00-sun:05:00" lasts 6 days 22 hours).
+    const backwards = w.window.kind === "weekly" && w.window.minutes > MINUTES_PER_WEEK / 2;
+    const endsBefore = MINUTES_PER_WEEK - w.window.minutes;
+    const message =
+        backwards
+            ? `ends ${formatDuration(endsBefore)} before it starts: read as a weekly window it wraps through the rest of the week and lasts ` +
+              `${w.window.minutes} minutes (${formatDuration(w.window.minutes)}); ${limit}; swap its start and end if they are reversed`
+            : `lasts ${w.window.minutes} minutes (${formatDuration(w.window.minutes)}); ${limit}`;
+    return [{ key: w.key, value: w.window.text, message }];
+}
+
 function overlapProblem(earlier: NamedWindow, later: NamedWindow, verb = "overlaps"): WindowProblem {
     return {
         key: later.key,
@@ -200,6 +247,8 @@ export interface StoreWindows {
     backupMinimumMinutes: number;
     maintenance: NamedWindow;
     maintenanceMinimumMinutes: number;
+    /** AWS's maximum for this store's maintenance window (see MAX_WINDOW_MINUTES); none when absent. */
+    maintenanceMaximumMinutes?: number;
 }
 
 /**
@@ -210,11 +259,17 @@ export interface StoreWindows {
  */
 export function checkStackWindows(stores: StoreWindows[]): WindowProblem[] {
     return [
-        ...stores.flatMap((s) => [
-            ...checkMinimumLength(s.backup, s.backupMinimumMinutes),
-            ...checkMinimumLength(s.maintenance, s.maintenanceMinimumMinutes),
-            ...checkNoOverlap([s.backup, s.maintenance]),
-        ]),
+        ...stores.flatMap((s) => {
+            const tooLong = s.maintenanceMaximumMinutes === undefined ? [] : checkMaximumLength(s.maintenance, s.maintenanceMaximumMinutes);
+            return [
+                ...checkMinimumLength(s.backup, s.backupMinimumMinutes),
+                ...checkMinimumLength(s.maintenance, s.maintenanceMinimumMinutes),
+                ...tooLong,
+                // A maintenance window that is too long (most often one written backwards) overlaps
+                // everything; its length is the problem to report, not the overlaps that follow from it.
+                ...(tooLong.length > 0 ? [] : checkNoOverlap([s.backup, s.maintenance])),
+            ];
+        }),
         ...checkNoOverlap(stores.map((s) => s.backup)),
     ];
 }

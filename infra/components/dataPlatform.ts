@@ -119,7 +119,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     drProvider,
                     auroraClusterArn: this.aurora.cluster.arn,
                     documentDbClusterArn: this.documentDb.cluster.arn,
-                    deletionProtection: plan.aurora.deletionProtection,
+                    deletionProtection: { aurora: plan.aurora.deletionProtection, documentdb: plan.documentdb.deletionProtection },
                     cacheReplicationGroupId: r.cacheGlobalDatastore ? this.cache?.replicationGroup.replicationGroupId : undefined,
                     tags: plan.tags,
                 },

@@ -14,8 +14,11 @@ export interface GlobalReplicationArgs {
     auroraClusterArn: pulumi.Input<string>;
     /** The primary DocumentDB cluster that becomes the global cluster's source. */
     documentDbClusterArn: pulumi.Input<string>;
-    /** Deletion protection of both global clusters (the primary clusters' setting). */
-    deletionProtection: boolean;
+    /**
+     * Deletion protection of each global cluster: the setting of the store it replicates
+     * (aurora.deletionProtection, documentdb.deletionProtection), never one for both.
+     */
+    deletionProtection: { aurora: boolean; documentdb: boolean };
     /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
     cacheReplicationGroupId?: pulumi.Input<string>;
     tags: Record<string, string>;
@@ -68,7 +71,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
                 sourceDbClusterIdentifier: args.auroraClusterArn,
-                deletionProtection: args.deletionProtection,
+                deletionProtection: args.deletionProtection.aurora,
                 // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
                 forceDestroy: true,
                 tags: args.tags,
@@ -80,7 +83,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-docs-global`,
                 sourceDbClusterIdentifier: args.documentDbClusterArn,
-                deletionProtection: args.deletionProtection,
+                deletionProtection: args.deletionProtection.documentdb,
             },
             { parent: this },
         );

@@ -29,7 +29,7 @@ export const auroraSchema = z.strictObject({
         .strictObject({
             enabled: bool(),
             retentionDays: z
-                .number()
+                .number({ error: "must be a number: 7, a multiple of 31 up to 713, or 731 (the retention periods RDS offers)" })
                 .refine((d) => d === 7 || d === 731 || (Number.isInteger(d / 31) && d >= 31 && d <= 713), {
                     error: "must be 7, a multiple of 31 up to 713, or 731 (the retention periods RDS offers)",
                 })
@@ -37,7 +37,7 @@ export const auroraSchema = z.strictObject({
         })
         .default({ enabled: false, retentionDays: 7 }),
     monitoringIntervalSeconds: z
-        .number()
+        .number({ error: `must be a number, one of ${MONITORING_INTERVALS.join(", ")} (0 turns Enhanced Monitoring off)` })
         .refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n), {
             error: `must be one of ${MONITORING_INTERVALS.join(", ")} (0 turns Enhanced Monitoring off)`,
         })

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { ScheduleFormatError, parseSchedule } from "../schedule";
 import { bool, int } from "./common";
+import { awsRegion } from "./regions";
 
-export const awsRegion = z
-    .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: 'must be an AWS region name such as "us-east-1"' });
+/** Re-exported from the one list of regions (./regions). */
+export { awsRegion } from "./regions";
 
 const schedule = z.string().superRefine((v, ctx) => {
     try {

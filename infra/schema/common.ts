@@ -6,7 +6,7 @@ import { WindowFormatError, parseDailyWindow, parseWeeklyWindow } from "../windo
 /** A whole number in [min, max]; `what` says what the number means, in every message. */
 export const int = (min: number, max: number, what: string) =>
     z
-        .number({ error: `must be a number (${what})` })
+        .number({ error: `must be a whole number from ${min} to ${max} (${what})` })
         .int({ error: `must be a whole number (${what})` })
         .min(min, { error: `must be from ${min} to ${max} (${what})` })
         .max(max, { error: `must be from ${min} to ${max} (${what})` });

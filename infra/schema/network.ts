@@ -27,15 +27,8 @@ export const networkSchema = z.strictObject({
     clientCidrs: z.array(ipv4Cidr).default([]),
 });
 
-const tagValue = z.string().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters (AWS tag limit)" });
-
-export const tagsSchema = z.strictObject({
-    owner: tagValue,
-    costCenter: tagValue,
-    dataClassification: z.enum(["public", "internal", "confidential", "restricted"]),
-    /** Further tags to put on every resource. */
-    extra: z.record(z.string().min(1).max(128), tagValue).default({}),
-});
+/** Re-exported: tags have their own module (./tags). */
+export { tagsSchema } from "./tags";
 
 export const alarmsSchema = z
     .strictObject({

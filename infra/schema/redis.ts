@@ -31,7 +31,7 @@ export const redisSchema = z.strictObject({
     authTokenRotation: int(1, 1_000_000, "generation of the AUTH token; increase it to rotate").default(1),
     authTokenUpdateStrategy: z.enum(["ROTATE", "SET"]).default("ROTATE"),
     slowLogRetentionDays: z
-        .number()
+        .number({ error: `must be a number, one of the retention periods CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")}` })
         .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
             error: `must be one of the retention periods CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")}`,
         })

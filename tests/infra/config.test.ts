@@ -4,6 +4,7 @@ import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
 import { StackFileConfig, listStacks, readStackFile } from "../../engine/stackFile";
 import { parseDailyWindow, windowsOverlap } from "../../infra/windows";
 import { anyConfigOf, configOf } from "./stackConfig";
+import { withApprovedCidrs } from "./approvedCidrs";
 
 type Json = Record<string, any>;
 
@@ -83,7 +84,7 @@ describe("stack configuration validation (through the program, before any resour
     it("wrong type", async () => {
         await expectOnly(
             devWith("mlops-data:aurora", (a) => (a.instances = "two")),
-            { key: "mlops-data:aurora.instances", value: "two", message: /^must be a number \(one writer plus up to 15 readers\)$/ },
+            { key: "mlops-data:aurora.instances", value: "two", message: /^must be a whole number from 1 to 16 \(one writer plus up to 15 readers\)$/ },
         );
     });
 
@@ -187,7 +188,7 @@ describe("stack configuration validation (through the program, before any resour
         const problems = await problemsOf(devWith("mlops-data:aurora", (a) => (a.backupRetentionDay = 7)));
         assert.strictEqual(problems.length, 1);
         assert.strictEqual(problems[0].key, "mlops-data:aurora");
-        assert.match(problems[0].message, /^unknown key\(s\) "backupRetentionDay"; allowed: engineVersion, .*backupRetentionDays, /);
+        assert.match(problems[0].message, /^unknown key\(s\) "backupRetentionDay"; did you mean backupRetentionDays\? allowed: engineVersion, .*backupRetentionDays, /);
     });
 
     it("a misspelt top-level key is reported, not silently ignored", async () => {
@@ -195,11 +196,14 @@ describe("stack configuration validation (through the program, before any resour
         const problems = await problemsOf(cfg);
         assert.strictEqual(problems.length, 1);
         assert.strictEqual(problems[0].key, "mlops-data:alarm");
-        assert.match(problems[0].message, /^unknown key; allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora, documentdb, redis, recovery, backup, replication, dr, kubernetes, kubeconfig$/);
+        assert.match(problems[0].message, /^unknown key; did you mean mlops-data:alarms\? allowed: environment, aws:region, namePrefix, network, tags, alarms, aurora, documentdb, redis, recovery, backup, replication, dr, kubernetes, kubeconfig$/);
     });
 
     it("a client CIDR becomes one described ingress rule per store, on that store's port only", async () => {
-        const ev = await evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) });
+        // Approved in dev's policy config, as the mandatory ingress policy requires.
+        const ev = await withApprovedCidrs("dev", ["10.20.0.0/16"], () =>
+            evaluateStack("dev", { stackConfig: devWith("mlops-data:network", (n) => (n.clientCidrs = ["10.20.0.0/16"])) }),
+        );
         const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         const cidrRules = rules.filter((r) => r.inputs.cidrIpv4 !== undefined);
         assert.deepStrictEqual(

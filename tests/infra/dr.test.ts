@@ -408,3 +408,22 @@ describe("dr stack", () => {
         });
     });
 });
+
+describe("prod: each global cluster's deletion protection is its own store's", () => {
+    for (const [aurora, documentdb] of [
+        [true, false],
+        [false, true],
+    ]) {
+        it(`aurora.deletionProtection ${aurora}, documentdb.deletionProtection ${documentdb}`, async () => {
+            const base = readStackFile("prod");
+            const set = (key: string, value: boolean) => JSON.stringify({ ...JSON.parse(base.config[key]), deletionProtection: value });
+            const config = { ...base.config, "mlops-data:aurora": set("mlops-data:aurora", aurora), "mlops-data:documentdb": set("mlops-data:documentdb", documentdb) };
+            const ev = await evaluateStack("prod", { stackConfig: { ...base, config } });
+            assert.strictEqual(only(ev, "aws:rds/globalCluster:GlobalCluster").inputs.deletionProtection, aurora);
+            assert.strictEqual(only(ev, "aws:docdb/globalCluster:GlobalCluster").inputs.deletionProtection, documentdb);
+            // and the clusters themselves follow the same settings
+            assert.strictEqual(clusterOf(ev).inputs.deletionProtection, aurora);
+            assert.strictEqual(docdbOf(ev).inputs.deletionProtection, documentdb);
+        });
+    }
+});

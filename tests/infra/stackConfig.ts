@@ -1,19 +1,12 @@
 /** The stack files' values, validated as the program validates them, for tests to compare against. */
 import * as assert from "assert";
-import { DrStackConfig, PrimaryStackConfig, StackConfig, parseStackConfig } from "../../infra/config";
+import { DrStackConfig, PrimaryStackConfig, StackConfig, parseStackConfig, rawConfigFrom } from "../../infra/config";
 import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 
+/** The raw values the program validates, read from a stack file as the program reads the runtime's config. */
 export function rawConfigOf(file: StackFileConfig): Record<string, unknown> {
-    const raw: Record<string, unknown> = { region: file.config["aws:region"] };
-    for (const [k, v] of Object.entries(file.config)) {
-        if (!k.startsWith("mlops-data:")) continue;
-        const key = k.slice("mlops-data:".length);
-        try {
-            raw[key] = JSON.parse(v);
-        } catch {
-            raw[key] = v;
-        }
-    }
+    const { raw, problems } = rawConfigFrom(file.config, file.secretKeys);
+    assert.deepStrictEqual(problems, [], `${file.file}: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`);
     return raw;
 }
 

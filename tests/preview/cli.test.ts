@@ -122,8 +122,9 @@ describe("preview command", function () {
 
     it("an encrypted config value reaches no output, not even as ciphertext", async () => {
         const ciphertext = "AAABAKz0gqExampleCiphertextOnly==";
+        // The kubeconfig: the one key that may (and must) be secret.
         const dir = stacksWith(tmp, (c) => {
-            c["mlops-data:tags"].owner = { secure: ciphertext };
+            c["mlops-data:kubeconfig"] = { secure: ciphertext };
         });
         const out = path.join(tmp, "out");
         const r = await run(["--stacks-dir", dir, "--out", out]);
@@ -131,7 +132,21 @@ describe("preview command", function () {
         for (const text of [r.out, r.err, ...fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"))]) {
             assert.ok(!text.includes(ciphertext) && !text.includes("AAABAKz0gq"), "the ciphertext leaked");
         }
-        assert.match(fs.readFileSync(path.join(out, "prod.plan.json"), "utf8"), /"owner": "\[secret\]"/);
+        assert.match(fs.readFileSync(path.join(out, "prod.plan.json"), "utf8"), /"kubeconfig": "\[secret\]"/);
+    });
+
+    it("a secure: value on a key that is not a credential is refused (exit 2), and its ciphertext reaches no output", async () => {
+        const ciphertext = "AAABAKz0gqExampleCiphertextOnly==";
+        const dir = stacksWith(tmp, (c) => {
+            c["mlops-data:tags"].owner = { secure: ciphertext };
+        });
+        const out = path.join(tmp, "out");
+        const r = await run(["--stacks-dir", dir, "--out", out]);
+        assert.strictEqual(r.code, 2, r.err);
+        assert.match(r.out, /mlops-data:tags: holds a secret \(secure:\) value, but only credentials may be secret \(mlops-data:kubeconfig\)/);
+        for (const text of [r.out, r.err, ...fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"))]) {
+            assert.ok(!text.includes(ciphertext) && !text.includes("AAABAKz0gq"), "the ciphertext leaked");
+        }
     });
 
     it("diffs two git revisions: HEAD against itself changes nothing", async function () {
