@@ -6,8 +6,9 @@ import { known, ResourceTypeSpec } from "./spec";
  * Every AWS region name, in every partition (commercial, China, GovCloud,
  * European Sovereign Cloud, ISO), as the installed @pulumi/aws knows them
  * (its `aws.Region` enum, node_modules/@pulumi/aws/types/enums/index.d.ts):
- * one list, moving with the @pulumi/aws version, for the engine and for
- * infra/ (config validation) alike.
+ * one list, moving with the @pulumi/aws version: what the provider accepts.
+ * The platform's own config accepts a subset (infra/schema/regions.ts:
+ * commercial and GovCloud); a test keeps that subset inside this list.
  */
 export const AWS_REGIONS: readonly string[] = Object.freeze(Object.values(Region) as string[]);
 

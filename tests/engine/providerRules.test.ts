@@ -11,6 +11,8 @@ import { evaluateStack } from "../../engine/mockEngine";
 import { Plan, buildPlan } from "../../engine/plan";
 import { checkResources, specOf } from "../../engine/provider/check";
 import { SPECS } from "../../engine/provider";
+import { AWS_REGIONS as PROVIDER_REGIONS } from "../../engine/provider/pulumi";
+import { AWS_REGIONS as PLATFORM_REGIONS } from "../../infra/schema/regions";
 import { GENERATED } from "../../engine/provider/generated";
 import { Inputs, ResourceTypeSpec } from "../../engine/provider/spec";
 import { StackFileConfig, listStacks, readStackFile } from "../../engine/stackFile";
@@ -104,6 +106,10 @@ describe("provider rules", () => {
             }
         });
     }
+
+    it("the regions the stack config accepts (infra/schema/regions.ts) are all regions the provider knows", () => {
+        assert.deepStrictEqual(PLATFORM_REGIONS.filter((r) => !PROVIDER_REGIONS.includes(r)), []);
+    });
 
     it("rule ids are unique", () => {
         const ids = SPECS.flatMap((s) => s.rules.map((r) => r.id));
