@@ -29,6 +29,12 @@ export interface RecordedResource {
     protect: boolean;
     /** The `ignoreChanges` resource option. */
     ignoreChanges: string[];
+    /** The `deleteBeforeReplace` resource option: a replacement deletes the old resource before creating the new one. */
+    deleteBeforeReplace?: boolean;
+    /** The `replaceOnChanges` resource option: property paths whose change replaces the resource ("*": any). */
+    replaceOnChanges?: string[];
+    /** The `retainOnDelete` resource option: a deletion (or replacement) leaves the cloud resource in place. */
+    retainOnDelete?: boolean;
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */
@@ -285,6 +291,11 @@ function record(req: any, resp: any, seen: Seen | undefined, read: boolean): Rec
         custom: read || req.getCustom(),
         protect: !read && req.getProtect() === true,
         ignoreChanges: read ? [] : req.getIgnorechangesList(),
+        // The SDK sends false when the option is unset (getDeletebeforereplacedefined() tells the two
+        // apart): the provider may then still ask for delete-before-replace, which plans do not model.
+        deleteBeforeReplace: !read && req.getDeletebeforereplace() === true,
+        replaceOnChanges: read ? [] : req.getReplaceonchangesList(),
+        retainOnDelete: !read && req.getRetainondelete() === true,
         inputs,
         rawInputs,
         secretPaths,
