@@ -13,11 +13,15 @@
  *    before them changed infra/), so the list is filled, in `git log` order,
  *    with commits C whose stacks/ and @pulumi/* versions equal HEAD's and whose
  *    infra/ differs in ways not meant to replace or delete anything. For these
- *    the diff may update in place, and may delete only what INTENDED below
- *    records for a commit between C and HEAD (a refactor that removes an
- *    in-cluster object on purpose); it must replace nothing.
- * A commit that changes infra/ to replace or delete something on purpose
- * adds its line to INTENDED (by its commit id) in the same pull request.
+ *    the diff may update in place, and may replace or delete only what a
+ *    commit between C and HEAD declares it does on purpose (a refactor that
+ *    removes an in-cluster object): INTENDED below, for commits made before
+ *    this test, or a trailer line in the commit message,
+ *        Intended-Delete: kubernetes:batch/v1:CronJob::k8s-maintain
+ *        Intended-Replace: random:index/randomPassword:RandomPassword::cache-auth-token
+ *    (type::name, in every stack that has it).
+ * A commit that changes infra/ to replace or delete something on purpose says
+ * so with such a trailer; without it, this test fails on the next commit.
  *
  * Both sides are evaluated by this checkout's engine (preview/revision.ts's
  * plansAtRevision), revisions with the same infra/ and stacks/ trees once.
@@ -34,8 +38,8 @@ import { planMap, plansAtRevision } from "../../preview/revision";
 
 const WANTED = 20;
 
-/** Changes made on purpose by a commit: deletions of "type::name" (no replacement is intended so far). */
-const INTENDED: Record<string, { why: string; deletes: string[] }> = {
+/** Changes made on purpose by commits older than the trailers: "type::name" deleted or replaced. */
+const INTENDED: Record<string, { why: string; deletes?: string[]; replaces?: string[] }> = {
     "6dba20c91ad60a8896f0551bd0f0e20a1deda155": {
         why: 'commit 6dba20c9 ("In-cluster dbops"): the maintain CronJob became two, vacuum and reindex',
         deletes: ["kubernetes:batch/v1:CronJob::k8s-maintain"],
@@ -88,6 +92,19 @@ function candidates(): Candidate[] {
     return [...chosen, ...fallback.slice(0, WANTED - chosen.length)];
 }
 
+/** What each commit declares it replaces or deletes on purpose, "kind type::name", by commit. */
+function intended(): Map<string, string[]> {
+    const out = new Map(Object.entries(INTENDED).map(([sha, e]) => [sha, [...(e.deletes ?? []).map((u) => `delete ${u}`), ...(e.replaces ?? []).map((u) => `replace ${u}`)]]));
+    for (const entry of git("log", "--format=%x1e%H%n%B", "HEAD").split("\x1e").slice(1)) {
+        const [sha, ...body] = entry.split("\n");
+        for (const line of body) {
+            const m = /^Intended-(Delete|Replace):\s*(\S+)\s*$/.exec(line);
+            if (m) out.set(sha, [...(out.get(sha) ?? []), `${m[1].toLowerCase()} ${m[2]}`]);
+        }
+    }
+    return out;
+}
+
 function describeChanges(d: StackDiff, kinds: string[]): string[] {
     return d.changes.filter((c) => kinds.includes(c.kind)).map((c) => `${d.stack}: ${c.kind} ${c.type}::${c.name}: ${c.reasons.join("; ") || c.properties.map((p) => p.path).join(", ")}`);
 }
@@ -115,20 +132,22 @@ describe("the diff against recent commits that declare the same stacks", functio
 
     it("reports no replacement and no deletion (beyond INTENDED) against any of them", async () => {
         const byTrees = new Map<string, string[]>();
+        const declared = intended();
         const problems: string[] = [];
         for (const c of chosen) {
             const trees = git("rev-parse", `${c.commit}:infra`, `${c.commit}:stacks`);
-            const between = new Set(git("rev-list", `${c.commit}..HEAD`).split("\n"));
-            const allowed = new Set(Object.entries(INTENDED).flatMap(([sha, e]) => (between.has(sha) ? e.deletes : [])));
-            let found = byTrees.get(trees + [...allowed].join());
+            const between = git("rev-list", `${c.commit}..HEAD`).split("\n");
+            const allowed = [...new Set(between.flatMap((sha) => declared.get(sha) ?? []))].sort();
+            const key = `${trees}\n${allowed.join("\n")}`;
+            let found = byTrees.get(key);
             if (!found) {
                 const outcomes = (await plansAtRevision(c.commit)).outcomes;
                 found = outcomes.filter((o) => !o.plan).map((o) => `stack ${o.stack} does not evaluate: ${o.failure?.message}`);
                 const diffs = diffPlanSets(planMap(outcomes), head);
-                found.push(...diffs.flatMap((d) => describeChanges(d, ["replace"])));
-                found.push(...diffs.flatMap((d) => describeChanges(d, ["delete"]).filter((line) => ![...allowed].some((a) => line.startsWith(`${d.stack}: delete ${a}:`)))));
+                const unexpected = (line: string) => !allowed.some((a) => line.slice(line.indexOf(": ") + 2).startsWith(`${a}:`));
+                found.push(...diffs.flatMap((d) => describeChanges(d, ["replace", "delete"])).filter(unexpected));
                 if (c.sameInfra) found.push(...diffs.flatMap((d) => describeChanges(d, ["add", "update"]).map((l) => `${l} (the same program: the plans must be equal)`)));
-                byTrees.set(trees + [...allowed].join(), found);
+                byTrees.set(key, found);
             }
             problems.push(...found.map((p) => `${c.commit.slice(0, 8)} (${c.subject}): ${p}`));
         }
