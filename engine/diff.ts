@@ -110,8 +110,12 @@ export function isMasked(v: unknown): boolean {
     return false;
 }
 
-/** "[secret]a" could be "us-east-1a": the visible parts agree, so no change can be seen. */
+/**
+ * "[secret]a" could be "us-east-1a", and "[secret]" could be anything: the
+ * visible parts agree, so no change can be seen.
+ */
 function maskedAgrees(before: unknown, after: unknown): boolean {
+    if (before === MASKED || after === MASKED) return true;
     if (typeof before !== "string" || typeof after !== "string") return false;
     if (before.includes(MASKED) && after.includes(MASKED)) return true;
     const [pattern, other] = before.includes(MASKED) ? [before, after] : [after, before];

@@ -334,6 +334,7 @@ describe("diff semantics: resource options and ForceNew for every type", () => {
     it("a masked value is not compared: it never makes a replacement (defect 6)", () => {
         const d = diff([res(STORE, "s", { availabilityZone: "[secret]a", kmsKeyId: "arn:aws:kms:[secret]:1:key/k" })], [res(STORE, "s", { availabilityZone: "us-east-1a", kmsKeyId: "arn:aws:kms:us-east-1:1:key/k" })]);
         assert.deepStrictEqual(d.changes, [], "the visible parts agree: nothing can be seen to change");
+        assert.deepStrictEqual(diff([res(THING, "t", { spec: "[secret]" })], [res(THING, "t", { spec: { replicas: 2 } })]).changes, [], "a wholly masked value hides everything");
         const visible = only(diff([res(STORE, "s", { availabilityZone: "[secret]a", size: 1 })], [res(STORE, "s", { availabilityZone: "us-east-1b", size: 2 })]));
         assert.strictEqual(visible.kind, "update", "a masked side never replaces, even where the visible parts differ");
         assert.deepStrictEqual(visible.properties.map((p) => [p.path, p.masked ?? false]), [["availabilityZone", true], ["size", false]]);
