@@ -279,7 +279,7 @@ interface Seen {
     state: Record<string, any>;
 }
 
-function record(req: any, resp: any, seen: Seen | undefined, read: boolean): RecordedResource {
+function record(req: any, resp: any, seen: Seen | undefined, read: boolean, parentRecord: RecordedResource | undefined): RecordedResource {
     const rawInputs = seen?.rawInputs ?? {};
     const [inputs, secretPaths] = unwrapSecrets(rawInputs);
     return {
@@ -295,7 +295,8 @@ function record(req: any, resp: any, seen: Seen | undefined, read: boolean): Rec
         // apart): the provider may then still ask for delete-before-replace, which plans do not model.
         deleteBeforeReplace: !read && req.getDeletebeforereplace() === true,
         replaceOnChanges: read ? [] : req.getReplaceonchangesList(),
-        retainOnDelete: !read && req.getRetainondelete() === true,
+        // Unset, it is inherited from the parent, as the engine's inheritFromParent does (Protect the SDK already inherits).
+        retainOnDelete: !read && (req.hasRetainondelete() ? req.getRetainondelete() === true : (parentRecord?.retainOnDelete ?? false)),
         inputs,
         rawInputs,
         secretPaths,
@@ -325,7 +326,10 @@ function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): a
         const original = monitor[method].bind(monitor);
         monitor[method] = (req: any, callback: MonitorCallback) =>
             original(req, (err: unknown, resp: any) => {
-                if (!err) recorded.push(record(req, resp, byName.get(`${req.getType()}::${req.getName()}`), method === "readResource"));
+                if (!err) {
+                    const parent = req.getParent() ? recorded.find((r) => r.urn === req.getParent()) : undefined;
+                    recorded.push(record(req, resp, byName.get(`${req.getType()}::${req.getName()}`), method === "readResource", parent));
+                }
                 callback(err, resp);
             });
     }
