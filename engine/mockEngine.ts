@@ -29,6 +29,12 @@ export interface RecordedResource {
     protect: boolean;
     /** The `ignoreChanges` resource option. */
     ignoreChanges: string[];
+    /** The `deleteBeforeReplace` resource option: a replacement deletes the old resource before creating the new one. */
+    deleteBeforeReplace?: boolean;
+    /** The `replaceOnChanges` resource option: property paths whose change replaces the resource ("*": any). */
+    replaceOnChanges?: string[];
+    /** The `retainOnDelete` resource option: a deletion (or replacement) leaves the cloud resource in place. */
+    retainOnDelete?: boolean;
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */
@@ -292,7 +298,7 @@ interface Seen {
     state: Record<string, any>;
 }
 
-function record(req: any, resp: any, seen: Seen | undefined, read: boolean): RecordedResource {
+function record(req: any, resp: any, seen: Seen | undefined, read: boolean, parentRecord: RecordedResource | undefined): RecordedResource {
     const rawInputs = seen?.rawInputs ?? {};
     const [inputs, secretPaths] = unwrapSecrets(rawInputs);
     return {
@@ -304,6 +310,12 @@ function record(req: any, resp: any, seen: Seen | undefined, read: boolean): Rec
         custom: read || req.getCustom(),
         protect: !read && req.getProtect() === true,
         ignoreChanges: read ? [] : req.getIgnorechangesList(),
+        // The SDK sends false when the option is unset (getDeletebeforereplacedefined() tells the two
+        // apart): the provider may then still ask for delete-before-replace, which plans do not model.
+        deleteBeforeReplace: !read && req.getDeletebeforereplace() === true,
+        replaceOnChanges: read ? [] : req.getReplaceonchangesList(),
+        // Unset, it is inherited from the parent, as the engine's inheritFromParent does (Protect the SDK already inherits).
+        retainOnDelete: !read && (req.hasRetainondelete() ? req.getRetainondelete() === true : (parentRecord?.retainOnDelete ?? false)),
         inputs,
         rawInputs,
         secretPaths,
@@ -333,7 +345,10 @@ function wrapMonitor(recorded: RecordedResource[], byName: Map<string, Seen>): a
         const original = monitor[method].bind(monitor);
         monitor[method] = (req: any, callback: MonitorCallback) =>
             original(req, (err: unknown, resp: any) => {
-                if (!err) recorded.push(record(req, resp, byName.get(`${req.getType()}::${req.getName()}`), method === "readResource"));
+                if (!err) {
+                    const parent = req.getParent() ? recorded.find((r) => r.urn === req.getParent()) : undefined;
+                    recorded.push(record(req, resp, byName.get(`${req.getType()}::${req.getName()}`), method === "readResource", parent));
+                }
                 callback(err, resp);
             });
     }

@@ -32,7 +32,14 @@ export interface PlannedResource {
     provider?: string;
     custom: boolean;
     protect: boolean;
+    /** The `ignoreChanges` resource option: input paths whose program value is replaced by the state's. */
     ignoreChanges: string[];
+    /** The `deleteBeforeReplace` resource option (false in plan files written before it was recorded). */
+    deleteBeforeReplace: boolean;
+    /** The `replaceOnChanges` resource option: input paths whose change replaces the resource, "*" any ([] in older plan files). */
+    replaceOnChanges: string[];
+    /** The `retainOnDelete` resource option: deleting it leaves the cloud resource (false in older plan files). */
+    retainOnDelete: boolean;
     /** Inputs as the program declared them, each secret replaced by "[secret]". */
     inputs: Record<string, unknown>;
     /** Dotted paths of the inputs that are secrets. */
@@ -61,34 +68,67 @@ export interface Plan {
 
 export class PlanFileError extends Error {}
 
-/** Plaintext secret values that reached resource inputs: what must never be printed. */
+/** The generator of the program's credentials: its `result` (and `bcryptHash`) are secret by Pulumi's schema. */
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/**
+ * A key under which a secret holds a credential: "masterPassword", "authToken",
+ * "secretString", "password", "PGPASSWORD", "sqlalchemyUrl" is not one (it holds a
+ * password, which is redacted on its own). Identifiers of secrets are not
+ * credentials ("secretArn", "kmsKeyId").
+ */
+const CREDENTIAL_KEY = /pass(word|wd)?|token|secret|credential|private|api.?key/i;
+const IDENTIFIER_KEY = /(arn|arns|id|ids|name|names)$/i;
+
+/** The shortest value substring redaction replaces: a shorter one would match ordinary words and garble them. */
+const MIN_REDACTED_LENGTH = 8;
+
+/**
+ * Plaintext secrets that reached the stack: what must never be printed, and
+ * what redaction replaces wherever it appears, even inside a longer string.
+ *
+ * Only credentials count, not everything that travels inside a secret: a
+ * Kubernetes Secret's stringData or the DR handoff is secret as a whole and
+ * also carries host names, ports and the region. Replacing those substrings
+ * garbled ordinary values ("us-east-1a" became "[secret]a", and an ARN lost its
+ * region), and a diff against such a plan reported replacements that are not
+ * there (issue 13, defect 6). The credentials are
+ * - what a random.RandomPassword generated (the program's passwords and tokens);
+ * - leaves under a credential key (CREDENTIAL_KEY) inside a secret input, or
+ *   inside a secret output of a referenced stack (the DR stack's passwords).
+ * A secret input as a whole is still masked where it is an input (maskSecrets),
+ * whatever it holds; stack-file `secure:` values never reach the engine in
+ * plaintext (engine/stackFile.ts).
+ */
 export function secretValues(resources: RecordedResource[]): Set<string> {
     const found = new Set<string>();
-    const leaves = (v: unknown): void => {
-        if (typeof v === "string") found.add(v);
-        else if (Array.isArray(v)) v.forEach(leaves);
-        else if (v !== null && typeof v === "object") Object.values(v).forEach(leaves);
+    const credentials = (v: unknown, key: string, inCredential: boolean): void => {
+        // A key judges the string (or list of strings) it holds; an object's fields are judged by their own keys.
+        const here = inCredential || (CREDENTIAL_KEY.test(key) && !IDENTIFIER_KEY.test(key));
+        if (isSecret(v)) credentials(v.value, key, here);
+        else if (typeof v === "string") {
+            if (here) found.add(v);
+        } else if (Array.isArray(v)) v.forEach((e) => credentials(e, key, here));
+        else if (v !== null && typeof v === "object") for (const [k, e] of Object.entries(v)) credentials(e, k, false);
     };
-    const stated = new Set<string>();
-    const walk = (v: unknown): void => {
-        if (isSecret(v)) leaves(unwrap(v.value));
-        else if (typeof v === "string") stated.add(v);
-        else if (Array.isArray(v)) v.forEach(walk);
-        else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+    const secretLeaves = (v: unknown, key: string): void => {
+        if (isSecret(v)) credentials(v.value, key, false);
+        else if (Array.isArray(v)) v.forEach((e) => secretLeaves(e, key));
+        else if (v !== null && typeof v === "object") for (const [k, e] of Object.entries(v)) secretLeaves(e, k);
     };
-    for (const r of resources) walk(r.rawInputs);
-    // Short values would match ordinary words; the program's secrets are generated passwords and tokens.
-    // A value the program also states outside any secret (a host name or a region inside a
-    // Kubernetes Secret, say) is not a secret, and masking it would only garble the output.
-    for (const s of found) if (s.length < 8 || s === MASKED || stated.has(s)) found.delete(s);
+    for (const r of resources) {
+        secretLeaves(r.rawInputs, "");
+        if (r.type === RANDOM_PASSWORD) {
+            for (const k of ["result", "bcryptHash"]) if (typeof r.outputs?.[k] === "string") found.add(r.outputs[k]);
+        }
+        if (r.type === STACK_REFERENCE) {
+            const outputs = (r.outputs?.outputs ?? {}) as Record<string, unknown>;
+            for (const name of (r.outputs?.secretOutputNames ?? []) as string[]) credentials(outputs[name], name, false);
+        }
+    }
+    for (const s of found) if (s.length < MIN_REDACTED_LENGTH || s.includes(MASKED)) found.delete(s);
     return found;
-}
-
-function unwrap(v: unknown): unknown {
-    if (isSecret(v)) return unwrap(v.value);
-    if (Array.isArray(v)) return v.map(unwrap);
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, unwrap(e)]));
-    return v;
 }
 
 /** Replaces every occurrence of a secret value in a text by "[secret]". */
@@ -122,6 +162,9 @@ export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, vio
                 custom: r.custom,
                 protect: r.protect,
                 ignoreChanges: [...r.ignoreChanges].sort(),
+                deleteBeforeReplace: r.deleteBeforeReplace ?? false,
+                replaceOnChanges: [...(r.replaceOnChanges ?? [])].sort(),
+                retainOnDelete: r.retainOnDelete ?? false,
                 inputs: maskSecrets(r.rawInputs) as Record<string, unknown>,
                 secretPaths: [...r.secretPaths].sort(),
                 dependencies: [...new Set(r.dependencies ?? [])].sort(),
@@ -170,5 +213,18 @@ export function readPlan(file: string): Plan {
     if (typeof p.stack !== "string" || !Array.isArray(p.resources) || p.resources.some((r) => typeof r?.urn !== "string" || typeof r.type !== "string")) {
         throw new PlanFileError(`${file} is not a complete plan file: it needs "stack" and "resources" with a "urn" and "type" each`);
     }
-    return p as Plan;
+    // Plan files written before the resource options were recorded lack them: the options' defaults.
+    const resources = p.resources.map((r) => ({
+        ...r,
+        protect: r.protect ?? false,
+        ignoreChanges: r.ignoreChanges ?? [],
+        deleteBeforeReplace: r.deleteBeforeReplace ?? false,
+        replaceOnChanges: r.replaceOnChanges ?? [],
+        retainOnDelete: r.retainOnDelete ?? false,
+        inputs: r.inputs ?? {},
+        secretPaths: r.secretPaths ?? [],
+        dependencies: r.dependencies ?? [],
+        propertyDependencies: r.propertyDependencies ?? {},
+    }));
+    return { ...(p as Plan), resources };
 }

@@ -10,8 +10,10 @@
  * provider's registry docs. Property names are @pulumi/aws's (camelCase).
  * Re-check this file when @pulumi/aws moves to a new major version.
  *
- * The facts live in engine/provider/<service>.ts, one spec per resource type;
- * this module is the diff's view of them.
+ * The facts live in engine/provider/<service>.ts, one spec per resource type.
+ * The diff (engine/diff.ts) reads every spec's `forceNew` through specOf, the
+ * stateful and stateless types alike; this module is the view of the stateful
+ * ones (what a replacement destroys), and names a ForceNew input's schema argument.
  */
 
 import { SPECS } from "./provider";

@@ -48,13 +48,16 @@ function changeSummary(d: StackDiff): string {
 }
 
 function riskSection(diffs: StackDiff[]): string[] {
-    const risky = diffs.flatMap((d) => d.changes.filter((c) => c.dataLossRisk).map((c) => ({ d, c })));
+    const risky = diffs.flatMap((d) => d.changes.filter((c) => c.dataLossRisk || c.blocked).map((c) => ({ d, c })));
     if (risky.length === 0) return [];
     const blocking = new Set(diffs.flatMap(blockingChanges));
+    const blocked = risky.filter(({ c }) => c.blocked).length;
+    const lost = risky.filter(({ c }) => c.dataLossRisk).length;
     return [
         "> [!CAUTION]",
-        `> **DATA LOSS RISK**: this change would REPLACE or DELETE ${risky.length} stateful resource${risky.length === 1 ? "" : "s"}.`,
-        "> Check each reason below; `--fail-on-replace` fails the preview on those in a protected environment or with `protect` set.",
+        ...(lost ? [`> **DATA LOSS RISK**: this change would REPLACE or DELETE ${lost} stateful resource${lost === 1 ? "" : "s"}.`] : []),
+        ...(blocked ? [`> **BLOCKED**: ${blocked} replacement${blocked === 1 ? "" : "s"} or deletion${blocked === 1 ? "" : "s"} of a protected resource: \`pulumi up\` fails on ${blocked === 1 ? "it" : "them"} ("currently marked for protection").`] : []),
+        "> Check each reason below; `--fail-on-replace` fails the preview on those in a protected environment and on every blocked one.",
         "",
         "| Stack | Action | Resource | Why | What is at stake | Protected |",
         "|---|---|---|---|---|---|",
@@ -62,10 +65,10 @@ function riskSection(diffs: StackDiff[]): string[] {
             [
                 d.stack,
                 ACTION[c.kind],
-                `${c.stateful!.what} \`${c.name}\``,
+                `${c.stateful?.what ?? c.type} \`${c.name}\``,
                 [...c.reasons.map(cell), ...(c.sources.length ? [`source: ${c.sources.map((s) => `[${s.argument}](${s.url})`).join(", ")}`] : [])].join("<br>"),
-                cell(c.stateful!.risk),
-                blocking.has(c) ? "yes" : "no",
+                cell(c.stateful?.risk ?? "no data: a new one is created in its place"),
+                c.blocked ? "**BLOCKED**: protect is set, pulumi up fails" : blocking.has(c) ? "yes" : "no",
             ].join(" | ").replace(/^/, "| ") + " |",
         ),
         "",
@@ -110,9 +113,20 @@ function violationsSection(plans: Plan[]): string[] {
     ];
 }
 
+/** What the change does beyond its kind, for the changes table. */
+function flags(c: ResourceChange): string {
+    const f = [...(c.blocked ? ["BLOCKED: protected"] : []), ...(c.retained ? ["retained: orphaned, not destroyed"] : []), ...(c.deleteBeforeReplace ? ["deleted before its replacement exists"] : [])];
+    return f.length ? ` (${f.join("; ")})` : "";
+}
+
 function changeRow(c: ResourceChange): string {
-    const details = c.kind === "add" || c.kind === "delete" ? c.reasons : [...c.reasons, ...c.properties.map((p) => `\`${p.path}\`: ${short(p.before)} → ${short(p.after)}`)];
-    return `| ${ACTION[c.kind]} | ${c.type} | \`${c.name}\` | ${details.map(cell).join("<br>") || "–"} |`;
+    const properties = c.properties.map((p) => (p.masked ? `\`${p.path}\`: secret (not compared)` : `\`${p.path}\`: ${short(p.before)} → ${short(p.after)}`));
+    const extra = [
+        ...(c.ignored.length ? [`ignoreChanges keeps the state's value: ${c.ignored.join(", ")}`] : []),
+        ...(c.notCompared.length ? [`secret (not compared): ${c.notCompared.join(", ")}`] : []),
+    ];
+    const details = c.kind === "add" || c.kind === "delete" ? c.reasons : [...c.reasons, ...properties, ...extra];
+    return `| ${ACTION[c.kind]}${flags(c)} | ${c.type} | \`${c.name}\` | ${details.map(cell).join("<br>") || "–"} |`;
 }
 
 function changesSection(diff: NonNullable<ReportInput["diff"]>, compact: boolean): string[] {
