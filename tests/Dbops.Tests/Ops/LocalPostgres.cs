@@ -69,17 +69,27 @@ public sealed class ScratchDatabase(LocalPostgres server, string name)
     public string Name => name;
     public LocalPostgres Server => server;
 
-    /// <summary>The server's contract with this database in it, written once.</summary>
+    private readonly object contractLock = new();
+
+    /// <summary>
+    /// The server's contract with this database in it, written once. Tests start several commands at
+    /// once: the file is written under a lock and renamed into place, so no command reads it half-written.
+    /// </summary>
     public string ContractPath
     {
         get
         {
             var path = Path.Combine(server.Dir, $"{name}.json");
-            if (!File.Exists(path))
+            lock (contractLock)
             {
-                var json = JsonNode.Parse(File.ReadAllText(server.ContractPath))!.AsObject();
-                json["postgres"]!["database"] = name;
-                File.WriteAllText(path, json.ToJsonString());
+                if (!File.Exists(path))
+                {
+                    var json = JsonNode.Parse(File.ReadAllText(server.ContractPath))!.AsObject();
+                    json["postgres"]!["database"] = name;
+                    var tmp = $"{path}.tmp-{Environment.ProcessId}";
+                    File.WriteAllText(tmp, json.ToJsonString());
+                    File.Move(tmp, path, overwrite: true);
+                }
             }
             return path;
         }
