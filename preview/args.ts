@@ -19,7 +19,8 @@ export const USAGE = `usage:
   preview check <plan file|directory of plan files>...
       apply the provider's and AWS's rules (engine/provider/) to every resource of the plans;
       one line per violation; exit 1 on any
-exit codes: 0 fine; 1 a mandatory policy violation, or with --fail-on-replace a stateful replacement
+exit codes: 0 fine; 1 a mandatory policy violation, a protected resource the diff would delete or replace
+(pulumi up refuses it), or with --fail-on-replace a stateful replacement
 or deletion in a protected environment (staging, prod, dr) or of a protected resource, or (check)
 a provider or AWS rule broken; 2 bad input, including a stack whose configuration or resources the
 provider or AWS would refuse`;

@@ -67,9 +67,14 @@ function mandatoryCount(plans: Iterable<Plan>): number {
     return [...plans].reduce((n, p) => n + (p.violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length, 0);
 }
 
-function exitCode(opts: { badInput: boolean; programFailed: boolean; mandatory: number; blocking: number; failOnReplace: boolean }): number {
+/** Changes `pulumi up` itself would refuse (a protected resource deleted or replaced): fatal whatever the flags. */
+function blockedCount(diffs: StackDiff[]): number {
+    return diffs.flatMap((d) => d.changes).filter((c) => c.blocked).length;
+}
+
+function exitCode(opts: { badInput: boolean; programFailed: boolean; mandatory: number; blocked: number; blocking: number; failOnReplace: boolean }): number {
     if (opts.badInput) return 2;
-    if (opts.programFailed || opts.mandatory > 0 || (opts.failOnReplace && opts.blocking > 0)) return 1;
+    if (opts.programFailed || opts.mandatory > 0 || opts.blocked > 0 || (opts.failOnReplace && opts.blocking > 0)) return 1;
     return 0;
 }
 
@@ -118,6 +123,7 @@ async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
         badInput: failures.some((f) => outcomes.find((o) => o.stack === f.stack)!.failure!.kind !== "program"),
         programFailed: failures.length > 0,
         mandatory: mandatoryCount(head.values()),
+        blocked: blockedCount(diff?.stacks ?? []),
         blocking: (diff?.stacks ?? []).flatMap(blockingChanges).length,
         failOnReplace: args.failOnReplace,
     });
@@ -134,7 +140,7 @@ async function runDiff(args: DiffArgs, io: Io): Promise<number> {
     io.out(renderDiff(diffs, `${args.base.replace(/`/g, "")}, in ${args.head}`));
     for (const w of warnings) io.err(`warning: ${w}`);
     if (args.markdown) writeAtomically(args.markdown, renderReport({ plans: head, failures: [], diff: { baseLabel: baseSource.label, stacks: diffs, warnings }, headLabel: headSource.label }));
-    return exitCode({ badInput: false, programFailed: false, mandatory: mandatoryCount(head.values()), blocking: diffs.flatMap(blockingChanges).length, failOnReplace: args.failOnReplace });
+    return exitCode({ badInput: false, programFailed: false, mandatory: mandatoryCount(head.values()), blocked: blockedCount(diffs), blocking: diffs.flatMap(blockingChanges).length, failOnReplace: args.failOnReplace });
 }
 
 /** `check`: the provider's and AWS's rules over plan files (made by this preview or by hand). */

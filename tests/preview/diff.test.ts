@@ -156,13 +156,14 @@ describe("preview diff", () => {
         assert.ok(!report.includes("alarm-899"), "updates are not listed");
     });
 
-    it("`preview diff` of the fixture pair exits 0, or 1 with --fail-on-replace, and writes the risks first in Markdown", async () => {
+    it("`preview diff` of the fixture pair exits 1 (the protected cluster's replacement is one pulumi up refuses, flag or not), and writes the risks first in Markdown", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-"));
         try {
             const args = ["diff", path.join(FIXTURES, "base"), path.join(FIXTURES, "head", "prod.plan.json")];
             const plain = capture();
-            assert.strictEqual(await main(args, plain.io), 0);
+            assert.strictEqual(await main(args, plain.io), 1);
             assert.match(plain.out.join("\n"), /aws:rds\/cluster:Cluster {2}aurora-cluster {2}REPLACE - DATA LOSS RISK/);
+            assert.ok(diffPlans(base(), head()).changes.filter((c) => c.blocked).map((c) => c.name).includes("aurora-cluster"));
             const strict = capture();
             const md = path.join(dir, "diff.md");
             assert.strictEqual(await main([...args, "--fail-on-replace", "--markdown", md], strict.io), 1);
