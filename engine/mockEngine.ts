@@ -16,7 +16,21 @@ import { MASKED, StackFileConfig, listStacks, readStackFile } from "./stackFile"
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-export interface RecordedResource {
+/** The resource options a plan depends on, as the program registered them (Pulumi's resource options docs). */
+export interface ResourceOptions {
+    /** `protect`: Pulumi refuses to delete or replace the resource. */
+    protect: boolean;
+    /** `ignoreChanges`: input paths whose program value is replaced by the state's. */
+    ignoreChanges: string[];
+    /** `deleteBeforeReplace`: a replacement deletes the old resource before creating the new one. */
+    deleteBeforeReplace: boolean;
+    /** `replaceOnChanges`: input paths whose change replaces the resource ("*": any). */
+    replaceOnChanges: string[];
+    /** `retainOnDelete`: a deletion (or a replacement's delete) leaves the cloud resource in place. */
+    retainOnDelete: boolean;
+}
+
+export interface RecordedResource extends ResourceOptions {
     urn: string;
     type: string;
     name: string;
@@ -25,16 +39,6 @@ export interface RecordedResource {
     /** Provider reference ("urn::id"), when one was passed. */
     provider?: string;
     custom: boolean;
-    /** The `protect` resource option: Pulumi refuses to delete the resource. */
-    protect: boolean;
-    /** The `ignoreChanges` resource option. */
-    ignoreChanges: string[];
-    /** The `deleteBeforeReplace` resource option: a replacement deletes the old resource before creating the new one. */
-    deleteBeforeReplace?: boolean;
-    /** The `replaceOnChanges` resource option: property paths whose change replaces the resource ("*": any). */
-    replaceOnChanges?: string[];
-    /** The `retainOnDelete` resource option: a deletion (or replacement) leaves the cloud resource in place. */
-    retainOnDelete?: boolean;
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { MASKED, StackFileConfig } from "./stackFile";
-import { RecordedResource, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
+import { RecordedResource, ResourceOptions, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
 import { isProtectedEnvironment } from "./protection";
 import { stableStringify } from "./stableJson";
 
@@ -23,7 +23,8 @@ export interface PolicyViolation {
     urn?: string;
 }
 
-export interface PlannedResource {
+/** One resource of a plan; options absent from plan files written before they were recorded read as their defaults. */
+export interface PlannedResource extends ResourceOptions {
     urn: string;
     type: string;
     name: string;
@@ -31,15 +32,6 @@ export interface PlannedResource {
     /** Provider reference ("urn::id"), when the resource names one. */
     provider?: string;
     custom: boolean;
-    protect: boolean;
-    /** The `ignoreChanges` resource option: input paths whose program value is replaced by the state's. */
-    ignoreChanges: string[];
-    /** The `deleteBeforeReplace` resource option (false in plan files written before it was recorded). */
-    deleteBeforeReplace: boolean;
-    /** The `replaceOnChanges` resource option: input paths whose change replaces the resource, "*" any ([] in older plan files). */
-    replaceOnChanges: string[];
-    /** The `retainOnDelete` resource option: deleting it leaves the cloud resource (false in older plan files). */
-    retainOnDelete: boolean;
     /** Inputs as the program declared them, each secret replaced by "[secret]". */
     inputs: Record<string, unknown>;
     /** Dotted paths of the inputs that are secrets. */
