@@ -53,8 +53,11 @@ export interface PlatformPlan {
     backup?: BackupConfig;
     /** Set on a primary that replicates to a DR region: global clusters and the DR-region keys. */
     replication?: ReplicationConfig;
-    /** A standby's alarms on replication lag from the primary region, at each store's RPO. */
-    globalLagAlarmMs?: { aurora: number; documentdb: number };
+    /**
+     * A standby's alarms on replication lag from the primary region, at each store's RPO. The cache has
+     * no objective of its own (recovery covers Aurora and DocumentDB): it alarms at the tightest of them.
+     */
+    globalLagAlarmMs?: { aurora: number; documentdb: number; cache: number };
     /** The wiring on the platform's Kubernetes cluster; undefined or disabled: none. */
     kubernetes?: KubernetesConfig;
     /** A kubeconfig (secret); undefined: the ambient cluster. */
@@ -144,7 +147,11 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
         cacheSource,
         recovery: s.recovery,
         globalLagAlarmMs: standby
-            ? { aurora: rpoMs(s.recovery.aurora.rpoMinutes), documentdb: rpoMs(s.recovery.documentdb.rpoMinutes) }
+            ? {
+                  aurora: rpoMs(s.recovery.aurora.rpoMinutes),
+                  documentdb: rpoMs(s.recovery.documentdb.rpoMinutes),
+                  cache: rpoMs(Math.min(s.recovery.aurora.rpoMinutes, s.recovery.documentdb.rpoMinutes)),
+              }
             : undefined,
         // The primary region may be gone: no copy back to it until fail-back.
         backup: standby ? undefined : { ...s.backup, copy: undefined },

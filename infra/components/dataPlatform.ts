@@ -78,7 +78,14 @@ export class DataPlatform extends pulumi.ComponentResource {
         if (plan.cacheSource) {
             this.cache = new RedisCache(
                 "cache",
-                { ...common, ...plan.redis, ...plan.cacheSource, replicationGroupId: `${prefix}-cache`, secretName: `${prefix}/cache/auth` },
+                {
+                    ...common,
+                    ...plan.redis,
+                    ...plan.cacheSource,
+                    alarms: { ...plan.redis.alarms, globalReplicationLagSeconds: plan.globalLagAlarmMs && plan.globalLagAlarmMs.cache / 1000 },
+                    replicationGroupId: `${prefix}-cache`,
+                    secretName: `${prefix}/cache/auth`,
+                },
                 { parent: this },
             );
         }

@@ -36,6 +36,12 @@ export interface RedisCacheAlarmThresholds {
     evictions: number;
     /** Replication lag in seconds on a replica. Only with replicas. @default 30 */
     replicationLagSeconds: number;
+    /**
+     * For a secondary of a global datastore (the DR standby): how many seconds the cache may be behind
+     * the primary region before it alarms (`GlobalDatastoreReplicationLag`, per node); set from the RPO.
+     * No alarm when undefined or when the group is not a secondary.
+     */
+    globalReplicationLagSeconds?: number;
 }
 
 export interface RedisCacheArgs extends StorePlacementArgs {
@@ -305,6 +311,7 @@ export class RedisCache extends pulumi.ComponentResource {
                 statistic: "Average" | "Sum" | "Maximum";
                 threshold: number;
                 what: string;
+                periodSeconds?: number;
             }[] = [
                 { suffix: "cpu", metricName: "CPUUtilization", statistic: "Average", threshold: t.cpuPercent, what: `host CPU above ${t.cpuPercent}%` },
                 {
@@ -333,18 +340,36 @@ export class RedisCache extends pulumi.ComponentResource {
                     what: `replication lag above ${t.replicationLagSeconds} s`,
                 });
             }
+            // A secondary of a global datastore: how far it is behind the primary region. AWS publishes
+            // GlobalDatastoreReplicationLag (seconds; "the lag between the secondary Region's primary node and
+            // the primary Region's primary node") in AWS/ElastiCache, calculated per cache node like every
+            // engine metric, i.e. with dimension CacheClusterId = the node's id
+            // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html). Every node gets
+            // the alarm because the node that is primary moves on failover; a node that publishes nothing does
+            // not alarm (missing data is "missing").
+            if (args.origin?.kind === "secondary" && t.globalReplicationLagSeconds !== undefined) {
+                perNode.push({
+                    suffix: "global-replication-lag",
+                    metricName: "GlobalDatastoreReplicationLag",
+                    statistic: "Maximum",
+                    threshold: t.globalReplicationLagSeconds,
+                    what: `more than ${t.globalReplicationLagSeconds} s behind the primary region (the RPO)`,
+                    periodSeconds: 60,
+                });
+            }
             for (const a of perNode) {
                 thresholdAlarm(
                     `${name}-${a.suffix}-${i + 1}`,
                     {
                         alarmName: `${node}-${a.suffix}`,
-                        description: `Cache node ${node}: ${a.what} for 15 minutes`,
+                        description: `Cache node ${node}: ${a.what} for ${((a.periodSeconds ?? 300) * 3) / 60} minutes`,
                         namespace: "AWS/ElastiCache",
                         metricName: a.metricName,
                         dimensions: { CacheClusterId: node },
                         statistic: a.statistic,
                         comparison: "GreaterThanThreshold",
                         threshold: a.threshold,
+                        periodSeconds: a.periodSeconds,
                     },
                     { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
                 );

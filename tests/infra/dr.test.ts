@@ -204,6 +204,24 @@ describe("dr stack", () => {
             assert.strictEqual(lag("GlobalClusterReplicationLag")?.threshold, prod.recovery.documentdb.rpoMinutes * 60_000);
         });
 
+        it("alarms on the cache's global datastore lag on every node, in seconds, at the tightest RPO", async () => {
+            const ev = await stack("dr");
+            const prod = configOf("prod");
+            const nodes = ofType(ev, TYPES.alarm).map((a) => a.inputs).filter((a) => a.metricName === "GlobalDatastoreReplicationLag");
+            const rpoSeconds = Math.min(prod.recovery.aurora.rpoMinutes, prod.recovery.documentdb.rpoMinutes) * 60;
+            assert.deepStrictEqual(
+                nodes.map((a) => [a.namespace, a.dimensions.CacheClusterId, a.threshold, a.statistic, a.period]),
+                Array.from({ length: prod.redis.nodes }, (_, i) => ["AWS/ElastiCache", `mlops-dr-cache-${String(i + 1).padStart(3, "0")}`, rpoSeconds, "Maximum", 60]),
+            );
+            // Only a standby's secondary alarms on it: prod is the datastore's primary, a promoted cache has no primary region.
+            assert.deepStrictEqual(ofType(await stack("prod"), TYPES.alarm).filter((a) => a.inputs.metricName === "GlobalDatastoreReplicationLag"), []);
+            const promoted = await dr((d) => {
+                d.mode = "promote";
+                d.force = true;
+            });
+            assert.deepStrictEqual(ofType(promoted, TYPES.alarm).filter((a) => a.inputs.metricName === "GlobalDatastoreReplicationLag"), []);
+        });
+
         it("names the global identifiers the runbook's failover commands need", async () => {
             const ev = await stack("dr");
             const h = (await stack("prod")).outputs.drHandoff;
