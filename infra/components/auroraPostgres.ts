@@ -35,12 +35,30 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     clusterIdentifier: string;
     /**
      * Aurora PostgreSQL engine version, pinned to a minor version so that a
-     * preview never shows an upgrade nobody chose. Minor upgrades in the
-     * maintenance window still happen (auto minor version upgrade is on).
+     * preview never shows an upgrade nobody chose.
+     * - A cluster of its own (dev, staging): changing it upgrades the cluster in
+     *   place (ModifyDBCluster), in the maintenance window unless `applyImmediately`.
+     *   Automatic minor upgrades in the maintenance window also happen (auto minor
+     *   version upgrade is on on every instance).
+     * - A member of a global database (prod's primary with `globalSource`, the DR
+     *   secondary): the cluster ignores this value after creation; the version is
+     *   declared on the global cluster (GlobalReplication), whose update upgrades
+     *   every member in every region. AWS applies no automatic minor version upgrade
+     *   to a cluster in a global database, whatever the instances' setting
+     *   (https://repost.aws/knowledge-center/aurora-mysql-global-cluster-upgrade:
+     *   "Automatic minor version upgrades don't apply to Aurora MySQL-Compatible and
+     *   Aurora PostgreSQL-Compatible clusters that are part of a global database";
+     *   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-upgrade.html).
+     *   The DR secondary is created with prod's version from the handoff: AWS
+     *   requires a new secondary to run the global cluster's version.
      * @example "16.6"
      * Warning: a major version change (e.g. 16 to 17) needs a new parameter group
      * family and is an in-place major upgrade with downtime; this component refuses
-     * it (`allowMajorVersionUpgrade: false`) so it cannot happen by accident.
+     * it on a cluster of its own (`allowMajorVersionUpgrade: false`) and the stack
+     * schema allows only 16.x, so it cannot happen by accident. For a global
+     * database it is done through the global cluster
+     * (`aws rds modify-global-cluster --engine-version … --allow-major-version-upgrade`),
+     * see the runbook.
      */
     engineVersion: string;
     /**

@@ -127,6 +127,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     auroraClusterArn: this.aurora.cluster.arn,
                     documentDbClusterArn: this.documentDb.cluster.arn,
                     deletionProtection: { aurora: plan.aurora.deletionProtection, documentdb: plan.documentdb.deletionProtection },
+                    engineVersion: { aurora: plan.aurora.engineVersion, documentdb: plan.documentdb.engineVersion, cache: plan.redis.engineVersion },
                     cacheReplicationGroupId: r.cacheGlobalDatastore ? this.cache?.replicationGroup.replicationGroupId : undefined,
                     tags: plan.tags,
                 },

@@ -28,9 +28,19 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
      */
     clusterIdentifier: string;
     /**
-     * Engine version, pinned.
+     * Engine version, pinned. Engine patches come with instance maintenance
+     * (auto minor version upgrade is on on every instance); DocumentDB 5.0 has one
+     * engine version, "5.0.0".
+     * - A member of a global cluster (prod with `globalSource`, the DR secondary):
+     *   the cluster ignores this value after creation; the version is declared on
+     *   the global cluster (GlobalReplication), whose update runs ModifyDBCluster on
+     *   every member (provider docdb/global_cluster.go). The DR secondary is created
+     *   with prod's version from the handoff.
      * @example "5.0.0"
-     * Warning: a major version change is not an in-place update here (`allowMajorVersionUpgrade: false`).
+     * Warning: a major version change is not an in-place update here
+     * (`allowMajorVersionUpgrade: false`); the stack schema allows only "5.0.0". A
+     * global cluster's major upgrade is `aws docdb modify-global-cluster
+     * --engine-version … --allow-major-version-upgrade` (see the runbook).
      */
     engineVersion: string;
     /** Instance class of every instance; a change restarts instances one at a time. @example "db.r6g.large" */

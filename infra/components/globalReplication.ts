@@ -19,6 +19,14 @@ export interface GlobalReplicationArgs {
      * (aurora.deletionProtection, documentdb.deletionProtection), never one for both.
      */
     deletionProtection: { aurora: boolean; documentdb: boolean };
+    /**
+     * The engine version of each global database: the stack file's `aurora.engineVersion`,
+     * `documentdb.engineVersion` and `redis.engineVersion`. Declared on the global resource, not on its
+     * members (which ignore it), so that changing it in the stack file upgrades every member in every
+     * region through the global resource (docs/runbooks/dr-standup.md, "Upgrading the engine of a global
+     * database"). AWS applies no automatic minor upgrade to a member of a global database.
+     */
+    engineVersion: { aurora: string; documentdb: string; cache: string };
     /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
     cacheReplicationGroupId?: pulumi.Input<string>;
     tags: Record<string, string>;
@@ -71,6 +79,14 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
                 sourceDbClusterIdentifier: args.auroraClusterArn,
+                // An update of engine_version upgrades the members (rds/global_cluster.go, Update ->
+                // globalClusterUpgradeEngineVersion): ModifyGlobalCluster for a major version, else ModifyDBCluster
+                // on each member, secondaries first (it retries "upgrade global replicas first"). On create the
+                // provider ignores engine_version next to source_db_cluster_identifier (terraform-provider-aws
+                // PR #44252), as CreateGlobalCluster wants: "EngineVersion: Can't be specified if
+                // SourceDBClusterIdentifier is specified" (API_CreateGlobalCluster). Which upstream release
+                // @pulumi/aws 7.48 bundles could not be read here; the PR (2025-09) predates it.
+                engineVersion: args.engineVersion.aurora,
                 deletionProtection: args.deletionProtection.aurora,
                 // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
                 forceDestroy: true,
@@ -83,6 +99,10 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-docs-global`,
                 sourceDbClusterIdentifier: args.documentDbClusterArn,
+                // An update of engine_version runs ModifyDBCluster (ApplyImmediately) on every member
+                // (docdb/global_cluster.go, Update). CreateGlobalCluster of DocumentDB accepts EngineVersion
+                // next to SourceDBClusterIdentifier (API_CreateGlobalCluster lists no constraint).
+                engineVersion: args.engineVersion.documentdb,
                 deletionProtection: args.deletionProtection.documentdb,
             },
             { parent: this },
@@ -94,6 +114,11 @@ export class GlobalReplication extends pulumi.ComponentResource {
                     globalReplicationGroupIdSuffix: `${args.namePrefix}-cache`,
                     primaryReplicationGroupId: args.cacheReplicationGroupId,
                     globalReplicationGroupDescription: `Cache of ${args.namePrefix}, replicated to the DR region`,
+                    // On create the provider upgrades the datastore if this is newer than the primary's; on
+                    // update a minor change is ModifyGlobalReplicationGroup EngineVersion for every member
+                    // (elasticache/global_replication_group.go). A major change needs parameterGroupName too,
+                    // which this program does not declare: the schema allows it only as a planned change.
+                    engineVersion: args.engineVersion.cache,
                 },
                 { parent: this },
             );

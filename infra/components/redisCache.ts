@@ -51,7 +51,20 @@ export interface RedisCacheArgs extends StorePlacementArgs {
      * Warning: changing it replaces the replication group (the cache starts empty).
      */
     replicationGroupId: string;
-    /** Valkey version, pinned. @example "7.2" Warning: moving to a new major version needs a new parameter group family. */
+    /**
+     * Valkey version, pinned. A group of its own is upgraded in place when this
+     * changes; automatic minor upgrades also apply (`autoMinorVersionUpgrade`).
+     * In a global datastore the datastore manages every member's version
+     * (@pulumi/aws elasticache GlobalReplicationGroup: "the Global Replication Group
+     * manages the version of all member replication groups"): the primary ignores
+     * this value (`globalSource`), the version is declared on the
+     * GlobalReplicationGroup, whose update upgrades every member
+     * (ModifyGlobalReplicationGroup), and a secondary declares none.
+     * @example "7.2"
+     * Warning: moving to a new major version needs a new parameter group family;
+     * for a global datastore also the datastore's parameter group, which this
+     * program does not declare (see the runbook).
+     */
     engineVersion: string;
     /** Node type of every node. @example "cache.r7g.large" */
     nodeType: string;
@@ -95,7 +108,7 @@ export interface RedisCacheArgs extends StorePlacementArgs {
     secretName: string;
     /** Where the replication group comes from. @default { kind: "primary" } */
     origin?: CacheOrigin;
-    /** The primary of a global datastore: AWS then manages its engine version. @default false */
+    /** The primary of a global datastore: its engine version is then the datastore's (GlobalReplication). @default false */
     globalSource?: boolean;
     /**
      * Use this key instead of creating one (the DR stack uses the one prod made in

@@ -10,6 +10,12 @@ const pgIdentifier = z
     .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "must start with a letter and hold only a-z, 0-9 and _, at most 63 characters" });
 
 export const auroraSchema = z.strictObject({
+    /**
+     * Aurora PostgreSQL 16 minor version. On a stack that replicates (replication.drRegion) this is the
+     * global cluster's version: changing it upgrades prod's and the DR region's clusters together through
+     * the global cluster; AWS applies no automatic minor upgrade there (docs/runbooks/dr-standup.md,
+     * "Upgrading the engine of a global database"). The dr stack takes prod's value from the handoff.
+     */
     engineVersion: z.string().regex(/^16\.\d{1,2}$/, { error: 'must be an Aurora PostgreSQL 16 minor version such as "16.6"' }),
     instanceClass: instanceClass(AURORA_POSTGRES_CLASSES),
     instances: int(1, 16, "one writer plus up to 15 readers"),

@@ -6,6 +6,7 @@ import { bool, dailyWindow, instanceClass, int, thresholds, weeklyWindow } from 
 const RESERVED_USERNAMES = ["admin", "root", "serviceadmin"];
 
 export const documentDbSchema = z.strictObject({
+    /** DocumentDB engine version; on a replicating stack the global cluster's (see the runbook's upgrade section). */
     engineVersion: z.literal("5.0.0", { error: 'must be "5.0.0" (this platform pins DocumentDB 5.0)' }),
     instanceClass: instanceClass(DOCUMENTDB_CLASSES),
     instances: int(1, 16, "one primary plus up to 15 replicas"),

@@ -18,6 +18,11 @@ export const EVICTION_POLICIES = [
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export const redisSchema = z.strictObject({
+    /**
+     * Valkey version. With replication.cacheGlobalDatastore it is the global datastore's version: a minor
+     * change upgrades both regions through the datastore; 7.2 to 8.0 is a major change and a planned
+     * procedure (docs/runbooks/dr-standup.md, "Upgrading the engine of a global database").
+     */
     engineVersion: z.enum(["7.2", "8.0"], { error: 'must be a Valkey version ElastiCache offers: "7.2" or "8.0"' }),
     nodeType: instanceClass(ELASTICACHE_NODE_TYPES),
     nodes: int(1, 6, "one primary plus up to 5 replicas"),

@@ -81,6 +81,20 @@ describe("prod: replication to the DR region", () => {
         assert.deepStrictEqual(only(ev, TYPES.replicationGroup).ignoreChanges, ["engineVersion"]);
     });
 
+    it("declares each store's engine version on its global resource, so that changing it upgrades every member (defect 5)", async () => {
+        const ev = await stack("prod");
+        assert.strictEqual(only(ev, "aws:rds/globalCluster:GlobalCluster").inputs.engineVersion, prodCfg.aurora.engineVersion);
+        assert.strictEqual(only(ev, "aws:docdb/globalCluster:GlobalCluster").inputs.engineVersion, prodCfg.documentdb.engineVersion);
+        assert.strictEqual(only(ev, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup").inputs.engineVersion, prodCfg.redis.engineVersion);
+        // A new minor version in prod's stack file reaches the global cluster; the member keeps ignoring its own.
+        const base = readStackFile("prod");
+        const aurora = JSON.parse(base.config["mlops-data:aurora"]);
+        const upgraded = await evaluateStack("prod", { stackConfig: { ...base, config: { ...base.config, "mlops-data:aurora": JSON.stringify({ ...aurora, engineVersion: "16.8" }) } } });
+        assert.strictEqual(only(upgraded, "aws:rds/globalCluster:GlobalCluster").inputs.engineVersion, "16.8");
+        assert.ok(clusterOf(upgraded).ignoreChanges.includes("engineVersion"));
+        assert.strictEqual(upgraded.outputs.drHandoff.sections.aurora.engineVersion, "16.8", "the handoff tells the DR region");
+    });
+
     it("prepares one rotating key per store in the DR region, through the DR provider only", async () => {
         const ev = await stack("prod");
         const keys = ofType(within(ev, "mlops:data:GlobalReplication"), TYPES.kmsKey);
@@ -163,6 +177,14 @@ describe("dr stack", () => {
             for (const i of instances) assert.strictEqual(i.inputs.instanceClass, prod.aurora.instanceClass);
             assert.strictEqual(clusterOf(ev).inputs.engineVersion, prod.aurora.engineVersion);
             assert.strictEqual(ofType(ev, TYPES.docdbInstance).length, standby.documentdbInstances);
+        });
+
+        it("creates its secondaries at the version in prod's handoff, not at one of its own", async () => {
+            const ev = await dr(() => undefined, (h) => {
+                h.sections.aurora.engineVersion = "16.8";
+            });
+            assert.strictEqual(clusterOf(ev).inputs.engineVersion, "16.8");
+            assert.ok(clusterOf(ev).ignoreChanges.includes("engineVersion"), "later versions arrive through the global cluster");
         });
 
         it("can stand by headless", async () => {
