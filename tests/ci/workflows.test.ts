@@ -136,6 +136,38 @@ describe("CI workflows", () => {
         assert.strictEqual((wf.jobs.dr as any).with.stack, "dr");
     });
 
+    it("never changes stack config on the runner: a config set there is lost with the checkout (defect 6)", () => {
+        for (const file of WORKFLOWS) {
+            for (const [id, job] of Object.entries(read(file).jobs ?? {})) {
+                for (const step of job.steps ?? []) {
+                    for (const cmd of commands(step.run ?? "")) {
+                        assert.ok(!/^pulumi\s+config\s+(set|set-all|rm|rm-all|cp)\b/.test(cmd), `${file}, job ${id}: "${cmd}" edits config in the runner's checkout only`);
+                        assert.ok(!/\bstacks\/Pulumi\.[\w-]+\.yaml\b/.test(cmd) || !/(>|sed\s+-i|yq\s+-i|tee)\b/.test(cmd), `${file}, job ${id}: "${cmd}" writes a stack file on the runner`);
+                    }
+                }
+            }
+        }
+    });
+
+    it("the DR stand-up takes mode and force from the committed dr stack file on the default branch, and stops when they differ from the request", () => {
+        const wf = read("dr-standup.yml");
+        const call = (wf.jobs.dr as any).with;
+        assert.strictEqual(call["dr-expect-mode"], "${{ inputs.mode }}");
+        assert.strictEqual(call["dr-expect-force"], "${{ inputs.force }}");
+        const deploy = read("deploy-stack.yml");
+        assert.deepStrictEqual(Object.keys(deploy.on.workflow_call.inputs).filter((k) => k.startsWith("dr-")).sort(), ["dr-expect-force", "dr-expect-mode"]);
+        const steps: Step[] = (deploy.jobs.up as any).steps;
+        const check = steps.findIndex((st) => /pulumi config get --path dr\.mode --stack "\$STACK"/.test(st.run ?? "") && /pulumi config get --path dr\.force/.test(st.run ?? ""));
+        const up = steps.findIndex((st) => st.with?.command === "up");
+        assert.ok(check >= 0 && check < up, "the committed mode and force are read before pulumi up");
+        const run = steps[check].run!;
+        assert.match(run, /"\$MODE" != "\$EXPECT_MODE"/);
+        assert.match(run, /"\$FORCE" != "\$EXPECT_FORCE"/);
+        assert.match(run, /"\$GITHUB_REF" != "refs\/heads\/\$DEFAULT_BRANCH"/, "a dr run from another ref would stand up a mode the next default run undoes");
+        assert.match(run, /exit 1/);
+        assert.strictEqual((steps[check] as any).if, "inputs.stack == 'dr'");
+    });
+
     it("deploy runs dev, then staging, then prod, each in its own environment", () => {
         const wf = read("deploy.yml");
         assert.deepStrictEqual(wf.on.push.branches, ["main"]);
