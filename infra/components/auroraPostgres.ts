@@ -45,10 +45,10 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
      *   declared on the global cluster (GlobalReplication), whose update upgrades
      *   every member in every region. AWS applies no automatic minor version upgrade
      *   to a cluster in a global database, whatever the instances' setting
-     *   (https://repost.aws/knowledge-center/aurora-mysql-global-cluster-upgrade:
-     *   "Automatic minor version upgrades don't apply to Aurora MySQL-Compatible and
-     *   Aurora PostgreSQL-Compatible clusters that are part of a global database";
-     *   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-upgrade.html).
+     *   (AWS knowledge center, https://repost.aws/knowledge-center/aurora-mysql-global-cluster-upgrade:
+     *   automatic minor version upgrades do not apply to Aurora MySQL- and
+     *   PostgreSQL-compatible clusters in a global database; upgrades of a global
+     *   database: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-upgrade.html).
      *   The DR secondary is created with prod's version from the handoff: AWS
      *   requires a new secondary to run the global cluster's version.
      * @example "16.6"

@@ -38,9 +38,11 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
      *   with prod's version from the handoff.
      * @example "5.0.0"
      * Warning: a major version change is not an in-place update here
-     * (`allowMajorVersionUpgrade: false`); the stack schema allows only "5.0.0". A
-     * global cluster's major upgrade is `aws docdb modify-global-cluster
-     * --engine-version … --allow-major-version-upgrade` (see the runbook).
+     * (`allowMajorVersionUpgrade: false`); the stack schema allows only "5.0.0".
+     * DocumentDB's ModifyGlobalCluster has no engine version (CLI reference,
+     * docdb modify-global-cluster): a global cluster is upgraded member by member
+     * (`aws docdb modify-db-cluster --engine-version … --apply-immediately`), which
+     * is what the provider does; see the runbook.
      */
     engineVersion: string;
     /** Instance class of every instance; a change restarts instances one at a time. @example "db.r6g.large" */
