@@ -120,6 +120,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     auroraClusterArn: this.aurora.cluster.arn,
                     documentDbClusterArn: this.documentDb.cluster.arn,
                     deletionProtection: { aurora: plan.aurora.deletionProtection, documentdb: plan.documentdb.deletionProtection },
+                    engineVersions: { aurora: plan.aurora.engineVersion, documentdb: plan.documentdb.engineVersion },
                     cacheReplicationGroupId: r.cacheGlobalDatastore ? this.cache?.replicationGroup.replicationGroupId : undefined,
                     tags: plan.tags,
                 },
@@ -136,7 +137,8 @@ export class DataPlatform extends pulumi.ComponentResource {
                 {
                     environment: plan.environment,
                     role: plan.role,
-                    settings: plan.kubernetes,
+                    // Fenced: no PgBouncer pod, so nothing of the platform reaches a still-writable old primary.
+                    settings: plan.fenced ? { ...plan.kubernetes, pgbouncer: { ...plan.kubernetes.pgbouncer, replicas: 0 } } : plan.kubernetes,
                     kubeconfig: plan.kubeconfig,
                     contract: this.verification,
                     hasCache: this.cache !== undefined,

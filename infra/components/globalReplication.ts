@@ -19,6 +19,14 @@ export interface GlobalReplicationArgs {
      * (aurora.deletionProtection, documentdb.deletionProtection), never one for both.
      */
     deletionProtection: { aurora: boolean; documentdb: boolean };
+    /**
+     * The engine version of each global database (aurora.engineVersion, documentdb.engineVersion).
+     * Its members ignore their own engineVersion: a global database is upgraded here, as a whole
+     * (the provider's global_cluster.go Update: ModifyGlobalCluster for a major version, a
+     * ModifyDBCluster of every member, in its own region, for a minor one). Every member's
+     * region must answer for the upgrade.
+     */
+    engineVersions: { aurora: string; documentdb: string };
     /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
     cacheReplicationGroupId?: pulumi.Input<string>;
     tags: Record<string, string>;
@@ -71,6 +79,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
                 sourceDbClusterIdentifier: args.auroraClusterArn,
+                engineVersion: args.engineVersions.aurora,
                 deletionProtection: args.deletionProtection.aurora,
                 // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
                 forceDestroy: true,
@@ -83,6 +92,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
             {
                 globalClusterIdentifier: `${args.namePrefix}-docs-global`,
                 sourceDbClusterIdentifier: args.documentDbClusterArn,
+                engineVersion: args.engineVersions.documentdb,
                 deletionProtection: args.deletionProtection.documentdb,
             },
             { parent: this },
@@ -95,7 +105,11 @@ export class GlobalReplication extends pulumi.ComponentResource {
                     primaryReplicationGroupId: args.cacheReplicationGroupId,
                     globalReplicationGroupDescription: `Cache of ${args.namePrefix}, replicated to the DR region`,
                 },
-                { parent: this },
+                // primary_replication_group_id is Required and ForceNew, and Read sets it from the member whose
+                // role is PRIMARY (elasticache/global_replication_group.go): after a failover of the datastore a
+                // refresh records the DR group, and declaring prod's would replace the datastore (issue 14, defect 2).
+                // The id only matters at create time; AWS moves the primary with failover-global-replication-group.
+                { parent: this, ignoreChanges: ["primaryReplicationGroupId"] },
             );
         }
         this.cacheGlobalReplicationGroupId = this.cacheGlobalDatastore?.globalReplicationGroupId ?? pulumi.output(null);
