@@ -305,6 +305,63 @@ const PROD_TAKE_OVER: Expected = {
     create: PROD_STEP_DOWN.delete,
 };
 
+/**
+ * dr promoted: the same clusters and cache kept (updated: final snapshots on,
+ * the cache's own parameter group), scaled to prod's instance count (instances
+ * 2 and 3 with their alarms), a backup plan and vault in us-west-2, the
+ * maintenance CronJobs and the migrate Job, the global lag alarms gone, the
+ * Kubernetes names re-pointed at the writer endpoints.
+ */
+const DR_PROMOTE: Expected = {
+    create: [
+        "aws:backup/plan:Plan::backup-continuous",
+        "aws:backup/plan:Plan::backup-scheduled",
+        "aws:backup/selection:Selection::backup-continuous",
+        "aws:backup/selection:Selection::backup-scheduled",
+        "aws:backup/vault:Vault::backup-vault",
+        "aws:backup/vaultLockConfiguration:VaultLockConfiguration::backup-vault-lock",
+        "aws:backup/vaultPolicy:VaultPolicy::backup-vault-policy",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-replica-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-replica-lag",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+        "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
+        "aws:iam/role:Role::backup-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::backup-AWSBackupServiceRolePolicyForBackup",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::backup-AWSBackupServiceRolePolicyForRestores",
+        "aws:kms/alias:Alias::backup-vault-key",
+        "aws:kms/key:Key::backup-vault-key",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+        "kubernetes:batch/v1:CronJob::k8s-archive",
+        "kubernetes:batch/v1:CronJob::k8s-reindex",
+        "kubernetes:batch/v1:CronJob::k8s-vacuum",
+        "kubernetes:batch/v1:Job::k8s-migrate",
+        "mlops:data:BackupPlan::backup",
+        "mlops:security:EncryptionKey::backup-vault-key",
+        "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
+        "random:index/randomId:RandomId::cache-final-snapshot-suffix",
+        "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
+    ],
+    update: [
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+        "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
+        "kubernetes:batch/v1:Job::k8s-verify",
+        "kubernetes:core/v1:Service::k8s-svc-documents",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
+    ],
+    replace: ["kubernetes:core/v1:ConfigMap::k8s-endpoints", "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config"],
+    delete: ["aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag", "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag"],
+};
+
 /** (b) planned switchover to us-west-2 and back. */
 function switchover(): Scenario {
     return {
@@ -319,7 +376,7 @@ function switchover(): Scenario {
             },
             { title: "prod's contract says standby", runbook: "B.2", action: { kind: "check", describe: "prod stepped down", check: prodSteppedDown } },
             ...switchoverAll("dr"),
-            { title: "dr up in promote (no force: prod said it stepped down)", runbook: "B.6-B.7", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote" }) } },
+            { title: "dr up in promote (no force: prod said it stepped down)", runbook: "B.6-B.7", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote" }), expect: DR_PROMOTE } },
             { title: "dr verifies against the DR endpoints, role primary", runbook: "A.9 (as B.7)", action: { kind: "check", describe: "dr contract", check: drVerifiesAsPrimary } },
             { title: "refresh prod: Read records the new primaries and prod's replication source", runbook: "B (after the switchover)", action: { kind: "refresh", stack: "prod" } },
             { title: "prod up after the refresh: no replacement of the global datastore, no promotion", runbook: "B (after the switchover)", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: {} } },
@@ -354,7 +411,7 @@ function regionLoss(): Scenario {
             { title: "failover-global-replication-group (cache)", runbook: "A.4", action: { kind: "event", describe: "aws elasticache failover-global-replication-group", apply: (w) => w.cacheFailover(IDS.cacheGlobal, IDS.drCache) } },
             { title: "dr promote without force is refused: prod's handoff still says primaryActive", runbook: "A.5-A.6", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote" }), expectFailure: /still the primary/ } },
             { title: "refresh dr (us-west-2 answers)", runbook: "A.7", action: { kind: "refresh", stack: "dr" } },
-            { title: "dr up in promote with force, us-east-1 unreachable", runbook: "A.5-A.8", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote", force: true }) } },
+            { title: "dr up in promote with force, us-east-1 unreachable", runbook: "A.5-A.8", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote", force: true }), expect: DR_PROMOTE } },
             { title: "dr verifies against the DR endpoints, role primary", runbook: "A.9", action: { kind: "check", describe: "dr contract", check: drVerifiesAsPrimary } },
             { title: "prod cannot be deployed while us-east-1 is lost", runbook: "A.6", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expectFailure: /does not answer/ } },
             {
@@ -423,7 +480,7 @@ function engineUpgrade(): Scenario {
             { title: "refresh prod", runbook: "Engine upgrades of a global database", action: { kind: "refresh", stack: "prod" } },
             { title: "refresh dr", runbook: "Engine upgrades of a global database", action: { kind: "refresh", stack: "dr" } },
             { title: "prod up again: nothing to do", runbook: "Engine upgrades of a global database", action: { kind: "up", stack: "prod", config: prodConfig({ auroraEngineVersion: target }), expect: {} } },
-            { title: "dr up in standby: nothing replaced", runbook: "Engine upgrades of a global database", action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby" }) } },
+            { title: "dr up in standby: nothing to do", runbook: "Engine upgrades of a global database", action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby" }), expect: {} } },
         ],
     };
 }

@@ -246,8 +246,14 @@ export class Simulator {
             resources: base.resources.map((b) => {
                 const h = head.resources.find((r) => r.urn === b.urn);
                 const outputs = current!.resources.get(b.urn)!.outputs;
-                const fill = (READS[b.type] ?? []).filter((p) => p.computed && h && h.inputs[p.property] !== undefined && b.inputs[p.property] === undefined && outputs[p.property] !== undefined);
-                return fill.length ? { ...b, inputs: { ...b.inputs, ...Object.fromEntries(fill.map((p) => [p.property, outputs[p.property]])) } } : b;
+                const computed = (READS[b.type] ?? []).filter((p) => p.computed && h);
+                const fill = computed.filter((p) => h!.inputs[p.property] !== undefined && b.inputs[p.property] === undefined && outputs[p.property] !== undefined);
+                // A Computed property the program no longer declares keeps the state's value: no change.
+                const dropped = computed.filter((p) => h!.inputs[p.property] === undefined && b.inputs[p.property] !== undefined);
+                if (fill.length === 0 && dropped.length === 0) return b;
+                const inputs = { ...b.inputs, ...Object.fromEntries(fill.map((p) => [p.property, outputs[p.property]])) };
+                for (const p of dropped) delete inputs[p.property];
+                return { ...b, inputs };
             }),
         };
         const diff = diffPlans(providerBase, head);
