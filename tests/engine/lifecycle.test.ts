@@ -80,6 +80,37 @@ describe("DR drill: every scenario, with the operations each up plans", function
     });
 });
 
+describe("DR drill: the assertions fail a scenario", function () {
+    this.timeout(60_000);
+
+    it("a detach whose old primary returns unfenced is two writable primaries: the scenario fails at that step", async () => {
+        const r = await runScenario({
+            id: "x",
+            title: "detach without stepping prod down",
+            steps: [
+                ...standUp(),
+                { title: "lose us-east-1", runbook: "A", action: { kind: "event", describe: "region loss", apply: (w) => w.down.add("us-east-1") } },
+                { title: "detach", runbook: "A.2 (fallback)", action: { kind: "event", describe: "remove-from-global-cluster", apply: (w) => w.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora) } },
+                { title: "us-east-1 returns", runbook: "D", action: { kind: "event", describe: "region return", apply: (w) => w.down.delete("us-east-1") } },
+                { title: "never reached", runbook: "D", action: { kind: "refresh", stack: "prod" } },
+            ],
+        });
+        assert.strictEqual(r.ok, false);
+        assert.strictEqual(r.steps.length, 6);
+        assert.deepStrictEqual(r.steps[5].problems, [`two writable aurora primaries reachable by clients: ${IDS.drAurora}, ${IDS.prodAurora}`]);
+    });
+
+    it("an up that plans other operations than the scenario expects fails the step", async () => {
+        const r = await runScenario({
+            id: "y",
+            title: "wrong expectation",
+            steps: [{ title: "prod up", runbook: "Stand up", action: { kind: "up", stack: "prod", config: prodConfig(), expect: { create: ["aws:rds/cluster:Cluster::aurora-cluster"] } } }],
+        });
+        assert.strictEqual(r.ok, false);
+        assert.match(r.steps[0].problems.join("\n"), /prod create: expected \[aws:rds\/cluster:Cluster::aurora-cluster\], planned \[/);
+    });
+});
+
 describe("lifecycle simulator: refresh reads back what AWS changed", function () {
     this.timeout(60_000);
 
