@@ -24,7 +24,13 @@ export interface GlobalReplicationArgs {
      * Its members ignore their own engineVersion: a global database is upgraded here, as a whole
      * (the provider's global_cluster.go Update: ModifyGlobalCluster for a major version, a
      * ModifyDBCluster of every member, in its own region, for a minor one). Every member's
-     * region must answer for the upgrade.
+     * region must answer for the upgrade. AWS: a major upgrade is done on the global cluster, not its
+     * members, and resets the clusters' parameter groups to the new version's defaults; a minor one
+     * upgrades the secondaries before the primary
+     * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-upgrade.html;
+     * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyGlobalCluster.html).
+     * Only minor upgrades are drilled (make dr-drill, scenario f): a major one also changes the
+     * parameter group family, which this program does not yet carry through.
      */
     engineVersions: { aurora: string; documentdb: string };
     /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
