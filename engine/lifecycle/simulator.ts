@@ -327,6 +327,8 @@ export class Simulator {
      * The outputs an existing resource keeps whatever the program now says: those of its ignored
      * inputs (Pulumi sends the state's value, so the provider answers with it), so that what is
      * built from them (an instance's engineVersion from its cluster's) sees the state's value too.
+     * The paths are the state's (the last up's) options: the program's new options are not known
+     * before its registrations, and the drill never changes a resource's ignoreChanges.
      */
     private keptOutputs(current: StackState | undefined, type: string, name: string): Record<string, unknown> | undefined {
         const r = [...(current?.resources.values() ?? [])].find((x) => x.planned.type === type && x.planned.name === name);
