@@ -5,6 +5,7 @@
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
 #   make bench-preview   time make preview's work, cold, beside the floor (node start plus loading @pulumi/aws)
+#   make dr-drill  the DR runbook's scenarios over the lifecycle simulator, step by step; exit 1 on a failed assertion
 #   make bench-db  the database benchmarks: MLflow's queries with MLflow's and the platform's indexes, index builds, archival
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,12 +24,13 @@ DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 TS_SOURCES := $(shell find infra engine preview policy -name '*.ts' -not -path '*/node_modules/*')
 JS_STAMP := bin/.built
 
-.PHONY: help preview policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench
+.PHONY: help preview dr-drill policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench
 
 help:
 	@echo "make preview [STACK=<name>] [BASE=<rev>]   offline preview of every stack (or one), no cloud credentials;"
 	@echo "                              report and plans in out/preview/; BASE adds the diff against a git revision"
 	@echo "make test                     every test: TypeScript (program under mocks) and C# (dbops)"
+	@echo "make dr-drill [SCENARIO=<id>]  the DR runbook's scenarios (a b c f), step by step, offline; exit 1 on a failed assertion"
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
@@ -53,6 +55,9 @@ $(JS_STAMP): $(NPM_STAMP) $(TS_SOURCES) scripts/build-js.js
 
 preview: $(JS_STAMP)
 	@node bin/preview/cli.js $(if $(STACK),--stack $(STACK)) $(if $(BASE),--base $(BASE)) $(ARGS)
+
+dr-drill: $(JS_STAMP)
+	@node scripts/dr-drill.js $(if $(SCENARIO),--scenario $(SCENARIO)) $(ARGS)
 
 bench-preview: $(JS_STAMP)
 	@scripts/bench-preview.sh

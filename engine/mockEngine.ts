@@ -95,6 +95,12 @@ export interface EvaluateOptions {
      * program runs; an error thrown then carries no stack. Default true.
      */
     captureStackTraces?: boolean;
+    /**
+     * Outputs the engine's state holds for a resource, by type and name, that override the
+     * fixture's answer (the lifecycle simulator: an ignored input keeps the state's value, and
+     * so does the provider's output for it). Default: none.
+     */
+    stateOutputs?: (type: string, name: string) => Record<string, unknown> | undefined;
 }
 
 /** The outputs a referenced stack exposes, and which of them are secret. */
@@ -252,6 +258,8 @@ async function evaluate(stack: string, options: EvaluateOptions, missingReferenc
                     };
                 }
                 const computed = computedState(regional(args.provider, plain), args.type, args.name, plain);
+                const kept = options.stateOutputs?.(args.type, args.name);
+                if (kept) computed.state = { ...computed.state, ...kept };
                 byName.set(`${args.type}::${args.name}`, { rawInputs: args.inputs, ...computed });
                 return computed;
             },

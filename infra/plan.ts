@@ -39,8 +39,18 @@ export interface PlatformPlan {
     network: NetworkConfig;
     tags: Record<string, string>;
     alarmTopicArn?: string;
-    /** "primary": the stores take writes here; "standby": they replicate from the primary region. */
+    /**
+     * "primary": the stores take writes here; "standby": they replicate from the primary region
+     * (the dr stack in standby, or prod stepped down with replication.primaryActive false).
+     */
     role: "primary" | "standby";
+    /**
+     * The platform sends no client to the stores: PgBouncer runs 0 replicas. Set on a primary
+     * stack that stepped down (replication.primaryActive false), so that a cluster AWS left
+     * writable there (a detached DR cluster leaves the old primary writable when its region
+     * returns) takes no writes through the platform (issue 14, defect 3).
+     */
+    fenced?: boolean;
     aurora: AuroraConfig;
     auroraSource: ClusterSourceArgs;
     documentdb: DocumentDbConfig;
@@ -80,9 +90,13 @@ function ownSettings(cfg: StackConfig) {
 
 export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
     const replicated = cfg.replication !== undefined;
+    // A primary that handed over (switchover or failover to the DR region) is verified as a
+    // secondary, runs no migrations, and is fenced until fail-back sets primaryActive again.
+    const steppedDown = cfg.replication?.primaryActive === false;
     return {
         ...ownSettings(cfg),
-        role: "primary",
+        role: steppedDown ? "standby" : "primary",
+        fenced: steppedDown,
         aurora: cfg.aurora,
         auroraSource: { origin: { kind: "primary" }, globalSource: replicated },
         documentdb: cfg.documentdb,

@@ -33,7 +33,8 @@ export interface GivenCredentials {
  *   cluster, so their own engineVersion must not be diffed (the provider's
  *   documented "inconsistent final plan" otherwise);
  * - a primary that became a global cluster's source gets its
- *   globalClusterIdentifier set by AWS, not by this program;
+ *   globalClusterIdentifier set by AWS, not by this program, and after a
+ *   switchover its replicationSourceIdentifier too (issue 14, defect 2);
  * - a secondary's replication source is set by AWS;
  * - a promoted cluster still carries its old global membership in state until a
  *   refresh: diffing it would make the provider try to re-attach or replace it;
@@ -43,7 +44,10 @@ export interface GivenCredentials {
 export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean): string[] {
     switch (origin.kind) {
         case "primary":
-            return globalSource ? ["globalClusterIdentifier", "engineVersion"] : [];
+            // After a switchover AWS makes this cluster a secondary and Read records the new primary as its
+            // replicationSourceIdentifier; undeclared, the next update would call PromoteReadReplicaDBCluster
+            // (rds/cluster.go Update). @pulumi/aws's Cluster docs tell global-cluster members to ignore it.
+            return globalSource ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"] : [];
         case "secondary":
             return ["replicationSourceIdentifier", "engineVersion"];
         case "promoted":

@@ -24,7 +24,12 @@ export interface GlobalReplicationArgs {
      * `documentdb.engineVersion` and `redis.engineVersion`. Declared on the global resource, not on its
      * members (which ignore it), so that changing it in the stack file upgrades every member in every
      * region through the global resource (docs/runbooks/dr-standup.md, "Upgrading the engine of a global
-     * database"). AWS applies no automatic minor upgrade to a member of a global database.
+     * database"). AWS applies no automatic minor upgrade to a member of a global database. Every member's
+     * region must answer for the upgrade. A major upgrade is done on the global cluster and resets the
+     * clusters' parameter groups to the new version's defaults; a minor one upgrades the secondaries
+     * before the primary (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-upgrade.html).
+     * Only minor upgrades are drilled (make dr-drill, scenario f): a major one also changes the parameter
+     * group family, which this program does not yet carry through.
      */
     engineVersion: { aurora: string; documentdb: string; cache: string };
     /** The primary cache's replication group id, when the cache is replicated as a global datastore. */
@@ -120,7 +125,11 @@ export class GlobalReplication extends pulumi.ComponentResource {
                     // which this program does not declare: the schema allows it only as a planned change.
                     engineVersion: args.engineVersion.cache,
                 },
-                { parent: this },
+                // primary_replication_group_id is Required and ForceNew, and Read sets it from the member whose
+                // role is PRIMARY (elasticache/global_replication_group.go): after a failover of the datastore a
+                // refresh records the DR group, and declaring prod's would replace the datastore (issue 14, defect 2).
+                // The id only matters at create time; AWS moves the primary with failover-global-replication-group.
+                { parent: this, ignoreChanges: ["primaryReplicationGroupId"] },
             );
         }
         this.cacheGlobalReplicationGroupId = this.cacheGlobalDatastore?.globalReplicationGroupId ?? pulumi.output(null);

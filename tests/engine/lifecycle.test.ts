@@ -1,0 +1,268 @@
+/**
+ * The lifecycle simulator (engine/lifecycle/) and the DR drill's scenarios:
+ * every scenario with the operations each `up` plans per stack per step; the
+ * simulator's refresh read-back and AWS events; issue 14's defects 2 and 3.
+ */
+import * as assert from "assert";
+import { Simulator, TYPES, key } from "../../engine/lifecycle/simulator";
+import { IDS, SCENARIOS, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
+import { AwsRefusal } from "../../engine/lifecycle/world";
+import { evaluateStack } from "../../engine/mockEngine";
+
+/** A simulator after scenario (a): prod up, dr up in standby. */
+async function stoodUp(): Promise<Simulator> {
+    const sim = new Simulator();
+    const r = await runScenario({ id: "a", title: "stand-up", steps: standUp() }, sim);
+    assert.ok(r.ok, JSON.stringify(r.steps.flatMap((s) => s.problems)));
+    return sim;
+}
+
+const stateOf = (sim: Simulator, stack: string, type: string, name?: string) => {
+    const found = sim.ofType(stack, type).filter((r) => name === undefined || r.planned.name === name);
+    assert.strictEqual(found.length, 1, `${stack}: expected one ${type}${name ? ` ${name}` : ""}, found ${found.length}`);
+    return found[0];
+};
+
+describe("DR drill: every scenario, with the operations each up plans", function () {
+    this.timeout(120_000);
+    const reports = new Map<string, ScenarioReport>();
+    before(async () => {
+        for (const s of SCENARIOS) reports.set(s.id, await runScenario(s));
+    });
+
+    it("has the runbook's scenarios a, b, c and f, each step naming the runbook step it proves", () => {
+        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "f"]);
+        for (const s of SCENARIOS) for (const step of s.steps) assert.ok(step.runbook.length > 0, `${s.id}: ${step.title}`);
+    });
+
+    for (const s of SCENARIOS) {
+        it(`(${s.id}) ${s.title}: every step passes, and each up plans exactly the expected operations`, () => {
+            const r = reports.get(s.id)!;
+            const problems = r.steps.flatMap((st, i) => st.problems.map((p) => `step ${i + 1} (${st.step.title}): ${p}`));
+            assert.deepStrictEqual(problems, []);
+            assert.strictEqual(r.steps.length, s.steps.length);
+            let checked = 0;
+            for (const st of r.steps) {
+                const a = st.step.action;
+                if (a.kind !== "up" || !a.expect || !st.up) continue;
+                checked++;
+                if (a.expect === "create-all") {
+                    assert.ok(st.up.operations.create.length > 0, st.step.title);
+                    assert.deepStrictEqual([...st.up.operations.update, ...st.up.operations.replace, ...st.up.operations.delete], [], st.step.title);
+                    continue;
+                }
+                for (const kind of ["create", "update", "replace", "delete"] as const) {
+                    assert.deepStrictEqual(st.up.operations[kind], [...(a.expect[kind] ?? [])].sort(), `${s.id} ${st.step.title}: ${a.stack} ${kind}`);
+                }
+            }
+            assert.ok(checked >= 2, `${s.id}: at least two ups with planned operations`);
+        });
+    }
+
+    it("no up of any scenario replaces or deletes a data store", () => {
+        for (const r of reports.values()) {
+            for (const st of r.steps) {
+                const lost = (st.up?.diff?.changes ?? []).filter((c) => c.dataLossRisk).map(key);
+                assert.deepStrictEqual(lost, [], `${r.scenario.id}: ${st.step.title}`);
+            }
+        }
+    });
+
+    it("(c) dr is promoted with us-east-1 unreachable, and its contract names the DR endpoints with role primary", () => {
+        const r = reports.get("c")!;
+        const promote = r.steps.find((st) => st.step.action.kind === "up" && st.step.action.stack === "dr" && st.up?.ok && st.step.title.includes("promote"))!;
+        assert.ok(promote, "a successful dr promote");
+        // Backups in us-west-2 start with the promotion.
+        assert.ok(promote.up!.operations.create.includes("aws:backup/plan:Plan::backup-scheduled"));
+        assert.ok(promote.up!.operations.create.includes("aws:backup/selection:Selection::backup-continuous"));
+        const refusal = r.steps.find((st) => st.step.action.kind === "up" && st.step.action.stack === "prod" && st.up && !st.up.ok)!;
+        assert.match(refusal.up!.failures[0], /us-east-1 API does not answer/);
+    });
+});
+
+describe("DR drill: the assertions fail a scenario", function () {
+    this.timeout(60_000);
+
+    it("a detach whose old primary returns unfenced is two writable primaries: the scenario fails at that step", async () => {
+        const r = await runScenario({
+            id: "x",
+            title: "detach without stepping prod down",
+            steps: [
+                ...standUp(),
+                { title: "lose us-east-1", runbook: "A", action: { kind: "event", describe: "region loss", apply: (w) => w.down.add("us-east-1") } },
+                { title: "detach", runbook: "A.2 (fallback)", action: { kind: "event", describe: "remove-from-global-cluster", apply: (w) => w.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora) } },
+                { title: "us-east-1 returns", runbook: "D", action: { kind: "event", describe: "region return", apply: (w) => w.down.delete("us-east-1") } },
+                { title: "never reached", runbook: "D", action: { kind: "refresh", stack: "prod" } },
+            ],
+        });
+        assert.strictEqual(r.ok, false);
+        assert.strictEqual(r.steps.length, 6);
+        assert.deepStrictEqual(r.steps[5].problems, [`two writable aurora primaries reachable by clients: ${IDS.drAurora}, ${IDS.prodAurora}`]);
+    });
+
+    it("an up that plans other operations than the scenario expects fails the step", async () => {
+        const r = await runScenario({
+            id: "y",
+            title: "wrong expectation",
+            steps: [{ title: "prod up", runbook: "Stand up", action: { kind: "up", stack: "prod", config: prodConfig(), expect: { create: ["aws:rds/cluster:Cluster::aurora-cluster"] } } }],
+        });
+        assert.strictEqual(r.ok, false);
+        assert.match(r.steps[0].problems.join("\n"), /prod create: expected \[aws:rds\/cluster:Cluster::aurora-cluster\], planned \[/);
+    });
+});
+
+describe("lifecycle simulator: refresh reads back what AWS changed", function () {
+    this.timeout(60_000);
+
+    it("after a switchover, prod's Aurora cluster records its global cluster and the DR primary as replication source", async () => {
+        const sim = await stoodUp();
+        sim.world.switchover("aurora", IDS.auroraGlobal, IDS.drAurora);
+        const { changes } = await sim.refresh("prod");
+        const cluster = stateOf(sim, "prod", TYPES.rdsCluster);
+        assert.strictEqual(cluster.planned.inputs.globalClusterIdentifier, IDS.auroraGlobal);
+        assert.strictEqual(cluster.planned.inputs.replicationSourceIdentifier, sim.world.clusters.get(IDS.drAurora)!.arn);
+        assert.ok(changes.some((c) => c.includes("replicationSourceIdentifier")), changes.join("\n"));
+        // The DR cluster is now the writable one, prod's not.
+        assert.deepStrictEqual(writablePrimaries(sim).aurora, [IDS.drAurora]);
+    });
+
+    it("after a cache failover, the global datastore's primaryReplicationGroupId is the DR group", async () => {
+        const sim = await stoodUp();
+        sim.world.cacheFailover(IDS.cacheGlobal, IDS.drCache);
+        await sim.refresh("prod");
+        assert.strictEqual(stateOf(sim, "prod", TYPES.cacheGlobal).planned.inputs.primaryReplicationGroupId, IDS.drCache);
+    });
+
+    it("refresh of a stack in a lost region fails; the dr stack still reads prod's outputs from state", async () => {
+        const sim = await stoodUp();
+        sim.world.down.add("us-east-1");
+        await assert.rejects(sim.refresh("prod"), /us-east-1 API does not answer/);
+        const up = await sim.up("dr", drConfig({ mode: "standby" })());
+        assert.ok(up.ok, up.failures.join("\n"));
+        assert.deepStrictEqual(up.operations, { create: [], update: [], replace: [], delete: [] });
+    });
+
+    it("a credential rotation outside Pulumi is not read back: the next up plans no password change", async () => {
+        const sim = await stoodUp();
+        const before = stateOf(sim, "prod", TYPES.rdsCluster).planned.inputs.masterPassword;
+        sim.world.rotateCredentials(IDS.prodAurora);
+        await sim.refresh("prod");
+        assert.strictEqual(stateOf(sim, "prod", TYPES.rdsCluster).planned.inputs.masterPassword, before);
+        const up = await sim.up("prod", prodConfig()());
+        assert.ok(up.ok);
+        assert.ok(!up.operations.update.includes("aws:rds/cluster:Cluster::aurora-cluster"), "rds/cluster.go Read does not set master_password: the program's secret and the database now disagree");
+        assert.strictEqual(sim.world.clusters.get(IDS.prodAurora)!.passwordRotated, true);
+    });
+});
+
+describe("lifecycle simulator: AWS events", function () {
+    this.timeout(60_000);
+
+    it("a switchover needs both regions; a failover with data loss needs only the target's", async () => {
+        const sim = await stoodUp();
+        sim.world.down.add("us-east-1");
+        assert.throws(() => sim.world.switchover("aurora", IDS.auroraGlobal, IDS.drAurora), AwsRefusal);
+        sim.world.failover("aurora", IDS.auroraGlobal, IDS.drAurora);
+        assert.strictEqual(sim.world.globals.get(IDS.auroraGlobal)!.primary, IDS.drAurora);
+        // The old primary stays in the topology and returns read-only.
+        assert.ok(sim.world.globals.get(IDS.auroraGlobal)!.members.includes(IDS.prodAurora));
+        sim.world.down.delete("us-east-1");
+        assert.strictEqual(sim.world.writable(sim.world.clusters.get(IDS.prodAurora)!), false);
+    });
+
+    it("remove-from-global-cluster leaves a standalone writable cluster, and the old primary writable too", async () => {
+        const sim = await stoodUp();
+        sim.world.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora);
+        const dr = sim.world.clusters.get(IDS.drAurora)!;
+        assert.strictEqual(dr.global, undefined);
+        assert.ok(sim.world.writable(dr));
+        assert.ok(sim.world.writable(sim.world.clusters.get(IDS.prodAurora)!));
+        assert.deepStrictEqual(writablePrimaries(sim).aurora, [IDS.drAurora, IDS.prodAurora]);
+    });
+
+    it("an update that re-adds globalClusterIdentifier to an existing cluster is refused by AWS", async () => {
+        const sim = await stoodUp();
+        sim.world.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora);
+        await sim.refresh("dr");
+        // standby declares the global cluster again: AWS cannot add an existing cluster to a global cluster.
+        const up = await sim.up("dr", drConfig({ mode: "standby" })());
+        assert.strictEqual(up.ok, false);
+        assert.match(up.failures.join("\n"), /existing RDS Clusters cannot be added/);
+    });
+
+    it("the drill's backup assertion sees a writable cluster no plan selects", async () => {
+        const sim = await stoodUp();
+        assert.deepStrictEqual(unbackedUp(sim), []);
+        sim.world.down.add("us-east-1");
+        sim.world.failover("aurora", IDS.auroraGlobal, IDS.drAurora);
+        assert.deepStrictEqual(unbackedUp(sim), [`${IDS.drAurora} takes writes in us-west-2 and no backup plan of dr selects it`]);
+    });
+});
+
+describe("issue 14, defect 2: a refresh after AWS moved the primaries plans no replacement and no promotion", function () {
+    this.timeout(60_000);
+
+    it("prod's up after a cache failover and a refresh does not replace the global datastore", async () => {
+        const sim = await stoodUp();
+        sim.world.cacheFailover(IDS.cacheGlobal, IDS.drCache);
+        await sim.refresh("prod");
+        const up = await sim.up("prod", prodConfig()());
+        assert.deepStrictEqual(up.failures, []);
+        assert.deepStrictEqual(up.operations.replace, []);
+        assert.ok(!up.operations.update.includes("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup::replication-cache"));
+        assert.ok(stateOf(sim, "prod", TYPES.cacheGlobal).planned.ignoreChanges.includes("primaryReplicationGroupId"));
+    });
+
+    it("prod's up after an Aurora switchover and a refresh keeps replicationSourceIdentifier (no PromoteReadReplicaDBCluster)", async () => {
+        const sim = await stoodUp();
+        sim.world.switchover("aurora", IDS.auroraGlobal, IDS.drAurora);
+        await sim.refresh("prod");
+        const up = await sim.up("prod", prodConfig()());
+        assert.deepStrictEqual(up.failures, []);
+        assert.ok(!up.operations.update.includes("aws:rds/cluster:Cluster::aurora-cluster"), JSON.stringify(up.operations));
+        // Still a secondary of the same global cluster.
+        assert.strictEqual(sim.world.clusters.get(IDS.prodAurora)!.global, IDS.auroraGlobal);
+    });
+});
+
+describe("issue 14, defect 3: prod steps down with replication.primaryActive false", function () {
+    this.timeout(60_000);
+
+    it("role standby, verified as a secondary, no migrate Job, PgBouncer at 0 replicas", async () => {
+        const ev = await evaluateStack("prod", { stackConfig: prodConfig({ primaryActive: false })() });
+        assert.strictEqual(ev.outputs.role, "standby");
+        assert.strictEqual(ev.outputs.verification.role, "standby");
+        // Verified against the reader endpoint, as a secondary.
+        assert.strictEqual(ev.outputs.verification.postgres.writer, ev.outputs.auroraReaderEndpoint);
+        const jobs = ev.resources.filter((r) => r.type === "kubernetes:batch/v1:Job").map((r) => r.name);
+        assert.deepStrictEqual(jobs, ["k8s-verify"]);
+        const pgbouncer = ev.resources.find((r) => r.type === TYPES.deployment && r.name === "k8s-pgbouncer")!;
+        assert.strictEqual(pgbouncer.inputs.spec.replicas, 0);
+        // The handoff tells dr it may promote without force.
+        assert.strictEqual(ev.outputs.drHandoff.primaryActive, false);
+    });
+
+    it("primaryActive true (the default) keeps prod primary with its migrate Job and PgBouncer", async () => {
+        const ev = await evaluateStack("prod", { stackConfig: prodConfig()() });
+        assert.strictEqual(ev.outputs.verification.role, "primary");
+        assert.ok(ev.resources.some((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "k8s-migrate"));
+        assert.strictEqual(ev.resources.find((r) => r.type === TYPES.deployment && r.name === "k8s-pgbouncer")!.inputs.spec.replicas, 3);
+    });
+
+    it("after a detach, the returning old primary takes no writes through the platform once prod stepped down", async () => {
+        const sim = await stoodUp();
+        sim.world.down.add("us-east-1");
+        sim.world.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora);
+        sim.world.removeFromGlobal("docdb", IDS.docsGlobal, IDS.drDocs);
+        const promote = await sim.up("dr", drConfig({ mode: "promote", force: true })());
+        assert.ok(promote.ok, promote.failures.join("\n"));
+        sim.world.down.delete("us-east-1");
+        // Nothing on AWS's side fences a detached topology: prod's cluster is writable again.
+        assert.deepStrictEqual(writablePrimaries(sim).aurora, [IDS.drAurora, IDS.prodAurora]);
+        const stepDown = await sim.up("prod", prodConfig({ primaryActive: false })());
+        assert.ok(stepDown.ok, stepDown.failures.join("\n"));
+        assert.deepStrictEqual(writablePrimaries(sim).aurora, [IDS.drAurora]);
+        // DocumentDB's clients connect directly: the program does not fence them (a documented manual step).
+        assert.deepStrictEqual(writablePrimaries(sim).docdb, [IDS.drDocs, IDS.prodDocs]);
+    });
+});
