@@ -264,6 +264,7 @@ describe("dr: returning to standby (defect 4)", () => {
                 assert.deepStrictEqual(kinds(lost), [], `${from} -> ${to}`);
             }
             assert.strictEqual(byName(a, TYPES.vault, "backup-vault").inputs.name, "mlops-dr-backups", from);
+            assert.deepStrictEqual(checkResources(a.plan.resources, a.plan.region).violations, [], `${from}: the provider's and AWS's rules`);
         }
     });
 
