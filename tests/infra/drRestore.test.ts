@@ -212,6 +212,14 @@ describe("dr restore: new stores from the snapshots (defect 1)", () => {
         );
     });
 
+    it("a restore after a detach keeps the detached clusters as promoted: nothing re-attaches them", async () => {
+        const [detached, restored] = [await promote([1]), await restore((d) => (d.detached = [1]))];
+        const diff = diffPlans(detached.plan, restored.plan);
+        assert.deepStrictEqual(kinds(diff.changes.filter((c) => c.kind !== "add" && STORES.includes(c.type))), []);
+        assert.strictEqual(byName(restored, TYPES.cluster, "aurora-cluster").inputs.globalClusterIdentifier, undefined);
+        assert.ok(diff.changes.some((c) => c.kind === "add" && c.name === "aurora-restore-1-cluster"));
+    });
+
     it("refuses a restore that reuses an earlier generation, and a restore left out of dr.restored", async () => {
         const reused = await problemsOf((d) => {
             d.mode = "restore";
