@@ -86,9 +86,8 @@ const promote = (detached: number[]) =>
     });
 
 const byName = (p: Planned, type: string, name: string) => only(p.ev, type, name);
-/** Changes to resources under the named components (their URNs contain "<component type>$" and the name). */
-const under = (changes: ResourceChange[], components: string[]) =>
-    changes.filter((c) => components.some((name) => c.urn.includes(`$`) && c.urn.split("::").pop()!.startsWith(name)));
+/** Changes to resources whose names start with one of the given component names (children are named after their component). */
+const under = (changes: ResourceChange[], components: string[]) => changes.filter((c) => components.some((name) => c.name.startsWith(name)));
 /** A replacement or deletion, other than of the wiring's ConfigMaps (in-cluster copies the wiring replaces when the endpoints move). */
 const replacedOrDeleted = (c: ResourceChange) => (c.kind === "replace" || c.kind === "delete") && c.type !== "kubernetes:core/v1:ConfigMap";
 const kinds = (changes: ResourceChange[]) => changes.map((c) => `${c.kind} ${c.type}::${c.name}`);
