@@ -32,6 +32,37 @@ export interface CacheSource {
     authToken?: pulumi.Input<string>;
 }
 
+/**
+ * The names of one set of stores (Aurora, DocumentDB, cache). The first set keeps
+ * the original names; every later one (a new standby generation, a restore) gets
+ * new Pulumi names and new AWS identifiers, so that Pulumi creates it instead of
+ * updating, or replacing, the set before it.
+ */
+export interface StoreNames {
+    /** Appended to the components' Pulumi names ("aurora" becomes "aurora-restore-1"); "" for the first set. */
+    component: string;
+    /** Appended to the AWS identifiers and secret names ("mlops-dr-mlflow" becomes "mlops-dr-mlflow-r1"); "" for the first set. */
+    identifier: string;
+}
+
+export const FIRST_STORES: StoreNames = { component: "", identifier: "" };
+
+/** One set of stores and where their data comes from. */
+export interface StoreSet {
+    names: StoreNames;
+    aurora: AuroraConfig;
+    auroraSource: ClusterSourceArgs;
+    documentdb: DocumentDbConfig;
+    documentDbSource: ClusterSourceArgs;
+    redis: RedisConfig;
+    cacheSource?: CacheSource;
+    /**
+     * A standby's alarms on replication lag from the primary region, at each store's RPO. The cache has
+     * no objective of its own (recovery covers Aurora and DocumentDB): it alarms at the tightest of them.
+     */
+    globalLagAlarmMs?: { aurora: number; documentdb: number; cache: number };
+}
+
 export interface PlatformPlan {
     environment: string;
     region: string;
@@ -59,19 +90,27 @@ export interface PlatformPlan {
     /** Undefined when the stack has no cache (a DR standby whose primary does not replicate its cache). */
     cacheSource?: CacheSource;
     recovery: RecoveryConfig;
-    /** Undefined when the stack declares no AWS Backup plan (a DR standby: the primary's copies cover it). */
-    backup?: BackupConfig;
+    /**
+     * Undefined when the stack has no AWS Backup. `vaultOnly`: the vault (its key, policy, lock) and the
+     * service role without any plan (a DR standby: prod's copies cover the region, but the vault holds
+     * what earlier promotes and restores backed up, and must outlive every mode change).
+     */
+    backup?: BackupConfig & { vaultOnly?: boolean };
     /** Set on a primary that replicates to a DR region: global clusters and the DR-region keys. */
     replication?: ReplicationConfig;
-    /**
-     * A standby's alarms on replication lag from the primary region, at each store's RPO. The cache has
-     * no objective of its own (recovery covers Aurora and DocumentDB): it alarms at the tightest of them.
-     */
-    globalLagAlarmMs?: { aurora: number; documentdb: number; cache: number };
+    /** The stores in service: their lag alarms, as StoreSet says. */
+    globalLagAlarmMs?: StoreSet["globalLagAlarmMs"];
     /** The wiring on the platform's Kubernetes cluster; undefined or disabled: none. */
     kubernetes?: KubernetesConfig;
     /** A kubeconfig (secret); undefined: the ambient cluster. */
     kubeconfig?: string;
+    /** The names of the stores in service (above). @default FIRST_STORES */
+    storeNames?: StoreNames;
+    /**
+     * Sets of stores out of service but still declared (a DR stack's kept standby beside a restore,
+     * detached or earlier generations): not verified, not backed up, not wired, not in the outputs.
+     */
+    outOfService?: StoreSet[];
 }
 
 /** What every stack sets for itself, primary or dr: where it runs, its names and tags, its cluster wiring. */
@@ -109,66 +148,122 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
     };
 }
 
+/** The names of a standby generation (1: the original names) and of a restore generation. */
+export function standbyNames(generation: number): StoreNames {
+    return generation === 1 ? FIRST_STORES : { component: `-standby-${generation}`, identifier: `-s${generation}` };
+}
+export function restoreNames(generation: number): StoreNames {
+    return { component: `-restore-${generation}`, identifier: `-r${generation}` };
+}
+
 /**
  * The DR region's platform in the configured mode. Store settings are prod's;
  * network, names and tags are the dr stack's own.
- *   standby: secondaries of the global clusters (and of the global datastore, if any), read-only, no backup plan;
- *   promote: the same clusters, detached by the runbook and now writable, at prod's size, with a backup plan;
- *   restore: new clusters from the named snapshots, a fresh cache, with a backup plan.
+ *   standby: secondaries of the global clusters (and of the global datastore, if any), read-only,
+ *     of generation dr.standby.generation; the backup vault without a plan;
+ *   promote: the same clusters, detached or failed over by the runbook and now writable, at prod's
+ *     size, backed up;
+ *   restore: new clusters (new Pulumi names, new identifiers: generation dr.restore.generation) from
+ *     the named snapshots and a fresh cache, at prod's size, backed up; the standby secondaries stay
+ *     as they are (dr.retired).
+ * Sets out of service (the standby beside a restore, detached standby generations, earlier restores)
+ * are declared as they last served, unprotected, or not at all, as dr.retired says.
  */
 export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets): PlatformPlan {
-    const mode = cfg.dr.mode;
+    const dr = cfg.dr;
+    const mode = dr.mode;
     const s = h.sections;
-    const standby = mode === "standby";
+    const detached = new Set(dr.detached ?? []);
     const credentials = (c: DrHandoff["aurora"], password: pulumi.Output<string>) => ({ username: c.masterUsername, password });
-    const clusterOrigin = (globalClusterIdentifier: string, snapshot: string | undefined): ClusterSourceArgs["origin"] =>
-        mode === "standby"
-            ? { kind: "secondary", globalClusterIdentifier }
-            : mode === "promote"
-              ? { kind: "promoted" }
-              : { kind: "snapshot", snapshotIdentifier: snapshot! };
     const rpoMs = (minutes: number) => minutes * 60_000;
     const cacheGlobal = h.redis.globalReplicationGroupId;
-    const cacheSource: CacheSource | undefined =
-        standby && cacheGlobal === null
-            ? undefined
-            : {
-                  origin:
-                      cacheGlobal === null || mode === "restore"
-                          ? { kind: "primary" }
-                          : standby
-                            ? { kind: "secondary", globalReplicationGroupId: cacheGlobal }
-                            : { kind: "promoted" },
-                  kmsKeyArn: h.redis.drKmsKeyArn,
-                  authToken: secrets.cacheAuthToken,
-              };
+
+    /** A set of stores as it serves in `kind`: a standby's secondaries, promoted ones, or restored ones. */
+    const storeSet = (kind: "standby" | "promoted" | "restored", names: StoreNames, snapshots?: { aurora: string; documentdb: string }): StoreSet => {
+        const standby = kind === "standby";
+        const origin = (globalClusterIdentifier: string, snapshot: string | undefined): ClusterSourceArgs["origin"] =>
+            kind === "standby"
+                ? { kind: "secondary", globalClusterIdentifier }
+                : kind === "promoted"
+                  ? { kind: "promoted" }
+                  : { kind: "snapshot", snapshotIdentifier: snapshot! };
+        // A restore starts a fresh cache: a new replication group, never a member of the global datastore.
+        const cacheSource: CacheSource | undefined =
+            standby && cacheGlobal === null
+                ? undefined
+                : {
+                      origin:
+                          cacheGlobal === null || kind === "restored"
+                              ? { kind: "primary" }
+                              : standby
+                                ? { kind: "secondary", globalReplicationGroupId: cacheGlobal }
+                                : { kind: "promoted" },
+                      kmsKeyArn: h.redis.drKmsKeyArn,
+                      authToken: secrets.cacheAuthToken,
+                  };
+        return {
+            names,
+            aurora: { ...s.aurora, instances: standby ? dr.standby.auroraInstances : s.aurora.instances },
+            auroraSource: {
+                origin: origin(h.aurora.globalClusterIdentifier, snapshots?.aurora),
+                kmsKeyArn: h.aurora.drKmsKeyArn,
+                credentials: credentials(h.aurora, secrets.auroraPassword),
+            },
+            documentdb: { ...s.documentdb, instances: standby ? dr.standby.documentdbInstances : s.documentdb.instances },
+            documentDbSource: {
+                origin: origin(h.documentdb.globalClusterIdentifier, snapshots?.documentdb),
+                kmsKeyArn: h.documentdb.drKmsKeyArn,
+                credentials: credentials(h.documentdb, secrets.documentdbPassword),
+            },
+            redis: s.redis,
+            cacheSource,
+            globalLagAlarmMs: standby
+                ? {
+                      aurora: rpoMs(s.recovery.aurora.rpoMinutes),
+                      documentdb: rpoMs(s.recovery.documentdb.rpoMinutes),
+                      cache: rpoMs(Math.min(s.recovery.aurora.rpoMinutes, s.recovery.documentdb.rpoMinutes)),
+                  }
+                : undefined,
+        };
+    };
+    /** A standby generation as it last served: promoted once detached, else a secondary. */
+    const standbyGeneration = (g: number) => storeSet(detached.has(g) ? "promoted" : "standby", standbyNames(g));
+
+    const S = dr.standby.generation;
+    const active =
+        mode === "standby"
+            ? storeSet("standby", standbyNames(S))
+            : mode === "promote"
+              ? storeSet("promoted", standbyNames(S))
+              : storeSet("restored", restoreNames(dr.restore.generation), { aurora: dr.restore.auroraSnapshot!, documentdb: dr.restore.documentdbSnapshot! });
+
+    const outOfService: StoreSet[] = [];
+    if (dr.retired !== "remove") {
+        const standbyGenerations = new Set(detached);
+        if (mode === "restore") standbyGenerations.add(S);
+        else standbyGenerations.delete(S);
+        for (const g of [...standbyGenerations].sort((a, b) => a - b)) outOfService.push(standbyGeneration(g));
+        for (const r of dr.restored) outOfService.push(storeSet("restored", restoreNames(r.generation), { aurora: r.auroraSnapshot, documentdb: r.documentdbSnapshot }));
+        if (dr.retired === "unprotect") {
+            for (const set of outOfService) {
+                set.aurora = { ...set.aurora, deletionProtection: false };
+                set.documentdb = { ...set.documentdb, deletionProtection: false };
+            }
+        }
+    }
+
+    const { names, ...stores } = active;
     return {
         ...ownSettings(cfg),
-        role: standby ? "standby" : "primary",
-        aurora: { ...s.aurora, instances: standby ? cfg.dr.standby.auroraInstances : s.aurora.instances },
-        auroraSource: {
-            origin: clusterOrigin(h.aurora.globalClusterIdentifier, cfg.dr.restore.auroraSnapshot),
-            kmsKeyArn: h.aurora.drKmsKeyArn,
-            credentials: credentials(h.aurora, secrets.auroraPassword),
-        },
-        documentdb: { ...s.documentdb, instances: standby ? cfg.dr.standby.documentdbInstances : s.documentdb.instances },
-        documentDbSource: {
-            origin: clusterOrigin(h.documentdb.globalClusterIdentifier, cfg.dr.restore.documentdbSnapshot),
-            kmsKeyArn: h.documentdb.drKmsKeyArn,
-            credentials: credentials(h.documentdb, secrets.documentdbPassword),
-        },
-        redis: s.redis,
-        cacheSource,
+        role: mode === "standby" ? "standby" : "primary",
+        ...stores,
+        storeNames: names,
+        outOfService,
         recovery: s.recovery,
-        globalLagAlarmMs: standby
-            ? {
-                  aurora: rpoMs(s.recovery.aurora.rpoMinutes),
-                  documentdb: rpoMs(s.recovery.documentdb.rpoMinutes),
-                  cache: rpoMs(Math.min(s.recovery.aurora.rpoMinutes, s.recovery.documentdb.rpoMinutes)),
-              }
-            : undefined,
-        // The primary region may be gone: no copy back to it until fail-back.
-        backup: standby ? undefined : { ...s.backup, copy: undefined },
+        // The vault exists in every mode (a mode change must never delete a vault holding recovery points);
+        // a plan backs up the stores in service once they take writes. The primary region may be gone:
+        // no copy back to it until fail-back.
+        backup: { ...s.backup, copy: undefined, vaultOnly: mode === "standby" },
     };
 }
 
@@ -210,6 +305,7 @@ export function drProblems(cfg: DrStackConfig, h: DrHandoff): ConfigProblem[] {
             }
         }
     }
+    problems.push(...generationProblems(dr));
     if (dr.mode !== "standby" && h.primaryActive && !dr.force) {
         problems.push({
             key: `${PROJECT}:dr.mode`,
@@ -218,6 +314,69 @@ export function drProblems(cfg: DrStackConfig, h: DrHandoff): ConfigProblem[] {
                 `cannot ${dr.mode} while the primary stack (${h.primaryStack}) says it is still the primary: ` +
                 "for a planned switchover set replication.primaryActive to false on it and `pulumi up` there first; " +
                 "if its region is down, set dr.force to true",
+        });
+    }
+    return problems;
+}
+
+/**
+ * The generations must say which clusters exist and which may still be
+ * secondaries. AWS never adds an existing cluster to a global cluster
+ * (CreateGlobalCluster / ModifyDBCluster: "existing RDS Clusters cannot be added
+ * to an existing RDS Global Cluster"), so a detached generation cannot stand by
+ * again; and Pulumi would quietly keep a restore whose snapshot changed
+ * (snapshotIdentifier is ignored once restored), so each restore is a generation.
+ */
+function generationProblems(dr: DrStackConfig["dr"]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const key = (k: string) => `${PROJECT}:dr.${k}`;
+    const S = dr.standby.generation;
+    const detached = dr.detached ?? [];
+    if (dr.mode === "promote" && dr.detached === undefined) {
+        problems.push({
+            key: key("detached"),
+            value: undefined,
+            message:
+                "is required in promote mode: the standby generations whose clusters were removed from their global clusters " +
+                `([] after a switchover or a failover-global-cluster, which keep the membership; [${S}] after remove-from-global-cluster), ` +
+                "so that a later standby never tries to re-attach them",
+        });
+    }
+    if (dr.mode === "standby" && detached.includes(S)) {
+        problems.push({
+            key: key("standby.generation"),
+            value: S,
+            message:
+                `is ${S}, a generation detached from its global clusters (dr.detached): AWS refuses to add an existing cluster to a global cluster. ` +
+                `Stand by with new secondaries: set dr.standby.generation to ${Math.max(S, ...detached) + 1}, once the primary's global clusters exist again; ` +
+                `the detached clusters of generation ${S} stay declared, out of service, as dr.retired says (keep, then unprotect, then remove)`,
+        });
+    }
+    for (const g of new Set(detached)) {
+        if (g > S) {
+            problems.push({ key: key("detached"), value: detached, message: `names generation ${g}, which has not stood by yet (dr.standby.generation is ${S})` });
+        }
+    }
+    if (new Set(detached).size !== detached.length) problems.push({ key: key("detached"), value: detached, message: "names a generation twice" });
+    const restored = dr.restored.map((r) => r.generation);
+    if (dr.mode !== "restore" && dr.restore.auroraSnapshot !== undefined && !restored.includes(dr.restore.generation)) {
+        problems.push({
+            key: key("restored"),
+            value: restored,
+            message:
+                `must list restore generation ${dr.restore.generation} (dr.restore) outside restore mode, with its two snapshots, ` +
+                "or its restored clusters are no longer declared and `pulumi up` tries to delete them; " +
+                "if that restore never ran, remove dr.restore.auroraSnapshot and dr.restore.documentdbSnapshot instead",
+        });
+    }
+    if (new Set(restored).size !== restored.length) problems.push({ key: key("restored"), value: restored, message: "names a generation twice" });
+    if (dr.mode === "restore" && restored.includes(dr.restore.generation)) {
+        problems.push({
+            key: key("restore.generation"),
+            value: dr.restore.generation,
+            message:
+                `is ${dr.restore.generation}, an earlier restore (dr.restored): a new restore takes a new generation, ` +
+                `e.g. ${Math.max(...restored) + 1}, so that Pulumi creates new clusters from the new snapshots`,
         });
     }
     return problems;

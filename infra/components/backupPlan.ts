@@ -25,6 +25,15 @@ export interface BackupPlanArgs {
      * including the deploying principal.
      */
     breakGlassRoleArn: string;
+    /**
+     * Declare the vault (its key, access policy and lock) and the service role, and no plan: nothing
+     * is backed up. For the DR stack in standby, whose vault holds what its promotes and restores
+     * backed up: declared in every mode, it is never deleted by a mode change (AWS refuses to delete
+     * a vault with recovery points, forceDestroy is off, and the policy lets no one but the
+     * break-glass role delete them). The role stays too: restoring from the vault needs it.
+     * @default false
+     */
+    vaultOnly?: boolean;
     /** Cluster ARNs (Aurora and DocumentDB) backed up on `schedule`. */
     resources: pulumi.Input<string>[];
     /** Cluster ARNs (Aurora only: DocumentDB does not support it) backed up continuously, when `continuous.enabled`. */
@@ -79,7 +88,8 @@ export interface BackupPlanArgs {
  */
 export class BackupPlan extends pulumi.ComponentResource {
     public readonly vault: aws.backup.Vault;
-    public readonly plan: aws.backup.Plan;
+    /** Undefined with `vaultOnly`. */
+    public readonly plan?: aws.backup.Plan;
     public readonly continuousPlan?: aws.backup.Plan;
     /** The vault in the copy region, when there is one. */
     public readonly copyVault?: aws.backup.Vault;
@@ -117,6 +127,11 @@ export class BackupPlan extends pulumi.ComponentResource {
                 { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policy}` },
                 { parent: this },
             );
+        }
+
+        if (args.vaultOnly) {
+            this.registerOutputs({ vaultArn: this.vault.arn, copyVaultArn: this.copyVault?.arn });
+            return;
         }
 
         const recoveryPointTags = { ...args.tags, "backup-plan": `${prefix}-scheduled` };

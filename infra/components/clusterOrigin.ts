@@ -18,7 +18,14 @@ export type ClusterOrigin =
      * that Pulumi adopts it as it is instead of re-attaching or replacing it.
      */
     | { kind: "promoted" }
-    /** Restored from a cluster snapshot or an AWS Backup recovery point (the DR stack's `restore` mode). */
+    /**
+     * Restored from a cluster snapshot or an AWS Backup recovery point (the DR stack's `restore` mode).
+     * Only a new logical resource restores: the provider calls RestoreDBClusterFromSnapshot in Create
+     * alone. A cluster already in state under the same name would keep its state's (absent) snapshot
+     * through ignoreChanges and be updated in place instead, so the DR stack declares each restore
+     * under new Pulumi names and identifiers (a restore generation, infra/plan.ts). It never joins a
+     * global cluster (snapshot_identifier ConflictsWith global_cluster_identifier).
+     */
     | { kind: "snapshot"; snapshotIdentifier: string };
 
 /** Master credentials given rather than generated (the DR stack takes prod's). */
@@ -38,8 +45,9 @@ export interface GivenCredentials {
  * - a secondary's replication source is set by AWS;
  * - a promoted cluster still carries its old global membership in state until a
  *   refresh: diffing it would make the provider try to re-attach or replace it;
- * - a restored cluster must not be replaced when the snapshot is later removed
- *   from config.
+ * - a restored cluster, once in service, must not be replaced by a later edit of
+ *   its snapshot (snapshot_identifier is ForceNew and never read back): a new
+ *   restore is a new generation, i.e. a new resource, never a new snapshot here.
  */
 export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean): string[] {
     switch (origin.kind) {

@@ -1,14 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
-import { PlatformPlan } from "../plan";
+import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
 import { GlobalReplication } from "./globalReplication";
-import { RedisCache } from "./redisCache";
+import { StorePlacementArgs } from "./storeArgs";
+import { RedisCache, cacheLogGroupPrefix } from "./redisCache";
+
+/** What every store of a stack shares: its network placement, clients, alarm topic and tags. */
+type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmTopicArn" | "tags">;
 
 /**
  * The data tier of one stack, carried out from its plan (infra/plan.ts): the
@@ -29,6 +33,8 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly drHandoff?: pulumi.Output<DrHandoff>;
     /** The wiring on the Kubernetes cluster, when enabled. */
     public readonly services?: DataPlatformServices;
+    /** Stores out of service but still declared (plan.outOfService). */
+    public readonly outOfService: { aurora: AuroraPostgres; documentDb: DocumentDb; cache?: RedisCache }[];
 
     constructor(name: string, plan: PlatformPlan, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:Platform", name, {}, opts);
@@ -37,7 +43,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         // Looked up rather than configured, so that placement can never disagree with the subnet groups.
         const subnets = net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
         // Every store gets the same network placement and the same clients.
-        const common = {
+        const common: StoreCommon = {
             vpcId: net.vpcId,
             subnetIds: net.privateSubnetIds,
             clientSecurityGroupIds: net.clientSecurityGroupIds,
@@ -47,48 +53,13 @@ export class DataPlatform extends pulumi.ComponentResource {
             tags: plan.tags,
         };
 
-        const { mlflowSchemaRevision, ...a } = plan.aurora;
-        this.aurora = new AuroraPostgres(
-            "aurora",
-            {
-                ...common,
-                ...a,
-                ...plan.auroraSource,
-                alarms: { ...a.alarms, globalReplicationLagMs: plan.globalLagAlarmMs?.aurora },
-                clusterIdentifier: `${prefix}-mlflow`,
-                secretName: `${prefix}/aurora/master`,
-            },
-            { parent: this },
-        );
-
-        const d = plan.documentdb;
-        this.documentDb = new DocumentDb(
-            "documentdb",
-            {
-                ...common,
-                ...d,
-                ...plan.documentDbSource,
-                alarms: { ...d.alarms, globalReplicationLagMs: plan.globalLagAlarmMs?.documentdb },
-                clusterIdentifier: `${prefix}-docs`,
-                secretName: `${prefix}/documentdb/master`,
-            },
-            { parent: this },
-        );
-
-        if (plan.cacheSource) {
-            this.cache = new RedisCache(
-                "cache",
-                {
-                    ...common,
-                    ...plan.redis,
-                    ...plan.cacheSource,
-                    alarms: { ...plan.redis.alarms, globalReplicationLagSeconds: plan.globalLagAlarmMs && plan.globalLagAlarmMs.cache / 1000 },
-                    replicationGroupId: `${prefix}-cache`,
-                    secretName: `${prefix}/cache/auth`,
-                },
-                { parent: this },
-            );
-        }
+        const mlflowSchemaRevision = plan.aurora.mlflowSchemaRevision;
+        const inService = this.stores(plan.storeNames ?? FIRST_STORES, plan, common, prefix);
+        this.aurora = inService.aurora;
+        this.documentDb = inService.documentDb;
+        this.cache = inService.cache;
+        // Out of service, still declared so that nothing about them changes (or unprotected, on the way out).
+        this.outOfService = (plan.outOfService ?? []).map((set) => this.stores(set.names, set, common, prefix));
 
         // One provider for the DR region, for everything this stack prepares there before a disaster.
         const drRegion = plan.replication?.drRegion ?? plan.backup?.copy?.region;
@@ -96,13 +67,16 @@ export class DataPlatform extends pulumi.ComponentResource {
 
         if (plan.backup) {
             const b = plan.backup;
+            // The clusters in service, never those out of service; none while standing by (prod's copies cover it).
+            const backedUp = b.vaultOnly ? [] : [this.aurora.cluster.arn, this.documentDb.cluster.arn];
             this.backup = new BackupPlan(
                 "backup",
                 {
                     namePrefix: prefix,
                     breakGlassRoleArn: b.breakGlassRoleArn,
-                    resources: [this.aurora.cluster.arn, this.documentDb.cluster.arn],
-                    continuousResources: [this.aurora.cluster.arn],
+                    vaultOnly: b.vaultOnly ?? false,
+                    resources: backedUp,
+                    continuousResources: backedUp.slice(0, 1),
                     schedule: b.schedule,
                     startWindowMinutes: b.startWindowMinutes,
                     completionWindowMinutes: b.completionWindowMinutes,
@@ -155,6 +129,59 @@ export class DataPlatform extends pulumi.ComponentResource {
             );
         }
         this.registerOutputs({ verification: this.verification, drHandoff: this.drHandoff });
+    }
+
+    /**
+     * One set of stores under its names: the first set under the original ones
+     * ("aurora", "mlops-dr-mlflow"), a later one under new Pulumi names and new
+     * identifiers, so that it is created beside the sets before it.
+     */
+    private stores(names: StoreNames, set: Omit<StoreSet, "names">, common: StoreCommon, prefix: string) {
+        const c = names.component;
+        const i = names.identifier;
+        const { mlflowSchemaRevision: _revision, ...a } = set.aurora;
+        const aurora = new AuroraPostgres(
+            `aurora${c}`,
+            {
+                ...common,
+                ...a,
+                ...set.auroraSource,
+                alarms: { ...a.alarms, globalReplicationLagMs: set.globalLagAlarmMs?.aurora },
+                clusterIdentifier: `${prefix}-mlflow${i}`,
+                secretName: `${prefix}/aurora${i}/master`,
+            },
+            { parent: this },
+        );
+        const d = set.documentdb;
+        const documentDb = new DocumentDb(
+            `documentdb${c}`,
+            {
+                ...common,
+                ...d,
+                ...set.documentDbSource,
+                alarms: { ...d.alarms, globalReplicationLagMs: set.globalLagAlarmMs?.documentdb },
+                clusterIdentifier: `${prefix}-docs${i}`,
+                secretName: `${prefix}/documentdb${i}/master`,
+            },
+            { parent: this },
+        );
+        const cache = set.cacheSource
+            ? new RedisCache(
+                  `cache${c}`,
+                  {
+                      ...common,
+                      ...set.redis,
+                      ...set.cacheSource,
+                      alarms: { ...set.redis.alarms, globalReplicationLagSeconds: set.globalLagAlarmMs && set.globalLagAlarmMs.cache / 1000 },
+                      replicationGroupId: `${prefix}-cache${i}`,
+                      secretName: `${prefix}/cache${i}/auth`,
+                      // Below the first set's prefix: the key prod prepared lets CloudWatch Logs use it there only.
+                      logGroupPrefix: i === "" ? undefined : `${cacheLogGroupPrefix(`${prefix}-cache`)}${i.slice(1)}/`,
+                  },
+                  { parent: this },
+              )
+            : undefined;
+        return { aurora, documentDb, cache };
     }
 
     private handoff(plan: PlatformPlan, g: GlobalReplication): pulumi.Output<DrHandoff> {

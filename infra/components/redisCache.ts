@@ -118,6 +118,12 @@ export interface RedisCacheArgs extends StorePlacementArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** Use this AUTH token instead of generating one (a secondary must present the primary's). */
     authToken?: pulumi.Input<string>;
+    /**
+     * Where the cache's log groups go, ending in "/". A given key must let CloudWatch Logs use it
+     * there (a later DR set of stores stays below the prefix prod's DR key names).
+     * @default cacheLogGroupPrefix(replicationGroupId)
+     */
+    logGroupPrefix?: string;
 }
 
 /**
@@ -147,7 +153,7 @@ export class RedisCache extends pulumi.ComponentResource {
         super("mlops:data:RedisCache", name, {}, opts);
         const id = args.replicationGroupId;
         const family = `${CACHE_ENGINE}${args.engineVersion.split(".")[0]}`;
-        const logGroupName = `${cacheLogGroupPrefix(id)}slow-log`;
+        const logGroupName = `${args.logGroupPrefix ?? cacheLogGroupPrefix(id)}slow-log`;
 
         const origin = args.origin ?? { kind: "primary" };
         this.key =

@@ -29,6 +29,26 @@ const snapshotReference = z.string().regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{1
 
 export const DR_MODES = ["standby", "promote", "restore"] as const;
 
+/**
+ * What happens to a set of DR stores that is out of service (the standby
+ * secondaries kept beside a restore, a generation detached from its global
+ * clusters, an earlier restore):
+ *   keep: still declared exactly as when it served, so nothing about it changes;
+ *   unprotect: the same, but with deletion protection off (AWS) and without Pulumi's
+ *     `protect` (an update in place), the step before `remove`;
+ *   remove: no longer declared, so `pulumi up` deletes it (blocked by `protect` unless
+ *     an `unprotect` up ran first).
+ */
+export const RETIRED_ACTIONS = ["keep", "unprotect", "remove"] as const;
+
+/**
+ * A generation of DR stores: 1 is the first set, under the original names
+ * ("mlops-dr-mlflow"); a later one gets new Pulumi names and new identifiers
+ * ("mlops-dr-mlflow-s2", "mlops-dr-mlflow-r1"), so Pulumi creates it instead of
+ * updating the set before it.
+ */
+const generation = (what: string) => int(1, 99, what);
+
 /** The `dr` stack: which primary stack it follows and what it does now. */
 export const drSchema = z.strictObject({
     /** The primary stack, as `pulumi stack ls` names it: "org/mlops-data/prod" (or "prod" in the same organisation). */
@@ -42,12 +62,33 @@ export const drSchema = z.strictObject({
             /** Aurora instances while standing by; 0 is headless (storage replicates, no instance to pay for). */
             auroraInstances: int(0, 16, "Aurora instances in standby; 0 is headless").default(1),
             documentdbInstances: int(0, 16, "DocumentDB instances in standby; 0 is headless").default(1),
+            /**
+             * The generation of the secondaries (and of the clusters `promote` adopts). A generation
+             * detached from its global clusters can never be a secondary again: standing by after
+             * that takes new secondaries, under the next generation.
+             */
+            generation: generation("the standby secondaries' generation; 1 is the first").default(1),
         })
         .prefault({}),
+    /**
+     * Standby generations whose clusters were removed from their global clusters
+     * (`remove-from-global-cluster`); AWS never adds an existing cluster to a global
+     * cluster again. Required in promote mode ([] after a switchover or a failover,
+     * which keep the membership). Unset outside promote: none.
+     */
+    detached: z.array(generation("a detached standby generation")).optional(),
     restore: z
         .strictObject({
+            /** The generation of the restored stores: each restore builds new ones ("mlops-dr-mlflow-r<generation>"). */
+            generation: generation("the restored stores' generation; a new restore takes the next one").default(1),
             auroraSnapshot: snapshotReference.optional(),
             documentdbSnapshot: snapshotReference.optional(),
         })
         .prefault({}),
+    /** Earlier restores, out of service now: their generations and the snapshots they were restored from. */
+    restored: z
+        .array(z.strictObject({ generation: generation("an earlier restore's generation"), auroraSnapshot: snapshotReference, documentdbSnapshot: snapshotReference }))
+        .default([]),
+    /** What happens to the stores out of service (see RETIRED_ACTIONS). */
+    retired: z.enum(RETIRED_ACTIONS).default("keep"),
 });

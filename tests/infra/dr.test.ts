@@ -139,7 +139,8 @@ describe("dr stack", () => {
             const ev = await dr((d) => {
                 d.mode = mode;
                 d.force = true;
-                d.restore = { auroraSnapshot: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-1", documentdbSnapshot: "docs-copy-1" };
+                if (mode === "promote") d.detached = [];
+                if (mode === "restore") d.restore = { auroraSnapshot: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-1", documentdbSnapshot: "docs-copy-1" };
             });
             const explicit = ev.resources.filter((r) => r.provider !== undefined && r.type !== "pulumi:pulumi:StackReference");
             assert.deepStrictEqual(explicit.map((r) => r.name), [], mode);
@@ -254,8 +255,11 @@ describe("dr stack", () => {
             assert.ok(!ev.secretOutputs.includes("cacheGlobalReplicationGroupId"));
         });
 
-        it("declares no backup plan: prod's copies cover the region until promotion", async () => {
-            assert.deepStrictEqual(ofType(await stack("dr"), TYPES.plan), []);
+        it("declares no backup plan (prod's copies cover the region until promotion), but keeps its vault", async () => {
+            const ev = await stack("dr");
+            assert.deepStrictEqual(ofType(ev, TYPES.plan), []);
+            assert.deepStrictEqual(ofType(ev, TYPES.selection), []);
+            assert.strictEqual(only(ev, TYPES.vault, "backup-vault").inputs.name, "mlops-dr-backups");
         });
 
         it("keeps its secrets in the DR region under prod's DR keys, with prod's credentials", async () => {
@@ -275,6 +279,7 @@ describe("dr stack", () => {
             const ev = await dr((d) => {
                 d.mode = "promote";
                 d.force = true;
+                d.detached = [];
             });
             const prod = configOf("prod");
             for (const cluster of [clusterOf(ev), docdbOf(ev)]) {
@@ -301,6 +306,7 @@ describe("dr stack", () => {
             const promoted = only(await dr((d) => {
                 d.mode = "promote";
                 d.force = true;
+                d.detached = [];
             }), TYPES.replicationGroup);
             const checked: Record<string, unknown> = { ...promoted.inputs };
             for (const p of promoted.ignoreChanges) if (standby.inputs[p] !== undefined) checked[p] = standby.inputs[p];
@@ -313,6 +319,7 @@ describe("dr stack", () => {
             const ev = await dr((d) => {
                 d.mode = "promote";
                 d.force = true;
+                d.detached = [];
             });
             const [rule] = only(ev, TYPES.plan, "backup-scheduled").inputs.rules;
             assert.deepStrictEqual(rule.copyActions, []);
@@ -327,6 +334,7 @@ describe("dr stack", () => {
             const ev = await dr((d) => {
                 d.mode = "promote";
                 d.force = true;
+                d.detached = [];
             });
             const c = ev.outputs.verification;
             assert.strictEqual(c.role, "primary");
@@ -340,7 +348,10 @@ describe("dr stack", () => {
 
         it("needs no force once prod has handed over the primary role", async () => {
             const ev = await dr(
-                (d) => (d.mode = "promote"),
+                (d) => {
+                    d.mode = "promote";
+                    d.detached = [];
+                },
                 (h) => {
                     h.primaryActive = false;
                 },
@@ -358,23 +369,32 @@ describe("dr stack", () => {
                 d.restore = { auroraSnapshot: snapshot, documentdbSnapshot: "mlops-prod-docs-copy-2026-11-20" };
             });
 
-        it("restores the clusters from the named snapshots, with no global membership", async () => {
+        it("restores new clusters from the named snapshots, under new names, with no global membership", async () => {
             const ev = await restored();
-            const aurora = clusterOf(ev);
+            const aurora = only(ev, TYPES.cluster, "aurora-restore-1-cluster");
+            assert.strictEqual(aurora.inputs.clusterIdentifier, "mlops-dr-mlflow-r1");
             assert.strictEqual(aurora.inputs.snapshotIdentifier, snapshot);
             assert.strictEqual(aurora.inputs.globalClusterIdentifier, undefined);
             assert.deepStrictEqual(aurora.secretPaths, ["masterPassword"], "the password is set so that the secret stays true");
             assert.deepStrictEqual(aurora.ignoreChanges, ["snapshotIdentifier"]);
-            assert.strictEqual(docdbOf(ev).inputs.snapshotIdentifier, "mlops-prod-docs-copy-2026-11-20");
+            const docs = only(ev, TYPES.docdbCluster, "documentdb-restore-1-cluster");
+            assert.strictEqual(docs.inputs.clusterIdentifier, "mlops-dr-docs-r1");
+            assert.strictEqual(docs.inputs.snapshotIdentifier, "mlops-prod-docs-copy-2026-11-20");
             assert.deepStrictEqual(ofType(ev, "aws:rds/globalCluster:GlobalCluster"), []);
         });
 
-        it("starts a fresh cache and backs up in the DR region", async () => {
+        it("starts a fresh cache, not a member of the global datastore, and backs up the restored clusters in the DR region", async () => {
             const ev = await restored();
-            const rg = only(ev, TYPES.replicationGroup);
+            const rg = only(ev, TYPES.replicationGroup, "cache-restore-1-group");
+            assert.strictEqual(rg.inputs.replicationGroupId, "mlops-dr-cache-r1");
             assert.strictEqual(rg.inputs.globalReplicationGroupId, undefined);
             assert.strictEqual(rg.inputs.engine, "valkey");
             assert.strictEqual(ofType(ev, TYPES.plan).length, 2);
+            const selected = only(ev, TYPES.selection, "backup-scheduled").inputs.resources;
+            assert.deepStrictEqual(
+                [...selected].sort(),
+                [only(ev, TYPES.cluster, "aurora-restore-1-cluster").outputs.arn, only(ev, TYPES.docdbCluster, "documentdb-restore-1-cluster").outputs.arn].sort(),
+            );
         });
     });
 
@@ -410,7 +430,8 @@ describe("dr stack", () => {
                 await expectOnly(
                     drWith((d) => {
                         d.mode = mode;
-                        d.restore = { auroraSnapshot: "a-snapshot", documentdbSnapshot: "b-snapshot" };
+                        if (mode === "promote") d.detached = [];
+                        else d.restore = { auroraSnapshot: "a-snapshot", documentdbSnapshot: "b-snapshot" };
                     }),
                     "mlops-data:dr.mode",
                     new RegExp(`^cannot ${mode} while the primary stack \\(prod\\) says it is still the primary: .*set dr\\.force to true$`),

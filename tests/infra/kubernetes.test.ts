@@ -205,6 +205,7 @@ describe("Kubernetes wiring per environment", () => {
         const dr = JSON.parse(base.config["mlops-data:dr"]);
         dr.mode = "promote";
         dr.force = true;
+        dr.detached = [];
         const ev = await evaluateStack("dr", { stackConfig: { ...base, config: { ...base.config, "mlops-data:dr": JSON.stringify(dr) } } });
         const cluster = only(ev, TYPES.cluster);
         const svc = (n: string) => named(k8s(ev), T.service, n).inputs.spec.externalName;
