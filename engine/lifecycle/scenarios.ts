@@ -70,10 +70,17 @@ export const prodConfig = (o: { primaryActive?: boolean; auroraEngineVersion?: s
     return cfg;
 };
 
-export const drConfig = (o: { mode?: "standby" | "promote" | "restore"; force?: boolean } = {}) => () =>
+/**
+ * The dr stack's file with its mode changed. `detached`: the standby generations removed from their
+ * global clusters, which promote must be told ([] after a switchover or a failover-global-cluster, the
+ * drill's events, which keep the membership).
+ */
+export const drConfig = (o: { mode?: "standby" | "promote" | "restore"; force?: boolean; detached?: number[] } = {}) => () =>
     withKey("dr", "mlops-data:dr", (d) => {
         if (o.mode) d.mode = o.mode;
         if (o.force !== undefined) d.force = o.force;
+        if (o.detached !== undefined) d.detached = o.detached;
+        else if (o.mode === "promote") d.detached = [];
     });
 
 // ---------- the stores, as AWS names them ----------
@@ -308,7 +315,8 @@ const PROD_TAKE_OVER: Expected = {
 /**
  * dr promoted: the same clusters and cache kept (updated: final snapshots on,
  * the cache's own parameter group), scaled to prod's instance count (instances
- * 2 and 3 with their alarms), a backup plan and vault in us-west-2, the
+ * 2 and 3 with their alarms), backup plans and selections for them in the vault
+ * the dr stack keeps in every mode, the
  * maintenance CronJobs and the migrate Job, the global lag alarms gone, the
  * Kubernetes names re-pointed at the writer endpoints.
  */
@@ -318,9 +326,6 @@ const DR_PROMOTE: Expected = {
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
         "aws:backup/selection:Selection::backup-scheduled",
-        "aws:backup/vault:Vault::backup-vault",
-        "aws:backup/vaultLockConfiguration:VaultLockConfiguration::backup-vault-lock",
-        "aws:backup/vaultPolicy:VaultPolicy::backup-vault-policy",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-3",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-2",
@@ -332,19 +337,12 @@ const DR_PROMOTE: Expected = {
         "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
         "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
         "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
-        "aws:iam/role:Role::backup-role",
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::backup-AWSBackupServiceRolePolicyForBackup",
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::backup-AWSBackupServiceRolePolicyForRestores",
-        "aws:kms/alias:Alias::backup-vault-key",
-        "aws:kms/key:Key::backup-vault-key",
         "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
         "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
         "kubernetes:batch/v1:CronJob::k8s-archive",
         "kubernetes:batch/v1:CronJob::k8s-reindex",
         "kubernetes:batch/v1:CronJob::k8s-vacuum",
         "kubernetes:batch/v1:Job::k8s-migrate",
-        "mlops:data:BackupPlan::backup",
-        "mlops:security:EncryptionKey::backup-vault-key",
         "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
         "random:index/randomId:RandomId::cache-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
@@ -359,7 +357,13 @@ const DR_PROMOTE: Expected = {
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
     ],
     replace: ["kubernetes:core/v1:ConfigMap::k8s-endpoints", "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config"],
-    delete: ["aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag", "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag"],
+    delete: [
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag",
+    ],
 };
 
 /** (b) planned switchover to us-west-2 and back. */

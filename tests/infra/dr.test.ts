@@ -242,6 +242,7 @@ describe("dr stack", () => {
             const promoted = await dr((d) => {
                 d.mode = "promote";
                 d.force = true;
+                d.detached = [];
             });
             assert.deepStrictEqual(ofType(promoted, TYPES.alarm).filter((a) => a.inputs.metricName === "GlobalDatastoreReplicationLag"), []);
         });
