@@ -680,6 +680,11 @@ function detachSteps(): Step[] {
         { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
         { title: "prod up stepped down (the program's fence: PgBouncer 0)", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
         {
+            title: "failover-global-replication-group (cache) back to prod: the cache was failed over, not detached",
+            runbook: "D.2",
+            action: { kind: "event", describe: "aws elasticache failover-global-replication-group", apply: (w) => w.cacheFailover(IDS.cacheGlobal, IDS.prodCache) },
+        },
+        {
             title: "dr standby in the detached generation is refused, naming the next generation",
             runbook: "D.4",
             action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", detached: [1] }), expectFailure: /is 1, a generation detached from its global clusters .*set dr\.standby\.generation to 2/ },

@@ -375,9 +375,13 @@ export class Simulator {
                 w.globals.delete(String(i.globalClusterIdentifier));
                 effects.push(`global cluster ${i.globalClusterIdentifier} deleted`);
             } else if (c.type === TYPES.cacheGroup) {
-                // elasticache/replication_group.go delete: a member of a global datastore is disassociated first.
+                // elasticache/replication_group.go delete: a member of a global datastore is disassociated first
+                // (DisassociateGlobalReplicationGroup), which takes only a secondary: the primary of a datastore with
+                // other members cannot leave it (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DisassociateGlobalReplicationGroup.html:
+                // "Remove a secondary cluster from the Global datastore").
                 const id = String(i.replicationGroupId);
                 const d = w.caches.get(id)?.global ? w.datastores.get(w.caches.get(id)!.global!) : undefined;
+                if (d && d.primary === id && d.members.length > 1) throw new AwsRefusal(`${id} is the primary of global datastore ${d.id}: only a secondary can be disassociated and deleted`);
                 if (d) d.members = d.members.filter((m) => m !== id);
                 w.caches.delete(id);
                 effects.push(`cache ${id} deleted`);

@@ -190,6 +190,17 @@ describe("DR drill: the assertions fail a scenario", function () {
         ]);
     });
 
+    it("(e-detach) without failing the cache back, retiring generation 1 would delete the datastore's primary: AWS refuses", async () => {
+        const e = SCENARIOS.find((x) => x.id === "e-detach")!;
+        const steps = e.steps.filter((st) => !st.title.startsWith("failover-global-replication-group (cache) back to prod"));
+        assert.strictEqual(steps.length, e.steps.length - 1);
+        const r = await runScenario({ ...e, steps });
+        assert.strictEqual(r.ok, false);
+        const last = r.steps[r.steps.length - 1];
+        assert.match(last.step.title, /dr\.retired remove/);
+        assert.match(last.problems.join("\n"), /AWS refuses: mlops-dr-cache is the primary of global datastore ldgnf-mlops-prod-cache/);
+    });
+
     it("an up that plans other operations than the scenario expects fails the step", async () => {
         const r = await runScenario({
             id: "y",
