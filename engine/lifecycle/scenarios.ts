@@ -425,13 +425,13 @@ function switchover(): Scenario {
             ...switchoverAll("dr"),
             { title: "dr up in promote (no force: prod said it stepped down)", runbook: "B.6-B.7", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote" }), expect: DR_PROMOTE } },
             { title: "dr verifies against the DR endpoints, role primary", runbook: "A.9 (as B.7)", action: { kind: "check", describe: "dr contract", check: drVerifiesAsPrimary } },
-            { title: "refresh prod: Read records the new primaries and prod's replication source", runbook: "B (after the switchover)", action: { kind: "refresh", stack: "prod" } },
-            { title: "prod up after the refresh: no replacement of the global datastore, no promotion", runbook: "B (after the switchover)", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: {} } },
+            { title: "refresh prod: Read records the new primaries and prod's replication source", runbook: "B.8", action: { kind: "refresh", stack: "prod" } },
+            { title: "prod up after the refresh: no replacement of the global datastore, no promotion", runbook: "B.8", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: {} } },
             ...switchoverAll("prod"),
-            { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
+            { title: "refresh prod", runbook: "D.2", action: { kind: "refresh", stack: "prod" } },
             {
                 title: "prod takes over again: primaryActive true (role primary, PgBouncer back, migrate Job)",
-                runbook: "D.3",
+                runbook: "D.2",
                 action: {
                     kind: "up",
                     stack: "prod",
@@ -470,10 +470,10 @@ function regionLoss(): Scenario {
             { title: "prod up stepped down (fenced): no replacement after the refresh", runbook: "D.1", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
             { title: "prod's contract says standby", runbook: "D.1", action: { kind: "check", describe: "prod stepped down", check: prodSteppedDown } },
             ...switchoverAll("prod"),
-            { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
+            { title: "refresh prod", runbook: "D.2", action: { kind: "refresh", stack: "prod" } },
             {
                 title: "prod takes over again: primaryActive true",
-                runbook: "D.3",
+                runbook: "D.2",
                 action: {
                     kind: "up",
                     stack: "prod",
@@ -756,7 +756,7 @@ function returnToStandby(): Scenario[] {
                     runbook: "D.4 (after a restore)",
                     action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodDocs, IDS.prodCache].forEach((id) => w.fenced.delete(id)) },
                 },
-                { title: "prod takes over again: primaryActive true", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+                { title: "prod takes over again: primaryActive true", runbook: "D.4 (after a restore; prod's rebuild: restore.md E)", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
             ],
         },
     ];
