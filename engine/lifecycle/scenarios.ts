@@ -750,13 +750,40 @@ function returnToStandby(): Scenario[] {
             title: "return to standby after the restore (d), the restore listed in dr.restored",
             steps: [
                 ...restoreSteps(),
+                {
+                    title: "prod's stores rebuilt from the restored data (restore.md E; the drill takes the result, not the steps)",
+                    runbook: "D.3 (after a restore)",
+                    action: {
+                        kind: "event",
+                        describe: "prod's global clusters repaired",
+                        apply: (w) => {
+                            w.repairGlobal("aurora", IDS.auroraGlobal);
+                            w.repairGlobal("docdb", IDS.docsGlobal);
+                        },
+                    },
+                },
                 drStandbyAgain("D.4 (after a restore)", { restore: RESTORE_1, restored: [RESTORE_1] }, DR_STANDBY_AFTER_RESTORE, "dr back to standby: generation 1 secondaries created again, restore 1 kept out of service (dr.restored)"),
                 {
                     title: "the operator lets clients back onto prod's DocumentDB and cache",
                     runbook: "D.4 (after a restore)",
                     action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodDocs, IDS.prodCache].forEach((id) => w.fenced.delete(id)) },
                 },
-                { title: "prod takes over again: primaryActive true", runbook: "D.4 (after a restore; prod's rebuild: restore.md E)", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+                { title: "prod takes over again: primaryActive true", runbook: "D.2", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+                {
+                    title: "the stores clients reach hold no damage; restore 1 is out of service",
+                    runbook: "D.4 (after a restore)",
+                    action: {
+                        kind: "check",
+                        describe: "clean stores in service",
+                        check: (sim) => {
+                            const w = writablePrimaries(sim);
+                            const problems = [...w.aurora, ...w.docdb].filter((id) => sim.world.clusters.get(id)?.corrupt).map((id) => `${id} takes writes and holds the damage`);
+                            if (JSON.stringify(w) !== JSON.stringify({ aurora: [IDS.prodAurora], docdb: [IDS.prodDocs], cache: [IDS.prodCache] })) problems.push(`expected prod's stores alone to take writes, found ${JSON.stringify(w)}`);
+                            if (inService(sim, "aurora", `${IDS.drAurora}-r1`)) problems.push(`${IDS.drAurora}-r1 is still in service`);
+                            return problems;
+                        },
+                    },
+                },
             ],
         },
     ];

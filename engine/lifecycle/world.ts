@@ -177,6 +177,15 @@ export class World {
         for (const m of g.members) this.clusters.get(m)!.corrupt = true;
     }
 
+    /**
+     * The damage is gone from a global cluster: its primary rebuilt from clean data (docs/runbooks/restore.md E),
+     * which the drill does not model step by step; only the result.
+     */
+    repairGlobal(engine: ClusterEngine, globalId: string): void {
+        const g = this.globalOf(engine, globalId);
+        for (const m of g.members) delete this.clusters.get(m)!.corrupt;
+    }
+
     /** The operator stops every client writing to a store (the runbook's manual fence). */
     fence(id: string): void {
         if (!this.clusters.has(id) && !this.caches.has(id)) throw new AwsRefusal(`no store ${id}`);
