@@ -9,9 +9,13 @@
  * - after every `up`, the active region's data is backed up: each writable
  *   cluster in a reachable region is selected by a backup plan of its stack.
  *
- * SCENARIOS is the list anyone can extend: (d) restore and (e) return to
- * standby belong with the restore design (issue 14) and are not here yet; add
- * them as further entries, reusing standUp() and the helpers.
+ * A store counts as reached by clients only while it is in service (its stack's
+ * outputs, hence its contract, secrets and Kubernetes names, name it) and not
+ * fenced by hand (World.fenced): a dr stack's stores out of service (kept
+ * secondaries, detached generations, earlier restores) are wired to no client,
+ * take no writes, and so are neither a second primary nor unbacked-up active data.
+ *
+ * SCENARIOS is the list anyone can extend, reusing standUp() and the helpers.
  */
 import { StackFileConfig, readStackFile } from "../stackFile";
 import { Operations, Simulator, TYPES, UpResult, key } from "./simulator";
@@ -75,12 +79,29 @@ export const prodConfig = (o: { primaryActive?: boolean; auroraEngineVersion?: s
  * global clusters, which promote must be told ([] after a switchover or a failover-global-cluster, the
  * drill's events, which keep the membership).
  */
-export const drConfig = (o: { mode?: "standby" | "promote" | "restore"; force?: boolean; detached?: number[] } = {}) => () =>
+export interface DrMode {
+    mode?: "standby" | "promote" | "restore";
+    force?: boolean;
+    detached?: number[];
+    /** dr.standby.generation. */
+    standbyGeneration?: number;
+    /** dr.restore: the generation and the snapshots of the restore in restore mode (or of the last one). */
+    restore?: { generation: number; auroraSnapshot: string; documentdbSnapshot: string };
+    /** dr.restored: the earlier restores. */
+    restored?: { generation: number; auroraSnapshot: string; documentdbSnapshot: string }[];
+    retired?: "keep" | "unprotect" | "remove";
+}
+
+export const drConfig = (o: DrMode = {}) => () =>
     withKey("dr", "mlops-data:dr", (d) => {
         if (o.mode) d.mode = o.mode;
         if (o.force !== undefined) d.force = o.force;
         if (o.detached !== undefined) d.detached = o.detached;
         else if (o.mode === "promote") d.detached = [];
+        if (o.standbyGeneration !== undefined) d.standby = { ...d.standby, generation: o.standbyGeneration };
+        if (o.restore) d.restore = { ...o.restore };
+        if (o.restored) d.restored = o.restored.map((r) => ({ ...r }));
+        if (o.retired) d.retired = o.retired;
     });
 
 // ---------- the stores, as AWS names them ----------
@@ -108,14 +129,34 @@ function ownerOf(sim: Simulator, clusterId: string, type: string): string | unde
 }
 
 /**
- * Whether clients of the platform reach a cluster: its region answers and, for
- * Aurora, its stack runs PgBouncer pods (the platform's way in to Aurora; a
- * fenced stack runs none). DocumentDB and the cache are reached directly by
- * their clients: nothing in the program fences them, so for them this is
- * "region reachable" only.
+ * Whether the stack that owns a store has it in service: its outputs (the
+ * verification contract, the secrets, the Kubernetes names are built from the
+ * same stores) name it. A dr stack's stores out of service (the standby beside a
+ * restore, detached or earlier generations: infra/plan.ts, outOfService) are
+ * declared but wired to no client. A store no stack owns counts as in service.
  */
-export function clientsReach(sim: Simulator, engine: ClusterEngine, clusterId: string, region: string): boolean {
-    if (!sim.world.reachable(region)) return false;
+export function inService(sim: Simulator, kind: ClusterEngine | "cache", id: string): boolean {
+    const type = kind === "aurora" ? TYPES.rdsCluster : kind === "docdb" ? TYPES.docdbCluster : TYPES.cacheGroup;
+    const field = kind === "cache" ? "replicationGroupId" : "clusterIdentifier";
+    for (const [name, s] of sim.stacks) {
+        if (!sim.ofType(name, type).some((r) => r.planned.inputs[field] === id)) continue;
+        const o = s.outputs as Json;
+        if (kind === "aurora") return o.auroraClusterIdentifier === id;
+        if (kind === "docdb") return o.documentDbClusterIdentifier === id;
+        return String(o.cachePrimaryEndpoint ?? "").includes(`${id}.`);
+    }
+    return true;
+}
+
+/**
+ * Whether clients of the platform reach a store: its region answers, it is in
+ * service (above), the operator has not cut its clients off by hand (World.fenced)
+ * and, for Aurora, its stack runs PgBouncer pods (the platform's way in to Aurora;
+ * a fenced stack runs none). DocumentDB and the cache are reached directly by
+ * their clients: nothing in the program fences them.
+ */
+export function clientsReach(sim: Simulator, engine: ClusterEngine | "cache", clusterId: string, region: string): boolean {
+    if (!sim.world.reachable(region) || sim.world.fenced.has(clusterId) || !inService(sim, engine, clusterId)) return false;
     if (engine !== "aurora") return true;
     const owner = ownerOf(sim, clusterId, TYPES.rdsCluster);
     if (!owner) return true;
@@ -128,7 +169,7 @@ export function writablePrimaries(sim: Simulator): { aurora: string[]; docdb: st
     const w = sim.world;
     const clusters = (engine: ClusterEngine) =>
         [...w.clusters.values()].filter((c) => c.engine === engine && w.writable(c) && clientsReach(sim, engine, c.id, c.region)).map((c) => c.id).sort();
-    const cache = [...w.caches.values()].filter((c) => w.cacheWritable(c) && w.reachable(c.region)).map((c) => c.id).sort();
+    const cache = [...w.caches.values()].filter((c) => w.cacheWritable(c) && clientsReach(sim, "cache", c.id, c.region)).map((c) => c.id).sort();
     return { aurora: clusters("aurora"), docdb: clusters("docdb"), cache };
 }
 
@@ -142,7 +183,9 @@ function splitBrain(sim: Simulator): string[] {
 export function unbackedUp(sim: Simulator): string[] {
     const problems: string[] = [];
     for (const c of sim.world.clusters.values()) {
-        if (!sim.world.writable(c) || !sim.world.reachable(c.region)) continue;
+        // A store out of service takes no writes from clients (no new data to lose); what it held when it
+        // left service was backed up while it served (the DR vault outlives every mode).
+        if (!sim.world.writable(c) || !sim.world.reachable(c.region) || !inService(sim, c.engine, c.id)) continue;
         const owner = ownerOf(sim, c.id, c.engine === "aurora" ? TYPES.rdsCluster : TYPES.docdbCluster);
         const selected = owner
             ? sim.ofType(owner, TYPES.backupSelection).some((s) => ((s.planned.inputs.resources as unknown[] | undefined) ?? []).includes(c.arn))
@@ -382,13 +425,13 @@ function switchover(): Scenario {
             ...switchoverAll("dr"),
             { title: "dr up in promote (no force: prod said it stepped down)", runbook: "B.6-B.7", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote" }), expect: DR_PROMOTE } },
             { title: "dr verifies against the DR endpoints, role primary", runbook: "A.9 (as B.7)", action: { kind: "check", describe: "dr contract", check: drVerifiesAsPrimary } },
-            { title: "refresh prod: Read records the new primaries and prod's replication source", runbook: "B (after the switchover)", action: { kind: "refresh", stack: "prod" } },
-            { title: "prod up after the refresh: no replacement of the global datastore, no promotion", runbook: "B (after the switchover)", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: {} } },
+            { title: "refresh prod: Read records the new primaries and prod's replication source", runbook: "B.8", action: { kind: "refresh", stack: "prod" } },
+            { title: "prod up after the refresh: no replacement of the global datastore, no promotion", runbook: "B.8", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: {} } },
             ...switchoverAll("prod"),
-            { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
+            { title: "refresh prod", runbook: "D.2", action: { kind: "refresh", stack: "prod" } },
             {
                 title: "prod takes over again: primaryActive true (role primary, PgBouncer back, migrate Job)",
-                runbook: "D.3",
+                runbook: "D.2",
                 action: {
                     kind: "up",
                     stack: "prod",
@@ -427,10 +470,10 @@ function regionLoss(): Scenario {
             { title: "prod up stepped down (fenced): no replacement after the refresh", runbook: "D.1", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
             { title: "prod's contract says standby", runbook: "D.1", action: { kind: "check", describe: "prod stepped down", check: prodSteppedDown } },
             ...switchoverAll("prod"),
-            { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
+            { title: "refresh prod", runbook: "D.2", action: { kind: "refresh", stack: "prod" } },
             {
                 title: "prod takes over again: primaryActive true",
-                runbook: "D.3",
+                runbook: "D.2",
                 action: {
                     kind: "up",
                     stack: "prod",
@@ -489,9 +532,763 @@ function engineUpgrade(): Scenario {
     };
 }
 
+// ---------- (d) restore and (e) return to standby ----------
+
+export const SNAPSHOTS = {
+    aurora: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-0a1b2c3d",
+    documentdb: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-4e5f6a7b",
+} as const;
+const RESTORE_1 = { generation: 1, auroraSnapshot: SNAPSHOTS.aurora, documentdbSnapshot: SNAPSHOTS.documentdb };
+
+/** The dr stack's contract names the restored stores of generation g, role primary, and they hold clean data. */
+function drVerifiesRestored(g: number) {
+    return (sim: Simulator): string[] => {
+        const v = sim.stacks.get("dr")?.outputs.verification as Json | undefined;
+        if (!v) return ["dr exports no verification contract"];
+        const problems: string[] = [];
+        if (v.role !== "primary") problems.push(`dr's contract has role ${JSON.stringify(v.role)}, expected "primary"`);
+        for (const [what, found, id] of [
+            ["Aurora writer", String(v.postgres?.writer), `${IDS.drAurora}-r${g}.cluster-`],
+            ["DocumentDB", String(v.documentdb?.endpoint), `${IDS.drDocs}-r${g}.cluster-`],
+            ["cache", String(v.redis?.primary), `${IDS.drCache}-r${g}.`],
+        ]) {
+            if (!found.includes(id)) problems.push(`dr's contract names ${what} ${found}, expected the restored ${id}…`);
+        }
+        for (const id of [`${IDS.drAurora}-r${g}`, `${IDS.drDocs}-r${g}`]) {
+            const c = sim.world.clusters.get(id);
+            if (!c) problems.push(`${id} does not exist`);
+            else if (c.corrupt) problems.push(`${id} holds the replicated damage`);
+        }
+        return problems;
+    };
+}
+
+/** The standby secondaries are untouched: still members of prod's global clusters (holding the damage, as evidence). */
+function secondariesKept(sim: Simulator): string[] {
+    const problems: string[] = [];
+    for (const [id, global] of [
+        [IDS.drAurora, IDS.auroraGlobal],
+        [IDS.drDocs, IDS.docsGlobal],
+    ]) {
+        const c = sim.world.clusters.get(id);
+        if (c?.global !== global) problems.push(`${id}: expected a member of ${global}, found ${JSON.stringify(c)}`);
+    }
+    if (sim.world.caches.get(IDS.drCache)?.global !== IDS.cacheGlobal) problems.push(`${IDS.drCache}: expected a member of ${IDS.cacheGlobal}`);
+    return problems;
+}
+
+/** (d) replicated corruption: restore mode builds new stores from chosen snapshots; the old secondaries kept, then removed in two steps. */
+function restoreSteps(): Step[] {
+    return [
+        ...standUp(),
+        {
+            title: "bad writes on prod's primaries reach every member of the global clusters",
+            runbook: "C (replicated corruption)",
+            action: {
+                kind: "event",
+                describe: "replicated corruption (Aurora and DocumentDB)",
+                apply: (w) => {
+                    w.corruptGlobal("aurora", IDS.auroraGlobal);
+                    w.corruptGlobal("docdb", IDS.docsGlobal);
+                },
+            },
+        },
+        {
+            title: "the DR secondaries hold the damage too: promote would serve it",
+            runbook: "Choose the mode",
+            action: { kind: "check", describe: "damage replicated", check: (sim) => [IDS.drAurora, IDS.drDocs].filter((id) => !sim.world.clusters.get(id)?.corrupt).map((id) => `${id} should hold the replicated damage`) },
+        },
+        { title: "prod steps down: replication.primaryActive false (no client writes the damaged Aurora through PgBouncer)", runbook: "C.0", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
+        {
+            title: "the operator cuts the clients off prod's DocumentDB and cache (the program does not fence them)",
+            runbook: "C.0",
+            action: {
+                kind: "event",
+                describe: "manual fence of mlops-prod-docs and mlops-prod-cache",
+                apply: (w) => {
+                    w.fence(IDS.prodDocs);
+                    w.fence(IDS.prodCache);
+                },
+            },
+        },
+        {
+            title: "dr up in restore, generation 1, from the chosen snapshots (no force: prod stepped down): new stores created, the secondaries untouched",
+            runbook: "C.3-C.8",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "restore", restore: RESTORE_1 }), expect: DR_RESTORE },
+        },
+        { title: "dr verifies against the restored endpoints, role primary, clean data", runbook: "C.9", action: { kind: "check", describe: "dr contract (restored)", check: drVerifiesRestored(1) } },
+        { title: "the old secondaries are kept as they were (dr.retired keep)", runbook: "C.8", action: { kind: "check", describe: "secondaries kept", check: secondariesKept } },
+        {
+            title: "dr.retired unprotect: only deletion protection and protect lifted on the old secondaries",
+            runbook: "C.10 (first up)",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "restore", restore: RESTORE_1, retired: "unprotect" }), expect: DR_UNPROTECT },
+        },
+        {
+            title: "dr.retired remove: the old secondaries deleted (the provider removes them from their global clusters first), nothing blocked",
+            runbook: "C.10 (second up)",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "restore", restore: RESTORE_1, retired: "remove" }), expect: DR_REMOVE_RETIRED, intendedDataLoss: DR_RETIRED_STORES },
+        },
+        {
+            title: "the old secondaries are gone; prod's global clusters keep their primaries",
+            runbook: "C.10",
+            action: {
+                kind: "check",
+                describe: "secondaries removed",
+                check: (sim) => [
+                    ...[IDS.drAurora, IDS.drDocs].filter((id) => sim.world.clusters.has(id)).map((id) => `${id} still exists`),
+                    ...(sim.world.caches.has(IDS.drCache) ? [`${IDS.drCache} still exists`] : []),
+                    ...[IDS.auroraGlobal, IDS.docsGlobal].filter((g) => sim.world.globals.get(g)?.primary === undefined).map((g) => `${g} lost its primary`),
+                ],
+            },
+        },
+    ];
+}
+
+function restoreScenario(): Scenario {
+    return { id: "d", title: "replicated corruption: restore into new stores, the old secondaries kept, then removed in two steps", steps: restoreSteps() };
+}
+
+const drStandbyAgain = (runbook: string, mode: DrMode, expect: Expected, title = "dr back to standby (same generation, dr.detached [])"): Step => ({
+    title,
+    runbook,
+    action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", ...mode }), expect, intendedDataLoss: DR_STANDBY_SCALE_DOWN },
+});
+
+/** (e) after a detach: the same generation is refused, the next one creates new secondaries, the detached clusters untouched, then retired. */
+function detachSteps(): Step[] {
+    return [
+        ...standUp(),
+        { title: "us-east-1 is lost", runbook: "A", action: { kind: "event", describe: "region loss", apply: (w) => w.down.add(PRIMARY_REGION) } },
+        { title: "remove-from-global-cluster (Aurora): the failover is refused, the fallback", runbook: "A.2 (fallback)", action: { kind: "event", describe: "aws rds remove-from-global-cluster", apply: (w) => w.removeFromGlobal("aurora", IDS.auroraGlobal, IDS.drAurora) } },
+        { title: "remove-from-global-cluster (DocumentDB)", runbook: "A.3 (fallback)", action: { kind: "event", describe: "aws docdb remove-from-global-cluster", apply: (w) => w.removeFromGlobal("docdb", IDS.docsGlobal, IDS.drDocs) } },
+        { title: "failover-global-replication-group (cache)", runbook: "A.4", action: { kind: "event", describe: "aws elasticache failover-global-replication-group", apply: (w) => w.cacheFailover(IDS.cacheGlobal, IDS.drCache) } },
+        { title: "dr promote with force, dr.detached [1]", runbook: "A.2-A.8", action: { kind: "up", stack: "dr", config: drConfig({ mode: "promote", force: true, detached: [1] }), expect: DR_PROMOTE } },
+        { title: "dr verifies against the DR endpoints, role primary", runbook: "A.9", action: { kind: "check", describe: "dr contract", check: drVerifiesAsPrimary } },
+        {
+            title: "before us-east-1 returns, the operator keeps clients off prod's old primaries (nothing on AWS's side fences them)",
+            runbook: "D.3",
+            action: {
+                kind: "event",
+                describe: "manual fence of mlops-prod-mlflow and mlops-prod-docs",
+                apply: (w) => {
+                    w.fence(IDS.prodAurora);
+                    w.fence(IDS.prodDocs);
+                },
+            },
+        },
+        { title: "us-east-1 returns: prod's clusters are writable primaries of their global clusters again", runbook: "D.3", action: { kind: "event", describe: "region return", apply: (w) => w.down.delete(PRIMARY_REGION) } },
+        { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
+        { title: "prod up stepped down (the program's fence: PgBouncer 0)", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
+        {
+            title: "failover-global-replication-group (cache) back to prod: the cache was failed over, not detached",
+            runbook: "D.2",
+            action: { kind: "event", describe: "aws elasticache failover-global-replication-group", apply: (w) => w.cacheFailover(IDS.cacheGlobal, IDS.prodCache) },
+        },
+        {
+            title: "dr standby in the detached generation is refused, naming the next generation",
+            runbook: "D.4",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", detached: [1] }), expectFailure: /is 1, a generation detached from its global clusters .*set dr\.standby\.generation to 2/ },
+        },
+        {
+            title: "dr standby, generation 2: new secondaries mlops-dr-*-s2, the detached generation 1 untouched",
+            runbook: "D.4",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", detached: [1], standbyGeneration: 2 }), expect: DR_STANDBY_GENERATION_2, intendedDataLoss: DR_STANDBY_SCALE_DOWN },
+        },
+        {
+            title: "the s2 secondaries joined prod's global clusters; the detached clusters are still standalone",
+            runbook: "D.4",
+            action: {
+                kind: "check",
+                describe: "generation 2",
+                check: (sim) => {
+                    const w = sim.world;
+                    const problems: string[] = [];
+                    for (const [id, global] of [
+                        [`${IDS.drAurora}-s2`, IDS.auroraGlobal],
+                        [`${IDS.drDocs}-s2`, IDS.docsGlobal],
+                    ]) {
+                        if (w.clusters.get(id)?.global !== global) problems.push(`${id}: expected a member of ${global}`);
+                    }
+                    if (w.caches.get(`${IDS.drCache}-s2`)?.global !== IDS.cacheGlobal) problems.push(`${IDS.drCache}-s2: expected a member of ${IDS.cacheGlobal}`);
+                    for (const id of [IDS.drAurora, IDS.drDocs]) if (w.clusters.get(id)?.global !== undefined) problems.push(`${id}: expected standalone (detached)`);
+                    return problems;
+                },
+            },
+        },
+        {
+            title: "the operator lets clients back onto prod; prod takes over again: primaryActive true",
+            runbook: "D.3",
+            action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodAurora, IDS.prodDocs].forEach((id) => w.fenced.delete(id)) },
+        },
+        { title: "prod up primaryActive true", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+        {
+            title: "retire generation 1, first up: dr.retired unprotect",
+            runbook: "D.4 (then C.10)",
+            action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", detached: [1], standbyGeneration: 2, retired: "unprotect" }), expect: DR_UNPROTECT },
+        },
+        {
+            title: "retire generation 1, second up: dr.retired remove",
+            runbook: "D.4 (then C.10)",
+            action: {
+                kind: "up",
+                stack: "dr",
+                config: drConfig({ mode: "standby", detached: [1], standbyGeneration: 2, retired: "remove" }),
+                expect: DR_REMOVE_DETACHED,
+                intendedDataLoss: DR_DETACHED_STORES,
+            },
+        },
+    ];
+}
+
+function returnToStandby(): Scenario[] {
+    return [
+        { id: "e-b", title: "return to standby after the switchover (b)", steps: [...switchover().steps, drStandbyAgain("D.4 (after a switchover back)", { detached: [] }, DR_BACK_TO_STANDBY)] },
+        { id: "e-c", title: "return to standby after the region loss (c)", steps: [...regionLoss().steps, drStandbyAgain("D.4 (after a failover and a switchover back)", { detached: [] }, DR_BACK_TO_STANDBY)] },
+        { id: "e-detach", title: "return to standby after a detach (remove-from-global-cluster): the next generation", steps: detachSteps() },
+        {
+            id: "e-d",
+            title: "return to standby after the restore (d), the restore listed in dr.restored",
+            steps: [
+                ...restoreSteps(),
+                {
+                    title: "prod's stores rebuilt from the restored data (restore.md E; the drill takes the result, not the steps)",
+                    runbook: "D.3 (after a restore)",
+                    action: {
+                        kind: "event",
+                        describe: "prod's global clusters repaired",
+                        apply: (w) => {
+                            w.repairGlobal("aurora", IDS.auroraGlobal);
+                            w.repairGlobal("docdb", IDS.docsGlobal);
+                        },
+                    },
+                },
+                drStandbyAgain("D.4 (after a restore)", { restore: RESTORE_1, restored: [RESTORE_1] }, DR_STANDBY_AFTER_RESTORE, "dr back to standby: generation 1 secondaries created again, restore 1 kept out of service (dr.restored)"),
+                {
+                    title: "the operator lets clients back onto prod's DocumentDB and cache",
+                    runbook: "D.4 (after a restore)",
+                    action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodDocs, IDS.prodCache].forEach((id) => w.fenced.delete(id)) },
+                },
+                { title: "prod takes over again: primaryActive true", runbook: "D.2", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+                {
+                    title: "the stores clients reach hold no damage; restore 1 is out of service",
+                    runbook: "D.4 (after a restore)",
+                    action: {
+                        kind: "check",
+                        describe: "clean stores in service",
+                        check: (sim) => {
+                            const w = writablePrimaries(sim);
+                            const problems = [...w.aurora, ...w.docdb].filter((id) => sim.world.clusters.get(id)?.corrupt).map((id) => `${id} takes writes and holds the damage`);
+                            if (JSON.stringify(w) !== JSON.stringify({ aurora: [IDS.prodAurora], docdb: [IDS.prodDocs], cache: [IDS.prodCache] })) problems.push(`expected prod's stores alone to take writes, found ${JSON.stringify(w)}`);
+                            if (inService(sim, "aurora", `${IDS.drAurora}-r1`)) problems.push(`${IDS.drAurora}-r1 is still in service`);
+                            return problems;
+                        },
+                    },
+                },
+            ],
+        },
+    ];
+}
+
+/** restore generation 1: every store, instance (prod's count), secret, alarm and log group of the new sets created under -restore-1 names, backup plans and selections for them, the primary's jobs; the Kubernetes names re-pointed (their ConfigMaps replaced); nothing of the standby secondaries touched. */
+const DR_RESTORE: Expected = {
+    create: [
+        "aws:backup/plan:Plan::backup-continuous",
+        "aws:backup/plan:Plan::backup-scheduled",
+        "aws:backup/selection:Selection::backup-continuous",
+        "aws:backup/selection:Selection::backup-scheduled",
+        "aws:cloudwatch/logGroup:LogGroup::cache-restore-1-slow-log",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-restore-1-replica-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-engine-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-engine-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-engine-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-evictions-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-evictions-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-evictions-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-restore-1-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-restore-1-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-restore-1-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-restore-1-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-restore-1-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-restore-1-replica-lag",
+        "aws:docdb/cluster:Cluster::documentdb-restore-1-cluster",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-1",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-2",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-3",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-restore-1-cluster-params",
+        "aws:docdb/subnetGroup:SubnetGroup::documentdb-restore-1-subnets",
+        "aws:ec2/securityGroup:SecurityGroup::aurora-restore-1-sg",
+        "aws:ec2/securityGroup:SecurityGroup::cache-restore-1-sg",
+        "aws:ec2/securityGroup:SecurityGroup::documentdb-restore-1-sg",
+        "aws:elasticache/parameterGroup:ParameterGroup::cache-restore-1-params",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-restore-1-group",
+        "aws:elasticache/subnetGroup:SubnetGroup::cache-restore-1-subnets",
+        "aws:iam/role:Role::aurora-restore-1-monitoring-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-restore-1-monitoring-policy",
+        "aws:rds/cluster:Cluster::aurora-restore-1-cluster",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-1",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-2",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-3",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-restore-1-cluster-params",
+        "aws:rds/parameterGroup:ParameterGroup::aurora-restore-1-instance-params",
+        "aws:rds/subnetGroup:SubnetGroup::aurora-restore-1-subnets",
+        "aws:secretsmanager/secret:Secret::aurora-restore-1-master-secret",
+        "aws:secretsmanager/secret:Secret::cache-restore-1-auth-secret",
+        "aws:secretsmanager/secret:Secret::documentdb-restore-1-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::aurora-restore-1-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::cache-restore-1-auth-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::documentdb-restore-1-master-secret",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-restore-1-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-restore-1-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-restore-1-sg-from-sg-0d70000000000c001",
+        "kubernetes:batch/v1:CronJob::k8s-archive",
+        "kubernetes:batch/v1:CronJob::k8s-reindex",
+        "kubernetes:batch/v1:CronJob::k8s-vacuum",
+        "kubernetes:batch/v1:Job::k8s-migrate",
+        "mlops:data:AuroraPostgres::aurora-restore-1",
+        "mlops:data:DocumentDb::documentdb-restore-1",
+        "mlops:data:RedisCache::cache-restore-1",
+        "mlops:network:DatabaseSecurityGroup::aurora-restore-1-sg",
+        "mlops:network:DatabaseSecurityGroup::cache-restore-1-sg",
+        "mlops:network:DatabaseSecurityGroup::documentdb-restore-1-sg",
+        "mlops:security:ConnectionSecret::aurora-restore-1-master-secret",
+        "mlops:security:ConnectionSecret::cache-restore-1-auth-secret",
+        "mlops:security:ConnectionSecret::documentdb-restore-1-master-secret",
+        "random:index/randomId:RandomId::aurora-restore-1-final-snapshot-suffix",
+        "random:index/randomId:RandomId::cache-restore-1-final-snapshot-suffix",
+        "random:index/randomId:RandomId::documentdb-restore-1-final-snapshot-suffix",
+    ],
+    update: [
+        "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
+        "kubernetes:batch/v1:Job::k8s-verify",
+        "kubernetes:core/v1:Service::k8s-svc-cache",
+        "kubernetes:core/v1:Service::k8s-svc-cache-ro",
+        "kubernetes:core/v1:Service::k8s-svc-documents",
+        "kubernetes:core/v1:Service::k8s-svc-documents-ro",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
+    ],
+    replace: [
+        "kubernetes:core/v1:ConfigMap::k8s-endpoints",
+        "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
+    ],
+};
+/** dr.retired unprotect: the retired clusters updated in place (deletionProtection true to false, protect off), nothing else. */
+const DR_UNPROTECT: Expected = {
+    update: [
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+    ],
+};
+/** dr.retired remove after unprotect: everything of the standby generation 1 deleted; the vault and the restored sets untouched. */
+const DR_REMOVE_RETIRED: Expected = {
+    delete: [
+        "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag",
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-cluster-params",
+        "aws:docdb/subnetGroup:SubnetGroup::documentdb-subnets",
+        "aws:ec2/securityGroup:SecurityGroup::aurora-sg",
+        "aws:ec2/securityGroup:SecurityGroup::cache-sg",
+        "aws:ec2/securityGroup:SecurityGroup::documentdb-sg",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        "aws:elasticache/subnetGroup:SubnetGroup::cache-subnets",
+        "aws:iam/role:Role::aurora-monitoring-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-monitoring-policy",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-1",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-cluster-params",
+        "aws:rds/parameterGroup:ParameterGroup::aurora-instance-params",
+        "aws:rds/subnetGroup:SubnetGroup::aurora-subnets",
+        "aws:secretsmanager/secret:Secret::aurora-master-secret",
+        "aws:secretsmanager/secret:Secret::cache-auth-secret",
+        "aws:secretsmanager/secret:Secret::documentdb-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::aurora-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::cache-auth-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::documentdb-master-secret",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0d70000000000c001",
+        "mlops:data:AuroraPostgres::aurora",
+        "mlops:data:DocumentDb::documentdb",
+        "mlops:data:RedisCache::cache",
+        "mlops:network:DatabaseSecurityGroup::aurora-sg",
+        "mlops:network:DatabaseSecurityGroup::cache-sg",
+        "mlops:network:DatabaseSecurityGroup::documentdb-sg",
+        "mlops:security:ConnectionSecret::aurora-master-secret",
+        "mlops:security:ConnectionSecret::cache-auth-secret",
+        "mlops:security:ConnectionSecret::documentdb-master-secret",
+    ],
+};
+/** The standby stores of generation 1 and what Pulumi counts as their data (instances, log group, secrets): removed on purpose. */
+const DR_RETIRED_STORES: string[] = [
+    "aws:rds/cluster:Cluster::aurora-cluster",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-1",
+    "aws:docdb/cluster:Cluster::documentdb-cluster",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
+    "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+    "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
+    "aws:secretsmanager/secret:Secret::aurora-master-secret",
+    "aws:secretsmanager/secret:Secret::cache-auth-secret",
+    "aws:secretsmanager/secret:Secret::documentdb-master-secret",
+];
+/** Back in standby, the clusters keep one instance each: instances 2 and 3 go (the cluster's storage holds the data). */
+const DR_STANDBY_SCALE_DOWN: string[] = [
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+];
+/** standby generation 2 after a detach: new secondaries under -standby-2 names created, the backup plans and the primary's jobs gone, the Kubernetes names back on the s2 readers; generation 1 (detached) untouched. */
+const DR_STANDBY_GENERATION_2: Expected = {
+    create: [
+        "aws:cloudwatch/logGroup:LogGroup::cache-standby-2-slow-log",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-global-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-global-lag",
+        "aws:docdb/cluster:Cluster::documentdb-standby-2-cluster",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-standby-2-instance-1",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-standby-2-cluster-params",
+        "aws:docdb/subnetGroup:SubnetGroup::documentdb-standby-2-subnets",
+        "aws:ec2/securityGroup:SecurityGroup::aurora-standby-2-sg",
+        "aws:ec2/securityGroup:SecurityGroup::cache-standby-2-sg",
+        "aws:ec2/securityGroup:SecurityGroup::documentdb-standby-2-sg",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-standby-2-group",
+        "aws:elasticache/subnetGroup:SubnetGroup::cache-standby-2-subnets",
+        "aws:iam/role:Role::aurora-standby-2-monitoring-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-standby-2-monitoring-policy",
+        "aws:rds/cluster:Cluster::aurora-standby-2-cluster",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-standby-2-instance-1",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-standby-2-cluster-params",
+        "aws:rds/parameterGroup:ParameterGroup::aurora-standby-2-instance-params",
+        "aws:rds/subnetGroup:SubnetGroup::aurora-standby-2-subnets",
+        "aws:secretsmanager/secret:Secret::aurora-standby-2-master-secret",
+        "aws:secretsmanager/secret:Secret::cache-standby-2-auth-secret",
+        "aws:secretsmanager/secret:Secret::documentdb-standby-2-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::aurora-standby-2-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::cache-standby-2-auth-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::documentdb-standby-2-master-secret",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-standby-2-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-standby-2-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-standby-2-sg-from-sg-0d70000000000c001",
+        "mlops:data:AuroraPostgres::aurora-standby-2",
+        "mlops:data:DocumentDb::documentdb-standby-2",
+        "mlops:data:RedisCache::cache-standby-2",
+        "mlops:network:DatabaseSecurityGroup::aurora-standby-2-sg",
+        "mlops:network:DatabaseSecurityGroup::cache-standby-2-sg",
+        "mlops:network:DatabaseSecurityGroup::documentdb-standby-2-sg",
+        "mlops:security:ConnectionSecret::aurora-standby-2-master-secret",
+        "mlops:security:ConnectionSecret::cache-standby-2-auth-secret",
+        "mlops:security:ConnectionSecret::documentdb-standby-2-master-secret",
+    ],
+    update: [
+        "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
+        "kubernetes:batch/v1:Job::k8s-verify",
+        "kubernetes:core/v1:Service::k8s-svc-cache",
+        "kubernetes:core/v1:Service::k8s-svc-cache-ro",
+        "kubernetes:core/v1:Service::k8s-svc-documents",
+        "kubernetes:core/v1:Service::k8s-svc-documents-ro",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
+    ],
+    replace: [
+        "kubernetes:core/v1:ConfigMap::k8s-endpoints",
+        "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
+    ],
+    delete: [
+        "aws:backup/plan:Plan::backup-continuous",
+        "aws:backup/plan:Plan::backup-scheduled",
+        "aws:backup/selection:Selection::backup-continuous",
+        "aws:backup/selection:Selection::backup-scheduled",
+        "kubernetes:batch/v1:CronJob::k8s-archive",
+        "kubernetes:batch/v1:CronJob::k8s-reindex",
+        "kubernetes:batch/v1:CronJob::k8s-vacuum",
+        "kubernetes:batch/v1:Job::k8s-migrate",
+    ],
+};
+/** dr.retired remove of the detached generation 1 (at prod's size, as promoted): deleted; generation 2 untouched. */
+const DR_REMOVE_DETACHED: Expected = {
+    delete: [
+        "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-replica-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-replica-lag",
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-cluster-params",
+        "aws:docdb/subnetGroup:SubnetGroup::documentdb-subnets",
+        "aws:ec2/securityGroup:SecurityGroup::aurora-sg",
+        "aws:ec2/securityGroup:SecurityGroup::cache-sg",
+        "aws:ec2/securityGroup:SecurityGroup::documentdb-sg",
+        "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        "aws:elasticache/subnetGroup:SubnetGroup::cache-subnets",
+        "aws:iam/role:Role::aurora-monitoring-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-monitoring-policy",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-1",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-cluster-params",
+        "aws:rds/parameterGroup:ParameterGroup::aurora-instance-params",
+        "aws:rds/subnetGroup:SubnetGroup::aurora-subnets",
+        "aws:secretsmanager/secret:Secret::aurora-master-secret",
+        "aws:secretsmanager/secret:Secret::cache-auth-secret",
+        "aws:secretsmanager/secret:Secret::documentdb-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::aurora-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::cache-auth-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::documentdb-master-secret",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0d70000000000c001",
+        "mlops:data:AuroraPostgres::aurora",
+        "mlops:data:DocumentDb::documentdb",
+        "mlops:data:RedisCache::cache",
+        "mlops:network:DatabaseSecurityGroup::aurora-sg",
+        "mlops:network:DatabaseSecurityGroup::cache-sg",
+        "mlops:network:DatabaseSecurityGroup::documentdb-sg",
+        "mlops:security:ConnectionSecret::aurora-master-secret",
+        "mlops:security:ConnectionSecret::cache-auth-secret",
+        "mlops:security:ConnectionSecret::documentdb-master-secret",
+        "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
+        "random:index/randomId:RandomId::cache-final-snapshot-suffix",
+        "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
+    ],
+};
+/** The detached generation 1, promoted at prod's size: its stores, instances, log group and secrets, removed on purpose. */
+const DR_DETACHED_STORES: string[] = [...DR_RETIRED_STORES, ...DR_STANDBY_SCALE_DOWN];
+/** promote back to standby in the same generation: the promoted-mode additions undone (instances 2-3, backup plans and selections, the primary's jobs), the global lag alarms back, the vault kept; the clusters updated in place, not re-attached. */
+const DR_BACK_TO_STANDBY: Expected = {
+    create: [
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag",
+    ],
+    update: [
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+        "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
+        "kubernetes:batch/v1:Job::k8s-verify",
+        "kubernetes:core/v1:Service::k8s-svc-documents",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
+    ],
+    replace: [
+        "kubernetes:core/v1:ConfigMap::k8s-endpoints",
+        "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
+    ],
+    delete: [
+        "aws:backup/plan:Plan::backup-continuous",
+        "aws:backup/plan:Plan::backup-scheduled",
+        "aws:backup/selection:Selection::backup-continuous",
+        "aws:backup/selection:Selection::backup-scheduled",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-replica-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-replica-lag",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+        "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+        "kubernetes:batch/v1:CronJob::k8s-archive",
+        "kubernetes:batch/v1:CronJob::k8s-reindex",
+        "kubernetes:batch/v1:CronJob::k8s-vacuum",
+        "kubernetes:batch/v1:Job::k8s-migrate",
+        "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
+        "random:index/randomId:RandomId::cache-final-snapshot-suffix",
+        "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
+    ],
+};
+/** standby after the restore, with restore 1 in dr.restored: generation 1 secondaries created again (removed in (d)), the backup plans and the primary's jobs gone; restore 1 kept, out of service. */
+const DR_STANDBY_AFTER_RESTORE: Expected = {
+    create: [
+        "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-3",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag",
+        "aws:docdb/cluster:Cluster::documentdb-cluster",
+        "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
+        "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-cluster-params",
+        "aws:docdb/subnetGroup:SubnetGroup::documentdb-subnets",
+        "aws:ec2/securityGroup:SecurityGroup::aurora-sg",
+        "aws:ec2/securityGroup:SecurityGroup::cache-sg",
+        "aws:ec2/securityGroup:SecurityGroup::documentdb-sg",
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        "aws:elasticache/subnetGroup:SubnetGroup::cache-subnets",
+        "aws:iam/role:Role::aurora-monitoring-role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-monitoring-policy",
+        "aws:rds/cluster:Cluster::aurora-cluster",
+        "aws:rds/clusterInstance:ClusterInstance::aurora-instance-1",
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup::aurora-cluster-params",
+        "aws:rds/parameterGroup:ParameterGroup::aurora-instance-params",
+        "aws:rds/subnetGroup:SubnetGroup::aurora-subnets",
+        "aws:secretsmanager/secret:Secret::aurora-master-secret",
+        "aws:secretsmanager/secret:Secret::cache-auth-secret",
+        "aws:secretsmanager/secret:Secret::documentdb-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::aurora-master-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::cache-auth-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion::documentdb-master-secret",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0d70000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0d70000000000c001",
+        "mlops:data:AuroraPostgres::aurora",
+        "mlops:data:DocumentDb::documentdb",
+        "mlops:data:RedisCache::cache",
+        "mlops:network:DatabaseSecurityGroup::aurora-sg",
+        "mlops:network:DatabaseSecurityGroup::cache-sg",
+        "mlops:network:DatabaseSecurityGroup::documentdb-sg",
+        "mlops:security:ConnectionSecret::aurora-master-secret",
+        "mlops:security:ConnectionSecret::cache-auth-secret",
+        "mlops:security:ConnectionSecret::documentdb-master-secret",
+    ],
+    update: [
+        "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
+        "kubernetes:batch/v1:Job::k8s-verify",
+        "kubernetes:core/v1:Service::k8s-svc-cache",
+        "kubernetes:core/v1:Service::k8s-svc-cache-ro",
+        "kubernetes:core/v1:Service::k8s-svc-documents",
+        "kubernetes:core/v1:Service::k8s-svc-documents-ro",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
+        "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
+    ],
+    replace: [
+        "kubernetes:core/v1:ConfigMap::k8s-endpoints",
+        "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
+    ],
+    delete: [
+        "aws:backup/plan:Plan::backup-continuous",
+        "aws:backup/plan:Plan::backup-scheduled",
+        "aws:backup/selection:Selection::backup-continuous",
+        "aws:backup/selection:Selection::backup-scheduled",
+        "kubernetes:batch/v1:CronJob::k8s-archive",
+        "kubernetes:batch/v1:CronJob::k8s-reindex",
+        "kubernetes:batch/v1:CronJob::k8s-vacuum",
+        "kubernetes:batch/v1:Job::k8s-migrate",
+    ],
+};
+
 export const SCENARIOS: Scenario[] = [
     { id: "a", title: "prod up, then dr standby up", steps: standUp() },
     switchover(),
     regionLoss(),
+    restoreScenario(),
+    ...returnToStandby(),
     engineUpgrade(),
 ];

@@ -375,7 +375,16 @@ export class Simulator {
                 w.globals.delete(String(i.globalClusterIdentifier));
                 effects.push(`global cluster ${i.globalClusterIdentifier} deleted`);
             } else if (c.type === TYPES.cacheGroup) {
-                w.caches.delete(String(i.replicationGroupId));
+                // elasticache/replication_group.go delete: a member of a global datastore is disassociated first
+                // (DisassociateGlobalReplicationGroup), which takes only a secondary: the primary of a datastore with
+                // other members cannot leave it (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DisassociateGlobalReplicationGroup.html:
+                // "Remove a secondary cluster from the Global datastore").
+                const id = String(i.replicationGroupId);
+                const d = w.caches.get(id)?.global ? w.datastores.get(w.caches.get(id)!.global!) : undefined;
+                if (d && d.primary === id && d.members.length > 1) throw new AwsRefusal(`${id} is the primary of global datastore ${d.id}: only a secondary can be disassociated and deleted`);
+                if (d) d.members = d.members.filter((m) => m !== id);
+                w.caches.delete(id);
+                effects.push(`cache ${id} deleted`);
             } else if (c.type === TYPES.cacheGlobal) {
                 const id = String(before.outputs.globalReplicationGroupId);
                 for (const m of w.datastores.get(id)?.members ?? []) delete w.caches.get(m)?.global;
@@ -395,8 +404,9 @@ export class Simulator {
                     if (!g) throw new AwsRefusal(`GlobalClusterNotFoundFault: ${i.globalClusterIdentifier} (creating ${id})`);
                     g.members.push(id);
                     cl.global = g.id;
-                    // A secondary runs the global cluster's engine version.
+                    // A secondary runs the global cluster's engine version, and holds whatever its primary holds.
                     cl.engineVersion = g.engineVersion ?? cl.engineVersion;
+                    if (g.primary && w.clusters.get(g.primary)?.corrupt) (cl as { corrupt?: boolean }).corrupt = true;
                     effects.push(`${id} created as a secondary of ${g.id}`);
                 } else effects.push(`${id} created`);
                 w.clusters.set(id, cl);

@@ -27,7 +27,13 @@
  * - a region's loss and return: its API does not answer (an `up` or `refresh`
  *   of a stack there fails); the state backend is elsewhere.
  * - a credential rotation outside Pulumi (Secrets Manager rotation or a
- *   `modify-db-cluster --master-user-password`).
+ *   `modify-db-cluster --master-user-password`);
+ * - replicated corruption: bad writes (a faulty migration, a bad job) on a global
+ *   cluster's primary reach every member, as replication does; only a store
+ *   restored from a snapshot taken before them is clean. The data is a flag, no more;
+ * - an operator cutting clients off a store by hand (the runbook's manual fence of a
+ *   store the program does not fence: DocumentDB and the cache, whose clients connect
+ *   directly). The drill takes that step on trust: nothing checks how it is done.
  */
 
 export type ClusterEngine = "aurora" | "docdb";
@@ -42,6 +48,8 @@ export interface WorldCluster {
     engineVersion?: string;
     /** The master password was changed outside Pulumi. */
     passwordRotated?: boolean;
+    /** Holds the replicated bad writes. */
+    corrupt?: boolean;
 }
 
 export interface WorldGlobalCluster {
@@ -81,6 +89,8 @@ export class World {
     readonly caches = new Map<string, WorldCache>();
     readonly datastores = new Map<string, WorldDatastore>();
     readonly down = new Set<string>();
+    /** Store ids (clusters, cache groups) whose clients the operator cut off by hand. */
+    readonly fenced = new Set<string>();
 
     reachable(region: string): boolean {
         return !this.down.has(region);
@@ -160,6 +170,28 @@ export class World {
         c.passwordRotated = true;
     }
 
+    /** Bad writes on the global cluster's primary: every member replicates them. */
+    corruptGlobal(engine: ClusterEngine, globalId: string): void {
+        const g = this.globalOf(engine, globalId);
+        if (!g.primary) throw new AwsRefusal(`${globalId} has no primary to write to`);
+        for (const m of g.members) this.clusters.get(m)!.corrupt = true;
+    }
+
+    /**
+     * The damage is gone from a global cluster: its primary rebuilt from clean data (docs/runbooks/restore.md E),
+     * which the drill does not model step by step; only the result.
+     */
+    repairGlobal(engine: ClusterEngine, globalId: string): void {
+        const g = this.globalOf(engine, globalId);
+        for (const m of g.members) delete this.clusters.get(m)!.corrupt;
+    }
+
+    /** The operator stops every client writing to a store (the runbook's manual fence). */
+    fence(id: string): void {
+        if (!this.clusters.has(id) && !this.caches.has(id)) throw new AwsRefusal(`no store ${id}`);
+        this.fenced.add(id);
+    }
+
     /** The cache group that takes writes: standalone, or its datastore's primary. */
     cacheWritable(c: WorldCache): boolean {
         return !c.global || this.datastores.get(c.global)?.primary === c.id;
@@ -167,6 +199,6 @@ export class World {
 
     snapshot(): unknown {
         const sorted = <T>(m: Map<string, T>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-        return { clusters: sorted(this.clusters), globals: sorted(this.globals), caches: sorted(this.caches), datastores: sorted(this.datastores), down: [...this.down].sort() };
+        return { clusters: sorted(this.clusters), globals: sorted(this.globals), caches: sorted(this.caches), datastores: sorted(this.datastores), down: [...this.down].sort(), fenced: [...this.fenced].sort() };
     }
 }

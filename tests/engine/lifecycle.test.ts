@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { Simulator, TYPES, key } from "../../engine/lifecycle/simulator";
-import { IDS, SCENARIOS, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
+import { IDS, SCENARIOS, SNAPSHOTS, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
 import { AwsRefusal } from "../../engine/lifecycle/world";
 import { evaluateStack } from "../../engine/mockEngine";
 
@@ -30,8 +30,8 @@ describe("DR drill: every scenario, with the operations each up plans", function
         for (const s of SCENARIOS) reports.set(s.id, await runScenario(s));
     });
 
-    it("has the runbook's scenarios a, b, c and f, each step naming the runbook step it proves", () => {
-        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "f"]);
+    it("has the runbook's scenarios a-f (e once after each of b, c, a detach and d), each step naming the runbook step it proves", () => {
+        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "d", "e-b", "e-c", "e-detach", "e-d", "f"]);
         for (const s of SCENARIOS) for (const step of s.steps) assert.ok(step.runbook.length > 0, `${s.id}: ${step.title}`);
     });
 
@@ -59,13 +59,90 @@ describe("DR drill: every scenario, with the operations each up plans", function
         });
     }
 
-    it("no up of any scenario replaces or deletes a data store", () => {
+    it("no up of any scenario replaces or deletes a data store it does not name as intended, and only deletes are intended", () => {
         for (const r of reports.values()) {
             for (const st of r.steps) {
-                const lost = (st.up?.diff?.changes ?? []).filter((c) => c.dataLossRisk).map(key);
-                assert.deepStrictEqual(lost, [], `${r.scenario.id}: ${st.step.title}`);
+                const a = st.step.action;
+                const intended = a.kind === "up" ? (a.intendedDataLoss ?? []) : [];
+                const risky = (st.up?.diff?.changes ?? []).filter((c) => c.dataLossRisk);
+                assert.deepStrictEqual(risky.filter((c) => !intended.includes(key(c))).map(key), [], `${r.scenario.id}: ${st.step.title}`);
+                assert.deepStrictEqual(risky.filter((c) => c.kind !== "delete").map(key), [], `${r.scenario.id}: ${st.step.title}: no replacement`);
             }
         }
+        // Without (d)'s and (e)'s deliberate removals and scale-downs, nothing is at risk at all.
+        for (const id of ["a", "b", "c", "f"]) for (const st of reports.get(id)!.steps) assert.deepStrictEqual((st.up?.diff?.changes ?? []).filter((c) => c.dataLossRisk).map(key), [], `${id}: ${st.step.title}`);
+    });
+
+    const upOf = (id: string, title: RegExp) => {
+        const st = reports.get(id)!.steps.find((x) => x.step.action.kind === "up" && title.test(x.step.title));
+        assert.ok(st?.up, `${id}: an up titled ${title}`);
+        return st!.up!;
+    };
+    const STANDBY_STORES = ["aws:rds/cluster:Cluster::aurora-cluster", "aws:docdb/cluster:Cluster::documentdb-cluster", "aws:elasticache/replicationGroup:ReplicationGroup::cache-group"];
+
+    it("(d) the restore creates the restored clusters, prod's count of instances and the cache, and touches no standby store", async () => {
+        const up = upOf("d", /^dr up in restore/);
+        const prod = (await evaluateStack("prod", { stackConfig: prodConfig()() })).resources;
+        const count = (type: string) => prod.filter((r) => r.type === type && !r.name.includes("restore")).length;
+        const created = up.operations.create;
+        assert.ok(created.includes("aws:rds/cluster:Cluster::aurora-restore-1-cluster"));
+        assert.ok(created.includes("aws:docdb/cluster:Cluster::documentdb-restore-1-cluster"));
+        assert.ok(created.includes("aws:elasticache/replicationGroup:ReplicationGroup::cache-restore-1-group"));
+        assert.strictEqual(created.filter((k) => k.startsWith(`${TYPES.rdsInstance}::aurora-restore-1-instance-`)).length, count(TYPES.rdsInstance));
+        assert.strictEqual(created.filter((k) => k.startsWith("aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-")).length, count("aws:docdb/clusterInstance:ClusterInstance"));
+        for (const k of ["aws:backup/plan:Plan::backup-scheduled", "aws:backup/selection:Selection::backup-scheduled", "aws:secretsmanager/secret:Secret::aurora-restore-1-master-secret"]) assert.ok(created.includes(k), k);
+        // Nothing of the standby generation's stores or instances is updated, replaced or deleted.
+        const touched = [...up.operations.update, ...up.operations.replace, ...up.operations.delete];
+        assert.deepStrictEqual(touched.filter((k) => /::(aurora|documentdb)-(cluster|instance-\d)$|::cache-group$/.test(k)), []);
+        assert.deepStrictEqual(up.effects.sort(), ["mlops-dr-docs-r1 created", "mlops-dr-mlflow-r1 created"]);
+    });
+
+    it("(d) retiring the kept secondaries: unprotect updates only them, remove deletes them with nothing blocked; at once it would be blocked", () => {
+        const unprotect = upOf("d", /unprotect/);
+        assert.deepStrictEqual(unprotect.operations.update, [STANDBY_STORES[1], STANDBY_STORES[0]]);
+        for (const c of unprotect.diff!.changes) assert.deepStrictEqual(c.properties.map((p) => p.path).sort(), ["(protect)", "deletionProtection"], key(c));
+        const remove = upOf("d", /retired remove/);
+        for (const k of STANDBY_STORES) assert.ok(remove.operations.delete.includes(k), k);
+        assert.ok(remove.diff!.changes.every((c) => !c.blocked));
+        assert.ok(remove.operations.delete.every((k) => !k.includes("restore-1") && !k.includes("backup-vault")), remove.operations.delete.join(", "));
+    });
+
+    it("(d) removing the kept secondaries in one up is blocked by protect", async () => {
+        const sim = await stoodUp();
+        const up = await sim.up("dr", drConfig({ mode: "restore", force: true, restore: { generation: 1, auroraSnapshot: SNAPSHOTS.aurora, documentdbSnapshot: SNAPSHOTS.documentdb }, retired: "remove" })());
+        assert.strictEqual(up.ok, false);
+        const blocked = up.diff!.changes.filter((c) => c.blocked).map(key);
+        for (const k of STANDBY_STORES.slice(0, 2)) assert.ok(blocked.includes(k), `${k} blocked: ${blocked.join(", ")}`);
+        assert.ok(sim.world.clusters.has(IDS.drAurora), "nothing was deleted");
+    });
+
+    it("(e) back to standby after (b) and (c): the same operations, backup plans and selections deleted, vault kept, lag alarms back", () => {
+        const [b, c] = [upOf("e-b", /^dr back to standby/), upOf("e-c", /^dr back to standby/)];
+        assert.deepStrictEqual(b.operations, c.operations);
+        for (const k of ["aws:backup/plan:Plan::backup-scheduled", "aws:backup/plan:Plan::backup-continuous", "aws:backup/selection:Selection::backup-scheduled", "aws:backup/selection:Selection::backup-continuous"]) assert.ok(b.operations.delete.includes(k), k);
+        assert.ok(!b.operations.delete.some((k) => k.startsWith("aws:backup/vault")), "the vault is kept");
+        for (const k of ["aws:cloudwatch/metricAlarm:MetricAlarm::aurora-global-lag", "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag", "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1"]) assert.ok(b.operations.create.includes(k), k);
+        assert.deepStrictEqual(b.effects, [], "no cluster detached or re-attached");
+    });
+
+    it("(e) after a detach: the same generation is refused with the next one named; generation 2 creates -s2 secondaries and leaves generation 1 alone", () => {
+        const refused = upOf("e-detach", /is refused/);
+        assert.strictEqual(refused.ok, false);
+        assert.match(refused.failures.join("\n"), /dr\.standby\.generation: is 1, a generation detached from its global clusters \(dr\.detached\).*set dr\.standby\.generation to 2/s);
+        const g2 = upOf("e-detach", /generation 2/);
+        for (const k of ["aws:rds/cluster:Cluster::aurora-standby-2-cluster", "aws:docdb/cluster:Cluster::documentdb-standby-2-cluster", "aws:elasticache/replicationGroup:ReplicationGroup::cache-standby-2-group"]) assert.ok(g2.operations.create.includes(k), k);
+        assert.deepStrictEqual([...g2.operations.update, ...g2.operations.replace, ...g2.operations.delete].filter((k) => /::(aurora|documentdb)-(cluster|instance-\d)$|::cache-group$/.test(k)), []);
+        assert.deepStrictEqual(g2.effects.sort(), [
+            "cache mlops-dr-cache-s2 created as a secondary of ldgnf-mlops-prod-cache",
+            "mlops-dr-docs-s2 created as a secondary of mlops-prod-docs-global",
+            "mlops-dr-mlflow-s2 created as a secondary of mlops-prod-mlflow-global",
+        ]);
+    });
+
+    it("(e) after the restore: standby lists it in dr.restored and keeps its stores, out of service", () => {
+        const up = upOf("e-d", /^dr back to standby/);
+        assert.ok(up.operations.create.includes(STANDBY_STORES[0]), "generation 1 secondaries created again (removed in (d))");
+        assert.deepStrictEqual([...up.operations.update, ...up.operations.replace, ...up.operations.delete].filter((k) => k.includes("restore-1")), []);
     });
 
     it("(c) dr is promoted with us-east-1 unreachable, and its contract names the DR endpoints with role primary", () => {
@@ -98,6 +175,30 @@ describe("DR drill: the assertions fail a scenario", function () {
         assert.strictEqual(r.ok, false);
         assert.strictEqual(r.steps.length, 6);
         assert.deepStrictEqual(r.steps[5].problems, [`two writable aurora primaries reachable by clients: ${IDS.drAurora}, ${IDS.prodAurora}`]);
+    });
+
+    it("(e-detach) without the operator's manual fence, us-east-1's return is two writable primaries", async () => {
+        const e = SCENARIOS.find((x) => x.id === "e-detach")!;
+        const steps = e.steps.filter((st) => !(st.action.kind === "event" && st.action.describe.startsWith("manual fence of")));
+        const r = await runScenario({ ...e, steps });
+        assert.strictEqual(r.ok, false);
+        const last = r.steps[r.steps.length - 1];
+        assert.match(last.step.title, /us-east-1 returns/);
+        assert.deepStrictEqual(last.problems, [
+            `two writable aurora primaries reachable by clients: ${IDS.drAurora}, ${IDS.prodAurora}`,
+            `two writable docdb primaries reachable by clients: ${IDS.drDocs}, ${IDS.prodDocs}`,
+        ]);
+    });
+
+    it("(e-detach) without failing the cache back, retiring generation 1 would delete the datastore's primary: AWS refuses", async () => {
+        const e = SCENARIOS.find((x) => x.id === "e-detach")!;
+        const steps = e.steps.filter((st) => !st.title.startsWith("failover-global-replication-group (cache) back to prod"));
+        assert.strictEqual(steps.length, e.steps.length - 1);
+        const r = await runScenario({ ...e, steps });
+        assert.strictEqual(r.ok, false);
+        const last = r.steps[r.steps.length - 1];
+        assert.match(last.step.title, /dr\.retired remove/);
+        assert.match(last.problems.join("\n"), /AWS refuses: mlops-dr-cache is the primary of global datastore ldgnf-mlops-prod-cache/);
     });
 
     it("an up that plans other operations than the scenario expects fails the step", async () => {
