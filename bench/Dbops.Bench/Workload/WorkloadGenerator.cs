@@ -120,14 +120,15 @@ public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter pr
     {
         var spec = model.Spec;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        rows["experiments"] = await CopyAsync(conn, "experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace)", w =>
+        // No workspace column: 2.x has none, and 3.x fills it with its default, 'default', as MLflow does outside workspaces.
+        rows["experiments"] = await CopyAsync(conn, "experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)", w =>
         {
             // MLflow creates experiment 0, "Default", when it initialises the database.
             var origin = model.Experiments.Min(e => e.CreationTime) - WorkloadSpec.DayMs;
-            Row(w, 0, "Default", "s3://mlflow-artifacts/0", "active", origin, origin, "default");
+            Row(w, 0, "Default", "s3://mlflow-artifacts/0", "active", origin, origin);
             foreach (var e in model.Experiments)
             {
-                Row(w, e.Id, e.Name, $"s3://mlflow-artifacts/{e.Id}", e.Deleted ? "deleted" : "active", e.CreationTime, e.LastUpdateTime, "default");
+                Row(w, e.Id, e.Name, $"s3://mlflow-artifacts/{e.Id}", e.Deleted ? "deleted" : "active", e.CreationTime, e.LastUpdateTime);
             }
             return model.Experiments.Count + 1;
         }, ct);

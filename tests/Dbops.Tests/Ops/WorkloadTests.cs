@@ -18,13 +18,14 @@ public class WorkloadTests(LocalPostgres pg)
         return d;
     }
 
-    [Fact]
-    public async Task The_same_seed_and_now_give_the_same_rows_and_another_seed_other_rows()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_same_seed_and_now_give_the_same_rows_and_another_seed_other_rows(string release)
     {
         var spec = Workloads.Small(seed: 5) with { NowMs = 1_780_000_000_000 };
-        var a = await pg.CreateDatabaseAsync();
-        var b = await pg.CreateDatabaseAsync();
-        var c = await pg.CreateDatabaseAsync();
+        var a = await pg.CreateDatabaseAsync(release);
+        var b = await pg.CreateDatabaseAsync(release);
+        var c = await pg.CreateDatabaseAsync(release);
 
         await Workloads.FillAsync(a, spec);
         await Workloads.FillAsync(b, spec);
@@ -35,10 +36,11 @@ public class WorkloadTests(LocalPostgres pg)
         Assert.NotEqual(da["metrics"], (await DigestsAsync(c))["metrics"]);
     }
 
-    [Fact]
-    public async Task Latest_metrics_hold_each_run_and_key_at_its_highest_step_as_mlflow_keeps_them()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Latest_metrics_hold_each_run_and_key_at_its_highest_step_as_mlflow_keeps_them(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         await Workloads.FillAsync(db, Workloads.Small());
 
         Assert.Equal(
@@ -56,10 +58,11 @@ public class WorkloadTests(LocalPostgres pg)
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from metrics m where not exists (select 1 from runs r where r.run_uuid = m.run_uuid)"));
     }
 
-    [Fact]
-    public async Task The_scale_and_the_idle_share_are_what_the_spec_asks_and_mlflows_schema_is_intact()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_scale_and_the_idle_share_are_what_the_spec_asks_and_mlflows_schema_is_intact(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         var indexesBefore = await db.ColumnAsync<string>("select indexdef from pg_indexes where schemaname = 'public' order by indexname");
         var spec = Workloads.Small();
 
