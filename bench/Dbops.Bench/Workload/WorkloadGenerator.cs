@@ -10,7 +10,8 @@ public sealed record GenerateResult(IReadOnlyDictionary<string, long> Rows, Time
 /// Fills an empty fixture MLflow schema with a <see cref="WorkloadModel"/> through binary
 /// COPY: experiments (and the Default experiment 0), experiment tags, datasets, runs,
 /// params, tags, dataset inputs, metrics with many steps per key, latest_metrics exactly
-/// as MLflow keeps them (each key's row of the highest step), a few registered models, then
+/// as MLflow keeps them (each key's row of the highest step), a few registered models, the traces,
+/// logged models and associations of <see cref="GenAiContent"/> where the release has them, then
 /// VACUUM ANALYZE so the planner sees the data as a long-lived database's.
 /// </summary>
 public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter progress)
@@ -53,9 +54,11 @@ public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter pr
         progress.WriteLine($"generate: {bulk.ConstraintCount} keys and {bulk.IndexCount} indexes rebuilt in {keys.Elapsed.TotalSeconds:0.0} s");
         await ExecuteAsync(conn, "select setval(pg_get_serial_sequence('experiments', 'experiment_id'), (select max(experiment_id) from experiments))", ct);
         rows["model_versions"] = await InsertRegistryAsync(conn, model, ct);
+        foreach (var (table, n) in await GenAiContent.FillAsync(conn, ct)) rows[table] = n;
 
         var vacuum = Stopwatch.StartNew();
-        await ExecuteAsync(conn, $"vacuum (analyze) {string.Join(", ", BulkTables)}, registered_models, model_versions", ct);
+        var genAi = GenAiContent.Tables.Where(rows.ContainsKey);
+        await ExecuteAsync(conn, $"vacuum (analyze) {string.Join(", ", BulkTables.Concat(["registered_models", "model_versions"]).Concat(genAi))}", ct);
         vacuum.Stop();
         progress.WriteLine($"generate: vacuum analyze in {vacuum.Elapsed.TotalSeconds:0.0} s");
         return new GenerateResult(new Dictionary<string, long>(rows), copy.Elapsed, keys.Elapsed, vacuum.Elapsed, model.Experiments.Max(e => e.RunCount));
