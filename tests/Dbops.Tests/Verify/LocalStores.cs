@@ -99,17 +99,22 @@ public sealed class LocalStores : IDisposable
     /// A database of its own with one release's fixture schema (no seed), created by its owner as MLflow
     /// would, and the contract that points at it and pins the release's revision; dropped on dispose.
     /// </summary>
-    public async Task<ReleaseDatabase> ReleaseDatabaseAsync(string release, bool migrate = false)
+    public async Task<ReleaseDatabase> ReleaseDatabaseAsync(string release, bool migrate = false, bool seed = false)
     {
         var name = $"r_{Guid.NewGuid():N}"[..14];
         await AdminExecuteAsync($"create database {name} owner mlflow_admin", "postgres");
-        var sql = string.Join('\n', File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "fixtures", "mlflow", release, "schema.sql")).Where(l => !l.StartsWith('\\')));
-        var owner = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Username = "mlflow_admin" };
+        var owner = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Username = "mlflow_admin", CommandTimeout = 120 };
+        string[] scripts = seed ? [Path.Combine(release, "schema.sql"), "seed.sql"] : [Path.Combine(release, "schema.sql")];
         await using (var conn = new NpgsqlConnection(owner.ConnectionString))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand(sql, conn);
-            await cmd.ExecuteNonQueryAsync();
+            foreach (var script in scripts)
+            {
+                // psql scripts: their meta-commands (\set ON_ERROR_STOP) are psql's, not SQL.
+                var sql = string.Join('\n', File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "fixtures", "mlflow", script)).Where(l => !l.StartsWith('\\')));
+                await using var cmd = new NpgsqlCommand(sql, conn);
+                await cmd.ExecuteNonQueryAsync();
+            }
         }
         var json = ContractJson();
         json["postgres"]!["database"] = name;

@@ -33,6 +33,18 @@ public class MlflowSchemaTests(LocalStores stores)
 
     [Theory]
     [MemberData(nameof(LocalStores.Releases), MemberType = typeof(LocalStores))]
+    public async Task The_query_slo_measures_mlflows_queries_on_the_release(string release)
+    {
+        await using var db = await stores.ReleaseDatabaseAsync(release, migrate: true, seed: true);
+
+        var slo = LocalStores.Single(await stores.VerifyAsync(db.Contract, null, Categories.PostgresSlo), "postgres.writer.query-slo");
+
+        Assert.True(slo.Status == CheckStatus.Pass, slo.Message);
+        Assert.Equal(9900L, slo.Data["experimentRuns"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalStores.Releases), MemberType = typeof(LocalStores))]
     public async Task A_missing_mlflow_index_fails_naming_it(string release)
     {
         await using var db = await stores.ReleaseDatabaseAsync(release);
