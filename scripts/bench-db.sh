@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # `make bench-db`: the database benchmarks of dbops. On a PostgreSQL started for the purpose
-# (TLS-only, loopback, scripts/local-stores.sh), for each scale: a fresh database with the
-# fixture MLflow schema, filled by the synthetic workload (dbops-bench generate), then
+# (TLS-only, loopback, scripts/local-stores.sh), for each scale: a fresh database with a real
+# MLflow release's schema (tests/fixtures/mlflow/$MLFLOW_RELEASE; its indexes are the "MLflow's
+# indexes" baseline, and dbops-bench run refuses a baseline that is not exactly the release's), filled by the synthetic workload (dbops-bench generate), then
 # dbops-bench run: every query shape with MLflow's indexes, the platform's migrations (each
 # index build timed), every shape again, and the archival of the 90-day window. Prints Markdown
 # tables (progress goes to stderr); asserts nothing. Everything is removed afterwards.
 #   SCALES="runs:metric_rows ..."   default "10000:1000000 100000:10000000"
 #   SEED=n ITERATIONS=n             workload seed (42) and executions per shape (200)
+#   MLFLOW_RELEASE=x                the release's schema (default 3.11.1, the newest release the facts hold)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH="${BENCH:-$ROOT/bench/Dbops.Bench/bin/Release/net10.0/dbops-bench.dll}"
 SCALES="${SCALES:-10000:1000000 100000:10000000}"
 SEED="${SEED:-42}"
 ITERATIONS="${ITERATIONS:-200}"
+MLFLOW_RELEASE="${MLFLOW_RELEASE:-3.11.1}"
+SCHEMA="$ROOT/tests/fixtures/mlflow/$MLFLOW_RELEASE/schema.sql"
+[ -f "$SCHEMA" ] || { echo "bench-db: no fixture $SCHEMA" >&2; exit 2; }
 [ -f "$BENCH" ] || { echo "bench-db: $BENCH not built (make bench-db builds it)" >&2; exit 2; }
 
 dir="$(mktemp -d /tmp/dbops-bench-db.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
 # Memory for a 4 GB database on a 24 GB machine, and checkpoints spaced out for the bulk load.
 # Planner settings stay PostgreSQL's (and Aurora's) defaults.
-export LOCAL_STORES=postgres LOCAL_STORES_SEED=none
+export LOCAL_STORES=postgres LOCAL_STORES_SEED=none LOCAL_STORES_MLFLOW="$MLFLOW_RELEASE"
 export PG_CONF_EXTRA="shared_buffers = 2GB
 effective_cache_size = 8GB
 maintenance_work_mem = 512MB
@@ -41,7 +46,7 @@ for scale in $SCALES; do
   metrics="${scale##*:}"
   db="bench_${runs}"
   psql_as postgres postgres -c "create database $db owner mlflow_admin"
-  psql_as mlflow_admin "$db" < "$ROOT/tests/fixtures/mlflow/schema.sql" >/dev/null
+  psql_as mlflow_admin "$db" < "$SCHEMA" >/dev/null
   contract="$dir/$db.json"
   ( umask 077; sed "s/\"database\": \"mlflow\"/\"database\": \"$db\"/" "$dir/contract.json" > "$contract" )
   label="$(numfmt --to=si "$runs" | sed 's/k$/K/') runs"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL and Redis on loopback, configured like the stack's stores: TLS only
 # (a fresh CA and server certificate), passwords/tokens, a streaming PostgreSQL replica and
-# a Redis replica, and the fixture MLflow schema with seed data. Used by `make verify-local`,
+# a Redis replica, and a real MLflow release's schema (tests/fixtures/mlflow/<release>/) with seed data. Used by `make verify-local`,
 # `make bench` and the C# tests, so the demo and the tests run against the same setup.
 #
 #   scripts/local-stores.sh start DIR   start everything under DIR (created, must be empty)
@@ -17,6 +17,8 @@
 # Lighter variants, for the database-operation tests and benchmarks:
 #   LOCAL_STORES=postgres    the PostgreSQL writer only: no replica, no Redis (contract: no reader, no redis)
 #   LOCAL_STORES_SEED=none   the fixture schema without its seed data
+#   LOCAL_STORES_MLFLOW=2.17.2   which release's schema (a folder of tests/fixtures/mlflow; default 3.11.1);
+#                            the contract pins that release's alembic revision
 #   PG_CONF_EXTRA='k = v'    more postgresql.conf lines (e.g. memory for the 10 M-row benchmark)
 # PostgreSQL refuses to run as root: as root, the servers run as the `postgres` user
 # (created if missing). Set PG_BIN to choose the PostgreSQL installation.
@@ -25,7 +27,13 @@ set -euo pipefail
 die() { echo "local-stores: $*" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MLFLOW_RELEASE="${LOCAL_STORES_MLFLOW:-3.11.1}"
 FIXTURES="$ROOT/tests/fixtures/mlflow"
+SCHEMA="$FIXTURES/$MLFLOW_RELEASE/schema.sql"
+[ -f "$SCHEMA" ] || die "LOCAL_STORES_MLFLOW=$MLFLOW_RELEASE: no $SCHEMA (releases: $(cd "$FIXTURES" && ls -d */ | tr -d / | tr '\n' ' '))"
+# The release's revision, from the row its fixture inserts into alembic_version.
+ALEMBIC_REVISION="$(sed -n "s/^insert into alembic_version (version_num) values ('\([0-9a-f]*\)');$/\1/p" "$SCHEMA")"
+[ -n "$ALEMBIC_REVISION" ] || die "$SCHEMA inserts no alembic revision"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found (install postgresql-15, or set PG_BIN)"
 command -v redis-server >/dev/null || die "redis-server not found (install redis-server)"
@@ -123,7 +131,7 @@ EOF
   # pg_stat_statements is preloaded; its view exists once created in the database (on Aurora, by the master user).
   as_owner "${psql[@]}" -d mlflow -c "create extension if not exists pg_stat_statements" >/dev/null
   # On stdin: the servers' owner need not be able to read the work tree.
-  as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$FIXTURES/schema.sql" >/dev/null
+  as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$SCHEMA" >/dev/null
   [ "${LOCAL_STORES_SEED:-seed}" = none ] || as_owner "${psql[@]}" -U mlflow_admin -d mlflow < "$FIXTURES/seed.sql" >/dev/null
   [ "$ONLY_PG" = 1 ] && return 0
 
@@ -228,7 +236,7 @@ write_contract() {
       "rds.force_ssl": "1"
     },
     "secretArn": "arn:aws:secretsmanager:local:000000000000:secret:local/aurora/master",
-    "alembicRevision": "f1x7ure0c0de"
+    "alembicRevision": "$ALEMBIC_REVISION"
   }$redis
 }
 EOF

@@ -54,7 +54,10 @@ public sealed class CheckPlan : IAsyncDisposable
         yield return new PgBlockedLocksCheck(writer, settings);
         yield return new PgWraparoundCheck(writer, settings);
         yield return new PgInvalidIndexesCheck(writer);
-        yield return new MlflowTablesCheck(writer);
+        yield return new MlflowTablesCheck(writer, settings);
+        yield return new MlflowPrimaryKeysCheck(writer, settings);
+        yield return new MlflowForeignKeysCheck(writer, settings);
+        yield return new MlflowIndexesCheck(writer, settings);
         yield return new AlembicRevisionCheck(writer, settings);
         yield return new PlatformIndexesCheck(writer, migrations);
         yield return new QuerySloCheck(writer, settings);

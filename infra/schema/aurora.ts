@@ -50,10 +50,17 @@ export const auroraSchema = z.strictObject({
         .default(60),
     slowQueryMs: int(0, 60_000, "log_min_duration_statement in milliseconds; the scaling guide's line is 1000").default(1000),
     applyImmediately: bool().default(false),
-    /** MLflow's schema revision (`alembic_version`) the verifier expects; pinned with the MLflow release. */
+    /**
+     * MLflow's schema revision (`alembic_version`) the verifier expects; pinned with the MLflow release.
+     * Alembic's generated ids are 12 hex digits, but MLflow's are not all generated: 3.8.0/3.8.1's head is
+     * `1bd49d398cd23` (13; ../shared/facts/mlflow-schema.md). So: lowercase hex, 12 or more, and at most the
+     * 32 characters `alembic_version.version_num` (varchar(32)) holds.
+     */
     mlflowSchemaRevision: z
         .string()
-        .regex(/^[0-9a-f]{12}$/, { error: "must be an Alembic revision id: 12 lowercase hex digits, as in alembic_version" })
+        .regex(/^[0-9a-f]{12,32}$/, {
+            error: "must be an Alembic revision id as in alembic_version: 12 to 32 lowercase hex digits (MLflow 3.8's is 1bd49d398cd23)",
+        })
         .optional(),
     alarms: thresholds({
         cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80),

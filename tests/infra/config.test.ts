@@ -167,6 +167,23 @@ describe("stack configuration validation (through the program, before any resour
         });
     }
 
+    // Issue 15, defect 5: MLflow's revisions are hex but not always 12 digits (3.8.0/3.8.1's head has 13).
+    for (const revision of ["c3d6457b6d8a", "1bd49d398cd23", "0123456789abcdef0123456789abcdef"]) {
+        it(`accepts MLflow schema revision ${revision} and hands it to the verifier`, async () => {
+            const ev = await evaluateStack("dev", { stackConfig: devWith("mlops-data:aurora", (a) => (a.mlflowSchemaRevision = revision)) });
+            assert.strictEqual(ev.outputs.verification.postgres.alembicRevision, revision);
+        });
+    }
+
+    for (const revision of ["1bd49d398cd", "1BD49D398CD23", "1bd49d398cd2g", "0123456789abcdef0123456789abcdef0"]) {
+        it(`refuses MLflow schema revision ${revision}`, async () => {
+            await expectOnly(
+                devWith("mlops-data:aurora", (a) => (a.mlflowSchemaRevision = revision)),
+                { key: "mlops-data:aurora.mlflowSchemaRevision", value: revision, message: /12 to 32 lowercase hex digits/ },
+            );
+        });
+    }
+
     it("unknown environment", async () => {
         await expectOnly(devWithPlain("mlops-data:environment", "qa"), {
             key: "mlops-data:environment",

@@ -16,6 +16,8 @@ public sealed class BenchmarkReport
     public TimeSpan MigrateTotal { get; set; }
     public double QueryBudgetSeconds { get; set; } = 15;
     public ArchiveFigures? Archive { get; set; }
+    public string? ArchiveRefused { get; set; }
+    public BaselineIndexes? Baseline { get; set; }
 
     public string Render()
     {
@@ -26,6 +28,14 @@ public sealed class BenchmarkReport
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"{s.Experiments:N0} experiments (the biggest {s.BiggestExperiment:N0} runs), {s.LatestMetrics:N0} latest_metrics, {s.Params:N0} params, {s.Tags:N0} tags; metrics table with its indexes {s.MetricsSize}. Latencies from the client (TLS on loopback), each shape run with the same parameter sequence in both columns; experiments picked by size among the 20 biggest.");
         sb.AppendLine();
+        if (Baseline is { } baseline)
+        {
+            // The indexes of the tables the shapes read; the release's others (traces, registry, ...) are there too.
+            var read = baseline.Release.Tables.Where(t => Dbops.Verify.Postgres.MlflowSchema.RequiredTables.ContainsKey(t.Name))
+                .SelectMany(t => t.Indexes.Select(i => i.Name)).Order(StringComparer.Ordinal);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Schema: {baseline.Release}; the \"MLflow's indexes\" column ran on {baseline.Describe()}; on the tables the queries read: {string.Join(", ", read)}.");
+            sb.AppendLine();
+        }
         sb.AppendLine("| query | MLflow's indexes p50 / p95 (ms) | + platform's p50 / p95 (ms) | p95 ratio | + random_page_cost 1.1 p50 / p95 (ms) |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var before in Before)
@@ -53,6 +63,11 @@ public sealed class BenchmarkReport
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"Archival of the 90-day window (`dbops archive --older-than 90d`): {a.Experiments:N0} experiments, {a.Runs:N0} of {s.Runs:N0} runs ({100.0 * a.Runs / s.Runs:0.0} %), {a.Rows:N0} rows in {a.Took.TotalSeconds:0.0} s ({a.Rows / Math.Max(0.001, a.Took.TotalSeconds):N0} rows/s), {a.Batches} batches of {a.BatchSize} runs; dry run (counting) {a.DryRun.TotalSeconds:0.0} s; reconciliation {(a.Reconciled ? "exact" : "MISMATCH")}.");
+        }
+        else if (ArchiveRefused is { } refused)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Archival not timed: dbops archive refused ({refused.Split('\n')[0].Trim()}{(refused.Contains('\n') ? " ..." : "")}).");
         }
         sb.AppendLine();
         return sb.ToString();

@@ -10,7 +10,8 @@ public sealed record GenerateResult(IReadOnlyDictionary<string, long> Rows, Time
 /// Fills an empty fixture MLflow schema with a <see cref="WorkloadModel"/> through binary
 /// COPY: experiments (and the Default experiment 0), experiment tags, datasets, runs,
 /// params, tags, dataset inputs, metrics with many steps per key, latest_metrics exactly
-/// as MLflow keeps them (each key's row of the highest step), a few registered models, then
+/// as MLflow keeps them (each key's row of the highest step), a few registered models, the traces,
+/// logged models and associations of <see cref="GenAiContent"/> where the release has them, then
 /// VACUUM ANALYZE so the planner sees the data as a long-lived database's.
 /// </summary>
 public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter progress)
@@ -53,9 +54,11 @@ public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter pr
         progress.WriteLine($"generate: {bulk.ConstraintCount} keys and {bulk.IndexCount} indexes rebuilt in {keys.Elapsed.TotalSeconds:0.0} s");
         await ExecuteAsync(conn, "select setval(pg_get_serial_sequence('experiments', 'experiment_id'), (select max(experiment_id) from experiments))", ct);
         rows["model_versions"] = await InsertRegistryAsync(conn, model, ct);
+        foreach (var (table, n) in await GenAiContent.FillAsync(conn, ct)) rows[table] = n;
 
         var vacuum = Stopwatch.StartNew();
-        await ExecuteAsync(conn, $"vacuum (analyze) {string.Join(", ", BulkTables)}, registered_models, model_versions", ct);
+        var genAi = GenAiContent.Tables.Where(rows.ContainsKey);
+        await ExecuteAsync(conn, $"vacuum (analyze) {string.Join(", ", BulkTables.Concat(["registered_models", "model_versions"]).Concat(genAi))}", ct);
         vacuum.Stop();
         progress.WriteLine($"generate: vacuum analyze in {vacuum.Elapsed.TotalSeconds:0.0} s");
         return new GenerateResult(new Dictionary<string, long>(rows), copy.Elapsed, keys.Elapsed, vacuum.Elapsed, model.Experiments.Max(e => e.RunCount));
@@ -120,14 +123,15 @@ public sealed class WorkloadGenerator(NpgsqlDataSource dataSource, TextWriter pr
     {
         var spec = model.Spec;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        rows["experiments"] = await CopyAsync(conn, "experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace)", w =>
+        // No workspace column: 2.x has none, and 3.x fills it with its default, 'default', as MLflow does outside workspaces.
+        rows["experiments"] = await CopyAsync(conn, "experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)", w =>
         {
             // MLflow creates experiment 0, "Default", when it initialises the database.
             var origin = model.Experiments.Min(e => e.CreationTime) - WorkloadSpec.DayMs;
-            Row(w, 0, "Default", "s3://mlflow-artifacts/0", "active", origin, origin, "default");
+            Row(w, 0, "Default", "s3://mlflow-artifacts/0", "active", origin, origin);
             foreach (var e in model.Experiments)
             {
-                Row(w, e.Id, e.Name, $"s3://mlflow-artifacts/{e.Id}", e.Deleted ? "deleted" : "active", e.CreationTime, e.LastUpdateTime, "default");
+                Row(w, e.Id, e.Name, $"s3://mlflow-artifacts/{e.Id}", e.Deleted ? "deleted" : "active", e.CreationTime, e.LastUpdateTime);
             }
             return model.Experiments.Count + 1;
         }, ct);

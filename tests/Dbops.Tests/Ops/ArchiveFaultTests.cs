@@ -18,7 +18,7 @@ public class ArchiveFaultTests(LocalPostgres pg)
     [Fact]
     public async Task Killed_at_random_points_and_run_again_it_loses_nothing_and_duplicates_nothing()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 60_000 });
         var idle = string.Join(",", Workloads.Idle(model));

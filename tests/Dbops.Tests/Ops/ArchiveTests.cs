@@ -9,7 +9,7 @@ public class ArchiveTests(LocalPostgres pg)
 {
     private async Task<(ScratchDatabase Db, Bench.Workload.WorkloadModel Model)> MigratedWorkloadAsync()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         return (db, await Workloads.FillAsync(db, Workloads.Small()));
     }
@@ -116,7 +116,7 @@ public class ArchiveTests(LocalPostgres pg)
     [Fact]
     public async Task Without_the_archive_schema_it_says_to_migrate_first()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
 
         var run = await CliRun.RunAsync(["archive", .. db.Args()]);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dbops.Ops;
+using Dbops.Verify.Postgres;
 using Npgsql;
 
 namespace Dbops.Tests.Ops;
@@ -40,8 +41,22 @@ public sealed class LocalPostgres : IDisposable
         Host = Env["PG_SOCKET_WRITER"], Port = Port, Username = user, Database = database, Pooling = false, CommandTimeout = 120,
     }.ConnectionString;
 
-    /// <summary>A new database owned by mlflow_admin, with the fixture MLflow schema unless <paramref name="schema"/> is false.</summary>
-    public async Task<ScratchDatabase> CreateDatabaseAsync(bool schema = true)
+    /// <summary>The real MLflow releases of tests/fixtures/mlflow, for theories over them.</summary>
+    public static TheoryData<string> Releases => Verify.LocalStores.Releases;
+
+    /// <summary>For the tests of dbops' own mechanics (the migration runner, the CLI's inputs) that need some real MLflow schema.</summary>
+    public static string DefaultRelease => MlflowReleases.Newest.Name;
+
+    /// <summary>
+    /// INTERIM: the hand-made schema of tests/fixtures/mlflow/handmade, for the archive tests only. dbops archive
+    /// refuses on every real release (issue 15, defects 1-3: trace_info and, on 3.x, eleven more tables refer to
+    /// experiments and runs and it does not know them), so its tests cannot run on the real fixtures until archival
+    /// knows MLflow's whole data model. Then this goes, with the folder.
+    /// </summary>
+    public const string Handmade = "handmade";
+
+    /// <summary>A new database owned by mlflow_admin, with the schema of an MLflow release's fixture (none when <paramref name="release"/> is null).</summary>
+    public async Task<ScratchDatabase> CreateDatabaseAsync(string? release)
     {
         var name = $"t_{Guid.NewGuid():N}"[..14];
         await using (var admin = new NpgsqlConnection(SocketConnectionString("postgres")))
@@ -51,10 +66,10 @@ public sealed class LocalPostgres : IDisposable
             await cmd.ExecuteNonQueryAsync();
         }
         var db = new ScratchDatabase(this, name);
-        if (schema)
+        if (release is not null)
         {
             // The fixture is a psql script; its one meta-command (\set ON_ERROR_STOP) is psql's, not SQL.
-            var sql = string.Join('\n', File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "fixtures", "mlflow", "schema.sql")).Where(l => !l.StartsWith('\\')));
+            var sql = string.Join('\n', File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "fixtures", "mlflow", release, "schema.sql")).Where(l => !l.StartsWith('\\')));
             await db.ExecuteAsync(sql, asOwner: true);
         }
         return db;

@@ -7,18 +7,19 @@ namespace Dbops.Tests.Ops;
 [Collection(LocalPostgresCollection.Name)]
 public class MaintainTests(LocalPostgres pg)
 {
-    private async Task<ScratchDatabase> WorkloadAsync()
+    private async Task<ScratchDatabase> WorkloadAsync(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         await Workloads.FillAsync(db, Workloads.Small());
         return db;
     }
 
-    [Fact]
-    public async Task Vacuum_removes_the_dead_rows_and_refreshes_the_statistics()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Vacuum_removes_the_dead_rows_and_refreshes_the_statistics(string release)
     {
-        var db = await WorkloadAsync();
+        var db = await WorkloadAsync(release);
         // Autovacuum off for the table, so that the count of dead rows removed is this command's alone.
         await db.ExecuteAsync("alter table tags set (autovacuum_enabled = false)", asOwner: true);
         var deleted = await db.ScalarAsync<long>("with d as (delete from tags where key = 'stage' returning 1) select count(*) from d");
@@ -33,10 +34,11 @@ public class MaintainTests(LocalPostgres pg)
         Assert.True(await db.ScalarAsync<bool>("select last_vacuum is not null and last_analyze is not null from pg_stat_user_tables where relid = 'public.tags'::regclass"));
     }
 
-    [Fact]
-    public async Task Vacuum_skips_a_table_another_session_has_locked_instead_of_waiting()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Vacuum_skips_a_table_another_session_has_locked_instead_of_waiting(string release)
     {
-        var db = await WorkloadAsync();
+        var db = await WorkloadAsync(release);
         await using var other = await db.OpenAsync();
         await using var tx = await other.BeginTransactionAsync();
         await using (var cmd = new NpgsqlCommand("lock table params in share update exclusive mode", other, tx)) await cmd.ExecuteNonQueryAsync();
@@ -50,25 +52,27 @@ public class MaintainTests(LocalPostgres pg)
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
     }
 
-    [Fact]
-    public async Task Reindex_rebuilds_each_index_concurrently_and_reports_its_size()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Reindex_rebuilds_each_index_concurrently_and_reports_its_size(string release)
     {
-        var db = await WorkloadAsync();
-        var oid = await db.ScalarAsync<long>("select 'public.runs_pkey'::regclass::oid::bigint");
+        var db = await WorkloadAsync(release);
+        var oid = await db.ScalarAsync<long>("select 'public.run_pk'::regclass::oid::bigint");
 
         var run = await CliRun.RunAsync(["maintain", "reindex", "--tables", "runs", .. db.Args()]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"reindex\s+public\.runs_pkey\s+done\s+\d+\.\d\d s  \d+\.\d -> \d+\.\d MB", run.Out);
+        Assert.Matches(@"reindex\s+public\.run_pk\s+done\s+\d+\.\d\d s  \d+\.\d -> \d+\.\d MB", run.Out);
         Assert.Matches(@"reindex\s+public\.platform_runs_experiment_stage_start\s+done", run.Out);
-        Assert.NotEqual(oid, await db.ScalarAsync<long>("select 'public.runs_pkey'::regclass::oid::bigint"));
+        Assert.NotEqual(oid, await db.ScalarAsync<long>("select 'public.run_pk'::regclass::oid::bigint"));
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from pg_index where not indisvalid"));
     }
 
-    [Fact]
-    public async Task A_reindex_cut_short_by_the_lock_timeout_is_skipped_and_leaves_no_half_built_index()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_reindex_cut_short_by_the_lock_timeout_is_skipped_and_leaves_no_half_built_index(string release)
     {
-        var db = await WorkloadAsync();
+        var db = await WorkloadAsync(release);
         // An open snapshot, as a long MLflow transaction holds one: REINDEX CONCURRENTLY builds its copy,
         // then must wait for that snapshot before swapping, and the lock timeout ends the wait.
         await using var other = await db.OpenAsync();
@@ -78,16 +82,17 @@ public class MaintainTests(LocalPostgres pg)
         var run = await CliRun.RunAsync(["maintain", "reindex", "--tables", "experiment_tags", "--lock-timeout", "0.5", .. db.Args()]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"reindex\s+public\.experiment_tags_pkey\s+SKIPPED .*no lock within 0\.5 s: skipped, next run retries; dropped the half-built public\.experiment_tags_pkey_ccnew", run.Out);
+        Assert.Matches(@"reindex\s+public\.experiment_tag_pk\s+SKIPPED .*no lock within 0\.5 s: skipped, next run retries; dropped the half-built public\.experiment_tag_pk_ccnew", run.Out);
         await tx.RollbackAsync();
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from pg_index where not indisvalid"));
-        Assert.Equal(["experiment_tags_pkey"], await db.ColumnAsync<string>("select indexrelid::regclass::text from pg_index where indrelid = 'experiment_tags'::regclass"));
+        Assert.Equal(["experiment_tag_pk"], await db.ColumnAsync<string>("select indexrelid::regclass::text from pg_index where indrelid = 'experiment_tags'::regclass"));
     }
 
-    [Fact]
-    public async Task An_unknown_table_is_unusable_input_naming_the_tables_there_are()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task An_unknown_table_is_unusable_input_naming_the_tables_there_are(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
 
         var run = await CliRun.RunAsync(["maintain", "vacuum", "--tables", "runz", .. db.Args()]);
 

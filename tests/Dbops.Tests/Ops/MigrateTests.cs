@@ -11,16 +11,17 @@ public class MigrateTests(LocalPostgres pg)
     private static Migrator MigratorFor(NpgsqlDataSource ds, PlatformMigrations set, TextWriter? progress = null) =>
         new(ds, set, new MigrateSettings { LockWait = TimeSpan.FromSeconds(60) }, progress ?? TextWriter.Null);
 
-    [Fact]
-    public async Task Applies_every_migration_in_order_once_and_records_it_with_its_checksum()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Applies_every_migration_in_order_once_and_records_it_with_its_checksum(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
 
         var first = await CliRun.RunAsync(["migrate", .. db.Args()]);
         var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("applied 4 migration(s): V1__roles.sql", first.Out);
+        Assert.Contains("applied 5 migration(s): V1__roles.sql", first.Out);
         var embedded = PlatformMigrations.Embedded().All;
         var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
         Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
@@ -31,15 +32,16 @@ public class MigrateTests(LocalPostgres pg)
         }
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date: nothing to apply", second.Out);
-        Assert.Equal(4, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
-    [Fact]
-    public async Task The_platforms_indexes_accept_the_longest_values_mlflow_allows()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_platforms_indexes_accept_the_longest_values_mlflow_allows(string release)
     {
         // MLflow takes param values up to 6000 characters and tag values up to 8000: an index
         // that refused them (a B-tree entry over 2704 bytes) would make MLflow's logging fail.
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         await db.ExecuteAsync(
             """
@@ -56,7 +58,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task Dry_run_prints_the_plan_with_each_pending_statement_and_changes_nothing()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
 
         var run = await CliRun.RunAsync(["migrate", "--dry-run", .. db.Args()]);
 
@@ -64,7 +66,7 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
         Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
         Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
-        Assert.Contains("4 pending of 4", run.Out);
+        Assert.Contains("5 pending of 5", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
     }
@@ -72,7 +74,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task A_migration_changed_after_it_was_applied_stops_the_run_before_anything_is_applied()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         await using var ds = db.Target.OpenDataSource("test");
         await MigratorFor(ds, new PlatformMigrations([new("V1__one.sql", "create table one (x int);")])).ApplyAsync(CancellationToken.None);
 
@@ -87,7 +89,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task A_version_applied_by_a_newer_build_or_a_new_one_below_it_stop_the_run()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         await using var ds = db.Target.OpenDataSource("test");
         await MigratorFor(ds, new PlatformMigrations([new("V1__one.sql", "select 1;"), new("V3__three.sql", "select 3;")])).ApplyAsync(CancellationToken.None);
 
@@ -102,7 +104,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task A_failing_statement_rolls_its_whole_migration_back_and_the_cli_exits_1()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         await using var ds = db.Target.OpenDataSource("test");
         var set = new PlatformMigrations([new("V1__half.sql", "create table half (x int);\nselect 1 / 0;")]);
 
@@ -116,7 +118,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task Concurrent_runs_apply_each_migration_exactly_once()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         // V2 sleeps inside its transaction, so every run that is not serialised would see it pending and apply it too.
         var set = new PlatformMigrations(
         [
@@ -141,24 +143,25 @@ public class MigrateTests(LocalPostgres pg)
         }
     }
 
-    [Fact]
-    public async Task Concurrent_cli_runs_of_the_real_migrations_neither_deadlock_nor_apply_twice()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Concurrent_cli_runs_of_the_real_migrations_neither_deadlock_nor_apply_twice(string release)
     {
         // The waiting runs poll for the lock: a session blocked in pg_advisory_lock holds a snapshot that
         // CREATE INDEX CONCURRENTLY would wait for, while it waits for the lock the builder holds.
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        Assert.Single(runs, r => r.Out.Contains("applied 4 migration(s)", StringComparison.Ordinal));
-        Assert.Equal(4, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Single(runs, r => r.Out.Contains("applied 5 migration(s)", StringComparison.Ordinal));
+        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Fact]
     public async Task An_index_left_invalid_by_an_interrupted_build_is_dropped_and_built_again()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         await using var ds = db.Target.OpenDataSource("test");
         // What a killed CREATE INDEX CONCURRENTLY leaves: the index under its name, marked invalid.
         await db.ExecuteAsync("create index ix_runs_status on runs (status); update pg_index set indisvalid = false where indexrelid = 'ix_runs_status'::regclass");
@@ -174,7 +177,7 @@ public class MigrateTests(LocalPostgres pg)
     [Fact]
     public async Task A_database_mlflow_has_not_initialised_is_refused_with_exit_1()
     {
-        var db = await pg.CreateDatabaseAsync(schema: false);
+        var db = await pg.CreateDatabaseAsync(release: null);
 
         var run = await CliRun.RunAsync(["migrate", .. db.Args()]);
 

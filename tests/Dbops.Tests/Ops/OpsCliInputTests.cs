@@ -104,14 +104,14 @@ public class OpsConnectionInputTests(LocalPostgres pg)
     [Fact]
     public async Task A_connection_string_with_the_password_in_DBOPS_PG_PASSWORD_works_and_a_wrong_one_is_exit_1_unprinted()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         const string wrong = "wrong-password-never-printed-93a";
 
         var ok = await CliRun.RunAsync(["migrate", "--connection", ConnectionString(db)], environment: new Hashtable { ["DBOPS_PG_PASSWORD"] = db.Password });
         var denied = await CliRun.RunAsync(["report"], environment: new Hashtable { ["DBOPS_PG_CONNECTION"] = ConnectionString(db), ["DBOPS_PG_PASSWORD"] = wrong });
 
         Assert.Equal(0, ok.ExitCode);
-        Assert.Contains("applied 4 migration(s)", ok.Out);
+        Assert.Contains("applied 5 migration(s)", ok.Out);
         Assert.Equal(1, denied.ExitCode);
         Assert.Equal($"dbops report: mlflow_admin@127.0.0.1:{pg.Port}/{db.Name}: password authentication failed for user \"mlflow_admin\" (SQLSTATE 28P01)", denied.Error.Trim());
         Assert.DoesNotContain(wrong, denied.All);
@@ -121,7 +121,7 @@ public class OpsConnectionInputTests(LocalPostgres pg)
     [Fact]
     public async Task The_dbops_variables_of_verify_serve_the_operations_too()
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
         var c = Dbops.Contract.ContractReader.ReadFile(db.ContractPath).Postgres;
         var env = new Hashtable
         {

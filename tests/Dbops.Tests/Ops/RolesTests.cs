@@ -20,10 +20,11 @@ public class RolesTests(LocalPostgres pg)
         }
     }
 
-    [Fact]
-    public async Task The_application_role_reads_and_writes_rows_but_cannot_drop_alter_truncate_or_create()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_application_role_reads_and_writes_rows_but_cannot_drop_alter_truncate_or_create(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await Verify.CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         var user = $"app_{db.Name}";
         await db.ExecuteAsync($"create role {user} login in role mlflow_app");
@@ -43,10 +44,32 @@ public class RolesTests(LocalPostgres pg)
         Assert.Equal(denied, await TryAsync(app, "delete from dbops.schema_history"));
     }
 
-    [Fact]
-    public async Task The_analytics_role_reads_mlflow_and_the_archive_and_writes_nothing()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_application_role_only_reads_the_schema_revision(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
+        Assert.Equal(0, (await Verify.CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
+        var user = $"appv_{db.Name}";
+        await db.ExecuteAsync($"create role {user} login in role mlflow_app");
+        var revision = Dbops.Verify.Postgres.MlflowReleases.ByName(release)!.AlembicRevision;
+
+        await using var app = await db.OpenAsync(user: user);
+        Assert.Null(await TryAsync(app, "select version_num from alembic_version"));
+        const string denied = PostgresErrorCodes.InsufficientPrivilege;
+        Assert.Equal(denied, await TryAsync(app, "update alembic_version set version_num = '000000000000'"));
+        Assert.Equal(denied, await TryAsync(app, "delete from alembic_version"));
+        Assert.Equal(denied, await TryAsync(app, "insert into alembic_version values ('000000000000')"));
+        Assert.Equal(revision, await db.ScalarAsync<string>("select version_num from alembic_version"));
+        // Every other MLflow table is still the application's to write.
+        Assert.Null(await TryAsync(app, "update runs set name = name where false"));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task The_analytics_role_reads_mlflow_and_the_archive_and_writes_nothing(string release)
+    {
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await Verify.CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         var user = $"bi_{db.Name}";
         await db.ExecuteAsync($"create role {user} login in role mlflow_analytics");
@@ -61,18 +84,19 @@ public class RolesTests(LocalPostgres pg)
         Assert.Equal(denied, await TryAsync(bi, "create table mine (x int)"));
     }
 
-    [Fact]
-    public async Task Tables_mlflow_creates_later_get_the_same_grants()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Tables_mlflow_creates_later_get_the_same_grants(string release)
     {
-        var db = await pg.CreateDatabaseAsync();
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await Verify.CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         // An MLflow upgrade, run by the owner as upgrades are, adds a table.
-        await db.ExecuteAsync("create table trace_info (request_id varchar(50) primary key, experiment_id int)", asOwner: true);
+        await db.ExecuteAsync("create table future_mlflow_table (request_id varchar(50) primary key, experiment_id int)", asOwner: true);
         var user = $"app2_{db.Name}";
         await db.ExecuteAsync($"create role {user} login in role mlflow_app");
 
         await using var app = await db.OpenAsync(user: user);
-        Assert.Null(await TryAsync(app, "insert into trace_info values ('r1', 1)"));
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, await TryAsync(app, "drop table trace_info"));
+        Assert.Null(await TryAsync(app, "insert into future_mlflow_table values ('r1', 1)"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, await TryAsync(app, "drop table future_mlflow_table"));
     }
 }

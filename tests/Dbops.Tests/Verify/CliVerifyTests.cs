@@ -17,7 +17,9 @@ public class CliVerifyTests(LocalStores stores)
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("PASS    postgres.writer.tls", run.Out);
-        Assert.Matches(@"OK: 27 passed, 0 failed, 0 warnings, 2 skipped in \d+ ms", run.Out);
+        // The four MLflow schema checks (tables, primary keys, foreign keys, indexes) among them.
+        Assert.Contains("PASS    postgres.writer.mlflow-indexes", run.Out);
+        Assert.Matches(@"OK: 30 passed, 0 failed, 0 warnings, 2 skipped in \d+ ms", run.Out);
         foreach (var secret in Secrets) Assert.DoesNotContain(secret, run.All);
     }
 
@@ -33,9 +35,9 @@ public class CliVerifyTests(LocalStores stores)
             Assert.Equal(0, run.ExitCode);
             var report = JsonNode.Parse(run.Out)!;
             Assert.Equal("pass", (string)report["status"]!);
-            Assert.Equal(29, report["checks"]!.AsArray().Count);
+            Assert.Equal(32, report["checks"]!.AsArray().Count);
             var xml = XDocument.Load(junit);
-            Assert.Equal(29, xml.Descendants("testcase").Count());
+            Assert.Equal(32, xml.Descendants("testcase").Count());
             Assert.Equal(2, xml.Descendants("skipped").Count());
             Assert.Empty(xml.Descendants("failure"));
             foreach (var secret in Secrets)
@@ -74,7 +76,7 @@ public class CliVerifyTests(LocalStores stores)
             ["DBOPS_PG_DATABASE"] = "mlflow", ["DBOPS_PG_USERNAME"] = c.Postgres.Username, ["DBOPS_PG_PASSWORD"] = c.Postgres.Password.Reveal(),
             ["DBOPS_PG_ENGINE_MAJOR"] = c.Postgres.EngineMajor.ToString(), ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "1",
             ["DBOPS_PG_PARAMETERS"] = """{"log_min_duration_statement":"1000"}""", ["DBOPS_PG_SECRET_ARN"] = "arn:x",
-            ["DBOPS_PG_ALEMBIC_REVISION"] = "f1x7ure0c0de",
+            ["DBOPS_PG_ALEMBIC_REVISION"] = c.Postgres.AlembicRevision,
         };
 
         var run = await CliRun.RunAsync(["verify", "--ca-bundle", stores.CaBundle, "--only", "postgres.server,postgres.schema"], environment: env);

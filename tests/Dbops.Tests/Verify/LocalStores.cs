@@ -92,9 +92,70 @@ public sealed class LocalStores : IDisposable
         if (run.ExitCode != 0) throw new InvalidOperationException($"dbops migrate failed ({run.ExitCode}): {run.All}");
     }
 
+    /// <summary>The MLflow releases of tests/fixtures/mlflow, for theories over them.</summary>
+    public static TheoryData<string> Releases => new(MlflowReleases.Known.Select(r => r.Name));
+
+    /// <summary>
+    /// A database of its own with one release's fixture schema (no seed), created by its owner as MLflow
+    /// would, and the contract that points at it and pins the release's revision; dropped on dispose.
+    /// </summary>
+    public async Task<ReleaseDatabase> ReleaseDatabaseAsync(string release, bool migrate = false, bool seed = false)
+    {
+        var name = $"r_{Guid.NewGuid():N}"[..14];
+        await AdminExecuteAsync($"create database {name} owner mlflow_admin", "postgres");
+        var owner = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Username = "mlflow_admin", CommandTimeout = 120 };
+        string[] scripts = seed ? [Path.Combine(release, "schema.sql"), "seed.sql"] : [Path.Combine(release, "schema.sql")];
+        await using (var conn = new NpgsqlConnection(owner.ConnectionString))
+        {
+            await conn.OpenAsync();
+            foreach (var script in scripts)
+            {
+                // psql scripts: their meta-commands (\set ON_ERROR_STOP) are psql's, not SQL.
+                var sql = string.Join('\n', File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "fixtures", "mlflow", script)).Where(l => !l.StartsWith('\\')));
+                await using var cmd = new NpgsqlCommand(sql, conn);
+                await cmd.ExecuteNonQueryAsync();
+            }
+        }
+        var json = ContractJson();
+        json["postgres"]!["database"] = name;
+        json["postgres"]!["alembicRevision"] = MlflowReleases.ByName(release)!.AlembicRevision;
+        var db = new ReleaseDatabase(this, name, json);
+        if (migrate)
+        {
+            var run = await CliRun.RunAsync(["migrate", "--outputs", db.ContractPath, "--ca-bundle", CaBundle]);
+            if (run.ExitCode != 0) throw new InvalidOperationException($"dbops migrate failed ({run.ExitCode}): {run.All}");
+        }
+        return db;
+    }
+
     private void Script(string verb) => StoresScript.Run(verb, Dir);
 
     public void Dispose() => Script("stop");
+}
+
+/// <summary>A scratch database of <see cref="LocalStores.ReleaseDatabaseAsync"/>.</summary>
+public sealed class ReleaseDatabase(LocalStores stores, string name, JsonObject contractJson) : IAsyncDisposable
+{
+    public string Name => name;
+
+    /// <summary>The contract as JSON, to change one thing and re-read it.</summary>
+    public JsonObject ContractJson() => JsonNode.Parse(contractJson.ToJsonString())!.AsObject();
+
+    public VerificationContract Contract => LocalStores.Read(contractJson);
+
+    public string ContractPath
+    {
+        get
+        {
+            var path = Path.Combine(stores.Dir, $"{name}.json");
+            if (!File.Exists(path)) File.WriteAllText(path, contractJson.ToJsonString());
+            return path;
+        }
+    }
+
+    public Task ExecuteAsync(string sql) => stores.AdminExecuteAsync(sql, name);
+
+    public async ValueTask DisposeAsync() => await stores.AdminExecuteAsync($"drop database {name} with (force)", "postgres");
 }
 
 [CollectionDefinition(Name)]
