@@ -82,6 +82,11 @@ export interface PlatformPlan {
      * returns) takes no writes through the platform (issue 14, defect 3).
      */
     fenced?: boolean;
+    /**
+     * The stores admit no client at all (replication.fenced): their security groups
+     * have no client ingress, and no verification Job runs, since nothing could reach them.
+     */
+    isolated?: boolean;
     aurora: AuroraConfig;
     auroraSource: ClusterSourceArgs;
     documentdb: DocumentDbConfig;
@@ -132,8 +137,12 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
     // A primary that handed over (switchover or failover to the DR region) is verified as a
     // secondary, runs no migrations, and is fenced until fail-back sets primaryActive again.
     const steppedDown = cfg.replication?.primaryActive === false;
+    const isolated = cfg.replication?.fenced === true;
+    const own = ownSettings(cfg);
     return {
-        ...ownSettings(cfg),
+        ...own,
+        network: isolated ? { ...own.network, clientSecurityGroupIds: [], clientCidrs: [] } : own.network,
+        isolated,
         role: steppedDown ? "standby" : "primary",
         fenced: steppedDown,
         aurora: cfg.aurora,

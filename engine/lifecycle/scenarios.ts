@@ -66,9 +66,10 @@ export function withKey(stack: string, configKey: string, change: (v: Json) => v
     return { ...base, config: { ...base.config, [configKey]: JSON.stringify(value) } };
 }
 
-export const prodConfig = (o: { primaryActive?: boolean; auroraEngineVersion?: string } = {}) => () => {
+export const prodConfig = (o: { primaryActive?: boolean; fenced?: boolean; auroraEngineVersion?: string } = {}) => () => {
     let cfg = withKey("prod", "mlops-data:replication", (r) => {
         if (o.primaryActive !== undefined) r.primaryActive = o.primaryActive;
+        if (o.fenced !== undefined) r.fenced = o.fenced;
     });
     if (o.auroraEngineVersion) cfg = withKey("prod", "mlops-data:aurora", (a) => (a.engineVersion = o.auroraEngineVersion), cfg);
     return cfg;
@@ -151,18 +152,39 @@ export function inService(sim: Simulator, kind: ClusterEngine | "cache", id: str
 /**
  * Whether clients of the platform reach a store: its region answers, it is in
  * service (above), the operator has not cut its clients off by hand (World.fenced)
+ * its security group admits clients (replication.fenced withdraws every client rule)
  * and, for Aurora, its stack runs PgBouncer pods (the platform's way in to Aurora;
- * a fenced stack runs none). DocumentDB and the cache are reached directly by
- * their clients: nothing in the program fences them.
+ * a stepped-down stack runs none). DocumentDB and the cache are reached directly by
+ * their clients: only replication.fenced (or an operator, by hand) keeps them off.
  */
 export function clientsReach(sim: Simulator, engine: ClusterEngine | "cache", clusterId: string, region: string): boolean {
     if (!sim.world.reachable(region) || sim.world.fenced.has(clusterId) || !inService(sim, engine, clusterId)) return false;
+    if (!admitsClients(sim, engine, clusterId)) return false;
     if (engine !== "aurora") return true;
     const owner = ownerOf(sim, clusterId, TYPES.rdsCluster);
     if (!owner) return true;
     const pgbouncers = sim.ofType(owner, TYPES.deployment).filter((d) => d.planned.name.endsWith("-pgbouncer"));
     return pgbouncers.length === 0 || pgbouncers.some((d) => Number((d.planned.inputs.spec as Json | undefined)?.replicas ?? 1) > 0);
 }
+
+/**
+ * Whether the store's security group, as its stack declares it, admits any client:
+ * a stack fenced by replication.fenced declares no client ingress rule
+ * (infra/plan.ts, isolated). A store no stack owns counts as admitting clients.
+ */
+function admitsClients(sim: Simulator, engine: ClusterEngine | "cache", id: string): boolean {
+    const type = engine === "aurora" ? TYPES.rdsCluster : engine === "docdb" ? TYPES.docdbCluster : TYPES.cacheGroup;
+    const field = engine === "cache" ? "replicationGroupId" : "clusterIdentifier";
+    for (const [name] of sim.stacks) {
+        const store = sim.ofType(name, type).find((r) => r.planned.inputs[field] === id);
+        if (!store) continue;
+        const groups = (store.planned.inputs[engine === "cache" ? "securityGroupIds" : "vpcSecurityGroupIds"] ?? []) as string[];
+        return sim.ofType(name, INGRESS_RULE).some((rule) => groups.includes(String(rule.planned.inputs.securityGroupId)));
+    }
+    return true;
+}
+
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
 /** Writable primaries clients can reach, per store kind: more than one is a split brain. */
 export function writablePrimaries(sim: Simulator): { aurora: string[]; docdb: string[]; cache: string[] } {
@@ -348,11 +370,31 @@ const PROD_STEP_DOWN: Expected = {
     delete: ["kubernetes:batch/v1:CronJob::k8s-archive", "kubernetes:batch/v1:CronJob::k8s-reindex", "kubernetes:batch/v1:CronJob::k8s-vacuum", "kubernetes:batch/v1:Job::k8s-migrate"],
 };
 
+/** prod fenced after a detach: the client rules of its three stores withdrawn, the verification Job gone (nothing could reach the stores). */
+const PROD_FENCE: Expected = {
+    delete: [
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0f0d000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0f0d000000000c002",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0f0d000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0f0d000000000c002",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0f0d000000000c001",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0f0d000000000c002",
+        "kubernetes:batch/v1:Job::k8s-verify",
+    ],
+};
+
 /** prod taking over again: the step-down undone. */
 const PROD_TAKE_OVER: Expected = {
     update: PROD_STEP_DOWN.update,
     replace: PROD_STEP_DOWN.replace,
     create: PROD_STEP_DOWN.delete,
+};
+
+/** prod taking over from a fenced step-down: the take-over, and the fence's rules and Job back. */
+const PROD_UNFENCE_TAKE_OVER: Expected = {
+    update: (PROD_TAKE_OVER.update ?? []).filter((u) => !(PROD_FENCE.delete ?? []).includes(u)),
+    replace: PROD_TAKE_OVER.replace,
+    create: [...(PROD_TAKE_OVER.create ?? []), ...(PROD_FENCE.delete ?? [])].filter((u, i, all) => all.indexOf(u) === i).sort(),
 };
 
 /**
@@ -680,6 +722,16 @@ function detachSteps(): Step[] {
         { title: "refresh prod", runbook: "D.3", action: { kind: "refresh", stack: "prod" } },
         { title: "prod up stepped down (the program's fence: PgBouncer 0)", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false }), expect: PROD_STEP_DOWN } },
         {
+            title: "prod up fenced (replication.fenced): every client rule of its stores withdrawn, no verification Job",
+            runbook: "D.3",
+            action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: false, fenced: true }), expect: PROD_FENCE },
+        },
+        {
+            title: "the operator lifts the manual fence: the program's fence keeps clients off prod's still-writable Aurora and DocumentDB",
+            runbook: "D.3",
+            action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodAurora, IDS.prodDocs].forEach((id) => w.fenced.delete(id)) },
+        },
+        {
             title: "failover-global-replication-group (cache) back to prod: the cache was failed over, not detached",
             runbook: "D.2",
             action: { kind: "event", describe: "aws elasticache failover-global-replication-group", apply: (w) => w.cacheFailover(IDS.cacheGlobal, IDS.prodCache) },
@@ -715,12 +767,7 @@ function detachSteps(): Step[] {
                 },
             },
         },
-        {
-            title: "the operator lets clients back onto prod; prod takes over again: primaryActive true",
-            runbook: "D.3",
-            action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodAurora, IDS.prodDocs].forEach((id) => w.fenced.delete(id)) },
-        },
-        { title: "prod up primaryActive true", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true }), expect: PROD_TAKE_OVER } },
+        { title: "prod takes over again: primaryActive true, the fence lifted with it", runbook: "D.3", action: { kind: "up", stack: "prod", config: prodConfig({ primaryActive: true, fenced: false }), expect: PROD_UNFENCE_TAKE_OVER } },
         {
             title: "retire generation 1, first up: dr.retired unprotect",
             runbook: "D.4 (then C.10)",

@@ -124,6 +124,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     contract: this.verification,
                     hasCache: this.cache !== undefined,
                     storeCidrs: subnets.map((s) => s.cidrBlock),
+                    verify: !plan.isolated,
                 },
                 { parent: this },
             );

@@ -35,6 +35,12 @@ export interface DataPlatformServicesArgs {
     hasCache: boolean;
     /** Address ranges of the stores' subnets: the only places the namespace's pods may reach, besides DNS. */
     storeCidrs: pulumi.Input<string>[];
+    /**
+     * Run the verification Job after each change. False for a fenced stack (replication.fenced):
+     * its stores admit no client, the verifier included, so a verification could only fail.
+     * @default true
+     */
+    verify?: boolean;
 }
 
 /**
@@ -46,7 +52,8 @@ export interface DataPlatformServicesArgs {
  */
 export class DataPlatformServices extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
-    public readonly verifyJob: k8s.batch.v1.Job;
+    /** Undefined when the stack is fenced (nothing could reach its stores). */
+    public readonly verifyJob?: k8s.batch.v1.Job;
     public readonly migrateJob?: k8s.batch.v1.Job;
 
     constructor(name: string, args: DataPlatformServicesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -290,7 +297,7 @@ export class DataPlatformServices extends pulumi.ComponentResource {
      * them: a failed verification fails the deploy. A standby is read-only: it
      * gets the verification only.
      */
-    private dbops(name: string, args: DataPlatformServicesArgs, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): { verify: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
+    private dbops(name: string, args: DataPlatformServicesArgs, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): { verify?: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
         const d = args.settings.dbops;
         const contractSecret = new k8s.core.v1.Secret(
             `${name}-dbops-contract`,
@@ -328,7 +335,7 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         // Every command verifies the servers' certificates against the RDS bundle in the image.
         const ca = ["--ca-bundle", RDS_CA_BUNDLE_PATH];
         const verifyArgs = ["verify", ...ca, "--format", "table"];
-        if (args.role === "standby") return { verify: job("verify", verifyArgs, []) };
+        if (args.role === "standby") return { verify: args.verify === false ? undefined : job("verify", verifyArgs, []) };
 
         const migrate = job("migrate", ["migrate", ...ca], []);
         const verify = job("verify", verifyArgs, [migrate]);

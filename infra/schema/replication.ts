@@ -20,6 +20,22 @@ export const replicationSchema = z.strictObject({
      * promote without `dr.force`.
      */
     primaryActive: bool().default(true),
+    /**
+     * Cut every client off this stack's stores: their security groups admit no
+     * client (security group or CIDR), PgBouncer runs no pods and no verification
+     * Job runs (nothing could reach the stores). For a former primary whose DR
+     * clusters were detached (remove-from-global-cluster) and promoted: its own
+     * clusters stay writable when its region returns, and only this keeps a
+     * second writable primary from clients. Needs primaryActive false. A manual
+     * fence (rules removed by hand while the region was down) would be undone by
+     * the next `up` without it. Lift it only after the stack has been rebuilt as a
+     * secondary (docs/runbooks/dr-standup.md, D).
+     */
+    fenced: bool().default(false),
+}).superRefine((r, ctx) => {
+    if (r.fenced && r.primaryActive) {
+        ctx.addIssue({ code: "custom", path: ["fenced"], message: "needs replication.primaryActive false: only a stack that has handed over may be fenced" });
+    }
 });
 
 /** A cluster snapshot: an identifier, or the ARN of a snapshot or of an AWS Backup recovery point copied to the DR vault. */

@@ -363,7 +363,27 @@ describe("issue 14, defect 3: prod steps down with replication.primaryActive fal
         const stepDown = await sim.up("prod", prodConfig({ primaryActive: false })());
         assert.ok(stepDown.ok, stepDown.failures.join("\n"));
         assert.deepStrictEqual(writablePrimaries(sim).aurora, [IDS.drAurora]);
-        // DocumentDB's clients connect directly: the program does not fence them (a documented manual step).
+        // DocumentDB's clients connect directly: stepping down alone does not fence them.
         assert.deepStrictEqual(writablePrimaries(sim).docdb, [IDS.drDocs, IDS.prodDocs]);
+        // replication.fenced withdraws every client rule of prod's stores: DocumentDB and the cache too.
+        const fence = await sim.up("prod", prodConfig({ primaryActive: false, fenced: true })());
+        assert.ok(fence.ok, fence.failures.join("\n"));
+        const after = writablePrimaries(sim);
+        assert.deepStrictEqual([after.aurora, after.docdb], [[IDS.drAurora], [IDS.drDocs]]);
+        assert.ok(!after.cache.includes(IDS.prodCache), `prod's cache still reachable: ${after.cache.join(", ")}`);
+        const rules = sim.ofType("prod", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        assert.deepStrictEqual(rules.map((r) => r.planned.name), []);
+    });
+
+    it("replication.fenced: no client rule on any store, no verification Job, PgBouncer at 0; refused while prod is still primary", async () => {
+        const ev = await evaluateStack("prod", { stackConfig: prodConfig({ primaryActive: false, fenced: true })() });
+        assert.deepStrictEqual(ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name), []);
+        assert.strictEqual(ev.resources.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup").length, 3, "the stores keep their security groups, only the rules go");
+        assert.deepStrictEqual(ev.resources.filter((r) => r.type === "kubernetes:batch/v1:Job").map((r) => r.name), []);
+        assert.strictEqual(ev.resources.find((r) => r.type === TYPES.deployment && r.name === "k8s-pgbouncer")!.inputs.spec.replicas, 0);
+        await assert.rejects(
+            evaluateStack("prod", { stackConfig: prodConfig({ fenced: true })() }),
+            (e: Error) => /mlops-data:replication\.fenced: needs replication\.primaryActive false/.test(e.message),
+        );
     });
 });
