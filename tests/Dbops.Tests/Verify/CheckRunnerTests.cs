@@ -62,10 +62,11 @@ public class CheckRunnerTests
         var hung = Check("hung", async ct => { seen = ct; await Task.Delay(Timeout.Infinite, ct); return CheckResult.Pass("never"); });
         var fine = Check("fine", _ => Task.FromResult(CheckResult.Pass("ok")));
 
-        var report = await Runner(perCheckSeconds: 0.2).RunAsync([hung.Object, fine.Object], CancellationToken.None);
+        // Long enough that the instant check never overruns it on a loaded machine (0.2 s once did in CI-like runs).
+        var report = await Runner(perCheckSeconds: 1).RunAsync([hung.Object, fine.Object], CancellationToken.None);
 
         Assert.Equal(CheckStatus.Fail, report.Results[0].Status);
-        Assert.Equal("timed out after 200 ms", report.Results[0].Message);
+        Assert.Equal("timed out after 1 s", report.Results[0].Message);
         Assert.True(seen.IsCancellationRequested, "the check's token is cancelled at its timeout");
         Assert.Equal(CheckStatus.Pass, report.Results[1].Status);
     }
