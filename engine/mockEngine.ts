@@ -30,7 +30,8 @@ export interface ResourceOptions {
     retainOnDelete: boolean;
 }
 
-export interface RecordedResource extends ResourceOptions {
+/** What a registration says of a resource besides its inputs: who it is, where it hangs, its options. */
+export interface RegisteredResource extends ResourceOptions {
     urn: string;
     type: string;
     name: string;
@@ -39,6 +40,9 @@ export interface RecordedResource extends ResourceOptions {
     /** Provider reference ("urn::id"), when one was passed. */
     provider?: string;
     custom: boolean;
+}
+
+export interface RecordedResource extends RegisteredResource {
     /** Inputs with secrets unwrapped: for asserting values. */
     inputs: Record<string, any>;
     /** Inputs as the engine received them, secrets still wrapped: for asserting secretness. */

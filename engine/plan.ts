@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { MASKED, StackFileConfig } from "./stackFile";
-import { RecordedResource, ResourceOptions, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
+import { RecordedResource, RegisteredResource, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
 import { isProtectedEnvironment } from "./protection";
 import { stableStringify } from "./stableJson";
 
@@ -24,14 +24,7 @@ export interface PolicyViolation {
 }
 
 /** One resource of a plan; options absent from plan files written before they were recorded read as their defaults. */
-export interface PlannedResource extends ResourceOptions {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    /** Provider reference ("urn::id"), when the resource names one. */
-    provider?: string;
-    custom: boolean;
+export interface PlannedResource extends RegisteredResource {
     /** Inputs as the program declared them, each secret replaced by "[secret]". */
     inputs: Record<string, unknown>;
     /** Dotted paths of the inputs that are secrets. */

@@ -55,6 +55,7 @@ export interface StoreSet {
     documentdb: DocumentDbConfig;
     documentDbSource: ClusterSourceArgs;
     redis: RedisConfig;
+    /** Undefined when the stack has no cache (a DR standby whose primary does not replicate its cache). */
     cacheSource?: CacheSource;
     /**
      * A standby's alarms on replication lag from the primary region, at each store's RPO. The cache has
@@ -63,7 +64,8 @@ export interface StoreSet {
     globalLagAlarmMs?: { aurora: number; documentdb: number; cache: number };
 }
 
-export interface PlatformPlan {
+/** What a stack declares: its own settings, the stores in service (a StoreSet, named by `storeNames`), and around them. */
+export interface PlatformPlan extends Omit<StoreSet, "names"> {
     environment: string;
     region: string;
     namePrefix: string;
@@ -81,19 +83,12 @@ export interface PlatformPlan {
      * writable there (a detached DR cluster leaves the old primary writable when its region
      * returns) takes no writes through the platform (issue 14, defect 3).
      */
-    fenced?: boolean;
+    steppedDown?: boolean;
     /**
      * The stores admit no client at all (replication.fenced): their security groups
      * have no client ingress, and no verification Job runs, since nothing could reach them.
      */
     isolated?: boolean;
-    aurora: AuroraConfig;
-    auroraSource: ClusterSourceArgs;
-    documentdb: DocumentDbConfig;
-    documentDbSource: ClusterSourceArgs;
-    redis: RedisConfig;
-    /** Undefined when the stack has no cache (a DR standby whose primary does not replicate its cache). */
-    cacheSource?: CacheSource;
     recovery: RecoveryConfig;
     /**
      * Undefined when the stack has no AWS Backup. `vaultOnly`: the vault (its key, policy, lock) and the
@@ -103,8 +98,6 @@ export interface PlatformPlan {
     backup?: BackupConfig & { vaultOnly?: boolean };
     /** Set on a primary that replicates to a DR region: global clusters and the DR-region keys. */
     replication?: ReplicationConfig;
-    /** The stores in service: their lag alarms, as StoreSet says. */
-    globalLagAlarmMs?: StoreSet["globalLagAlarmMs"];
     /** The wiring on the platform's Kubernetes cluster; undefined or disabled: none. */
     kubernetes?: KubernetesConfig;
     /** A kubeconfig (secret); undefined: the ambient cluster. */
@@ -144,7 +137,7 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         network: isolated ? { ...own.network, clientSecurityGroupIds: [], clientCidrs: [] } : own.network,
         isolated,
         role: steppedDown ? "standby" : "primary",
-        fenced: steppedDown,
+        steppedDown,
         aurora: cfg.aurora,
         auroraSource: { origin: { kind: "primary" }, globalSource: replicated },
         documentdb: cfg.documentdb,

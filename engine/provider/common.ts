@@ -1,18 +1,16 @@
 /**
- * Rules every tagged AWS resource type shares. AWS's tagging limits
- * ("Tag naming limits and requirements", AWS General Reference / Tagging AWS
- * resources user guide, https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html):
- * at most 50 user tags per resource; keys 1-128 Unicode characters, values
- * 0-256; letters, digits, white space and `_ . : / = + - @` only; the `aws:`
- * prefix is reserved for AWS. The provider checks none of this (its `tags`
- * schema is a plain map), so a bad tag fails only at the AWS API.
+ * Rules every tagged AWS resource type shares: AWS's tagging limits, whose one
+ * statement (and source) is the config schema's (infra/schema/tags.ts,
+ * infra/tags.ts): at most 50 user tags per resource; keys 1-128 characters,
+ * values 0-256; letters, digits, white space and `_ . : / = + - @` only; the
+ * `aws:` prefix reserved. The provider checks none of this (its `tags` schema
+ * is a plain map), so a bad tag fails only at the AWS API.
  */
+import { AWS_MAX_TAGS_PER_RESOURCE as MAX_TAGS } from "../../infra/tags";
+import { tagTextProblem } from "../../infra/schema/tags";
 import { Inputs, Rule } from "./spec";
 
 export const TAGGING_DOC = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html";
-export const MAX_TAGS = 50;
-/** What AWS accepts in tag keys and values. */
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 function tagProblem(tags: unknown): string | undefined {
     if (tags === undefined || tags === null || typeof tags !== "object") return undefined;
@@ -21,10 +19,12 @@ function tagProblem(tags: unknown): string | undefined {
     for (const [k, v] of entries) {
         if (k.length < 1 || [...k].length > 128) return `tag key ${JSON.stringify(k)} must be 1-128 characters`;
         if (/^aws:/i.test(k)) return `tag key ${JSON.stringify(k)} uses the "aws:" prefix, which AWS reserves for itself`;
-        if (!TAG_CHARACTERS.test(k)) return `tag key ${JSON.stringify(k)} holds characters AWS refuses; allowed: letters, digits, spaces and _ . : / = + - @`;
+        const keyProblem = tagTextProblem(k, "key");
+        if (keyProblem) return `tag key ${JSON.stringify(k)} ${keyProblem}`;
         if (typeof v !== "string") continue;
         if ([...v].length > 256) return `tag ${k}: value of ${[...v].length} characters; AWS allows at most 256`;
-        if (!TAG_CHARACTERS.test(v)) return `tag ${k}: value ${JSON.stringify(v)} holds characters AWS refuses; allowed: letters, digits, spaces and _ . : / = + - @`;
+        const valueProblem = tagTextProblem(v, "value");
+        if (valueProblem) return `tag ${k}: value ${JSON.stringify(v)} ${valueProblem}`;
     }
     return undefined;
 }

@@ -7,7 +7,7 @@
  * the rds validators.
  */
 import { AURORA_POSTGRES_CLASSES, ClassCatalogue, DOCUMENTDB_CLASSES } from "../../infra/instanceClasses";
-import { WindowFormatError, parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
+import { MIN_WINDOW_MINUTES, WindowFormatError, parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../infra/windows";
 import { tagRules } from "./common";
 import { RANDOM_PASSWORD, generated, generatedBehind, outside } from "./generated";
 import { Inputs, ResourceTypeSpec, Rule, RuleContext, TF, identifier, known, namesASnapshot } from "./spec";
@@ -74,7 +74,8 @@ export function windowLengthProblem(v: unknown, kind: "daily" | "weekly"): strin
     if (!known(v)) return undefined;
     try {
         const w = kind === "daily" ? parseDailyWindow(String(v)) : parseWeeklyWindow(String(v).toLowerCase());
-        return w.minutes < 30 ? `${show(v)} lasts ${w.minutes} minutes; AWS requires at least 30` : undefined;
+        const min = kind === "daily" ? MIN_WINDOW_MINUTES.rdsBackup : MIN_WINDOW_MINUTES.rdsMaintenance;
+        return w.minutes < min ? `${show(v)} lasts ${w.minutes} minutes; AWS requires at least ${min}` : undefined;
     } catch (e) {
         if (e instanceof WindowFormatError) return undefined; // the format rule reports it
         throw e;

@@ -118,8 +118,8 @@ export class DataPlatform extends pulumi.ComponentResource {
                 {
                     environment: plan.environment,
                     role: plan.role,
-                    // Fenced: no PgBouncer pod, so nothing of the platform reaches a still-writable old primary.
-                    settings: plan.fenced ? { ...plan.kubernetes, pgbouncer: { ...plan.kubernetes.pgbouncer, replicas: 0 } } : plan.kubernetes,
+                    // Stepped down: no PgBouncer pod, so nothing of the platform reaches a still-writable old primary.
+                    settings: plan.steppedDown ? { ...plan.kubernetes, pgbouncer: { ...plan.kubernetes.pgbouncer, replicas: 0 } } : plan.kubernetes,
                     kubeconfig: plan.kubeconfig,
                     contract: this.verification,
                     hasCache: this.cache !== undefined,
