@@ -45,6 +45,8 @@ function platformOutputs(plan: PlatformPlan, primary?: PrimaryStackConfig): Reco
         region: plan.region,
         role: plan.role,
         auroraClusterIdentifier: aurora.clusterIdentifier,
+        // By ARN too: a rebuild of prod names the DR cluster serving by it (replication.rebuilds).
+        auroraClusterArn: aurora.cluster.arn,
         auroraWriterEndpoint: aurora.writerEndpoint,
         auroraReaderEndpoint: aurora.readerEndpoint,
         auroraPort: aurora.port,
@@ -53,6 +55,7 @@ function platformOutputs(plan: PlatformPlan, primary?: PrimaryStackConfig): Reco
         auroraSecretArn: aurora.secretArn,
         auroraKmsKeyArn: aurora.kmsKeyArn,
         documentDbClusterIdentifier: documentDb.clusterIdentifier,
+        documentDbClusterArn: documentDb.cluster.arn,
         documentDbEndpoint: documentDb.endpoint,
         documentDbReaderEndpoint: documentDb.readerEndpoint,
         documentDbPort: documentDb.port,
@@ -65,8 +68,8 @@ function platformOutputs(plan: PlatformPlan, primary?: PrimaryStackConfig): Reco
         cacheKmsKeyArn: cache?.kmsKeyArn,
         backupVaultArn: backup?.vault.arn,
         backupCopyVaultArn: backup?.copyVault?.arn,
-        auroraGlobalClusterIdentifier: platform.replication?.auroraGlobalCluster.globalClusterIdentifier,
-        documentDbGlobalClusterIdentifier: platform.replication?.documentDbGlobalCluster.globalClusterIdentifier,
+        auroraGlobalClusterIdentifier: platform.globalClusterIdentifiers?.aurora,
+        documentDbGlobalClusterIdentifier: platform.globalClusterIdentifiers?.documentdb,
         verification: platform.verification,
         drHandoff: platform.drHandoff,
     };

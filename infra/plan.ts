@@ -62,6 +62,10 @@ export interface StoreSet {
      * no objective of its own (recovery covers Aurora and DocumentDB): it alarms at the tightest of them.
      */
     globalLagAlarmMs?: { aurora: number; documentdb: number; cache: number };
+    /** The set admits no client: its security groups have no client rule (prod's generations out of service). */
+    isolated?: boolean;
+    /** The cache's names, when they are not the set's: prod's cache keeps its first names in every generation. @default names */
+    cacheNames?: StoreNames;
 }
 
 /** What a stack declares: its own settings, the stores in service (a StoreSet, named by `storeNames`), and around them. */
@@ -109,6 +113,11 @@ export interface PlatformPlan extends Omit<StoreSet, "names"> {
      * detached or earlier generations): not verified, not backed up, not wired, not in the outputs.
      */
     outOfService?: StoreSet[];
+    /**
+     * prod's cluster generations (replication.generation, rebuilds, retired): every generation after the
+     * first has global clusters of its own, made from the DR clusters it was rebuilt from.
+     */
+    clusterGenerations?: { declared: number[]; current: number; removed: number[]; rebuilds: ReplicationConfig["rebuilds"] };
 }
 
 /** What every stack sets for itself, primary or dr: where it runs, its names and tags, its cluster wiring. */
@@ -126,12 +135,39 @@ function ownSettings(cfg: StackConfig) {
 }
 
 export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
-    const replicated = cfg.replication !== undefined;
+    const r = cfg.replication;
+    const replicated = r !== undefined;
     // A primary that handed over (switchover or failover to the DR region) is verified as a
     // secondary, runs no migrations, and is fenced until fail-back sets primaryActive again.
-    const steppedDown = cfg.replication?.primaryActive === false;
-    const isolated = cfg.replication?.fenced === true;
+    const steppedDown = r?.primaryActive === false;
+    const isolated = r?.fenced === true;
     const own = ownSettings(cfg);
+    const current = r?.generation ?? 1;
+    /** A generation's clusters: the first from scratch (the global clusters' sources), a rebuilt one joining its global clusters. */
+    const clusterSources = (g: number): Pick<StoreSet, "auroraSource" | "documentDbSource"> =>
+        g === 1
+            ? { auroraSource: { origin: { kind: "primary" }, globalSource: replicated }, documentDbSource: { origin: { kind: "primary" }, globalSource: replicated } }
+            : {
+                  auroraSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).aurora }, globalSource: true },
+                  documentDbSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).documentdb }, globalSource: true },
+              };
+    const generations = r ? clusterGenerations(r) : { declared: [1], current: 1, removed: [] };
+    // The generations a rebuild replaced: declared as they last served, but admitting no client (they may
+    // still be writable primaries of their old global clusters), never backed up or wired; the cache is not
+    // part of a generation (it stays in service).
+    const outOfService: StoreSet[] = generations.declared
+        .filter((g) => g !== current)
+        .map((g) => {
+            const unprotect = r?.retired === "unprotect";
+            return {
+                names: generationNames(g),
+                aurora: { ...cfg.aurora, deletionProtection: unprotect ? false : cfg.aurora.deletionProtection },
+                documentdb: { ...cfg.documentdb, deletionProtection: unprotect ? false : cfg.documentdb.deletionProtection },
+                redis: cfg.redis,
+                ...clusterSources(g),
+                isolated: true,
+            };
+        });
     return {
         ...own,
         network: isolated ? { ...own.network, clientSecurityGroupIds: [], clientCidrs: [] } : own.network,
@@ -139,15 +175,39 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         role: steppedDown ? "standby" : "primary",
         steppedDown,
         aurora: cfg.aurora,
-        auroraSource: { origin: { kind: "primary" }, globalSource: replicated },
         documentdb: cfg.documentdb,
-        documentDbSource: { origin: { kind: "primary" }, globalSource: replicated },
+        ...clusterSources(current),
         redis: cfg.redis,
-        cacheSource: { origin: { kind: "primary" }, globalSource: cfg.replication?.cacheGlobalDatastore ?? false },
+        cacheSource: { origin: { kind: "primary" }, globalSource: r?.cacheGlobalDatastore ?? false },
         recovery: cfg.recovery,
         backup: cfg.backup,
-        replication: cfg.replication,
+        replication: r,
+        storeNames: generationNames(current),
+        cacheNames: FIRST_STORES,
+        outOfService,
+        clusterGenerations: r ? { ...generations, rebuilds: r.rebuilds } : undefined,
     };
+}
+
+/**
+ * Which of prod's cluster generations are declared: the one in service, and the others unless
+ * replication.retired is "remove" (generation 1's master credentials outlive its clusters: every later
+ * generation replicates the same users, see DataPlatform).
+ */
+export function clusterGenerations(r: ReplicationConfig): { declared: number[]; current: number; removed: number[] } {
+    const all = [1, ...r.rebuilds.map((b) => b.generation)].filter((g) => g <= r.generation).sort((a, b) => a - b);
+    const keep = (g: number) => g === r.generation || r.retired !== "remove";
+    return { declared: all.filter(keep), current: r.generation, removed: all.filter((g) => !keep(g)) };
+}
+
+/** The names of prod's cluster generation g: the original ones for 1, "-gen-<g>" and "-g<g>" after a rebuild. */
+export function generationNames(g: number): StoreNames {
+    return g === 1 ? FIRST_STORES : { component: `-gen-${g}`, identifier: `-g${g}` };
+}
+
+/** The global clusters of a rebuilt generation: new ones, since a detached or restored DR cluster can only be the source of a new global cluster. */
+export function rebuiltGlobalIdentifiers(namePrefix: string, g: number): { aurora: string; documentdb: string } {
+    return { aurora: `${namePrefix}-mlflow-global-${g}`, documentdb: `${namePrefix}-docs-global-${g}` };
 }
 
 /** The names of a standby generation (1: the original names) and of a restore generation. */

@@ -21,7 +21,28 @@ import { StackFileConfig, readStackFile } from "../stackFile";
 import { Operations, Simulator, TYPES, UpResult, key } from "./simulator";
 import { ClusterEngine, World } from "./world";
 
-export type Expected = Partial<Operations> | "create-all";
+/**
+ * What an up must plan: every operation, exactly; "create-all"; or, with `scope: "stores"`, exactly these
+ * operations on the data stores and what serves them (STORE_TYPES), the rest left to the invariants (no
+ * unintended replacement or deletion of a store, one writable primary, backups): for long sequences whose
+ * alarms, secrets and parameter groups other scenarios already list.
+ */
+export type Expected = Partial<Operations> | "create-all" | (Partial<Operations> & { scope: "stores" });
+
+/** The types a `scope: "stores"` expectation lists: clusters, instances, global resources, cache groups, backup selections, PgBouncer and the Jobs. */
+export const STORE_TYPES = new Set<string>([
+    TYPES.rdsCluster,
+    TYPES.rdsInstance,
+    TYPES.rdsGlobal,
+    TYPES.docdbCluster,
+    "aws:docdb/clusterInstance:ClusterInstance",
+    TYPES.docdbGlobal,
+    TYPES.cacheGroup,
+    TYPES.cacheGlobal,
+    TYPES.backupSelection,
+    TYPES.deployment,
+    "kubernetes:batch/v1:Job",
+]);
 
 export type Action =
     | { kind: "up"; stack: string; config: () => StackFileConfig; expect?: Expected; intendedDataLoss?: string[]; expectFailure?: RegExp }
@@ -66,10 +87,22 @@ export function withKey(stack: string, configKey: string, change: (v: Json) => v
     return { ...base, config: { ...base.config, [configKey]: JSON.stringify(value) } };
 }
 
-export const prodConfig = (o: { primaryActive?: boolean; fenced?: boolean; auroraEngineVersion?: string } = {}) => () => {
+/** prod's replication.rebuilds entry: the generation and the DR clusters it is built from. */
+export interface Rebuild {
+    generation: number;
+    auroraSource: string;
+    documentdbSource: string;
+}
+
+export const prodConfig =
+    (o: { primaryActive?: boolean; fenced?: boolean; auroraEngineVersion?: string; generation?: number; rebuilds?: Rebuild[]; retired?: "keep" | "unprotect" | "remove" } = {}) =>
+    () => {
     let cfg = withKey("prod", "mlops-data:replication", (r) => {
         if (o.primaryActive !== undefined) r.primaryActive = o.primaryActive;
         if (o.fenced !== undefined) r.fenced = o.fenced;
+        if (o.generation !== undefined) r.generation = o.generation;
+        if (o.rebuilds) r.rebuilds = o.rebuilds.map((b) => ({ ...b }));
+        if (o.retired) r.retired = o.retired;
     });
     if (o.auroraEngineVersion) cfg = withKey("prod", "mlops-data:aurora", (a) => (a.engineVersion = o.auroraEngineVersion), cfg);
     return cfg;
@@ -221,6 +254,10 @@ function compareOperations(stack: string, got: Operations, expected: Expected): 
     if (expected === "create-all") {
         const other = [...got.update, ...got.replace, ...got.delete];
         return other.length ? [`${stack}: expected only creates, also planned: ${other.join(", ")}`] : got.create.length ? [] : [`${stack}: expected creates, planned none`];
+    }
+    if ("scope" in expected) {
+        const inScope = (k: string) => STORE_TYPES.has(k.split("::")[0]);
+        got = { create: got.create.filter(inScope), update: got.update.filter(inScope), replace: got.replace.filter(inScope), delete: got.delete.filter(inScope) };
     }
     const problems: string[] = [];
     for (const kind of ["create", "update", "replace", "delete"] as const) {
@@ -1331,6 +1368,188 @@ const DR_STANDBY_AFTER_RESTORE: Expected = {
     ],
 };
 
+// ---------- (g) fail-back by rebuilding prod as a secondary ----------
+
+const DR_ARN = (id: string) => `arn:aws:rds:us-west-2:123456789012:cluster:${id}`;
+/** prod's second generation, rebuilt from the detached DR clusters serving in us-west-2. */
+const REBUILD_2: Rebuild = { generation: 2, auroraSource: DR_ARN(IDS.drAurora), documentdbSource: DR_ARN(IDS.drDocs) };
+const GEN2 = { aurora: `${IDS.prodAurora}-g2`, docs: `${IDS.prodDocs}-g2`, auroraGlobal: `${IDS.auroraGlobal}-2`, docsGlobal: `${IDS.docsGlobal}-2` } as const;
+
+/** Generation 2's clusters, instances (prod's three) and global clusters: what the rebuild creates and the takeover leaves alone. */
+const GEN2_STORES = [
+    "aws:docdb/cluster:Cluster::documentdb-gen-2-cluster",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-gen-2-instance-1",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-gen-2-instance-2",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-gen-2-instance-3",
+    "aws:docdb/globalCluster:GlobalCluster::replication-gen-2-documentdb",
+    "aws:rds/cluster:Cluster::aurora-gen-2-cluster",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-gen-2-instance-1",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-gen-2-instance-2",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-gen-2-instance-3",
+    "aws:rds/globalCluster:GlobalCluster::replication-gen-2-aurora",
+];
+/** Generation 1's clusters, instances and global clusters: out of service after the rebuild, retired at the end. */
+const GEN1_STORES = [
+    "aws:docdb/cluster:Cluster::documentdb-cluster",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-1",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+    "aws:docdb/globalCluster:GlobalCluster::replication-documentdb",
+    "aws:rds/cluster:Cluster::aurora-cluster",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-1",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+    "aws:rds/globalCluster:GlobalCluster::replication-aurora",
+];
+
+/** What retiring generation 1 deletes on purpose: its stores and their secrets (generation 2's secrets hold the same credentials). */
+const GEN1_RETIRED = [...GEN1_STORES, "aws:secretsmanager/secret:Secret::aurora-master-secret", "aws:secretsmanager/secret:Secret::documentdb-master-secret"];
+
+/** Who is primary of each global cluster, and which clusters clients can write. */
+function rebuiltTopology(primaries: { aurora: string; docs: string }, secondaries: { aurora: string; docs: string }): (sim: Simulator) => string[] {
+    return (sim) => {
+        const w = sim.world;
+        const problems: string[] = [];
+        for (const [global, primary, secondary] of [
+            [GEN2.auroraGlobal, primaries.aurora, secondaries.aurora],
+            [GEN2.docsGlobal, primaries.docs, secondaries.docs],
+        ]) {
+            const g = w.globals.get(global);
+            if (!g || g.primary !== primary || !g.members.includes(secondary)) problems.push(`${global}: expected primary ${primary} and member ${secondary}, found ${JSON.stringify(g)}`);
+        }
+        return problems;
+    };
+}
+
+/** prod's contract names generation 2's endpoints with the role given. */
+const prodServesGeneration2 = (role: "primary" | "standby") => (sim: Simulator): string[] => {
+    const v = sim.stacks.get("prod")?.outputs.verification as Json | undefined;
+    const problems: string[] = [];
+    if (v?.role !== role) problems.push(`prod's contract has role ${JSON.stringify(v?.role)}, expected ${role}`);
+    if (!String(v?.postgres?.writer).startsWith(`${GEN2.aurora}.cluster-`)) problems.push(`prod's contract names Aurora ${v?.postgres?.writer}, expected ${GEN2.aurora}`);
+    if (!String(v?.documentdb?.endpoint).startsWith(`${GEN2.docs}.cluster-`)) problems.push(`prod's contract names DocumentDB ${v?.documentdb?.endpoint}, expected ${GEN2.docs}`);
+    if (!String(v?.redis?.primary).includes(`${IDS.prodCache}.`)) problems.push(`prod's contract names cache ${v?.redis?.primary}, expected ${IDS.prodCache} (the cache is not rebuilt)`);
+    const h = sim.stacks.get("prod")?.outputs.drHandoff as Json | undefined;
+    if (h?.aurora?.globalClusterIdentifier !== GEN2.auroraGlobal || h?.documentdb?.globalClusterIdentifier !== GEN2.docsGlobal) {
+        problems.push(`prod's handoff names ${h?.aurora?.globalClusterIdentifier} and ${h?.documentdb?.globalClusterIdentifier}, expected the rebuilt global clusters`);
+    }
+    return problems;
+};
+
+/**
+ * (g) fail-back after a detach: prod rebuilt as a secondary of new global clusters made from the DR
+ * clusters serving, a switchover back with no data lost, prod in service on generation 2, the dr
+ * stack standing by again with its own clusters (now members of the new global clusters), and
+ * generation 1 retired in two ups.
+ */
+function rebuildSteps(): Step[] {
+    const detach = detachSteps();
+    const upTo = detach.findIndex((st) => st.title.startsWith("failover-global-replication-group (cache) back to prod"));
+    const rebuilding = { primaryActive: false, fenced: true, generation: 2, rebuilds: [REBUILD_2] };
+    const serving = { primaryActive: true, fenced: false, generation: 2, rebuilds: [REBUILD_2] };
+    return [
+        ...detach.slice(0, upTo + 1),
+        {
+            title: "prod rebuilt as a secondary: new global clusters from the DR clusters serving, generation 2 joining them in us-east-1; generation 1 out of service",
+            runbook: "D.3 (rebuild)",
+            action: {
+                kind: "up",
+                stack: "prod",
+                config: prodConfig(rebuilding),
+                // The Services and PgBouncer re-pointed at generation 2 (PgBouncer stays at 0); the backup selections name
+                // generation 2's clusters (resources is ForceNew on a selection).
+                expect: {
+                    scope: "stores",
+                    create: GEN2_STORES,
+                    update: ["kubernetes:apps/v1:Deployment::k8s-pgbouncer"],
+                    replace: ["aws:backup/selection:Selection::backup-continuous", "aws:backup/selection:Selection::backup-scheduled"],
+                },
+            },
+        },
+        {
+            title: "the DR clusters are the new global clusters' primaries; generation 2 replicates them",
+            runbook: "D.3 (rebuild)",
+            action: { kind: "check", describe: "rebuilt topology", check: rebuiltTopology({ aurora: IDS.drAurora, docs: IDS.drDocs }, { aurora: GEN2.aurora, docs: GEN2.docs }) },
+        },
+        { title: "prod's contract names generation 2, role standby", runbook: "D.3 (rebuild)", action: { kind: "check", describe: "prod contract", check: prodServesGeneration2("standby") } },
+        {
+            title: "switchover-global-cluster (Aurora) of the rebuilt global cluster to prod's generation 2: no data lost",
+            runbook: "D.3 (switch back)",
+            action: { kind: "event", describe: "aws rds switchover-global-cluster", apply: (w) => w.switchover("aurora", GEN2.auroraGlobal, GEN2.aurora) },
+        },
+        {
+            title: "switchover-global-cluster (DocumentDB) to prod's generation 2",
+            runbook: "D.3 (switch back)",
+            action: { kind: "event", describe: "aws docdb switchover-global-cluster", apply: (w) => w.switchover("docdb", GEN2.docsGlobal, GEN2.docs) },
+        },
+        { title: "refresh prod", runbook: "D.3 (switch back)", action: { kind: "refresh", stack: "prod" } },
+        { title: "refresh dr", runbook: "D.3 (switch back)", action: { kind: "refresh", stack: "dr" } },
+        {
+            title: "prod takes over on generation 2: primaryActive true, the fence lifted; no cluster changed",
+            runbook: "D.3 (switch back)",
+            action: { kind: "up", stack: "prod", config: prodConfig(serving), expect: { scope: "stores", create: ["kubernetes:batch/v1:Job::k8s-migrate", "kubernetes:batch/v1:Job::k8s-verify"], update: ["kubernetes:apps/v1:Deployment::k8s-pgbouncer"] } },
+        },
+        { title: "prod's contract names generation 2, role primary, and its handoff the rebuilt global clusters", runbook: "D.3 (switch back)", action: { kind: "check", describe: "prod contract", check: prodServesGeneration2("primary") } },
+        {
+            title: "dr back to standby with generation 1, no longer detached: its clusters are members of the rebuilt global clusters",
+            runbook: "D.4 (after a rebuild)",
+            action: {
+                kind: "up",
+                stack: "dr",
+                config: drConfig({ mode: "standby", detached: [] }),
+                expect: { scope: "stores", update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:elasticache/replicationGroup:ReplicationGroup::cache-group", "aws:rds/cluster:Cluster::aurora-cluster", "kubernetes:apps/v1:Deployment::k8s-pgbouncer", "kubernetes:batch/v1:Job::k8s-verify"], delete: [
+                    "aws:backup/selection:Selection::backup-continuous",
+                    "aws:backup/selection:Selection::backup-scheduled",
+                    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
+                    "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
+                    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-2",
+                    "aws:rds/clusterInstance:ClusterInstance::aurora-instance-3",
+                    "kubernetes:batch/v1:Job::k8s-migrate",
+                ] },
+                intendedDataLoss: DR_STANDBY_SCALE_DOWN,
+            },
+        },
+        {
+            title: "prod's generation 2 is the primary, the DR clusters its secondaries; prod's stores alone take writes",
+            runbook: "D.4 (after a rebuild)",
+            action: {
+                kind: "check",
+                describe: "fail-back complete",
+                check: (sim) => {
+                    const problems = rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, { aurora: IDS.drAurora, docs: IDS.drDocs })(sim);
+                    const w = writablePrimaries(sim);
+                    if (JSON.stringify(w) !== JSON.stringify({ aurora: [GEN2.aurora], docdb: [GEN2.docs], cache: [IDS.prodCache] })) problems.push(`expected prod's generation 2 and cache alone to take writes, found ${JSON.stringify(w)}`);
+                    return problems;
+                },
+            },
+        },
+        {
+            title: "retire generation 1, first up: replication.retired unprotect",
+            runbook: "D.3 (retire generation 1)",
+            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "unprotect" }), expect: { scope: "stores", update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:docdb/globalCluster:GlobalCluster::replication-documentdb", "aws:rds/cluster:Cluster::aurora-cluster", "aws:rds/globalCluster:GlobalCluster::replication-aurora"] } },
+        },
+        {
+            title: "retire generation 1, second up: replication.retired remove; its master passwords kept (generation 2 replicates the same users)",
+            runbook: "D.3 (retire generation 1)",
+            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "remove" }), expect: { scope: "stores", delete: GEN1_STORES }, intendedDataLoss: GEN1_RETIRED },
+        },
+        {
+            title: "generation 1 and its global clusters are gone; the rebuilt ones keep their members",
+            runbook: "D.3 (retire generation 1)",
+            action: {
+                kind: "check",
+                describe: "generation 1 removed",
+                check: (sim) => [
+                    ...[IDS.prodAurora, IDS.prodDocs].filter((id) => sim.world.clusters.has(id)).map((id) => `${id} still exists`),
+                    ...[IDS.auroraGlobal, IDS.docsGlobal].filter((g) => sim.world.globals.has(g)).map((g) => `${g} still exists`),
+                    ...rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, { aurora: IDS.drAurora, docs: IDS.drDocs })(sim),
+                    ...prodServesGeneration2("primary")(sim),
+                ],
+            },
+        },
+    ];
+}
+
 export const SCENARIOS: Scenario[] = [
     { id: "a", title: "prod up, then dr standby up", steps: standUp() },
     switchover(),
@@ -1338,4 +1557,5 @@ export const SCENARIOS: Scenario[] = [
     restoreScenario(),
     ...returnToStandby(),
     engineUpgrade(),
+    { id: "g", title: "fail-back after a detach: prod rebuilt as a secondary of new global clusters, switched back, generation 1 retired", steps: rebuildSteps() },
 ];

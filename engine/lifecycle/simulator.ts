@@ -291,9 +291,21 @@ export class Simulator {
         if (failures.length === 0) {
             const world = structuredClone(this.world.snapshot());
             try {
-                // Members before the global resources made from them, as the dependencies order the provider's calls.
-                const late = new Set<string>([TYPES.rdsGlobal, TYPES.docdbGlobal, TYPES.cacheGlobal]);
-                const ordered = [...diff.changes.filter((c) => !late.has(c.type)), ...diff.changes.filter((c) => late.has(c.type))];
+                // As the dependencies order the provider's calls: a global resource after the member it is made
+                // from, and a member that joins a global resource created in the same up after that resource
+                // (prod rebuilt for fail-back: the new global clusters from the DR clusters, then prod's secondaries).
+                const globalTypes = new Set<string>([TYPES.rdsGlobal, TYPES.docdbGlobal, TYPES.cacheGlobal]);
+                const createdGlobals = new Set(
+                    diff.changes
+                        .filter((c) => c.kind !== "delete" && globalTypes.has(c.type))
+                        .map((c) => String(next.get(c.urn)?.planned.inputs.globalClusterIdentifier ?? next.get(c.urn)?.outputs.globalReplicationGroupId)),
+                );
+                const joinsCreated = (c: ResourceChange) => {
+                    const i = next.get(c.urn)?.planned.inputs ?? {};
+                    return c.kind !== "delete" && [i.globalClusterIdentifier, i.globalReplicationGroupId].some((g) => isSet(g) && createdGlobals.has(String(g)));
+                };
+                const tier = (c: ResourceChange) => (globalTypes.has(c.type) ? 1 : joinsCreated(c) ? 2 : 0);
+                const ordered = [0, 1, 2].flatMap((t) => diff.changes.filter((c) => tier(c) === t));
                 for (const c of ordered) this.applyToWorld(c, current, next, region, effects);
             } catch (e) {
                 if (!(e instanceof AwsRefusal)) throw e;
@@ -416,6 +428,7 @@ export class Simulator {
                 const source = sourceId ? w.clusters.get(sourceId) : undefined;
                 if (sourceId && !source) throw new AwsRefusal(`DBClusterNotFoundFault: ${sourceId} (source of ${id})`);
                 if (source?.global) throw new AwsRefusal(`InvalidDBClusterStateFault: ${sourceId} is already a member of ${source.global}`);
+                if (source && !w.reachable(source.region)) throw new AwsRefusal(`creating ${id} from ${sourceId}: the ${source.region} API does not answer (the region is lost)`);
                 w.globals.set(id, { id, engine, members: source ? [source.id] : [], primary: source?.id, engineVersion: (i.engineVersion as string | undefined) ?? source?.engineVersion });
                 if (source) source.global = id;
                 effects.push(`global cluster ${id} created from ${sourceId ?? "nothing"}`);

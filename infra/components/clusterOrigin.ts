@@ -13,6 +13,15 @@ export type ClusterOrigin =
      */
     | { kind: "secondary"; globalClusterIdentifier: pulumi.Input<string> }
     /**
+     * A cluster created as a secondary of a global cluster whose role AWS then changes (prod rebuilt
+     * for fail-back: a secondary of the global cluster made from the DR cluster serving, until a
+     * switchover makes it the primary, and again after a later one). It joins at creation only; its
+     * membership, replication source and engine version are AWS's from then on, in every role, so
+     * that no switchover in either direction plans a change to it. Its users are the global
+     * cluster's: it declares no master credentials of its own, but records the ones it replicates.
+     */
+    | { kind: "member"; globalClusterIdentifier: pulumi.Input<string> }
+    /**
      * A former secondary that the DR runbook detached from (or failed over in)
      * its global cluster, now writable. Declared without the global cluster so
      * that Pulumi adopts it as it is instead of re-attaching or replacing it.
@@ -58,6 +67,8 @@ export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean
             return globalSource ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"] : [];
         case "secondary":
             return ["replicationSourceIdentifier", "engineVersion"];
+        case "member":
+            return ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"];
         case "promoted":
             return ["globalClusterIdentifier", "replicationSourceIdentifier"];
         case "snapshot":
@@ -114,7 +125,41 @@ export function clusterCredentials(
         // A member of someone else's cluster cannot invent a password; its secret must carry the real one.
         throw new Error(`${name}: a cluster of origin "${origin.kind}" needs the primary's credentials`);
     }
-    return { username, password: generatedPassword(`${name}-master-password`, parent) };
+    return { username, password: masterPassword(name, parent) };
+}
+
+/** A new primary's generated master password, as a child of its cluster's component. */
+function masterPassword(componentName: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return generatedPassword(`${componentName}-master-password`, parent);
+}
+
+/** What a cluster's key protects, as its description: one text for a cluster's own key and a retained one. */
+export function clusterKeyDescription(service: "Aurora PostgreSQL" | "DocumentDB", id: string): string {
+    return `${service} ${id}: storage, Performance Insights and master secret`;
+}
+
+/**
+ * What must outlive a removed cluster, kept under the URNs it had (its component's type and name,
+ * the same children), so that Pulumi keeps them instead of deleting them:
+ * - its master password: prod's later generations replicate the users of the DR cluster they were
+ *   rebuilt from, which carries this password (the DR stack took it through the handoff), so their
+ *   secrets must keep recording it;
+ * - its customer-managed key: the cluster's final snapshot and the recovery points AWS Backup took
+ *   of it are encrypted with it, and are unreadable once the key is deleted.
+ */
+export class RetainedClusterSecrets extends pulumi.ComponentResource {
+    public readonly password: pulumi.Output<string>;
+
+    /**
+     * @param type the removed cluster's component type, e.g. "mlops:data:AuroraPostgres"
+     * @param service and id: as the cluster's own key was described (clusterKeyDescription)
+     */
+    constructor(type: string, name: string, key: { service: "Aurora PostgreSQL" | "DocumentDB"; id: string; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        this.password = pulumi.secret(masterPassword(name, this));
+        clusterKey(`${name}-key`, undefined, clusterKeyDescription(key.service, key.id), key.id, key.tags, this);
+        this.registerOutputs({});
+    }
 }
 
 /**
@@ -131,6 +176,7 @@ export function originClusterInputs(
         case "primary":
             return { masterUsername: credentials.username, masterPassword: credentials.password, ...primaryOnly };
         case "secondary":
+        case "member":
             return { globalClusterIdentifier: origin.globalClusterIdentifier };
         case "promoted":
             return {};

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
-import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet } from "../plan";
+import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
-import { GlobalReplication } from "./globalReplication";
+import { GivenCredentials, RetainedClusterSecrets } from "./clusterOrigin";
+import { GlobalReplication, RebuiltGlobalClusters } from "./globalReplication";
 import { StorePlacementArgs } from "./storeArgs";
 import { RedisCache, cacheLogGroupPrefix } from "./redisCache";
 
@@ -35,6 +36,8 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly services?: DataPlatformServices;
     /** Stores out of service but still declared (plan.outOfService). */
     public readonly outOfService: { aurora: AuroraPostgres; documentDb: DocumentDb; cache?: RedisCache }[];
+    /** The global clusters of the generation in service, on a replicating primary. */
+    public readonly globalClusterIdentifiers?: { aurora: pulumi.Output<string>; documentdb: pulumi.Output<string> };
 
     constructor(name: string, plan: PlatformPlan, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:Platform", name, {}, opts);
@@ -54,16 +57,67 @@ export class DataPlatform extends pulumi.ComponentResource {
         };
 
         const mlflowSchemaRevision = plan.aurora.mlflowSchemaRevision;
-        const inService = this.stores(plan.storeNames ?? FIRST_STORES, plan, common, prefix);
-        this.aurora = inService.aurora;
-        this.documentDb = inService.documentDb;
-        this.cache = inService.cache;
-        // Out of service, still declared so that nothing about them changes (or unprotected, on the way out).
-        this.outOfService = (plan.outOfService ?? []).map((set) => this.stores(set.names, set, common, prefix));
 
         // One provider for the DR region, for everything this stack prepares there before a disaster.
         const drRegion = plan.replication?.drRegion ?? plan.backup?.copy?.region;
         const drProvider = drRegion ? new aws.Provider("dr-region", { region: drRegion as aws.Region }, { parent: this }) : undefined;
+
+        // prod rebuilt for fail-back: each rebuilt generation's global clusters first, so that its clusters join them.
+        const gens = plan.clusterGenerations;
+        const rebuiltGlobals = new Map<string, pulumi.Output<string>>();
+        const unprotect = (g: number) => g !== gens?.current && plan.replication?.retired === "unprotect";
+        for (const b of gens?.rebuilds ?? []) {
+            if (!gens!.declared.includes(b.generation) || !drProvider) continue;
+            const ids = rebuiltGlobalIdentifiers(prefix, b.generation);
+            const globals = new RebuiltGlobalClusters(
+                `replication-gen-${b.generation}`,
+                {
+                    identifiers: ids,
+                    sources: { aurora: b.auroraSource, documentdb: b.documentdbSource },
+                    drProvider,
+                    deletionProtection: {
+                        aurora: plan.aurora.deletionProtection && !unprotect(b.generation),
+                        documentdb: plan.documentdb.deletionProtection && !unprotect(b.generation),
+                    },
+                    engineVersion: { aurora: plan.aurora.engineVersion, documentdb: plan.documentdb.engineVersion },
+                    tags: plan.tags,
+                },
+                { parent: this },
+            );
+            rebuiltGlobals.set(ids.aurora, globals.aurora.globalClusterIdentifier);
+            rebuiltGlobals.set(ids.documentdb, globals.documentDb.globalClusterIdentifier);
+        }
+
+        // The sets from scratch (a new primary's generated credentials) before the sets that join a rebuilt
+        // generation's global clusters: those replicate the users of the DR cluster they were rebuilt from,
+        // which took generation 1's master passwords through the handoff, so they record the same credentials.
+        const serving = { names: plan.storeNames ?? FIRST_STORES, ...plan };
+        const sets = [serving, ...(plan.outOfService ?? [])];
+        const built = new Map<StoreSet | typeof serving, ReturnType<DataPlatform["stores"]>>();
+        for (const set of sets.filter((x) => x.auroraSource.origin?.kind !== "member")) built.set(set, this.stores(set.names, set, common, prefix));
+        const fromScratch = sets.find((x) => (x.auroraSource.origin?.kind ?? "primary") === "primary");
+        const first = fromScratch && built.get(fromScratch);
+        const firstCredentials = sets.some((x) => x.auroraSource.origin?.kind === "member")
+            ? {
+                  aurora: {
+                      username: plan.aurora.masterUsername,
+                      password: first?.aurora.masterPassword ?? new RetainedClusterSecrets("mlops:data:AuroraPostgres", "aurora", { service: "Aurora PostgreSQL", id: `${prefix}-mlflow`, tags: plan.tags }, { parent: this }).password,
+                  },
+                  documentdb: {
+                      username: plan.documentdb.masterUsername,
+                      password: first?.documentDb.masterPassword ?? new RetainedClusterSecrets("mlops:data:DocumentDb", "documentdb", { service: "DocumentDB", id: `${prefix}-docs`, tags: plan.tags }, { parent: this }).password,
+                  },
+              }
+            : undefined;
+        for (const set of sets.filter((x) => x.auroraSource.origin?.kind === "member")) {
+            built.set(set, this.stores(set.names, joining(set, rebuiltGlobals, firstCredentials!), common, prefix));
+        }
+        const inService = built.get(serving)!;
+        this.aurora = inService.aurora;
+        this.documentDb = inService.documentDb;
+        this.cache = inService.cache;
+        // Out of service, still declared so that nothing about them changes (or unprotected, on the way out).
+        this.outOfService = (plan.outOfService ?? []).map((set) => built.get(set)!);
 
         if (plan.backup) {
             const b = plan.backup;
@@ -92,22 +146,32 @@ export class DataPlatform extends pulumi.ComponentResource {
 
         if (plan.replication && drProvider) {
             const r = plan.replication;
+            const current = gens?.current ?? 1;
+            // Generation 1's clusters are the first global clusters' sources, in service or not, until it is removed.
+            const firstSet = current === 1 ? inService : this.outOfService[(plan.outOfService ?? []).findIndex((x) => x.names.identifier === FIRST_STORES.identifier)];
             this.replication = new GlobalReplication(
                 "replication",
                 {
                     namePrefix: prefix,
                     drNamePrefix: r.drNamePrefix,
                     drProvider,
-                    auroraClusterArn: this.aurora.cluster.arn,
-                    documentDbClusterArn: this.documentDb.cluster.arn,
-                    deletionProtection: { aurora: plan.aurora.deletionProtection, documentdb: plan.documentdb.deletionProtection },
+                    firstGeneration: firstSet && { auroraClusterArn: firstSet.aurora.cluster.arn, documentDbClusterArn: firstSet.documentDb.cluster.arn },
+                    deletionProtection: {
+                        aurora: plan.aurora.deletionProtection && !unprotect(1),
+                        documentdb: plan.documentdb.deletionProtection && !unprotect(1),
+                    },
                     engineVersion: { aurora: plan.aurora.engineVersion, documentdb: plan.documentdb.engineVersion, cache: plan.redis.engineVersion },
                     cacheReplicationGroupId: r.cacheGlobalDatastore ? this.cache?.replicationGroup.replicationGroupId : undefined,
                     tags: plan.tags,
                 },
                 { parent: this },
             );
-            this.drHandoff = this.handoff(plan, this.replication);
+            const currentIds = rebuiltGlobalIdentifiers(prefix, current);
+            this.globalClusterIdentifiers =
+                current === 1
+                    ? { aurora: this.replication.auroraGlobalCluster!.globalClusterIdentifier, documentdb: this.replication.documentDbGlobalCluster!.globalClusterIdentifier }
+                    : { aurora: rebuiltGlobals.get(currentIds.aurora)!, documentdb: rebuiltGlobals.get(currentIds.documentdb)! };
+            this.drHandoff = this.handoff(plan, this.replication, this.globalClusterIdentifiers);
         }
 
         this.verification = this.contract(plan, mlflowSchemaRevision);
@@ -137,9 +201,11 @@ export class DataPlatform extends pulumi.ComponentResource {
      * ("aurora", "mlops-dr-mlflow"), a later one under new Pulumi names and new
      * identifiers, so that it is created beside the sets before it.
      */
-    private stores(names: StoreNames, set: Omit<StoreSet, "names">, common: StoreCommon, prefix: string) {
+    private stores(names: StoreNames, set: Omit<StoreSet, "names">, placement: StoreCommon, prefix: string) {
         const c = names.component;
         const i = names.identifier;
+        const common = set.isolated ? { ...placement, clientSecurityGroupIds: [], clientCidrs: [] } : placement;
+        const cacheNames = set.cacheNames ?? names;
         const { mlflowSchemaRevision: _revision, ...a } = set.aurora;
         const aurora = new AuroraPostgres(
             `aurora${c}`,
@@ -168,16 +234,16 @@ export class DataPlatform extends pulumi.ComponentResource {
         );
         const cache = set.cacheSource
             ? new RedisCache(
-                  `cache${c}`,
+                  `cache${cacheNames.component}`,
                   {
                       ...common,
                       ...set.redis,
                       ...set.cacheSource,
                       alarms: { ...set.redis.alarms, globalReplicationLagSeconds: set.globalLagAlarmMs && set.globalLagAlarmMs.cache / 1000 },
-                      replicationGroupId: `${prefix}-cache${i}`,
-                      secretName: `${prefix}/cache${i}/auth`,
+                      replicationGroupId: `${prefix}-cache${cacheNames.identifier}`,
+                      secretName: `${prefix}/cache${cacheNames.identifier}/auth`,
                       // Below the first set's prefix: the key prod prepared lets CloudWatch Logs use it there only.
-                      logGroupPrefix: i === "" ? undefined : `${cacheLogGroupPrefix(`${prefix}-cache`)}${i.slice(1)}/`,
+                      logGroupPrefix: cacheNames.identifier === "" ? undefined : `${cacheLogGroupPrefix(`${prefix}-cache`)}${cacheNames.identifier.slice(1)}/`,
                   },
                   { parent: this },
               )
@@ -185,7 +251,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         return { aurora, documentDb, cache };
     }
 
-    private handoff(plan: PlatformPlan, g: GlobalReplication): pulumi.Output<DrHandoff> {
+    private handoff(plan: PlatformPlan, g: GlobalReplication, globals: { aurora: pulumi.Output<string>; documentdb: pulumi.Output<string> }): pulumi.Output<DrHandoff> {
         const r = plan.replication!;
         return handoffOutput({
             handoffVersion: HANDOFF_VERSION,
@@ -195,11 +261,11 @@ export class DataPlatform extends pulumi.ComponentResource {
             drNamePrefix: r.drNamePrefix,
             primaryActive: r.primaryActive,
             sections: { aurora: plan.aurora, documentdb: plan.documentdb, redis: plan.redis, recovery: plan.recovery, backup: plan.backup! },
-            aurora: pulumi.all([g.auroraGlobalCluster.globalClusterIdentifier, g.drKeys.aurora.arn, this.aurora.masterUsername, this.aurora.masterPassword]).apply(
+            aurora: pulumi.all([globals.aurora, g.drKeys.aurora.arn, this.aurora.masterUsername, this.aurora.masterPassword]).apply(
                 ([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword]) => ({ globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword }),
             ),
             documentdb: pulumi
-                .all([g.documentDbGlobalCluster.globalClusterIdentifier, g.drKeys.documentdb.arn, this.documentDb.masterUsername, this.documentDb.masterPassword])
+                .all([globals.documentdb, g.drKeys.documentdb.arn, this.documentDb.masterUsername, this.documentDb.masterPassword])
                 .apply(([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword]) => ({ globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword })),
             redis: pulumi
                 .all([g.cacheGlobalReplicationGroupId, g.drKeys.cache.arn, this.cache!.authToken])
@@ -267,4 +333,20 @@ export class DataPlatform extends pulumi.ComponentResource {
                 : undefined,
         });
     }
+}
+
+/**
+ * A set of a rebuilt generation, ready to be declared: its clusters join the generation's global
+ * clusters (the resources' outputs, so that Pulumi creates them first) and record generation 1's
+ * credentials, which the global clusters' users carry.
+ */
+function joining(set: Omit<StoreSet, "names">, globals: Map<string, pulumi.Output<string>>, credentials: { aurora: GivenCredentials; documentdb: GivenCredentials }): Omit<StoreSet, "names"> {
+    const join = (source: StoreSet["auroraSource"], given: GivenCredentials): StoreSet["auroraSource"] => {
+        const origin = source.origin;
+        if (origin?.kind !== "member") return source;
+        const id = globals.get(String(origin.globalClusterIdentifier));
+        if (!id) throw new Error(`no global cluster ${String(origin.globalClusterIdentifier)} is declared for this generation`);
+        return { ...source, origin: { kind: "member", globalClusterIdentifier: id }, credentials: given };
+    };
+    return { ...set, auroraSource: join(set.auroraSource, credentials.aurora), documentDbSource: join(set.documentDbSource, credentials.documentdb) };
 }

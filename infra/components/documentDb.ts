@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
-import { ClusterSourceArgs, clusterCredentials, clusterKey, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
+import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
 import { ConnectionSecret } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
@@ -104,7 +104,7 @@ export class DocumentDb extends pulumi.ComponentResource {
         const { arn: kmsKeyArn, key } = clusterKey(
             `${name}-key`,
             args.kmsKeyArn,
-            `DocumentDB ${id}: storage, Performance Insights and master secret`,
+            clusterKeyDescription("DocumentDB", id),
             id,
             args.tags,
             this,

@@ -10,10 +10,12 @@ export interface GlobalReplicationArgs {
     drNamePrefix: string;
     /** A provider for the DR region; only the DR-region keys use it. */
     drProvider: aws.Provider;
-    /** The primary Aurora cluster that becomes the global cluster's source. */
-    auroraClusterArn: pulumi.Input<string>;
-    /** The primary DocumentDB cluster that becomes the global cluster's source. */
-    documentDbClusterArn: pulumi.Input<string>;
+    /**
+     * The first generation's Aurora and DocumentDB clusters, the sources of the first global clusters
+     * ("<prefix>-mlflow-global", "<prefix>-docs-global"). Undefined once that generation is removed
+     * (replication.retired "remove" after a rebuild): its global clusters go with it.
+     */
+    firstGeneration?: { auroraClusterArn: pulumi.Input<string>; documentDbClusterArn: pulumi.Input<string> };
     /**
      * Deletion protection of each global cluster: the setting of the store it replicates
      * (aurora.deletionProtection, documentdb.deletionProtection), never one for both.
@@ -51,8 +53,9 @@ export interface GlobalReplicationArgs {
  * here, before any disaster, and the `dr` stack only reads their ARNs.
  */
 export class GlobalReplication extends pulumi.ComponentResource {
-    public readonly auroraGlobalCluster: aws.rds.GlobalCluster;
-    public readonly documentDbGlobalCluster: aws.docdb.GlobalCluster;
+    /** The first generation's global clusters; undefined once it is removed. */
+    public readonly auroraGlobalCluster?: aws.rds.GlobalCluster;
+    public readonly documentDbGlobalCluster?: aws.docdb.GlobalCluster;
     public readonly cacheGlobalDatastore?: aws.elasticache.GlobalReplicationGroup;
     /** Keys in the DR region, per store. */
     public readonly drKeys: { aurora: EncryptionKey; documentdb: EncryptionKey; cache: EncryptionKey };
@@ -79,39 +82,41 @@ export class GlobalReplication extends pulumi.ComponentResource {
         };
 
         // From the existing primaries: the primaries ignore the global membership AWS sets on them.
-        this.auroraGlobalCluster = new aws.rds.GlobalCluster(
-            `${name}-aurora`,
-            {
-                globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
-                sourceDbClusterIdentifier: args.auroraClusterArn,
-                // An update of engine_version upgrades the members (rds/global_cluster.go, Update ->
-                // globalClusterUpgradeEngineVersion): ModifyGlobalCluster for a major version, else ModifyDBCluster
-                // on each member, secondaries first (it retries "upgrade global replicas first"). On create the
-                // provider ignores engine_version next to source_db_cluster_identifier (terraform-provider-aws
-                // PR #44252), as CreateGlobalCluster wants: "EngineVersion: Can't be specified if
-                // SourceDBClusterIdentifier is specified" (API_CreateGlobalCluster). Which upstream release
-                // @pulumi/aws 7.48 bundles could not be read here; the PR (2025-09) predates it.
-                engineVersion: args.engineVersion.aurora,
-                deletionProtection: args.deletionProtection.aurora,
-                // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
-                forceDestroy: true,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        this.documentDbGlobalCluster = new aws.docdb.GlobalCluster(
-            `${name}-documentdb`,
-            {
-                globalClusterIdentifier: `${args.namePrefix}-docs-global`,
-                sourceDbClusterIdentifier: args.documentDbClusterArn,
-                // An update of engine_version runs ModifyDBCluster (ApplyImmediately) on every member
-                // (docdb/global_cluster.go, Update). CreateGlobalCluster of DocumentDB accepts EngineVersion
-                // next to SourceDBClusterIdentifier (API_CreateGlobalCluster lists no constraint).
-                engineVersion: args.engineVersion.documentdb,
-                deletionProtection: args.deletionProtection.documentdb,
-            },
-            { parent: this },
-        );
+        if (args.firstGeneration) {
+            this.auroraGlobalCluster = new aws.rds.GlobalCluster(
+                `${name}-aurora`,
+                {
+                    globalClusterIdentifier: `${args.namePrefix}-mlflow-global`,
+                    sourceDbClusterIdentifier: args.firstGeneration.auroraClusterArn,
+                    // An update of engine_version upgrades the members (rds/global_cluster.go, Update ->
+                    // globalClusterUpgradeEngineVersion): ModifyGlobalCluster for a major version, else ModifyDBCluster
+                    // on each member, secondaries first (it retries "upgrade global replicas first"). On create the
+                    // provider ignores engine_version next to source_db_cluster_identifier (terraform-provider-aws
+                    // PR #44252), as CreateGlobalCluster wants: "EngineVersion: Can't be specified if
+                    // SourceDBClusterIdentifier is specified" (API_CreateGlobalCluster). Which upstream release
+                    // @pulumi/aws 7.48 bundles could not be read here; the PR (2025-09) predates it.
+                    engineVersion: args.engineVersion.aurora,
+                    deletionProtection: args.deletionProtection.aurora,
+                    // Lets Pulumi remove the source cluster's membership when the global cluster is deleted.
+                    forceDestroy: true,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            this.documentDbGlobalCluster = new aws.docdb.GlobalCluster(
+                `${name}-documentdb`,
+                {
+                    globalClusterIdentifier: `${args.namePrefix}-docs-global`,
+                    sourceDbClusterIdentifier: args.firstGeneration.documentDbClusterArn,
+                    // An update of engine_version runs ModifyDBCluster (ApplyImmediately) on every member
+                    // (docdb/global_cluster.go, Update). CreateGlobalCluster of DocumentDB accepts EngineVersion
+                    // next to SourceDBClusterIdentifier (API_CreateGlobalCluster lists no constraint).
+                    engineVersion: args.engineVersion.documentdb,
+                    deletionProtection: args.deletionProtection.documentdb,
+                },
+                { parent: this },
+            );
+        }
         if (args.cacheReplicationGroupId !== undefined) {
             this.cacheGlobalDatastore = new aws.elasticache.GlobalReplicationGroup(
                 `${name}-cache`,
@@ -135,9 +140,68 @@ export class GlobalReplication extends pulumi.ComponentResource {
         this.cacheGlobalReplicationGroupId = this.cacheGlobalDatastore?.globalReplicationGroupId ?? pulumi.output(null);
 
         this.registerOutputs({
-            auroraGlobalClusterIdentifier: this.auroraGlobalCluster.globalClusterIdentifier,
-            documentDbGlobalClusterIdentifier: this.documentDbGlobalCluster.globalClusterIdentifier,
+            auroraGlobalClusterIdentifier: this.auroraGlobalCluster?.globalClusterIdentifier,
+            documentDbGlobalClusterIdentifier: this.documentDbGlobalCluster?.globalClusterIdentifier,
             cacheGlobalReplicationGroupId: this.cacheGlobalReplicationGroupId,
         });
+    }
+}
+
+export interface RebuiltGlobalClustersArgs {
+    /** The global clusters' identifiers (infra/plan.ts, rebuiltGlobalIdentifiers). */
+    identifiers: { aurora: string; documentdb: string };
+    /** The DR clusters serving now, by ARN: they become the new global clusters' primaries. */
+    sources: { aurora: string; documentdb: string };
+    /** A provider for the DR region, where the sources are. */
+    drProvider: aws.Provider;
+    deletionProtection: { aurora: boolean; documentdb: boolean };
+    /** As GlobalReplicationArgs.engineVersion: the version of every member is the global cluster's. */
+    engineVersion: { aurora: string; documentdb: string };
+    tags: Record<string, string>;
+}
+
+/**
+ * The global clusters of a rebuilt generation of prod (docs/runbooks/dr-standup.md, D.3): after a
+ * detach or a restore, the DR cluster serving is a standalone cluster, and AWS can make an existing
+ * cluster only the source (the primary) of a new global cluster, never a member of an existing one
+ * (API_CreateGlobalCluster: "you can specify an existing Aurora cluster during the create operation,
+ * and this cluster becomes the primary cluster of the global database"). prod's new clusters join
+ * these as secondaries; a switchover then makes them the primaries, with no data lost.
+ *
+ * Created in the DR region, where the source is: the AWS guide creates a global database from an
+ * existing cluster in that cluster's region; whether CreateGlobalCluster accepts a source in another
+ * region could not be checked here. The engine version is declared as on the first generation's
+ * global clusters (see there for create and update); the source only matters at creation
+ * (source_db_cluster_identifier is ForceNew and Optional+Computed, Read does not change it:
+ * rds/global_cluster.go, docdb/global_cluster.go), so it is ignored afterwards and editing the
+ * rebuild's entry never replaces a global cluster.
+ */
+export class RebuiltGlobalClusters extends pulumi.ComponentResource {
+    public readonly aurora: aws.rds.GlobalCluster;
+    public readonly documentDb: aws.docdb.GlobalCluster;
+
+    constructor(name: string, args: RebuiltGlobalClustersArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlops:data:RebuiltGlobalClusters", name, {}, opts);
+        const inDr = { parent: this, provider: args.drProvider, ignoreChanges: ["sourceDbClusterIdentifier"] };
+        this.aurora = new aws.rds.GlobalCluster(
+            `${name}-aurora`,
+            {
+                globalClusterIdentifier: args.identifiers.aurora,
+                sourceDbClusterIdentifier: args.sources.aurora,
+                engineVersion: args.engineVersion.aurora,
+                deletionProtection: args.deletionProtection.aurora,
+                // Lets Pulumi remove the members when the global cluster is deleted (rds/global_cluster.go Delete).
+                forceDestroy: true,
+                tags: args.tags,
+            },
+            inDr,
+        );
+        // docdb/global_cluster.go Delete removes every member first.
+        this.documentDb = new aws.docdb.GlobalCluster(
+            `${name}-documentdb`,
+            { globalClusterIdentifier: args.identifiers.documentdb, sourceDbClusterIdentifier: args.sources.documentdb, engineVersion: args.engineVersion.documentdb, deletionProtection: args.deletionProtection.documentdb },
+            inDr,
+        );
+        this.registerOutputs({ aurora: this.aurora.globalClusterIdentifier, documentDb: this.documentDb.globalClusterIdentifier });
     }
 }

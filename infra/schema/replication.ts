@@ -2,9 +2,26 @@ import { z } from "zod";
 import { awsRegion } from "./backup";
 import { bool, int } from "./common";
 
+/** An RDS or DocumentDB cluster's ARN: both services name clusters in the rds namespace (arn:aws:rds:<region>:<account>:cluster:<id>). */
+const clusterArn = z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
+    error: 'must be a cluster ARN, e.g. "arn:aws:rds:us-west-2:123456789012:cluster:mlops-dr-mlflow"',
+});
+
 export const namePrefix = z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,23}$/, { error: "must be 2-24 characters of a-z, 0-9 and -, starting with a letter" });
+
+/**
+ * What happens to a set of stores that is out of service (in the dr stack: the
+ * standby secondaries kept beside a restore, a generation detached from its
+ * global clusters, an earlier restore; in prod: the generations a rebuild replaced):
+ *   keep: still declared exactly as when it served, so nothing about it changes;
+ *   unprotect: the same, but with deletion protection off (AWS) and without Pulumi's
+ *     `protect` (an update in place), the step before `remove`;
+ *   remove: no longer declared, so `pulumi up` deletes it (blocked by `protect` unless
+ *     an `unprotect` up ran first).
+ */
+export const RETIRED_ACTIONS = ["keep", "unprotect", "remove"] as const;
 
 /** A primary stack (prod) replicating its stores to a DR region. */
 export const replicationSchema = z.strictObject({
@@ -32,10 +49,61 @@ export const replicationSchema = z.strictObject({
      * secondary (docs/runbooks/dr-standup.md, D).
      */
     fenced: bool().default(false),
+    /**
+     * The generation of this stack's Aurora and DocumentDB clusters in service. 1 is the first set,
+     * under the original names ("mlops-prod-mlflow") and global clusters ("mlops-prod-mlflow-global").
+     * A later one is this region rebuilt as a secondary for fail-back (docs/runbooks/dr-standup.md, D.3):
+     * new global clusters ("mlops-prod-mlflow-global-2") made from the DR clusters now serving (listed
+     * in `rebuilds`), and new clusters here ("mlops-prod-mlflow-g2") joining them as secondaries, until a
+     * switchover makes them the primaries. The cache is not rebuilt: its content is disposable and its
+     * global datastore survives a detach (the runbook fails it back instead).
+     */
+    generation: int(1, 99, "the generation of the clusters in service; 1 is the first").default(1),
+    /** Every generation after the first, with the DR clusters it was built from. Keep each entry while its generation is declared. */
+    rebuilds: z
+        .array(
+            z.strictObject({
+                generation: int(2, 99, "a rebuilt generation (2 or more)"),
+                /** The Aurora cluster serving in the DR region that becomes the new global cluster's primary, by ARN. */
+                auroraSource: clusterArn,
+                /** The same for DocumentDB (DocumentDB cluster ARNs are in the rds namespace). */
+                documentdbSource: clusterArn,
+            }),
+        )
+        .default([]),
+    /**
+     * What happens to the generations out of service (the clusters a rebuild replaced, with their
+     * global clusters): as dr.retired (RETIRED_ACTIONS). They admit no client in any case.
+     */
+    retired: z.enum(RETIRED_ACTIONS).default("keep"),
 }).superRefine((r, ctx) => {
     if (r.fenced && r.primaryActive) {
         ctx.addIssue({ code: "custom", path: ["fenced"], message: "needs replication.primaryActive false: only a stack that has handed over may be fenced" });
     }
+    const generations = r.rebuilds.map((b) => b.generation);
+    if (r.generation > 1 && !generations.includes(r.generation)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["rebuilds"],
+            message: `must list generation ${r.generation} (replication.generation) with the DR clusters it is built from (auroraSource, documentdbSource: their ARNs, from \`pulumi stack output auroraClusterArn --stack dr\` and documentDbClusterArn)`,
+        });
+    }
+    r.rebuilds.forEach((b, i) => {
+        if (b.generation > r.generation) {
+            ctx.addIssue({ code: "custom", path: ["rebuilds", i, "generation"], message: `is above replication.generation (${r.generation}): a generation is listed once it is declared` });
+        }
+        if (generations.indexOf(b.generation) !== i) ctx.addIssue({ code: "custom", path: ["rebuilds", i, "generation"], message: "names a generation twice" });
+        for (const k of ["auroraSource", "documentdbSource"] as const) {
+            const region = b[k].split(":")[3];
+            if (region !== r.drRegion) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["rebuilds", i, k],
+                    message: `is a cluster in ${region}; a rebuild is made from the cluster serving in the DR region (replication.drRegion, ${r.drRegion})`,
+                });
+            }
+        }
+    });
 });
 
 /** A cluster snapshot: an identifier, or the ARN of a snapshot or of an AWS Backup recovery point copied to the DR vault. */
@@ -45,17 +113,6 @@ const snapshotReference = z.string().regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{1
 
 export const DR_MODES = ["standby", "promote", "restore"] as const;
 
-/**
- * What happens to a set of DR stores that is out of service (the standby
- * secondaries kept beside a restore, a generation detached from its global
- * clusters, an earlier restore):
- *   keep: still declared exactly as when it served, so nothing about it changes;
- *   unprotect: the same, but with deletion protection off (AWS) and without Pulumi's
- *     `protect` (an update in place), the step before `remove`;
- *   remove: no longer declared, so `pulumi up` deletes it (blocked by `protect` unless
- *     an `unprotect` up ran first).
- */
-export const RETIRED_ACTIONS = ["keep", "unprotect", "remove"] as const;
 
 /**
  * A generation of DR stores: 1 is the first set, under the original names

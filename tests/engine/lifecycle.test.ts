@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { Simulator, TYPES, key } from "../../engine/lifecycle/simulator";
-import { IDS, SCENARIOS, SNAPSHOTS, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
+import { IDS, SCENARIOS, SNAPSHOTS, STORE_TYPES, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
 import { AwsRefusal } from "../../engine/lifecycle/world";
 import { evaluateStack } from "../../engine/mockEngine";
 
@@ -31,7 +31,7 @@ describe("DR drill: every scenario, with the operations each up plans", function
     });
 
     it("has the runbook's scenarios a-f (e once after each of b, c, a detach and d), each step naming the runbook step it proves", () => {
-        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "d", "e-b", "e-c", "e-detach", "e-d", "f"]);
+        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "d", "e-b", "e-c", "e-detach", "e-d", "f", "g"]);
         for (const s of SCENARIOS) for (const step of s.steps) assert.ok(step.runbook.length > 0, `${s.id}: ${step.title}`);
     });
 
@@ -51,8 +51,10 @@ describe("DR drill: every scenario, with the operations each up plans", function
                     assert.deepStrictEqual([...st.up.operations.update, ...st.up.operations.replace, ...st.up.operations.delete], [], st.step.title);
                     continue;
                 }
+                const scoped = "scope" in a.expect;
                 for (const kind of ["create", "update", "replace", "delete"] as const) {
-                    assert.deepStrictEqual(st.up.operations[kind], [...(a.expect[kind] ?? [])].sort(), `${s.id} ${st.step.title}: ${a.stack} ${kind}`);
+                    const planned: string[] = st.up.operations[kind].filter((k) => !scoped || STORE_TYPES.has(k.split("::")[0]));
+                    assert.deepStrictEqual(planned, [...(a.expect[kind] ?? [])].sort(), `${s.id} ${st.step.title}: ${a.stack} ${kind}`);
                 }
             }
             assert.ok(checked >= 2, `${s.id}: at least two ups with planned operations`);
@@ -143,6 +145,51 @@ describe("DR drill: every scenario, with the operations each up plans", function
         const up = upOf("e-d", /^dr back to standby/);
         assert.ok(up.operations.create.includes(STANDBY_STORES[0]), "generation 1 secondaries created again (removed in (d))");
         assert.deepStrictEqual([...up.operations.update, ...up.operations.replace, ...up.operations.delete].filter((k) => k.includes("restore-1")), []);
+    });
+
+    it("(g) the rebuild creates new global clusters from the DR clusters and generation 2 as their secondaries, in that order", () => {
+        const up = upOf("g", /^prod rebuilt as a secondary/);
+        assert.deepStrictEqual(up.effects, [
+            "global cluster mlops-prod-docs-global-2 created from mlops-dr-docs",
+            "global cluster mlops-prod-mlflow-global-2 created from mlops-dr-mlflow",
+            "mlops-prod-mlflow-g2 created as a secondary of mlops-prod-mlflow-global-2",
+            "mlops-prod-docs-g2 created as a secondary of mlops-prod-docs-global-2",
+        ]);
+        // Nothing of generation 1 changes: it stays as it was, out of service, admitting no client.
+        assert.deepStrictEqual([...up.operations.update, ...up.operations.replace, ...up.operations.delete].filter((k) => /::(aurora|documentdb)-(cluster|instance-\d)$/.test(k)), []);
+    });
+
+    it("(g) retiring generation 1 deletes its clusters and global clusters but keeps its master passwords and keys; generation 2's secrets hold the same passwords", () => {
+        const up = upOf("g", /^retire generation 1, second up/);
+        for (const kept of [
+            "random:index/randomPassword:RandomPassword::aurora-master-password",
+            "random:index/randomPassword:RandomPassword::documentdb-master-password",
+            "aws:kms/key:Key::aurora-key",
+            "aws:kms/key:Key::documentdb-key",
+        ]) {
+            assert.ok(!up.operations.delete.includes(kept) && !up.operations.replace.includes(kept), `${kept} must outlive generation 1`);
+        }
+        assert.ok(up.operations.delete.includes("aws:rds/globalCluster:GlobalCluster::replication-aurora"));
+        assert.ok(up.operations.delete.includes("aws:rds/cluster:Cluster::aurora-cluster"));
+    });
+
+    it("(g) without lifting deletion protection first, removing generation 1 is blocked by protect", async () => {
+        const g = SCENARIOS.find((x) => x.id === "g")!;
+        const steps = g.steps.filter((st) => !st.title.startsWith("retire generation 1, first up"));
+        const r = await runScenario({ ...g, steps });
+        const failed = r.steps[r.steps.length - 1];
+        assert.ok(!r.ok);
+        assert.match(failed.step.title, /^retire generation 1, second up/);
+        assert.ok(failed.problems.some((p) => /protect/.test(p)), failed.problems.join("\n"));
+    });
+
+    it("(g) a rebuild from a DR cluster that is still a member of a global cluster (a failover, not a detach) is refused by AWS", async () => {
+        const sim = new Simulator();
+        await runScenario({ id: "x", title: "x", steps: standUp() }, sim);
+        const rebuild = prodConfig({ primaryActive: false, generation: 2, rebuilds: [{ generation: 2, auroraSource: `arn:aws:rds:us-west-2:123456789012:cluster:${IDS.drAurora}`, documentdbSource: `arn:aws:rds:us-west-2:123456789012:cluster:${IDS.drDocs}` }] });
+        const up = await sim.up("prod", rebuild());
+        assert.ok(!up.ok);
+        assert.match(up.failures.join("\n"), /mlops-dr-(mlflow|docs) is already a member of mlops-prod-(mlflow|docs)-global/);
     });
 
     it("(c) dr is promoted with us-east-1 unreachable, and its contract names the DR endpoints with role primary", () => {
@@ -385,5 +432,46 @@ describe("issue 14, defect 3: prod steps down with replication.primaryActive fal
             evaluateStack("prod", { stackConfig: prodConfig({ fenced: true })() }),
             (e: Error) => /mlops-data:replication\.fenced: needs replication\.primaryActive false/.test(e.message),
         );
+    });
+});
+
+describe("prod rebuilt for fail-back: replication.generation and rebuilds", function () {
+    this.timeout(60_000);
+    const arn = (region: string, id: string) => `arn:aws:rds:${region}:123456789012:cluster:${id}`;
+    const rebuild2 = { generation: 2, auroraSource: arn("us-west-2", IDS.drAurora), documentdbSource: arn("us-west-2", IDS.drDocs) };
+    const refused = (o: Parameters<typeof prodConfig>[0], message: RegExp) =>
+        assert.rejects(evaluateStack("prod", { stackConfig: prodConfig(o)() }), (e: Error) => message.test(e.message), String(message));
+
+    it("generation 2 declares its global clusters in the DR region from the given sources, its clusters as their members, and generation 1 without client rules", async () => {
+        const ev = await evaluateStack("prod", { stackConfig: prodConfig({ primaryActive: false, generation: 2, rebuilds: [rebuild2] })() });
+        const global = ev.resources.find((r) => r.type === TYPES.rdsGlobal && r.name === "replication-gen-2-aurora")!;
+        assert.strictEqual(global.inputs.sourceDbClusterIdentifier, rebuild2.auroraSource);
+        assert.strictEqual(global.inputs.globalClusterIdentifier, "mlops-prod-mlflow-global-2");
+        assert.deepStrictEqual(global.ignoreChanges, ["sourceDbClusterIdentifier"]);
+        assert.match(String(global.provider), /::dr-region::/);
+        const cluster = ev.resources.find((r) => r.type === TYPES.rdsCluster && r.name === "aurora-gen-2-cluster")!;
+        assert.strictEqual(cluster.inputs.clusterIdentifier, "mlops-prod-mlflow-g2");
+        assert.strictEqual(cluster.inputs.globalClusterIdentifier, "mlops-prod-mlflow-global-2");
+        assert.strictEqual(cluster.inputs.masterPassword, undefined, "a secondary declares no master password");
+        assert.deepStrictEqual([...cluster.ignoreChanges].sort(), ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]);
+        // Generation 1 is still declared (keep), its security groups without a single client rule; the cache is not rebuilt.
+        const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name);
+        assert.ok(ev.resources.some((r) => r.type === TYPES.rdsCluster && r.name === "aurora-cluster"));
+        assert.deepStrictEqual(rules.filter((n) => /^(aurora|documentdb)-sg-/.test(n)), []);
+        assert.ok(rules.some((n) => n.startsWith("aurora-gen-2-sg-")) && rules.some((n) => n.startsWith("cache-sg-")));
+        assert.deepStrictEqual(ev.resources.filter((r) => r.type === TYPES.cacheGroup).map((r) => r.inputs.replicationGroupId), ["mlops-prod-cache"]);
+        // The secret of generation 2 records generation 1's generated password (the users the global cluster replicates).
+        const secrets = ev.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && /^aurora(-gen-2)?-master-secret$/.test(r.name));
+        const passwords = secrets.map((r) => JSON.parse(String(r.inputs.secretString)).password);
+        assert.strictEqual(passwords.length, 2);
+        assert.strictEqual(passwords[0], passwords[1]);
+    });
+
+    it("refuses a generation without its rebuild, a source outside the DR region, a generation listed twice or above the one in service, and a malformed ARN", async () => {
+        await refused({ generation: 2 }, /mlops-data:replication\.rebuilds: must list generation 2 \(replication\.generation\)/);
+        await refused({ generation: 2, rebuilds: [{ ...rebuild2, auroraSource: arn("us-east-1", "mlops-prod-mlflow") }] }, /replication\.rebuilds\[0\]\.auroraSource: is a cluster in us-east-1; a rebuild is made from the cluster serving in the DR region \(replication\.drRegion, us-west-2\)/);
+        await refused({ generation: 2, rebuilds: [rebuild2, rebuild2] }, /replication\.rebuilds\[1\]\.generation: names a generation twice/);
+        await refused({ generation: 2, rebuilds: [rebuild2, { ...rebuild2, generation: 3 }] }, /replication\.rebuilds\[1\]\.generation: is above replication\.generation \(2\)/);
+        await refused({ generation: 2, rebuilds: [{ ...rebuild2, documentdbSource: "mlops-dr-docs" }] }, /replication\.rebuilds\[0\]\.documentdbSource: must be a cluster ARN/);
     });
 });
