@@ -240,22 +240,27 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
     const rpoMs = (minutes: number) => minutes * 60_000;
     const cacheGlobal = h.redis.globalReplicationGroupId;
 
-    /** A set of stores as it serves in `kind`: a standby's secondaries, promoted ones, or restored ones. */
-    const storeSet = (kind: "standby" | "promoted" | "restored", names: StoreNames, snapshots?: { aurora: string; documentdb: string }): StoreSet => {
+    /**
+     * A set of stores as it serves in `kind`: a standby's secondaries, promoted ones, or restored ones.
+     * `rejoined`: a restore's clusters that prod was rebuilt from, now members of prod's global clusters,
+     * serving as `kind` (standby or promoted): declared as restored (nothing about them changes), with a
+     * cache of the standby's kind under names of their own.
+     */
+    const storeSet = (kind: "standby" | "promoted" | "restored", names: StoreNames, snapshots?: { aurora: string; documentdb: string }, rejoined = false): StoreSet => {
         const standby = kind === "standby";
         const origin = (globalClusterIdentifier: string, snapshot: string | undefined): ClusterSourceArgs["origin"] =>
-            kind === "standby"
-                ? { kind: "secondary", globalClusterIdentifier }
-                : kind === "promoted"
-                  ? { kind: "promoted" }
-                  : { kind: "snapshot", snapshotIdentifier: snapshot! };
+            rejoined || kind === "restored"
+                ? { kind: "snapshot", snapshotIdentifier: snapshot! }
+                : kind === "standby"
+                  ? { kind: "secondary", globalClusterIdentifier }
+                  : { kind: "promoted" };
         // A restore starts a fresh cache: a new replication group, never a member of the global datastore.
         const cacheSource: CacheSource | undefined =
             standby && cacheGlobal === null
                 ? undefined
                 : {
                       origin:
-                          cacheGlobal === null || kind === "restored"
+                          cacheGlobal === null || (kind === "restored" && !rejoined)
                               ? { kind: "primary" }
                               : standby
                                 ? { kind: "secondary", globalReplicationGroupId: cacheGlobal }
@@ -279,6 +284,10 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
             },
             redis: s.redis,
             cacheSource,
+            // The standby's cache keeps the first names in every standby generation: a cache is failed over, never
+            // detached, so the one standing by stays a member of prod's datastore, and AWS takes one member per region.
+            // Only a restore starts a fresh cache of its own.
+            cacheNames: kind === "restored" && !rejoined ? undefined : FIRST_STORES,
             globalLagAlarmMs: standby
                 ? {
                       aurora: rpoMs(s.recovery.aurora.rpoMinutes),
@@ -292,20 +301,26 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
     const standbyGeneration = (g: number) => storeSet(detached.has(g) ? "promoted" : "standby", standbyNames(g));
 
     const S = dr.standby.generation;
+    const rejoined = mode === "restore" ? undefined : dr.restored.find((r) => r.generation === dr.standby.restoreGeneration);
+    const rejoinedSet = (kind: "standby" | "promoted") => storeSet(kind, restoreNames(rejoined!.generation), { aurora: rejoined!.auroraSnapshot, documentdb: rejoined!.documentdbSnapshot }, true);
     const active =
         mode === "standby"
-            ? storeSet("standby", standbyNames(S))
+            ? rejoined
+                ? rejoinedSet("standby")
+                : storeSet("standby", standbyNames(S))
             : mode === "promote"
-              ? storeSet("promoted", standbyNames(S))
+              ? rejoined
+                  ? rejoinedSet("promoted")
+                  : storeSet("promoted", standbyNames(S))
               : storeSet("restored", restoreNames(dr.restore.generation), { aurora: dr.restore.auroraSnapshot!, documentdb: dr.restore.documentdbSnapshot! });
 
     const outOfService: StoreSet[] = [];
     if (dr.retired !== "remove") {
         const standbyGenerations = new Set(detached);
-        if (mode === "restore") standbyGenerations.add(S);
+        if (mode === "restore" || rejoined) standbyGenerations.add(S);
         else standbyGenerations.delete(S);
         for (const g of [...standbyGenerations].sort((a, b) => a - b)) outOfService.push(standbyGeneration(g));
-        for (const r of dr.restored) outOfService.push(storeSet("restored", restoreNames(r.generation), { aurora: r.auroraSnapshot, documentdb: r.documentdbSnapshot }));
+        for (const r of dr.restored.filter((x) => x !== rejoined)) outOfService.push(storeSet("restored", restoreNames(r.generation), { aurora: r.auroraSnapshot, documentdb: r.documentdbSnapshot }));
         if (dr.retired === "unprotect") {
             for (const set of outOfService) {
                 set.aurora = { ...set.aurora, deletionProtection: false };
@@ -313,6 +328,12 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
             }
         }
     }
+
+    // One set carries the standby's cache (first names): the set in service unless it is a restore, else the
+    // newest standby generation still declared; the other standby generations are declared without it.
+    const carriesCache = (set: StoreSet) => set.cacheNames === FIRST_STORES;
+    const carrier = carriesCache(active) ? active : [...outOfService].reverse().find(carriesCache);
+    for (const set of [active, ...outOfService]) if (carriesCache(set) && set !== carrier) set.cacheSource = undefined;
 
     const { names, ...stores } = active;
     return {
@@ -432,6 +453,14 @@ function generationProblems(dr: DrStackConfig["dr"]): ConfigProblem[] {
         });
     }
     if (new Set(restored).size !== restored.length) problems.push({ key: key("restored"), value: restored, message: "names a generation twice" });
+    const rg = dr.standby.restoreGeneration;
+    if (rg !== undefined && dr.mode !== "restore" && !restored.includes(rg)) {
+        problems.push({
+            key: key("standby.restoreGeneration"),
+            value: rg,
+            message: `names restore generation ${rg}, which dr.restored does not list (listed: ${restored.length ? restored.join(", ") : "none"}); list it there with its two snapshots`,
+        });
+    }
     if (dr.mode === "restore" && restored.includes(dr.restore.generation)) {
         problems.push({
             key: key("restore.generation"),

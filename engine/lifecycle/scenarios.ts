@@ -7,7 +7,8 @@
  * - no data store is replaced or deleted that the step does not name as intended;
  * - never two writable primaries that clients can reach (per store kind);
  * - after every `up`, the active region's data is backed up: each writable
- *   cluster in a reachable region is selected by a backup plan of its stack.
+ *   cluster in a reachable region is selected by a backup plan of its stack;
+ * - after an `up` of a stack whose contract says primary, the stores it serves take writes.
  *
  * A store counts as reached by clients only while it is in service (its stack's
  * outputs, hence its contract, secrets and Kubernetes names, name it) and not
@@ -250,6 +251,25 @@ export function unbackedUp(sim: Simulator): string[] {
     return problems;
 }
 
+/**
+ * After an up of a stack whose contract says primary, the stores it serves take writes: a primary that
+ * serves a secondary (a cache not failed back, a cluster not switched over) fails every write of its clients.
+ */
+export function primaryServesReadOnly(sim: Simulator, stack: string): string[] {
+    const s = sim.stacks.get(stack);
+    const o = (s?.outputs ?? {}) as Json;
+    if ((o.verification as Json | undefined)?.role !== "primary" || !s || !sim.world.reachable(s.region)) return [];
+    const w = sim.world;
+    const problems: string[] = [];
+    for (const id of [o.auroraClusterIdentifier, o.documentDbClusterIdentifier]) {
+        const c = w.clusters.get(String(id));
+        if (c && !w.writable(c)) problems.push(`${stack} serves as the primary, but ${c.id} is a secondary of ${c.global} (read-only)`);
+    }
+    const cache = [...w.caches.values()].find((c) => String(o.cachePrimaryEndpoint ?? "").includes(`${c.id}.`));
+    if (cache && !w.cacheWritable(cache)) problems.push(`${stack} serves as the primary, but cache ${cache.id} is a secondary of ${cache.global} (read-only)`);
+    return problems;
+}
+
 function compareOperations(stack: string, got: Operations, expected: Expected): string[] {
     if (expected === "create-all") {
         const other = [...got.update, ...got.replace, ...got.delete];
@@ -289,7 +309,7 @@ export async function runScenario(scenario: Scenario, sim = new Simulator(), onS
                     if (c.dataLossRisk && !(a.intendedDataLoss ?? []).includes(key(c))) report.problems.push(`${key(c)}: ${c.kind} of a data store the scenario does not intend (${c.reasons[0] ?? ""})`);
                 }
                 if (a.expect) report.problems.push(...compareOperations(a.stack, up.operations, a.expect));
-                if (up.ok) report.problems.push(...unbackedUp(sim));
+                if (up.ok) report.problems.push(...unbackedUp(sim), ...primaryServesReadOnly(sim, a.stack));
             }
         } else if (a.kind === "refresh") {
             try {
@@ -784,7 +804,7 @@ function detachSteps(): Step[] {
             action: { kind: "up", stack: "dr", config: drConfig({ mode: "standby", detached: [1], standbyGeneration: 2 }), expect: DR_STANDBY_GENERATION_2, intendedDataLoss: DR_STANDBY_SCALE_DOWN },
         },
         {
-            title: "the s2 secondaries joined prod's global clusters; the detached clusters are still standalone",
+            title: "the s2 secondaries joined prod's global clusters, the cache stayed their member; the detached clusters are still standalone",
             runbook: "D.4",
             action: {
                 kind: "check",
@@ -798,7 +818,9 @@ function detachSteps(): Step[] {
                     ]) {
                         if (w.clusters.get(id)?.global !== global) problems.push(`${id}: expected a member of ${global}`);
                     }
-                    if (w.caches.get(`${IDS.drCache}-s2`)?.global !== IDS.cacheGlobal) problems.push(`${IDS.drCache}-s2: expected a member of ${IDS.cacheGlobal}`);
+                    // The cache was failed over and back, never detached: generation 1's stays the member (one per region).
+                    if (w.caches.get(IDS.drCache)?.global !== IDS.cacheGlobal) problems.push(`${IDS.drCache}: expected still a member of ${IDS.cacheGlobal}`);
+                    if (w.caches.has(`${IDS.drCache}-s2`)) problems.push(`${IDS.drCache}-s2 exists: a second member of ${IDS.cacheGlobal} in us-west-2`);
                     for (const id of [IDS.drAurora, IDS.drDocs]) if (w.clusters.get(id)?.global !== undefined) problems.push(`${id}: expected standalone (detached)`);
                     return problems;
                 },
@@ -1062,32 +1084,16 @@ const DR_STANDBY_SCALE_DOWN: string[] = [
     "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-2",
     "aws:docdb/clusterInstance:ClusterInstance::documentdb-instance-3",
 ];
-/** standby generation 2 after a detach: new secondaries under -standby-2 names created, the backup plans and the primary's jobs gone, the Kubernetes names back on the s2 readers; generation 1 (detached) untouched. */
+/** standby generation 2 after a detach: new Aurora and DocumentDB secondaries under -standby-2 names created, the cache (failed over and back, never detached: still a member of prod's datastore, which takes one member per region) kept and back to a secondary, the backup plans and the primary's jobs gone, the Kubernetes names back on the s2 readers; generation 1 (detached) untouched. */
 const DR_STANDBY_GENERATION_2: Expected = {
     create: [
-        "aws:cloudwatch/logGroup:LogGroup::cache-standby-2-slow-log",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-connections",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
+        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-3",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-cpu-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-global-lag",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-memory-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-cpu-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-engine-cpu-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-evictions-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-global-replication-lag-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-memory-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-standby-2-replication-lag-3",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-cpu-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-standby-2-global-lag",
@@ -1096,10 +1102,7 @@ const DR_STANDBY_GENERATION_2: Expected = {
         "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-standby-2-cluster-params",
         "aws:docdb/subnetGroup:SubnetGroup::documentdb-standby-2-subnets",
         "aws:ec2/securityGroup:SecurityGroup::aurora-standby-2-sg",
-        "aws:ec2/securityGroup:SecurityGroup::cache-standby-2-sg",
         "aws:ec2/securityGroup:SecurityGroup::documentdb-standby-2-sg",
-        "aws:elasticache/replicationGroup:ReplicationGroup::cache-standby-2-group",
-        "aws:elasticache/subnetGroup:SubnetGroup::cache-standby-2-subnets",
         "aws:iam/role:Role::aurora-standby-2-monitoring-role",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-standby-2-monitoring-policy",
         "aws:rds/cluster:Cluster::aurora-standby-2-cluster",
@@ -1108,29 +1111,22 @@ const DR_STANDBY_GENERATION_2: Expected = {
         "aws:rds/parameterGroup:ParameterGroup::aurora-standby-2-instance-params",
         "aws:rds/subnetGroup:SubnetGroup::aurora-standby-2-subnets",
         "aws:secretsmanager/secret:Secret::aurora-standby-2-master-secret",
-        "aws:secretsmanager/secret:Secret::cache-standby-2-auth-secret",
         "aws:secretsmanager/secret:Secret::documentdb-standby-2-master-secret",
         "aws:secretsmanager/secretVersion:SecretVersion::aurora-standby-2-master-secret",
-        "aws:secretsmanager/secretVersion:SecretVersion::cache-standby-2-auth-secret",
         "aws:secretsmanager/secretVersion:SecretVersion::documentdb-standby-2-master-secret",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-standby-2-sg-from-sg-0d70000000000c001",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-standby-2-sg-from-sg-0d70000000000c001",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-standby-2-sg-from-sg-0d70000000000c001",
         "mlops:data:AuroraPostgres::aurora-standby-2",
         "mlops:data:DocumentDb::documentdb-standby-2",
-        "mlops:data:RedisCache::cache-standby-2",
         "mlops:network:DatabaseSecurityGroup::aurora-standby-2-sg",
-        "mlops:network:DatabaseSecurityGroup::cache-standby-2-sg",
         "mlops:network:DatabaseSecurityGroup::documentdb-standby-2-sg",
         "mlops:security:ConnectionSecret::aurora-standby-2-master-secret",
-        "mlops:security:ConnectionSecret::cache-standby-2-auth-secret",
         "mlops:security:ConnectionSecret::documentdb-standby-2-master-secret",
     ],
     update: [
+        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
         "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
         "kubernetes:batch/v1:Job::k8s-verify",
-        "kubernetes:core/v1:Service::k8s-svc-cache",
-        "kubernetes:core/v1:Service::k8s-svc-cache-ro",
         "kubernetes:core/v1:Service::k8s-svc-documents",
         "kubernetes:core/v1:Service::k8s-svc-documents-ro",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
@@ -1145,16 +1141,17 @@ const DR_STANDBY_GENERATION_2: Expected = {
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
         "aws:backup/selection:Selection::backup-scheduled",
+        "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
         "kubernetes:batch/v1:CronJob::k8s-archive",
         "kubernetes:batch/v1:CronJob::k8s-reindex",
         "kubernetes:batch/v1:CronJob::k8s-vacuum",
         "kubernetes:batch/v1:Job::k8s-migrate",
+        "random:index/randomId:RandomId::cache-final-snapshot-suffix",
     ],
 };
-/** dr.retired remove of the detached generation 1 (at prod's size, as promoted): deleted; generation 2 untouched. */
+/** dr.retired remove of the detached generation 1 (at prod's size, as promoted): its Aurora and DocumentDB deleted; the cache (generation 2's now) and generation 2 untouched. */
 const DR_REMOVE_DETACHED: Expected = {
     delete: [
-        "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
@@ -1163,21 +1160,6 @@ const DR_REMOVE_DETACHED: Expected = {
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-2",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-memory-3",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-replica-lag",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-cpu-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-engine-cpu-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-evictions-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-memory-3",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-1",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-2",
-        "aws:cloudwatch/metricAlarm:MetricAlarm::cache-replication-lag-3",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-cpu-2",
@@ -1190,11 +1172,7 @@ const DR_REMOVE_DETACHED: Expected = {
         "aws:docdb/clusterParameterGroup:ClusterParameterGroup::documentdb-cluster-params",
         "aws:docdb/subnetGroup:SubnetGroup::documentdb-subnets",
         "aws:ec2/securityGroup:SecurityGroup::aurora-sg",
-        "aws:ec2/securityGroup:SecurityGroup::cache-sg",
         "aws:ec2/securityGroup:SecurityGroup::documentdb-sg",
-        "aws:elasticache/parameterGroup:ParameterGroup::cache-params",
-        "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
-        "aws:elasticache/subnetGroup:SubnetGroup::cache-subnets",
         "aws:iam/role:Role::aurora-monitoring-role",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment::aurora-monitoring-policy",
         "aws:rds/cluster:Cluster::aurora-cluster",
@@ -1205,30 +1183,23 @@ const DR_REMOVE_DETACHED: Expected = {
         "aws:rds/parameterGroup:ParameterGroup::aurora-instance-params",
         "aws:rds/subnetGroup:SubnetGroup::aurora-subnets",
         "aws:secretsmanager/secret:Secret::aurora-master-secret",
-        "aws:secretsmanager/secret:Secret::cache-auth-secret",
         "aws:secretsmanager/secret:Secret::documentdb-master-secret",
         "aws:secretsmanager/secretVersion:SecretVersion::aurora-master-secret",
-        "aws:secretsmanager/secretVersion:SecretVersion::cache-auth-secret",
         "aws:secretsmanager/secretVersion:SecretVersion::documentdb-master-secret",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::aurora-sg-from-sg-0d70000000000c001",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::cache-sg-from-sg-0d70000000000c001",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::documentdb-sg-from-sg-0d70000000000c001",
         "mlops:data:AuroraPostgres::aurora",
         "mlops:data:DocumentDb::documentdb",
-        "mlops:data:RedisCache::cache",
         "mlops:network:DatabaseSecurityGroup::aurora-sg",
-        "mlops:network:DatabaseSecurityGroup::cache-sg",
         "mlops:network:DatabaseSecurityGroup::documentdb-sg",
         "mlops:security:ConnectionSecret::aurora-master-secret",
-        "mlops:security:ConnectionSecret::cache-auth-secret",
         "mlops:security:ConnectionSecret::documentdb-master-secret",
         "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
-        "random:index/randomId:RandomId::cache-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
     ],
 };
 /** The detached generation 1, promoted at prod's size: its stores, instances, log group and secrets, removed on purpose. */
-const DR_DETACHED_STORES: string[] = [...DR_RETIRED_STORES, ...DR_STANDBY_SCALE_DOWN];
+const DR_DETACHED_STORES: string[] = [...DR_RETIRED_STORES.filter((k) => !k.includes("::cache-")), ...DR_STANDBY_SCALE_DOWN];
 /** promote back to standby in the same generation: the promoted-mode additions undone (instances 2-3, backup plans and selections, the primary's jobs), the global lag alarms back, the vault kept; the clusters updated in place, not re-attached. */
 const DR_BACK_TO_STANDBY: Expected = {
     create: [

@@ -414,6 +414,11 @@ export class Simulator {
                 if (isSet(i.globalClusterIdentifier)) {
                     const g = w.globals.get(String(i.globalClusterIdentifier));
                     if (!g) throw new AwsRefusal(`GlobalClusterNotFoundFault: ${i.globalClusterIdentifier} (creating ${id})`);
+                    // One cluster per region: "an Aurora global database has a primary DB cluster in one Region, and up to
+                    // five secondary DB clusters in different Regions" (Aurora User Guide, aurora-global-database.html);
+                    // DocumentDB's global clusters are modelled alike (its guide speaks of secondary regions).
+                    const sameRegion = g.members.find((m) => w.clusters.get(m)?.region === region);
+                    if (sameRegion) throw new AwsRefusal(`creating ${id} in ${g.id}: ${sameRegion} is already its member in ${region} (one cluster per region)`);
                     g.members.push(id);
                     cl.global = g.id;
                     // A secondary runs the global cluster's engine version, and holds whatever its primary holds.
@@ -438,6 +443,10 @@ export class Simulator {
                 if (global) {
                     const d = w.datastores.get(global);
                     if (!d) throw new AwsRefusal(`GlobalReplicationGroupNotFoundFault: ${global} (creating ${id})`);
+                    // A global datastore's secondaries are in other regions than its primary and each other (ElastiCache
+                    // guide, "Replication across AWS Regions using global datastores": a secondary cluster in another region).
+                    const sameRegion = d.members.find((m) => w.caches.get(m)?.region === region);
+                    if (sameRegion) throw new AwsRefusal(`creating cache ${id} in ${global}: ${sameRegion} is already its member in ${region} (one replication group per region)`);
                     d.members.push(id);
                     effects.push(`cache ${id} created as a secondary of ${global}`);
                 }

@@ -72,7 +72,11 @@ export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean
         case "promoted":
             return ["globalClusterIdentifier", "replicationSourceIdentifier"];
         case "snapshot":
-            return ["snapshotIdentifier"];
+            // The membership too: a restored cluster never joins a global cluster by this program (snapshot_identifier
+            // ConflictsWith global_cluster_identifier), but AWS makes it a global cluster's source when prod is rebuilt
+            // from it, and after the switch back a secondary; a refresh then records both, and diffing them would make the
+            // provider detach it (RemoveFromGlobalCluster) or promote it (issue 14, defect 2).
+            return ["snapshotIdentifier", "globalClusterIdentifier", "replicationSourceIdentifier"];
     }
 }
 

@@ -141,6 +141,16 @@ export const drSchema = z.strictObject({
              * that takes new secondaries, under the next generation.
              */
             generation: generation("the standby secondaries' generation; 1 is the first").default(1),
+            /**
+             * A restore generation (listed in dr.restored) whose clusters prod was rebuilt from
+             * (replication.rebuilds, docs/runbooks/dr-standup.md D.3): after the switch back they are
+             * secondaries of prod's new global clusters, and they stand by (and are promoted) as they
+             * are, in place of standby generation `generation`'s clusters (AWS takes one secondary
+             * cluster per region, so no new generation could join beside them). The restore's own
+             * standalone cache is replaced by a new secondary of prod's global datastore
+             * ("mlops-dr-cache-r<g>s"). Unset: the standby generation's own clusters.
+             */
+            restoreGeneration: generation("the restore generation that stands by after prod was rebuilt from it").optional(),
         })
         .prefault({}),
     /**

@@ -127,15 +127,18 @@ describe("DR drill: every scenario, with the operations each up plans", function
         assert.deepStrictEqual(b.effects, [], "no cluster detached or re-attached");
     });
 
-    it("(e) after a detach: the same generation is refused with the next one named; generation 2 creates -s2 secondaries and leaves generation 1 alone", () => {
+    it("(e) after a detach: the same generation is refused with the next one named; generation 2 creates -s2 Aurora and DocumentDB secondaries, keeps the cache, and leaves generation 1 alone", () => {
         const refused = upOf("e-detach", /is refused/);
         assert.strictEqual(refused.ok, false);
         assert.match(refused.failures.join("\n"), /dr\.standby\.generation: is 1, a generation detached from its global clusters \(dr\.detached\).*set dr\.standby\.generation to 2/s);
         const g2 = upOf("e-detach", /generation 2/);
-        for (const k of ["aws:rds/cluster:Cluster::aurora-standby-2-cluster", "aws:docdb/cluster:Cluster::documentdb-standby-2-cluster", "aws:elasticache/replicationGroup:ReplicationGroup::cache-standby-2-group"]) assert.ok(g2.operations.create.includes(k), k);
-        assert.deepStrictEqual([...g2.operations.update, ...g2.operations.replace, ...g2.operations.delete].filter((k) => /::(aurora|documentdb)-(cluster|instance-\d)$|::cache-group$/.test(k)), []);
+        for (const k of ["aws:rds/cluster:Cluster::aurora-standby-2-cluster", "aws:docdb/cluster:Cluster::documentdb-standby-2-cluster"]) assert.ok(g2.operations.create.includes(k), k);
+        assert.deepStrictEqual([...g2.operations.update, ...g2.operations.replace, ...g2.operations.delete].filter((k) => /::(aurora|documentdb)-(cluster|instance-\d)$/.test(k)), []);
+        // The cache was failed over and back, never detached: it stays the datastore's member in us-west-2 (one per
+        // region), back to a secondary in place; a new -s2 group would be refused.
+        assert.ok(g2.operations.update.includes("aws:elasticache/replicationGroup:ReplicationGroup::cache-group"));
+        assert.ok(!g2.operations.create.some((k) => k.includes("cache-standby-2")));
         assert.deepStrictEqual(g2.effects.sort(), [
-            "cache mlops-dr-cache-s2 created as a secondary of ldgnf-mlops-prod-cache",
             "mlops-dr-docs-s2 created as a secondary of mlops-prod-docs-global",
             "mlops-dr-mlflow-s2 created as a secondary of mlops-prod-mlflow-global",
         ]);
@@ -237,15 +240,24 @@ describe("DR drill: the assertions fail a scenario", function () {
         ]);
     });
 
-    it("(e-detach) without failing the cache back, retiring generation 1 would delete the datastore's primary: AWS refuses", async () => {
+    it("(e-detach) without failing the cache back, prod takes over serving a read-only cache: the step fails", async () => {
         const e = SCENARIOS.find((x) => x.id === "e-detach")!;
         const steps = e.steps.filter((st) => !st.title.startsWith("failover-global-replication-group (cache) back to prod"));
         assert.strictEqual(steps.length, e.steps.length - 1);
         const r = await runScenario({ ...e, steps });
         assert.strictEqual(r.ok, false);
         const last = r.steps[r.steps.length - 1];
-        assert.match(last.step.title, /dr\.retired remove/);
-        assert.match(last.problems.join("\n"), /AWS refuses: mlops-dr-cache is the primary of global datastore ldgnf-mlops-prod-cache/);
+        assert.match(last.step.title, /^prod takes over again/);
+        assert.match(last.problems.join("\n"), /prod serves as the primary, but cache mlops-prod-cache is a secondary of ldgnf-mlops-prod-cache \(read-only\)/);
+    });
+
+    it("(g) AWS takes one secondary per region: after the rebuild, a new standby generation beside the DR clusters (members of the new global clusters) is refused", async () => {
+        const g = SCENARIOS.find((x) => x.id === "g")!;
+        const at = g.steps.findIndex((st) => st.title.startsWith("dr back to standby with generation 1"));
+        const newGeneration = { ...g.steps[at], action: { kind: "up" as const, stack: "dr", config: drConfig({ mode: "standby", detached: [1], standbyGeneration: 2 }) } };
+        const r = await runScenario({ ...g, steps: [...g.steps.slice(0, at), newGeneration] });
+        assert.strictEqual(r.ok, false);
+        assert.match(r.steps[r.steps.length - 1].problems.join("\n"), /AWS refuses: creating mlops-dr-(mlflow|docs)-s2 in mlops-prod-(mlflow|docs)-global-2: mlops-dr-(mlflow|docs) is already its member in us-west-2 \(one cluster per region\)/);
     });
 
     it("an up that plans other operations than the scenario expects fails the step", async () => {
