@@ -249,11 +249,13 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
     const storeSet = (kind: "standby" | "promoted" | "restored", names: StoreNames, snapshots?: { aurora: string; documentdb: string }, rejoined = false): StoreSet => {
         const standby = kind === "standby";
         const origin = (globalClusterIdentifier: string, snapshot: string | undefined): ClusterSourceArgs["origin"] =>
-            rejoined || kind === "restored"
-                ? { kind: "snapshot", snapshotIdentifier: snapshot! }
-                : kind === "standby"
-                  ? { kind: "secondary", globalClusterIdentifier }
-                  : { kind: "promoted" };
+            rejoined
+                ? { kind: "rejoined" }
+                : kind === "restored"
+                  ? { kind: "snapshot", snapshotIdentifier: snapshot! }
+                  : kind === "standby"
+                    ? { kind: "secondary", globalClusterIdentifier }
+                    : { kind: "promoted" };
         // A restore starts a fresh cache: a new replication group, never a member of the global datastore.
         const cacheSource: CacheSource | undefined =
             standby && cacheGlobal === null

@@ -120,6 +120,8 @@ export interface DrMode {
     detached?: number[];
     /** dr.standby.generation. */
     standbyGeneration?: number;
+    /** dr.standby.restoreGeneration. */
+    standbyRestoreGeneration?: number;
     /** dr.restore: the generation and the snapshots of the restore in restore mode (or of the last one). */
     restore?: { generation: number; auroraSnapshot: string; documentdbSnapshot: string };
     /** dr.restored: the earlier restores. */
@@ -134,6 +136,7 @@ export const drConfig = (o: DrMode = {}) => () =>
         if (o.detached !== undefined) d.detached = o.detached;
         else if (o.mode === "promote") d.detached = [];
         if (o.standbyGeneration !== undefined) d.standby = { ...d.standby, generation: o.standbyGeneration };
+        if (o.standbyRestoreGeneration !== undefined) d.standby = { ...d.standby, restoreGeneration: o.standbyRestoreGeneration };
         if (o.restore) d.restore = { ...o.restore };
         if (o.restored) d.restored = o.restored.map((r) => ({ ...r }));
         if (o.retired) d.retired = o.retired;
@@ -1521,6 +1524,109 @@ function rebuildSteps(): Step[] {
     ];
 }
 
+/**
+ * (g-restore) fail-back after a restore: prod rebuilt from the restored clusters, switched back, the restored
+ * clusters standing by as they are (dr.standby.restoreGeneration; AWS takes one secondary per region, so no
+ * new generation could join beside them) with a new cache secondary, generation 1 retired; no store clients
+ * reach holds the damage.
+ */
+function rebuildAfterRestoreSteps(): Step[] {
+    const fromRestore: Rebuild = { generation: 2, auroraSource: DR_ARN(`${IDS.drAurora}-r1`), documentdbSource: DR_ARN(`${IDS.drDocs}-r1`) };
+    const rebuilding = { primaryActive: false, generation: 2, rebuilds: [fromRestore] };
+    const serving = { primaryActive: true, generation: 2, rebuilds: [fromRestore] };
+    const r1 = { aurora: `${IDS.drAurora}-r1`, docs: `${IDS.drDocs}-r1` };
+    return [
+        ...restoreSteps(),
+        {
+            title: "prod rebuilt as a secondary of new global clusters made from the restored clusters; generation 1 (damaged) out of service",
+            runbook: "D.3 (after a restore)",
+            action: {
+                kind: "up",
+                stack: "prod",
+                config: prodConfig(rebuilding),
+                expect: {
+                    scope: "stores",
+                    create: GEN2_STORES,
+                    update: ["kubernetes:apps/v1:Deployment::k8s-pgbouncer", "kubernetes:batch/v1:Job::k8s-verify"],
+                    replace: ["aws:backup/selection:Selection::backup-continuous", "aws:backup/selection:Selection::backup-scheduled"],
+                },
+            },
+        },
+        { title: "the restored clusters are the new global clusters' primaries", runbook: "D.3 (after a restore)", action: { kind: "check", describe: "rebuilt topology", check: rebuiltTopology(r1, { aurora: GEN2.aurora, docs: GEN2.docs }) } },
+        { title: "switchover-global-cluster (Aurora) to prod's generation 2", runbook: "D.3 (switch back)", action: { kind: "event", describe: "aws rds switchover-global-cluster", apply: (w) => w.switchover("aurora", GEN2.auroraGlobal, GEN2.aurora) } },
+        { title: "switchover-global-cluster (DocumentDB) to prod's generation 2", runbook: "D.3 (switch back)", action: { kind: "event", describe: "aws docdb switchover-global-cluster", apply: (w) => w.switchover("docdb", GEN2.docsGlobal, GEN2.docs) } },
+        { title: "refresh prod", runbook: "D.3 (switch back)", action: { kind: "refresh", stack: "prod" } },
+        { title: "refresh dr: the restored clusters are members of the new global clusters (ignored, as AWS set them)", runbook: "D.3 (switch back)", action: { kind: "refresh", stack: "dr" } },
+        {
+            title: "dr back to standby with the restored clusters (dr.standby.restoreGeneration 1): scaled down in place, a new cache secondary, the restore's standalone cache removed",
+            runbook: "D.4 (after a rebuild from a restore)",
+            action: {
+                kind: "up",
+                stack: "dr",
+                config: drConfig({ mode: "standby", restore: RESTORE_1, restored: [RESTORE_1], retired: "remove", standbyRestoreGeneration: 1 }),
+                expect: {
+                    scope: "stores",
+                    create: ["aws:elasticache/replicationGroup:ReplicationGroup::cache-group"],
+                    // The clusters no longer declare their snapshot (the provider suppresses that diff: nothing is sent).
+                    update: ["aws:docdb/cluster:Cluster::documentdb-restore-1-cluster", "aws:rds/cluster:Cluster::aurora-restore-1-cluster", "kubernetes:apps/v1:Deployment::k8s-pgbouncer", "kubernetes:batch/v1:Job::k8s-verify"],
+                    delete: [
+                        "aws:backup/selection:Selection::backup-continuous",
+                        "aws:backup/selection:Selection::backup-scheduled",
+                        "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-2",
+                        "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-3",
+                        "aws:elasticache/replicationGroup:ReplicationGroup::cache-restore-1-group",
+                        "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-2",
+                        "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-3",
+                        "kubernetes:batch/v1:Job::k8s-migrate",
+                    ],
+                },
+                intendedDataLoss: [
+                    "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-2",
+                    "aws:docdb/clusterInstance:ClusterInstance::documentdb-restore-1-instance-3",
+                    "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-2",
+                    "aws:rds/clusterInstance:ClusterInstance::aurora-restore-1-instance-3",
+                    "aws:elasticache/replicationGroup:ReplicationGroup::cache-restore-1-group",
+                    "aws:cloudwatch/logGroup:LogGroup::cache-restore-1-slow-log",
+                    "aws:secretsmanager/secret:Secret::cache-restore-1-auth-secret",
+                ],
+            },
+        },
+        {
+            title: "the operator lets clients back onto prod's cache (generation 1's DocumentDB admits none: out of service)",
+            runbook: "D.3 (after a restore)",
+            action: { kind: "event", describe: "manual fence lifted", apply: (w) => [IDS.prodDocs, IDS.prodCache].forEach((id) => w.fenced.delete(id)) },
+        },
+        { title: "prod takes over on generation 2: primaryActive true", runbook: "D.3 (switch back)", action: { kind: "up", stack: "prod", config: prodConfig(serving), expect: { scope: "stores", create: ["kubernetes:batch/v1:Job::k8s-migrate"], update: ["kubernetes:apps/v1:Deployment::k8s-pgbouncer", "kubernetes:batch/v1:Job::k8s-verify"] } } },
+        {
+            title: "prod's generation 2 and cache alone take writes, none of them damaged; the restored clusters are its secondaries",
+            runbook: "D.4 (after a rebuild from a restore)",
+            action: {
+                kind: "check",
+                describe: "fail-back complete",
+                check: (sim) => {
+                    const problems = [...rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, r1)(sim), ...prodServesGeneration2("primary")(sim)];
+                    const w = writablePrimaries(sim);
+                    if (JSON.stringify(w) !== JSON.stringify({ aurora: [GEN2.aurora], docdb: [GEN2.docs], cache: [IDS.prodCache] })) problems.push(`expected prod's generation 2 and cache alone to take writes, found ${JSON.stringify(w)}`);
+                    problems.push(...[GEN2.aurora, GEN2.docs].filter((id) => sim.world.clusters.get(id)?.corrupt).map((id) => `${id} holds the damage`));
+                    const v = sim.stacks.get("dr")?.outputs.verification as Json | undefined;
+                    if (v?.role !== "standby" || !String(v?.postgres?.writer).startsWith(`${r1.aurora}.cluster-ro-`)) problems.push(`dr's contract: role ${v?.role}, Aurora ${v?.postgres?.writer}; expected standby on ${r1.aurora}'s reader`);
+                    return problems;
+                },
+            },
+        },
+        {
+            title: "retire generation 1 (the damaged clusters), first up: replication.retired unprotect",
+            runbook: "D.3 (retire generation 1)",
+            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "unprotect" }), expect: { scope: "stores", update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:docdb/globalCluster:GlobalCluster::replication-documentdb", "aws:rds/cluster:Cluster::aurora-cluster", "aws:rds/globalCluster:GlobalCluster::replication-aurora"] } },
+        },
+        {
+            title: "retire generation 1, second up: replication.retired remove",
+            runbook: "D.3 (retire generation 1)",
+            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "remove" }), expect: { scope: "stores", delete: GEN1_STORES }, intendedDataLoss: GEN1_RETIRED },
+        },
+    ];
+}
+
 export const SCENARIOS: Scenario[] = [
     { id: "a", title: "prod up, then dr standby up", steps: standUp() },
     switchover(),
@@ -1529,4 +1635,5 @@ export const SCENARIOS: Scenario[] = [
     ...returnToStandby(),
     engineUpgrade(),
     { id: "g", title: "fail-back after a detach: prod rebuilt as a secondary of new global clusters, switched back, generation 1 retired", steps: rebuildSteps() },
+    { id: "g-restore", title: "fail-back after a restore: prod rebuilt from the restored clusters, which then stand by; generation 1 retired", steps: rebuildAfterRestoreSteps() },
 ];

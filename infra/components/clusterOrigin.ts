@@ -35,7 +35,16 @@ export type ClusterOrigin =
      * under new Pulumi names and identifiers (a restore generation, infra/plan.ts). It never joins a
      * global cluster (snapshot_identifier ConflictsWith global_cluster_identifier).
      */
-    | { kind: "snapshot"; snapshotIdentifier: string };
+    | { kind: "snapshot"; snapshotIdentifier: string }
+    /**
+     * A restored cluster that AWS made a member of a global cluster: prod was rebuilt from it (the source
+     * of prod's new global cluster) and switched back, so it is a secondary now (docs/runbooks/dr-standup.md
+     * D.3). Its snapshot is no longer declared: the provider refuses snapshot_identifier beside the
+     * global_cluster_identifier a refresh records (ConflictsWith), and removing it replaces nothing (the
+     * provider suppresses that diff: rds/cluster.go, docdb/cluster.go). Its membership, replication source
+     * and engine version are AWS's; it keeps the master password it was restored with.
+     */
+    | { kind: "rejoined" };
 
 /** Master credentials given rather than generated (the DR stack takes prod's). */
 export interface GivenCredentials {
@@ -71,11 +80,15 @@ export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean
             return ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"];
         case "promoted":
             return ["globalClusterIdentifier", "replicationSourceIdentifier"];
+        case "rejoined":
+            return ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"];
         case "snapshot":
             // The membership too: a restored cluster never joins a global cluster by this program (snapshot_identifier
             // ConflictsWith global_cluster_identifier), but AWS makes it a global cluster's source when prod is rebuilt
             // from it, and after the switch back a secondary; a refresh then records both, and diffing them would make the
-            // provider detach it (RemoveFromGlobalCluster) or promote it (issue 14, defect 2).
+            // provider detach it (RemoveFromGlobalCluster) or promote it (issue 14, defect 2). Ignored, they stay in the
+            // inputs beside the snapshot, which the provider refuses (ConflictsWith): a loud stop instead of a silent
+            // detach, until the dr stack declares the cluster as rejoined (dr.standby.restoreGeneration).
             return ["snapshotIdentifier", "globalClusterIdentifier", "replicationSourceIdentifier"];
     }
 }
@@ -186,5 +199,7 @@ export function originClusterInputs(
             return {};
         case "snapshot":
             return { snapshotIdentifier: origin.snapshotIdentifier, masterPassword: credentials.password };
+        case "rejoined":
+            return { masterPassword: credentials.password };
     }
 }

@@ -7,6 +7,8 @@ import * as assert from "assert";
 import { Simulator, TYPES, key } from "../../engine/lifecycle/simulator";
 import { IDS, SCENARIOS, SNAPSHOTS, STORE_TYPES, ScenarioReport, drConfig, prodConfig, runScenario, standUp, unbackedUp, writablePrimaries } from "../../engine/lifecycle/scenarios";
 import { AwsRefusal } from "../../engine/lifecycle/world";
+
+const SCENARIO_RESTORE_1 = { generation: 1, auroraSnapshot: SNAPSHOTS.aurora, documentdbSnapshot: SNAPSHOTS.documentdb };
 import { evaluateStack } from "../../engine/mockEngine";
 
 /** A simulator after scenario (a): prod up, dr up in standby. */
@@ -31,7 +33,7 @@ describe("DR drill: every scenario, with the operations each up plans", function
     });
 
     it("has the runbook's scenarios a-f (e once after each of b, c, a detach and d), each step naming the runbook step it proves", () => {
-        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "d", "e-b", "e-c", "e-detach", "e-d", "f", "g"]);
+        assert.deepStrictEqual(SCENARIOS.map((s) => s.id), ["a", "b", "c", "d", "e-b", "e-c", "e-detach", "e-d", "f", "g", "g-restore"]);
         for (const s of SCENARIOS) for (const step of s.steps) assert.ok(step.runbook.length > 0, `${s.id}: ${step.title}`);
     });
 
@@ -195,6 +197,13 @@ describe("DR drill: every scenario, with the operations each up plans", function
         assert.match(up.failures.join("\n"), /mlops-dr-(mlflow|docs) is already a member of mlops-prod-(mlflow|docs)-global/);
     });
 
+    it("(g-restore) the restored clusters stand by in place: no snapshot declared, nothing detached, a new cache secondary", () => {
+        const up = upOf("g-restore", /^dr back to standby with the restored clusters/);
+        assert.deepStrictEqual(up.effects.sort(), ["cache mlops-dr-cache created as a secondary of ldgnf-mlops-prod-cache", "cache mlops-dr-cache-r1 deleted"]);
+        const cluster = up.diff!.changes.find((c) => c.name === "aurora-restore-1-cluster")!;
+        assert.deepStrictEqual(cluster.properties.map((p) => p.path), ["snapshotIdentifier"], "only the snapshot goes, which the provider does not send");
+    });
+
     it("(c) dr is promoted with us-east-1 unreachable, and its contract names the DR endpoints with role primary", () => {
         const r = reports.get("c")!;
         const promote = r.steps.find((st) => st.step.action.kind === "up" && st.step.action.stack === "dr" && st.up?.ok && st.step.title.includes("promote"))!;
@@ -249,6 +258,26 @@ describe("DR drill: the assertions fail a scenario", function () {
         const last = r.steps[r.steps.length - 1];
         assert.match(last.step.title, /^prod takes over again/);
         assert.match(last.problems.join("\n"), /prod serves as the primary, but cache mlops-prod-cache is a secondary of ldgnf-mlops-prod-cache \(read-only\)/);
+    });
+
+    it("(g-restore) declared as restored after the switch back, the dr stack's up stops on the provider's ConflictsWith instead of detaching the restored clusters", async () => {
+        const g = SCENARIOS.find((x) => x.id === "g-restore")!;
+        const at = g.steps.findIndex((st) => st.title.startsWith("dr back to standby with the restored clusters"));
+        const stillRestore = { ...g.steps[at], action: { kind: "up" as const, stack: "dr", config: drConfig({ mode: "restore", restore: SCENARIO_RESTORE_1, retired: "remove" }) } };
+        const r = await runScenario({ ...g, steps: [...g.steps.slice(0, at), stillRestore] });
+        const last = r.steps[r.steps.length - 1];
+        assert.strictEqual(r.ok, false);
+        assert.match(last.problems.join("\n"), /aurora-restore-1-cluster: snapshotIdentifier: snapshotIdentifier cannot be set together with globalClusterIdentifier/);
+        assert.deepStrictEqual(last.up!.effects, [], "nothing detached");
+    });
+
+    it("dr.standby.restoreGeneration must name a restore listed in dr.restored", async () => {
+        const cfg = drConfig({ mode: "standby", standbyRestoreGeneration: 2, restore: SCENARIO_RESTORE_1, restored: [SCENARIO_RESTORE_1] });
+        const sim = new Simulator();
+        await runScenario({ id: "x", title: "x", steps: standUp() }, sim);
+        const up = await sim.up("dr", cfg());
+        assert.strictEqual(up.ok, false);
+        assert.match(up.failures.join("\n"), /mlops-data:dr\.standby\.restoreGeneration: names restore generation 2, which dr\.restored does not list \(listed: 1\)/);
     });
 
     it("(g) AWS takes one secondary per region: after the rebuild, a new standby generation beside the DR clusters (members of the new global clusters) is refused", async () => {
