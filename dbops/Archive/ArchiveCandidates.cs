@@ -90,6 +90,32 @@ internal static class ArchiveCandidates
                 """, r => r.GetInt32(0), ct, (object)idle.Except(referenced.Select(r => r.ExperimentId)).ToArray());
             referenced.AddRange(hit.Select(e => new KeptLive(e, $"{k} points at its rows; {referrer.Why}")));
         }
+        // A row with several parents can belong to an idle experiment and to a live one at once (a logged model's metric
+        // logged by a run of another experiment, an issue whose source run is elsewhere): moving it would take the live
+        // experiment's data, leaving it would keep a pointer into the archive. Such an idle experiment stays live; so may,
+        // in turn, one that shares rows with it, hence the loop. One scan per such table finds none in the usual case.
+        var shared = model.Tables.Where(t => t.Parents.Select(p => p.References).Distinct().Count() >= 2).ToArray();
+        for (var changed = true; changed && shared.Length > 0;)
+        {
+            changed = false;
+            var current = idle.Except(referenced.Select(r => r.ExperimentId)).ToArray();
+            const string others = "array(select experiment_id from public.experiments where experiment_id <> all($1))";
+            foreach (var t in shared)
+            {
+                var theirs = model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments, others);
+                var table = $"public.{ArchiveModel.Q(t.Name)}";
+                var any = await conn.RowsAsync($"select exists (select 1 from {table} where {model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments)} and {theirs})",
+                    r => r.GetBoolean(0), ct, (object)current);
+                if (!any[0]) continue;
+                var hit = await conn.RowsAsync(
+                    $"select x.e from unnest($1::int[]) as x(e) where exists (select 1 from {table} where {model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments, "array[x.e]")} and {theirs})",
+                    r => r.GetInt32(0), ct, (object)current);
+                referenced.AddRange(hit.Select(e => new KeptLive(e,
+                    $"rows of {t.Name} belong to it and to a live experiment too (through {string.Join(", ", t.Parents.Select(p => p.Name))}): moving them would take that experiment's data")));
+                changed |= hit.Count > 0;
+                if (changed) break;
+            }
+        }
         var chosen = idle.Except(referenced.Select(r => r.ExperimentId)).ToArray();
 
         var runs = new Dictionary<int, List<string>>();

@@ -157,19 +157,33 @@ public sealed class ArchiveModel
         foreach (var l in links.Values) l.RemoveAll(p => !owned.Contains(p) && !links.ContainsKey(p));
         foreach (var l in links.Keys) owned.Remove(l);
 
-        // Children before parents (Kahn's algorithm); what is left over is in a cycle.
+        // A table that reaches itself through its parents is in a cycle: no order of moves satisfies its keys. It is set
+        // aside (named as a problem), and the rest ordered children before parents (Kahn's algorithm).
         var parents = owned.Concat(links.Keys).ToDictionary(t => t, t => new HashSet<string>(
             keys.Where(k => k.Table == t && owned.Contains(k.References) && k.References != t).Select(k => k.References)
                 .Concat(links.TryGetValue(t, out var l) ? l : []), StringComparer.Ordinal), StringComparer.Ordinal);
-        var order = new List<string>();
-        var remaining = parents.Keys.ToHashSet(StringComparer.Ordinal);
-        while (remaining.Count > 0)
+        bool Reaches(string from, string target)
         {
-            // A table no remaining table depends on goes next; ties by name, so the order is stable.
-            var next = remaining.Where(t => !remaining.Any(o => parents[o].Contains(t))).Order(StringComparer.Ordinal).FirstOrDefault();
-            if (next is null) break;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>(parents[from]);
+            while (stack.Count > 0)
+            {
+                var t = stack.Pop();
+                if (t == target) return true;
+                if (seen.Add(t)) foreach (var p in parents[t]) stack.Push(p);
+            }
+            return false;
+        }
+        var remaining = parents.Keys.Where(t => Reaches(t, t)).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in parents.Keys) parents[t].ExceptWith(remaining);
+        var order = new List<string>();
+        var pending = parents.Keys.Except(remaining).ToHashSet(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            // A table no pending table depends on goes next; ties by name, so the order is stable.
+            var next = pending.Where(t => !pending.Any(o => parents[o].Contains(t))).Order(StringComparer.Ordinal).First();
             order.Add(next);
-            remaining.Remove(next);
+            pending.Remove(next);
         }
         foreach (var t in remaining.Order(StringComparer.Ordinal))
         {

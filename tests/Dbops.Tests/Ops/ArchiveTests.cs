@@ -136,6 +136,51 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Equal(target, await db.ScalarAsync<int>("select experiment_id from endpoints"));
     }
 
+    [Fact]
+    public async Task A_guardrail_using_an_old_experiments_scorer_keeps_it_live()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.2.dev0");
+        var target = Workloads.Idle(model).Max();
+        // Guardrails are workspace-level (their own workspace column) and point at a scorer version of the experiment's.
+        await db.ExecuteAsync(
+            $"""
+            insert into scorers (experiment_id, scorer_name, scorer_id) values ({target}, 'safety', 'sc-1');
+            insert into scorer_versions (scorer_id, scorer_version, serialized_scorer, creation_time) values ('sc-1', 1, 'scorer-json', 0);
+            insert into guardrails (guardrail_id, name, scorer_id, scorer_version, stage, action, created_at, last_updated_at) values ('g-1', 'pii', 'sc-1', 1, 'PRE', 'BLOCK', 0, 0);
+            """, asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  experiment {target} stays live: guardrails.fk_guardrails_scorer_version (scorer_id, scorer_version) -> scorer_versions (scorer_id, scorer_version), on delete no action points at its rows; guardrails is a workspace's object (it has its own workspace column), not an experiment's", run.Out);
+        Assert.Contains("reconciled:", run.Out);
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from scorer_versions"));
+    }
+
+    [Fact]
+    public async Task A_row_shared_with_a_live_experiment_keeps_the_old_one_live()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.1");
+        var idle = Workloads.Idle(model);
+        var old = idle.Min();
+        var (liveModel, liveExperiment) = (await db.RowsAsync(
+            $"select model_id, experiment_id from logged_models where experiment_id not in ({string.Join(",", idle)}) order by 1 limit 1",
+            r => (r.GetString(0), r.GetInt32(1))))[0];
+        // A live experiment's logged model got a metric from a run of the old experiment: the row belongs to both.
+        await db.ExecuteAsync(
+            $"""
+            insert into logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, experiment_id, run_id)
+            select '{liveModel}', 'cross_eval', 0, 0, 0.5, {liveExperiment}, min(run_uuid) from runs where experiment_id = {old}
+            """, asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  experiment {old} stays live: rows of logged_model_metrics belong to it and to a live experiment too", run.Out);
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from logged_model_metrics where metric_name = 'cross_eval'"));
+        Assert.Equal(idle.Where(i => i != old).Order(), await db.ColumnAsync<int>("select experiment_id from mlflow_archive.experiments order by 1"));
+    }
+
     [Theory]
     [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
     public async Task A_second_run_finds_nothing_left_to_move(string release)
@@ -207,6 +252,35 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(named, run.Out);
         Assert.Equal(notes, await db.ScalarAsync<long>("select count(*) from mlflow_archive.run_notes"));
+        Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
+    }
+
+    [Fact]
+    public async Task A_table_it_cannot_place_is_named_after_every_count_and_nothing_moves()
+    {
+        var (db, model) = await MigratedWorkloadAsync(LocalPostgres.DefaultRelease);
+        // Two tables whose keys point at each other (and one at runs): no order of moves satisfies both.
+        await db.ExecuteAsync(
+            """
+            create table notes_a (id int primary key, run_uuid varchar(32) references runs (run_uuid), b_id int);
+            create table notes_b (id int primary key, a_id int references notes_a (id));
+            alter table notes_a add constraint notes_a_b_fkey foreign key (b_id) references notes_b (id);
+            """, asOwner: true);
+        var before = await Workloads.LiveAndArchivedAsync(db);
+
+        var dry = await CliRun.RunAsync(["archive", "--dry-run", .. db.Args()]);
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        foreach (var r in new[] { dry, run })
+        {
+            Assert.Equal(1, r.ExitCode);
+            Assert.Matches($@"\n  experiments\s+{Workloads.Idle(model).Length}\s+0\r?\n", r.Out);
+            Assert.Matches(@"\n  metrics\s+[1-9][\d,]*\s+0\r?\n", r.Out);
+            Assert.Contains("refused: notes_a is in a cycle of foreign keys (notes_a.notes_a_b_fkey (b_id) -> notes_b (id), on delete no action): dbops cannot order its move", r.Out);
+            Assert.Contains("refused: notes_b is in a cycle of foreign keys", r.Out);
+        }
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        Assert.False(await HasAsync(db, "mlflow_archive.trace_info"));
         Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
     }
 
