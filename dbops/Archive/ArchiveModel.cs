@@ -1,6 +1,5 @@
 using Dbops.Verify.Postgres;
 using Npgsql;
-using static Dbops.Archive.ArchiveSql;
 
 namespace Dbops.Archive;
 
