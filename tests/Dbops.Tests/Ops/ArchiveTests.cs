@@ -95,6 +95,17 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Equal(activeRows, await db.ScalarAsync<long>("select count(*) from metrics"));
         Assert.Equal(activeTraces, await db.ScalarAsync<long>("select count(*) from trace_info"));
         Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
+        // The twins archive created itself are readable by analytics, as V2's are, and by nobody else.
+        var user = $"bi_{db.Name}";
+        await db.ExecuteAsync($"create role {user} login in role mlflow_analytics");
+        await using var bi = await db.OpenAsync(user: user);
+        await using (var read = new NpgsqlCommand("select count(*) from mlflow_archive.trace_info", bi))
+        {
+            Assert.Equal(await db.ScalarAsync<long>("select count(*) from mlflow_archive.trace_info"), (long)(await read.ExecuteScalarAsync())!);
+        }
+        var acl = await db.ScalarAsync<string>("select relacl::text from pg_class where oid = 'mlflow_archive.trace_info'::regclass");
+        Assert.Contains("mlflow_analytics=r/", acl);
+        Assert.DoesNotContain("mlflow_app", acl);
     }
 
     [Theory]
