@@ -4,7 +4,10 @@ using Npgsql;
 namespace Dbops.Archive;
 
 /// <summary>What one <c>dbops archive</c> found, moved and counted.</summary>
+/// <param name="SchemaChanges">What the archive schema needed to follow the live one (applied, or on a dry run what would be).</param>
+/// <param name="Problems">Why the move refused, after counting; empty when it ran.</param>
 public sealed record ArchiveOutcome(
+    ArchiveModel Model,
     CandidateSet Candidates,
     IReadOnlyList<TableCount> Planned,
     IReadOnlyList<TableCount>? After,
@@ -12,7 +15,9 @@ public sealed record ArchiveOutcome(
     int Batches,
     int ExperimentsArchived,
     IReadOnlyList<int> LeftInPlace,
-    TimeSpan Took)
+    TimeSpan Took,
+    IReadOnlyList<string> SchemaChanges,
+    IReadOnlyList<string> Problems)
 {
     /// <summary>
     /// Every row of the archived experiments is in the archive, none is left live, and the
@@ -26,36 +31,52 @@ public sealed record ArchiveOutcome(
 }
 
 /// <summary>
-/// Moves idle experiments into the archive schema in batches of runs. A batch is one
-/// transaction: it locks its runs, moves every row of theirs, children first (each table by
-/// one DELETE ... RETURNING feeding an INSERT, so a row is never in both places, nor in
-/// neither), then the runs, then every experiment the batch left without runs with its
-/// tags and datasets. A crash rolls the open batch back; the next run finds the rest.
+/// Moves idle experiments into the archive schema in batches of runs. First, under the archive lock,
+/// the data model is read from the catalog (<see cref="ArchiveModel"/>) and the archive schema brought
+/// up to the live one (<see cref="ArchiveSchema"/>, its own transaction). A batch is one transaction: it
+/// locks its runs, moves every row that points at them (children first, each table by one
+/// DELETE ... RETURNING feeding an INSERT, so a row is never in both places, nor in neither), then the
+/// runs; then it locks the experiments the batch leaves without runs and moves every row that belongs
+/// to them (traces, logged models, tags, datasets, associations ...) and the experiments. A crash rolls
+/// the open batch back; the next run finds the rest. A dry run does all the reading and counting inside
+/// a transaction that it rolls back, so it reports the schema changes a real run would make.
 /// </summary>
 public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settings, TextWriter progress)
 {
     public async Task<ArchiveOutcome> RunAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (conn.PostgreSqlVersion.Major >= 14)
+        await using var held = await TakeLockAsync(conn, settings, progress, ct);
+        var model = await ArchiveModel.LoadAsync(conn, ct);
+        var problems = model.Problems.ToList();
+        var archiveExists = await ArchiveSchema.ExistsAsync(conn, ct);
+        if (!archiveExists) problems.Add($"the archive schema {ArchiveModel.Archive} is missing: run dbops migrate first");
+        var moved = model.Tables.ToDictionary(t => t.Name, _ => 0L);
+
+        if (settings.DryRun || problems.Count > 0)
         {
-            // A killed dbops is noticed within a second even mid-statement, so its locks go and a re-run can start.
-            await ExecuteAsync(conn, "set client_connection_check_interval = 1000", ct);
+            // Read, change the archive's shape and count as a real run would, then leave no trace.
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await conn.ExecuteAsync($"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+            var changes = archiveExists ? await ArchiveSchema.SyncAsync(conn, model, ct) : [];
+            var found = await ArchiveCandidates.FindAsync(conn, model, archiveExists, settings.OlderThan, ct);
+            var counts = await TableCounts.OfAsync(conn, model, found.Ids, archiveExists, ct);
+            await tx.RollbackAsync(ct);
+            return new ArchiveOutcome(model, found, counts, null, moved, 0, 0, [], TimeSpan.Zero, changes, problems);
         }
-        await using var held = await AdvisoryLock.AcquireAsync(conn, AdvisoryLock.ArchiveKey, settings.LockWait,
-            holder => progress.WriteLine($"dbops archive: waiting for {holder}, which is archiving this database"), ct);
-        if (held is null)
+
+        IReadOnlyList<string> applied;
+        await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            throw new OpsException($"another dbops archive still holds the archive lock after {settings.LockWait.TotalSeconds:0} s ({await AdvisoryLock.HolderAsync(conn, AdvisoryLock.ArchiveKey, ct) ?? "holder gone"})");
+            await conn.ExecuteAsync($"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+            applied = await ArchiveSchema.SyncAsync(conn, model, ct);
+            await tx.CommitAsync(ct);
         }
-        var columns = await ArchivePreflight.CheckAsync(conn, ct);
-        var candidates = await ArchiveCandidates.FindAsync(conn, settings.OlderThan, ct);
-        var planned = await TableCounts.OfAsync(conn, candidates.Ids, ct);
-        var moved = ArchiveTables.All.ToDictionary(t => t.Name, _ => 0L);
-        if (settings.DryRun)
-        {
-            return new ArchiveOutcome(candidates, planned, null, moved, 0, 0, [], TimeSpan.Zero);
-        }
+        foreach (var change in applied) progress.WriteLine($"dbops archive: archive schema: {change}");
+        var columns = (await ArchiveSchema.ColumnsAsync(conn, model.Tables.Select(t => t.Name), ct))
+            .Where(c => c.Key.Schema == ArchiveModel.Live).ToDictionary(c => c.Key.Table, c => c.Value.Select(x => x.Name).ToArray(), StringComparer.Ordinal);
+        var candidates = await ArchiveCandidates.FindAsync(conn, model, true, settings.OlderThan, ct);
+        var planned = await TableCounts.OfAsync(conn, model, candidates.Ids, true, ct);
 
         var report = new ArchiveProgress(candidates.Runs, candidates.Experiments.Count, progress);
         var pending = new Queue<Candidate>(candidates.Experiments);
@@ -84,65 +105,80 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
                     pending = rest;
                 }
             }
-            var (rows, done) = await MoveBatchAsync(conn, columns, runsOfBatch.ToArray(), finishing.ToArray(), moved, report.Batches + 1, ct);
+            var (rows, done) = await MoveBatchAsync(conn, model, columns, runsOfBatch.ToArray(), finishing.ToArray(), moved, report.Batches + 1, ct);
             finished += done;
             report.Batch(runsOfBatch.Count, rows, done);
             if (settings.Pause > TimeSpan.Zero && pending.Count > 0) await Task.Delay(settings.Pause, ct);
         }
 
-        var after = await TableCounts.OfAsync(conn, candidates.Ids, ct);
+        var after = await TableCounts.OfAsync(conn, model, candidates.Ids, true, ct);
         var leftInPlace = await LiveExperimentsAsync(conn, candidates.Ids, ct);
-        return new ArchiveOutcome(candidates, planned, after, moved, report.Batches, finished, leftInPlace, report.Elapsed);
+        return new ArchiveOutcome(model, candidates, planned, after, moved, report.Batches, finished, leftInPlace, report.Elapsed, applied, []);
+    }
+
+    /// <summary>The archive lock, which archive and restore share: one of them at a time per database.</summary>
+    internal static async Task<AdvisoryLock> TakeLockAsync(NpgsqlConnection conn, ArchiveSettings settings, TextWriter progress, CancellationToken ct)
+    {
+        if (conn.PostgreSqlVersion.Major >= 14)
+        {
+            // A killed dbops is noticed within a second even mid-statement, so its locks go and a re-run can start.
+            await conn.ExecuteAsync("set client_connection_check_interval = 1000", ct);
+        }
+        var held = await AdvisoryLock.AcquireAsync(conn, AdvisoryLock.ArchiveKey, settings.LockWait,
+            holder => progress.WriteLine($"dbops archive: waiting for {holder}, which is archiving this database"), ct);
+        return held ?? throw new OpsException($"another dbops archive still holds the archive lock after {settings.LockWait.TotalSeconds:0} s ({await AdvisoryLock.HolderAsync(conn, AdvisoryLock.ArchiveKey, ct) ?? "holder gone"})");
     }
 
     private async Task<(long Rows, int Experiments)> MoveBatchAsync(
-        NpgsqlConnection conn, IReadOnlyDictionary<string, string[]> columns, string[] runs, int[] finishing, Dictionary<string, long> moved, int batch, CancellationToken ct)
+        NpgsqlConnection conn, ArchiveModel model, IReadOnlyDictionary<string, string[]> columns, string[] runs, int[] finishing, Dictionary<string, long> moved, int batch, CancellationToken ct)
     {
-        var counts = new Dictionary<string, long>();
+        var counts = model.Tables.ToDictionary(t => t.Name, _ => 0L);
         int[] emptied;
         try
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+            await conn.ExecuteAsync($"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
             // Lock the batch's runs first: a write to one of them now waits for the batch, or the batch for it.
-            var locked = await QueryAsync(conn, "select run_uuid::text from public.runs where run_uuid = any($1) order by run_uuid for update", runs, ct);
-            foreach (var t in ArchiveTables.RunLevel) counts[t.Name] = await MoveAsync(conn, t, columns[t.Name], locked.ToArray(), ct);
-            emptied = await EmptiedAsync(conn, finishing, ct);
-            foreach (var t in ArchiveTables.ExperimentLevel) counts[t.Name] = await MoveAsync(conn, t, columns[t.Name], emptied, ct);
+            var locked = (await conn.RowsAsync("select run_uuid::text from public.runs where run_uuid = any($1) order by run_uuid for update", r => r.GetString(0), ct, (object)runs)).ToArray();
+            foreach (var t in model.RunLevel)
+            {
+                counts[t.Name] += await MoveAsync(conn, t.Name, model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Runs), columns[t.Name], locked, ct);
+            }
+            // The experiments the batch leaves without runs, locked so that MLflow cannot add one now (a new run would wait, then fail on its missing experiment).
+            emptied = finishing.Length == 0 ? [] : (await conn.RowsAsync(
+                "select experiment_id from public.experiments e where experiment_id = any($1) and not exists (select 1 from public.runs r where r.experiment_id = e.experiment_id) order by 1 for update",
+                r => r.GetInt32(0), ct, (object)finishing)).ToArray();
+            if (emptied.Length > 0)
+            {
+                foreach (var t in model.Tables)
+                {
+                    counts[t.Name] += await MoveAsync(conn, t.Name, model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments), columns[t.Name], emptied, ct);
+                }
+            }
             await tx.CommitAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             throw new OpsException($"batch {batch} waited longer than {settings.LockTimeout.TotalSeconds:0.#} s for a lock that MLflow holds on its runs; nothing of batch {batch} moved, earlier batches are archived: run dbops archive again to resume");
         }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.UniqueViolation)
+        {
+            // A row written meanwhile that points at what the batch moves, or a row archived twice: the batch is rolled back whole.
+            throw new OpsException($"batch {batch} rolled back, nothing of it moved ({e.MessageText}{(e.Detail is null ? "" : ": " + e.Detail)}); earlier batches are archived: run dbops archive again to resume");
+        }
         foreach (var (table, n) in counts) moved[table] += n;
         return (counts.Values.Sum(), emptied.Length);
     }
 
-    private static async Task<long> MoveAsync<T>(NpgsqlConnection conn, ArchivedTable table, string[] columns, T[] keys, CancellationToken ct)
+    private static async Task<long> MoveAsync<T>(NpgsqlConnection conn, string table, string predicate, string[] columns, T[] keys, CancellationToken ct)
     {
-        if (keys.Length == 0) return 0;
-        var list = string.Join(", ", columns.Select(c => "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
-        await using var cmd = new NpgsqlCommand(
+        if (keys.Length == 0 || predicate == "false") return 0;
+        var list = string.Join(", ", columns.Select(ArchiveModel.Q));
+        return await conn.ExecuteAsync(
             $"""
-            with moved as (delete from {ArchiveTables.Live}.{table.Name} where {table.Predicate} returning {list})
-            insert into {ArchiveTables.Archive}.{table.Name} ({list}) select {list} from moved
-            """, conn) { CommandTimeout = 0 };
-        cmd.Parameters.Add(new NpgsqlParameter { Value = keys });
-        return await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Of the experiments the batch should finish, those with no live run left (a run MLflow created meanwhile keeps its experiment live).</summary>
-    private static async Task<int[]> EmptiedAsync(NpgsqlConnection conn, int[] experiments, CancellationToken ct)
-    {
-        if (experiments.Length == 0) return [];
-        await using var cmd = new NpgsqlCommand(
-            "select e from unnest($1::int[]) as e where not exists (select 1 from public.runs r where r.experiment_id = e) order by e", conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = experiments });
-        var ids = new List<int>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) ids.Add(r.GetInt32(0));
-        return ids.ToArray();
+            with moved as (delete from {ArchiveModel.Live}.{ArchiveModel.Q(table)} where {predicate} returning {list})
+            insert into {ArchiveModel.Archive}.{ArchiveModel.Q(table)} ({list}) select {list} from moved
+            """, ct, (object)keys);
     }
 
     private static async Task<IReadOnlyList<int>> LiveExperimentsAsync(NpgsqlConnection conn, int[] experiments, CancellationToken ct)
@@ -153,21 +189,5 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) ids.Add(r.GetInt32(0));
         return ids;
-    }
-
-    private static async Task<List<string>> QueryAsync(NpgsqlConnection conn, string sql, string[] arg, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
-        cmd.Parameters.Add(new NpgsqlParameter { Value = arg });
-        var rows = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) rows.Add(r.GetString(0));
-        return rows;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -10,18 +10,18 @@ public sealed record TableCount(string Table, long Live, long Archived)
 
 internal static class TableCounts
 {
-    public static async Task<IReadOnlyList<TableCount>> OfAsync(NpgsqlConnection conn, int[] experiments, CancellationToken ct)
+    /// <summary>Per archived table, the rows that belong to <paramref name="experiments"/> (by <see cref="ArchiveModel.Owned"/>) on each side; the archive side only when it exists.</summary>
+    public static async Task<IReadOnlyList<TableCount>> OfAsync(NpgsqlConnection conn, ArchiveModel model, int[] experiments, bool archiveExists, CancellationToken ct)
     {
         var counts = new List<TableCount>();
-        foreach (var t in ArchiveTables.All)
+        foreach (var t in model.Tables)
         {
-            await using var cmd = new NpgsqlCommand(
-                $"select (select count(*) from {ArchiveTables.Live}.{t.Name} where {t.LiveOf}), (select count(*) from {ArchiveTables.Archive}.{t.Name} where {t.ArchivedOf})",
-                conn) { CommandTimeout = 0 };
-            cmd.Parameters.Add(new NpgsqlParameter { Value = experiments });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            counts.Add(new TableCount(t.Name, r.GetInt64(0), r.GetInt64(1)));
+            var live = model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments);
+            var archived = model.Owned(t.Name, ArchiveModel.Archive, ArchiveKeys.Experiments);
+            var sql = $"select (select count(*) from {ArchiveModel.Live}.{ArchiveModel.Q(t.Name)} where {live}), "
+                + (archiveExists ? $"(select count(*) from {ArchiveModel.Archive}.{ArchiveModel.Q(t.Name)} where {archived})" : "0::bigint");
+            var row = (await conn.RowsAsync(sql, r => (r.GetInt64(0), r.GetInt64(1)), ct, (object)experiments))[0];
+            counts.Add(new TableCount(t.Name, row.Item1, row.Item2));
         }
         return counts;
     }

@@ -53,7 +53,7 @@ public static class BenchmarkCommand
                 }
                 catch (Dbops.Ops.OpsException e)
                 {
-                    // dbops archive refuses on every real MLflow release today (issue 15, defects 1-3): say so rather than time nothing.
+                    // dbops archive refused (a table it cannot place, named by its dry run): say so rather than time nothing.
                     report.ArchiveRefused = e.Message;
                 }
             }

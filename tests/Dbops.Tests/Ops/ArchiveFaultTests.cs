@@ -5,7 +5,8 @@ namespace Dbops.Tests.Ops;
 
 /// <summary>
 /// The archival process killed (SIGKILL) at random points, several times, then run to the
-/// end: live plus archive hold exactly the original rows after every kill and at the end.
+/// end: live plus archive hold exactly the original rows after every kill and at the end, on each
+/// real MLflow release's schema with its traces, logged models, run-sourced inputs and associations.
 /// The points are drawn from a fixed seed and placed by the progress the process reports
 /// (after its k-th batch, plus a few milliseconds), so each kill lands inside a run.
 /// </summary>
@@ -15,10 +16,11 @@ public class ArchiveFaultTests(LocalPostgres pg)
     private const int Kills = 6;
     private const int BatchSize = 10;
 
-    [Fact]
-    public async Task Killed_at_random_points_and_run_again_it_loses_nothing_and_duplicates_nothing()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Killed_at_random_points_and_run_again_it_loses_nothing_and_duplicates_nothing(string release)
     {
-        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 60_000 });
         var idle = string.Join(",", Workloads.Idle(model));
@@ -54,6 +56,9 @@ public class ArchiveFaultTests(LocalPostgres pg)
         Assert.Equal(original, await Workloads.LiveAndArchivedAsync(db));
         Assert.Equal(toArchive, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
         Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from experiments where experiment_id in ({idle})"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from trace_info where experiment_id in ({idle})"));
+        var pointing = await Workloads.PointingAtArchivedAsync(db);
+        Assert.True(pointing.Values.All(n => n == 0), string.Join(", ", pointing.Where(p => p.Value > 0).Select(p => $"{p.Key}: {p.Value}")));
         // The kills really cut runs short, in the middle: progress was made between them and work was left.
         Assert.True(kills >= 3, $"only {kills} kills had work on both sides ({toArchive} runs to archive in batches of {BatchSize})");
         Assert.True(interrupted >= kills - 1, $"only {interrupted} of {kills} kills landed before the process finished");

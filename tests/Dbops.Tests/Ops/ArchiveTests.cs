@@ -3,21 +3,28 @@ using Npgsql;
 
 namespace Dbops.Tests.Ops;
 
-/// <summary>dbops archive against real PostgreSQL: what moves, what stays, reconciliation, locks, preconditions.</summary>
+/// <summary>
+/// dbops archive against real PostgreSQL, on the schema of each real MLflow release with a workload that has
+/// traces, spans, logged models with params/tags/metrics, run-sourced inputs and entity associations where the
+/// release has them: what moves, what stays, reconciliation, locks, the archive schema following the live one.
+/// </summary>
 [Collection(LocalPostgresCollection.Name)]
 public class ArchiveTests(LocalPostgres pg)
 {
-    private async Task<(ScratchDatabase Db, Bench.Workload.WorkloadModel Model)> MigratedWorkloadAsync()
+    private async Task<(ScratchDatabase Db, Bench.Workload.WorkloadModel Model)> MigratedWorkloadAsync(string release)
     {
-        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
+        var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         return (db, await Workloads.FillAsync(db, Workloads.Small()));
     }
 
-    [Fact]
-    public async Task Dry_run_counts_per_table_what_would_move_and_moves_nothing()
+    private static async Task<bool> HasAsync(ScratchDatabase db, string table) => await db.ScalarAsync<bool>($"select to_regclass('{table}') is not null");
+
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Dry_run_counts_per_table_what_would_move_and_moves_nothing(string release)
     {
-        var (db, model) = await MigratedWorkloadAsync();
+        var (db, model) = await MigratedWorkloadAsync(release);
         var idle = Workloads.Idle(model);
         var ids = string.Join(",", idle);
 
@@ -25,20 +32,44 @@ public class ArchiveTests(LocalPostgres pg)
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains($": {idle.Length}; 1 more left live because their runs back registered model versions", run.Out);
-        var runs = await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({ids})");
-        var metrics = await db.ScalarAsync<long>($"select count(*) from metrics join runs using (run_uuid) where experiment_id in ({ids})");
-        Assert.Matches($@"\n  runs\s+{runs:N0}\s+0\r?\n", run.Out);
-        Assert.Matches($@"\n  metrics\s+{metrics:N0}\s+0\r?\n", run.Out);
-        Assert.Matches($@"\n  experiments\s+{idle.Length}\s+0\r?\n", run.Out);
+        var expected = new Dictionary<string, string>
+        {
+            ["runs"] = $"select count(*) from runs where experiment_id in ({ids})",
+            ["metrics"] = $"select count(*) from metrics join runs using (run_uuid) where experiment_id in ({ids})",
+            ["experiments"] = $"select count(*) from experiments where experiment_id in ({ids})",
+            ["trace_info"] = $"select count(*) from trace_info where experiment_id in ({ids})",
+            ["trace_tags"] = $"select count(*) from trace_tags join trace_info using (request_id) where experiment_id in ({ids})",
+            ["inputs"] = $"select count(*) from inputs i where exists (select 1 from runs r where r.experiment_id in ({ids}) and r.run_uuid in (i.destination_id, i.source_id))",
+        };
+        if (await HasAsync(db, "logged_models"))
+        {
+            expected["logged_models"] = $"select count(*) from logged_models where experiment_id in ({ids})";
+            expected["logged_model_params"] = $"select count(*) from logged_model_params where experiment_id in ({ids})";
+            expected["spans"] = $"select count(*) from spans where experiment_id in ({ids})";
+            expected["entity_associations"] =
+                $"select count(*) from entity_associations where (source_type = 'trace' and source_id in (select request_id from trace_info where experiment_id in ({ids}))) or (destination_type = 'experiment' and destination_id in (select experiment_id::text from experiments where experiment_id in ({ids})))";
+        }
+        foreach (var (table, sql) in expected)
+        {
+            var n = await db.ScalarAsync<long>(sql);
+            Assert.True(n > 0, $"{release}: the workload has no {table} rows in idle experiments: the test would prove nothing");
+            Assert.Matches($@"\n  {table}\s+{n:N0}\s+0\r?\n", run.Out);
+        }
         Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        // The archive would follow the live schema (V2 made twins of the first ten tables only), but a dry run leaves it as it was.
+        Assert.Contains("archive schema would need: created mlflow_archive.trace_info like public.trace_info", run.Out);
+        Assert.False(await HasAsync(db, "mlflow_archive.trace_info"));
     }
 
-    [Fact]
-    public async Task Moves_exactly_the_idle_experiments_with_all_their_rows_and_reconciles()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task Moves_exactly_the_idle_experiments_with_all_their_rows_and_leaves_nothing_pointing_at_them(string release)
     {
-        var (db, model) = await MigratedWorkloadAsync();
+        var (db, model) = await MigratedWorkloadAsync(release);
+        var idle = Workloads.Idle(model);
         var before = await Workloads.LiveAndArchivedAsync(db);
-        var activeRows = await db.ScalarAsync<long>($"select count(*) from metrics join runs using (run_uuid) where experiment_id not in ({string.Join(",", Workloads.Idle(model))})");
+        var activeRows = await db.ScalarAsync<long>($"select count(*) from metrics join runs using (run_uuid) where experiment_id not in ({string.Join(",", idle)})");
+        var activeTraces = await db.ScalarAsync<long>($"select count(*) from trace_info where experiment_id not in ({string.Join(",", idle)})");
 
         var run = await CliRun.RunAsync(["archive", "--older-than", "90d", "--batch-size", "25", .. db.Args()]);
 
@@ -46,19 +77,126 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Contains("reconciled: every row of the archived experiments is in mlflow_archive, none left live, none twice", run.Out);
         Assert.DoesNotContain("MISMATCH", run.Out);
         Assert.Matches(@"dbops archive: batch \d+: [\d,]+/[\d,]+ runs \(100\.0 %\), \d+/\d+ experiments, [\d,]+ rows, [\d,]+ rows/s, ETA 0:00", run.Error);
-        Assert.Equal(Workloads.Idle(model).Order(), await db.ColumnAsync<int>("select experiment_id from mlflow_archive.experiments order by 1"));
-        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({string.Join(",", Workloads.Idle(model))})"));
+        Assert.Contains("dbops archive: archive schema: created mlflow_archive.trace_info like public.trace_info", run.Error);
+        Assert.Equal(idle.Order(), await db.ColumnAsync<int>("select experiment_id from mlflow_archive.experiments order by 1"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({string.Join(",", idle)})"));
+        // Every row of every table that belongs to them moved: the reconciliation's per-table lines, independently of its verdict.
+        foreach (var t in (await Workloads.ModelAsync(db)).Tables)
+        {
+            Assert.Matches($@"\n  {t.Name}\s+([\d,]+)\s+\1\s+\1\s+0   ok\r?\n", run.Out);
+        }
+        // Nothing live points at what is archived, by foreign key or by MLflow's links without one.
+        var pointing = await Workloads.PointingAtArchivedAsync(db);
+        Assert.True(pointing.Values.All(n => n == 0), string.Join(", ", pointing.Where(p => p.Value > 0).Select(p => $"{p.Key}: {p.Value}")));
+        Assert.True(pointing.Count >= 8, $"{release}: only {pointing.Count} links checked");
         // Experiment 0 stays (MLflow needs it), and so do the experiment backing a model version and every active one, untouched.
         Assert.True(await db.ScalarAsync<bool>("select exists (select 1 from experiments where experiment_id = 0)"));
-        Assert.Equal(model.Experiments.Count - Workloads.Idle(model).Length + 1, await db.ScalarAsync<long>("select count(*) from experiments"));
+        Assert.Equal(model.Experiments.Count - idle.Length + 1, await db.ScalarAsync<long>("select count(*) from experiments"));
         Assert.Equal(activeRows, await db.ScalarAsync<long>("select count(*) from metrics"));
+        Assert.Equal(activeTraces, await db.ScalarAsync<long>("select count(*) from trace_info"));
         Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
+        // The twins archive created itself are readable by analytics, as V2's are, and by nobody else.
+        var user = $"bi_{db.Name}";
+        await db.ExecuteAsync($"create role {user} login in role mlflow_analytics");
+        await using var bi = await db.OpenAsync(user: user);
+        await using (var read = new NpgsqlCommand("select count(*) from mlflow_archive.trace_info", bi))
+        {
+            Assert.Equal(await db.ScalarAsync<long>("select count(*) from mlflow_archive.trace_info"), (long)(await read.ExecuteScalarAsync())!);
+        }
+        var acl = await db.ScalarAsync<string>("select relacl::text from pg_class where oid = 'mlflow_archive.trace_info'::regclass");
+        Assert.Contains("mlflow_analytics=r/", acl);
+        Assert.DoesNotContain("mlflow_app", acl);
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_recent_trace_on_an_old_experiment_keeps_it_live(string release)
+    {
+        var (db, model) = await MigratedWorkloadAsync(release);
+        var idle = Workloads.Idle(model);
+        var traced = idle.Max();
+        // A trace logged a minute ago to an experiment whose runs are all months old.
+        await db.ExecuteAsync(
+            $"insert into trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status) values ('tr-recent', {traced}, (extract(epoch from now()) * 1000)::bigint - 60000, 120, 'OK')",
+            asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", "--older-than", "90d", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($": {idle.Length - 1}; 1 more left live", run.Out);
+        Assert.True(await db.ScalarAsync<bool>($"select exists (select 1 from experiments where experiment_id = {traced})"));
+        Assert.Equal(model.Experiments.Single(e => e.Id == traced).RunCount, await db.ScalarAsync<long>($"select count(*) from runs where experiment_id = {traced}"));
+        Assert.Equal(idle.Where(i => i != traced).Order(), await db.ColumnAsync<int>("select experiment_id from mlflow_archive.experiments order by 1"));
     }
 
     [Fact]
-    public async Task A_second_run_finds_nothing_left_to_move()
+    public async Task A_gateway_endpoint_logging_to_an_old_experiment_keeps_it_live_and_says_why()
     {
-        var (db, _) = await MigratedWorkloadAsync();
+        var (db, model) = await MigratedWorkloadAsync("3.11.1");
+        var idle = Workloads.Idle(model);
+        var target = idle.Min();
+        // MLflow's endpoints.experiment_id is ON DELETE SET NULL: the endpoint outlives the experiment, so archiving would cut its link.
+        await db.ExecuteAsync($"insert into endpoints (endpoint_id, name, created_at, last_updated_at, experiment_id) values ('ep-1', 'chat', 0, 0, {target})", asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"; 1 more left live because rows outside the archived tables point at them", run.Out);
+        Assert.Contains($"  experiment {target} stays live: endpoints.fk_endpoints_experiment_id (experiment_id) -> experiments (experiment_id), on delete set null points at its rows;", run.Out);
+        Assert.True(await db.ScalarAsync<bool>($"select exists (select 1 from experiments where experiment_id = {target})"));
+        Assert.Equal(target, await db.ScalarAsync<int>("select experiment_id from endpoints"));
+    }
+
+    [Fact]
+    public async Task A_guardrail_using_an_old_experiments_scorer_keeps_it_live()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.2.dev0");
+        var target = Workloads.Idle(model).Max();
+        // Guardrails are workspace-level (their own workspace column) and point at a scorer version of the experiment's.
+        await db.ExecuteAsync(
+            $"""
+            insert into scorers (experiment_id, scorer_name, scorer_id) values ({target}, 'safety', 'sc-1');
+            insert into scorer_versions (scorer_id, scorer_version, serialized_scorer, creation_time) values ('sc-1', 1, 'scorer-json', 0);
+            insert into guardrails (guardrail_id, name, scorer_id, scorer_version, stage, action, created_at, last_updated_at) values ('g-1', 'pii', 'sc-1', 1, 'PRE', 'BLOCK', 0, 0);
+            """, asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  experiment {target} stays live: guardrails.fk_guardrails_scorer_version (scorer_id, scorer_version) -> scorer_versions (scorer_id, scorer_version), on delete no action points at its rows; guardrails is a workspace's object (it has its own workspace column), not an experiment's", run.Out);
+        Assert.Contains("reconciled:", run.Out);
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from scorer_versions"));
+    }
+
+    [Fact]
+    public async Task A_row_shared_with_a_live_experiment_keeps_the_old_one_live()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.1");
+        var idle = Workloads.Idle(model);
+        var old = idle.Min();
+        var (liveModel, liveExperiment) = (await db.RowsAsync(
+            $"select model_id, experiment_id from logged_models where experiment_id not in ({string.Join(",", idle)}) order by 1 limit 1",
+            r => (r.GetString(0), r.GetInt32(1))))[0];
+        // A live experiment's logged model got a metric from a run of the old experiment: the row belongs to both.
+        await db.ExecuteAsync(
+            $"""
+            insert into logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, experiment_id, run_id)
+            select '{liveModel}', 'cross_eval', 0, 0, 0.5, {liveExperiment}, min(run_uuid) from runs where experiment_id = {old}
+            """, asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  experiment {old} stays live: rows of logged_model_metrics belong to it and to a live experiment too", run.Out);
+        Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from logged_model_metrics where metric_name = 'cross_eval'"));
+        Assert.Equal(idle.Where(i => i != old).Order(), await db.ColumnAsync<int>("select experiment_id from mlflow_archive.experiments order by 1"));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_second_run_finds_nothing_left_to_move(string release)
+    {
+        var (db, _) = await MigratedWorkloadAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["archive", .. db.Args()])).ExitCode);
         var archived = await Workloads.LiveAndArchivedAsync(db);
 
@@ -68,13 +206,14 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Contains("experiments idle since before", again.Out);
         Assert.Matches(@"Z: 0; 1 more left live", again.Out);
         Assert.Contains("moved 0 experiments and 0 rows", again.Out);
+        Assert.DoesNotContain("archive schema", again.Out + again.Error);
         Assert.Equal(archived, await Workloads.LiveAndArchivedAsync(db));
     }
 
     [Fact]
     public async Task A_batch_that_waits_too_long_for_mlflows_row_lock_rolls_back_and_a_rerun_resumes()
     {
-        var (db, model) = await MigratedWorkloadAsync();
+        var (db, model) = await MigratedWorkloadAsync(LocalPostgres.DefaultRelease);
         var before = await Workloads.LiveAndArchivedAsync(db);
         var first = Workloads.Idle(model).Min();
         var run1 = await db.ScalarAsync<string>($"select min(run_uuid) from runs where experiment_id = {first}");
@@ -99,29 +238,105 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
     }
 
-    [Fact]
-    public async Task A_table_this_build_does_not_know_that_refers_to_runs_stops_the_archive_before_anything_moves()
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_newer_mlflows_table_that_refers_to_runs_is_archived_by_its_foreign_key_and_named(string release)
     {
-        var (db, _) = await MigratedWorkloadAsync();
-        // A newer MLflow's table: archiving runs under it would fail or, with ON DELETE CASCADE, lose its rows.
-        await db.ExecuteAsync("create table trace_info (request_id varchar(50) primary key, run_uuid varchar(32) references runs (run_uuid) on delete cascade)", asOwner: true);
+        var (db, model) = await MigratedWorkloadAsync(release);
+        var idle = Workloads.Idle(model);
+        // A table of an MLflow newer than this build: what it means follows from its foreign key (it cascades from runs, so it is a run's).
+        await db.ExecuteAsync(
+            """
+            create table run_notes (note_id serial primary key, run_uuid varchar(32) not null references runs (run_uuid) on delete cascade, body text);
+            insert into run_notes (run_uuid, body) select run_uuid, 'note on ' || name from runs;
+            """, asOwner: true);
+        var notes = await db.ScalarAsync<long>($"select count(*) from run_notes join runs using (run_uuid) where experiment_id in ({string.Join(",", idle)})");
+        var before = await Workloads.LiveAndArchivedAsync(db);
 
+        var dry = await CliRun.RunAsync(["archive", "--dry-run", .. db.Args()]);
         var run = await CliRun.RunAsync(["archive", .. db.Args()]);
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Equal("dbops archive: trace_info refers to runs (trace_info_run_uuid_fkey) and this dbops does not know how to archive it: archiving could fail or lose its rows; upgrade dbops", run.Error.Trim());
-        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        Assert.Equal(0, dry.ExitCode);
+        const string named = "run_notes: not a table of any MLflow release this dbops knows; archived with the rows it points at, by its foreign keys run_notes.run_notes_run_uuid_fkey (run_uuid) -> runs (run_uuid), on delete cascade";
+        Assert.Contains(named, dry.Out);
+        Assert.Matches($@"\n  run_notes\s+{notes:N0}\s+0\r?\n", dry.Out);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(named, run.Out);
+        Assert.Equal(notes, await db.ScalarAsync<long>("select count(*) from mlflow_archive.run_notes"));
+        Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
     }
 
     [Fact]
-    public async Task Without_the_archive_schema_it_says_to_migrate_first()
+    public async Task A_table_it_cannot_place_is_named_after_every_count_and_nothing_moves()
     {
-        var db = await pg.CreateDatabaseAsync(LocalPostgres.Handmade);
+        var (db, model) = await MigratedWorkloadAsync(LocalPostgres.DefaultRelease);
+        // Two tables whose keys point at each other (and one at runs): no order of moves satisfies both.
+        await db.ExecuteAsync(
+            """
+            create table notes_a (id int primary key, run_uuid varchar(32) references runs (run_uuid), b_id int);
+            create table notes_b (id int primary key, a_id int references notes_a (id));
+            alter table notes_a add constraint notes_a_b_fkey foreign key (b_id) references notes_b (id);
+            """, asOwner: true);
+        var before = await Workloads.LiveAndArchivedAsync(db);
+
+        var dry = await CliRun.RunAsync(["archive", "--dry-run", .. db.Args()]);
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        foreach (var r in new[] { dry, run })
+        {
+            Assert.Equal(1, r.ExitCode);
+            Assert.Matches($@"\n  experiments\s+{Workloads.Idle(model).Length}\s+0\r?\n", r.Out);
+            Assert.Matches(@"\n  metrics\s+[1-9][\d,]*\s+0\r?\n", r.Out);
+            Assert.Contains("refused: notes_a is in a cycle of foreign keys (notes_a.notes_a_b_fkey (b_id) -> notes_b (id), on delete no action): dbops cannot order its move", r.Out);
+            Assert.Contains("refused: notes_b is in a cycle of foreign keys", r.Out);
+        }
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"));
+        Assert.False(await HasAsync(db, "mlflow_archive.trace_info"));
+        Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
+    }
+
+    [Fact]
+    public async Task The_archive_schema_follows_an_mlflow_upgrade_before_anything_moves()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.1");
+        var before = await Workloads.LiveAndArchivedAsync(db);
+        // An archive made before MLflow 3 (no workspaces, no inputs.step), with an experiment archived then: the live
+        // schema was upgraded since, the archive was not. Made from the 3.11.1 fixture by taking the columns away.
+        await db.ExecuteAsync(
+            """
+            alter table mlflow_archive.experiments drop column workspace;
+            alter table mlflow_archive.inputs drop column step;
+            insert into mlflow_archive.experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                values (9001, 'archived-under-2.x', 's3://mlflow-artifacts/9001', 'active', 0, 0);
+            """, asOwner: true);
+
+        var run = await CliRun.RunAsync(["archive", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("dbops archive: archive schema: added mlflow_archive.experiments.workspace character varying(63) default 'default'::character varying", run.Error);
+        Assert.Contains("dbops archive: archive schema: added mlflow_archive.inputs.step bigint default '0'::bigint", run.Error);
+        Assert.Contains("reconciled:", run.Out);
+        // The row archived before the upgrade got what MLflow's own migration gave the live rows.
+        Assert.Equal("default", await db.ScalarAsync<string>("select workspace from mlflow_archive.experiments where experiment_id = 9001"));
+        Assert.Equal(0, await db.ScalarAsync<long>("select count(*) from mlflow_archive.inputs where step is null"));
+        Assert.Equal(Workloads.Idle(model).Length + 1, await db.ScalarAsync<long>("select count(*) from mlflow_archive.experiments"));
+        before.Remove("experiments");
+        var after = await Workloads.LiveAndArchivedAsync(db);
+        after.Remove("experiments");
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Without_the_archive_schema_it_still_counts_then_says_to_migrate_first()
+    {
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
+        var model = await Workloads.FillAsync(db, Workloads.Small());
 
         var run = await CliRun.RunAsync(["archive", .. db.Args()]);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("dbops archive: the archive schema is missing (mlflow_archive.input_tags, inputs, metrics", run.Error);
-        Assert.EndsWith("run dbops migrate first", run.Error.Trim());
+        Assert.Matches($@"\n  experiments\s+{Workloads.Idle(model).Length}\s+0\r?\n", run.Out);
+        Assert.Contains("refused: the archive schema mlflow_archive is missing: run dbops migrate first", run.Out);
+        Assert.EndsWith("nothing moved", run.Out.Trim());
     }
 }

@@ -47,14 +47,6 @@ public sealed class LocalPostgres : IDisposable
     /// <summary>For the tests of dbops' own mechanics (the migration runner, the CLI's inputs) that need some real MLflow schema.</summary>
     public static string DefaultRelease => MlflowReleases.Newest.Name;
 
-    /// <summary>
-    /// INTERIM: the hand-made schema of tests/fixtures/mlflow/handmade, for the archive tests only. dbops archive
-    /// refuses on every real release (issue 15, defects 1-3: trace_info and, on 3.x, eleven more tables refer to
-    /// experiments and runs and it does not know them), so its tests cannot run on the real fixtures until archival
-    /// knows MLflow's whole data model. Then this goes, with the folder.
-    /// </summary>
-    public const string Handmade = "handmade";
-
     /// <summary>A new database owned by mlflow_admin, with the schema of an MLflow release's fixture (none when <paramref name="release"/> is null).</summary>
     public async Task<ScratchDatabase> CreateDatabaseAsync(string? release)
     {
@@ -138,6 +130,16 @@ public sealed class ScratchDatabase(LocalPostgres server, string name)
         await using var cmd = new NpgsqlCommand(sql, conn);
         var value = await cmd.ExecuteScalarAsync();
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<T>> RowsAsync<T>(string sql, Func<NpgsqlDataReader, T> map)
+    {
+        await using var conn = await OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<T>();
+        while (await r.ReadAsync()) list.Add(map(r));
+        return list;
     }
 
     public async Task<List<T>> ColumnAsync<T>(string sql)
