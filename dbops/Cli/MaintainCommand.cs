@@ -14,7 +14,7 @@ public static class MaintainCommand
     public static Command Create(CliConsole console)
     {
         var defaults = new MaintenanceSettings();
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(commandTimeout: TimeSpan.FromHours(1));
         var task = new Argument<string>("task") { Description = "vacuum (VACUUM (ANALYZE) every table; daily) or reindex (REINDEX INDEX CONCURRENTLY every index; weekly)" };
         task.AcceptOnlyFromAmong("vacuum", "reindex");
         var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.LockTimeout, "how long a step may wait for a lock before it is skipped");

@@ -9,7 +9,7 @@ public static class MigrateCommand
     public static Command Create(CliConsole console)
     {
         var defaults = new MigrateSettings();
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(commandTimeout: TimeSpan.FromHours(1));
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan (applied, pending, changed) and apply nothing" };
         var lockWait = CliValues.Seconds("--lock-wait", defaults.LockWait, "how long to wait for another dbops migrate on the same database");
         var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.DdlLockTimeout, "how long a DDL statement may wait for a table lock (it queues MLflow's queries meanwhile)");

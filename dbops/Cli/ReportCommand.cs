@@ -8,7 +8,7 @@ public static class ReportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(commandTimeout: TimeSpan.FromSeconds(60));
         var format = new Option<string>("--format") { Description = "report on stdout", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var top = CliValues.PositiveInt("--top", 10, "slowest statements to show", 1000);

@@ -16,7 +16,8 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
     public async Task<IReadOnlyList<MaintenanceStep>> VacuumAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}; set statement_timeout = 0", ct);
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
+        await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
         var notices = new List<string>();
         // SKIP_LOCKED reports a table it could not lock at once as a warning, and VERBOSE what it removed, as notices.
         conn.Notice += (_, e) => notices.Add(e.Notice.MessageText);
@@ -57,8 +58,8 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
 
     public async Task<IReadOnlyList<MaintenanceStep>> ReindexAsync(CancellationToken ct)
     {
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await ExecuteAsync(conn, "set statement_timeout = 0", ct);
         var steps = new List<MaintenanceStep>();
         var clock = Stopwatch.StartNew();
         foreach (var (index, table, valid) in await IndexesAsync(conn, ct))
@@ -205,7 +206,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -73,7 +73,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         var timings = new List<StatementTiming>();
         var total = Stopwatch.StartNew();
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}; set local statement_timeout = 0", ct);
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
+        await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}", ct);
         for (var i = 0; i < statements.Count; i++)
         {
             try
@@ -96,7 +97,6 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         var statements = m.Statements;
         var timings = new List<StatementTiming>();
         var total = Stopwatch.StartNew();
-        await ExecuteAsync(conn, "set statement_timeout = 0", ct);
         for (var i = 0; i < statements.Count; i++)
         {
             var created = PlatformMigrations.CreatedIndex(statements[i], m.Name);
