@@ -23,13 +23,15 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         conn.Notice += (_, e) => notices.Add(e.Notice.MessageText);
         var steps = new List<MaintenanceStep>();
         var clock = Stopwatch.StartNew();
-        foreach (var table in await TablesAsync(conn, ct))
+        var tables = await TablesAsync(conn, ct);
+        foreach (var table in tables)
         {
             if (clock.Elapsed > settings.Budget)
             {
                 steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.NotReached, TimeSpan.Zero, $"the {settings.Budget.TotalMinutes:0} min budget was spent"));
                 continue;
             }
+            Starting("vacuum", table, steps.Count + 1, tables.Count);
             notices.Clear();
             var sw = Stopwatch.StartNew();
             try
@@ -42,16 +44,16 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
             }
             catch (PostgresException e)
             {
-                steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.Failed, sw.Elapsed, $"{e.MessageText} (SQLSTATE {e.SqlState})")));
+                steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.Failed, sw.Elapsed, $"{e.MessageText} (SQLSTATE {e.SqlState})"));
                 continue;
             }
             sw.Stop();
             if (notices.Any(n => n.Contains("lock not available", StringComparison.Ordinal)))
             {
-                steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.SkippedLocked, sw.Elapsed, "another session holds a conflicting lock (a schema change, another VACUUM): skipped, next run retries")));
+                steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.SkippedLocked, sw.Elapsed, "another session holds a conflicting lock (a schema change, another VACUUM): skipped, next run retries"));
                 continue;
             }
-            steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.Done, sw.Elapsed, VacuumVerbose.Summary(notices, table))));
+            steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.Done, sw.Elapsed, VacuumVerbose.Summary(notices, table)));
         }
         return steps;
     }
@@ -62,11 +64,12 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var steps = new List<MaintenanceStep>();
         var clock = Stopwatch.StartNew();
-        foreach (var (index, table, valid) in await IndexesAsync(conn, ct))
+        var indexes = await IndexesAsync(conn, ct);
+        foreach (var (index, table, valid) in indexes)
         {
             if (!valid)
             {
-                steps.Add(Report(new MaintenanceStep("reindex", index, StepOutcome.Failed, TimeSpan.Zero, "invalid (an interrupted concurrent build): dbops migrate rebuilds the platform's own; drop or rebuild others")));
+                steps.Add(new MaintenanceStep("reindex", index, StepOutcome.Failed, TimeSpan.Zero, "invalid (an interrupted concurrent build): dbops migrate rebuilds the platform's own; drop or rebuild others"));
                 continue;
             }
             if (clock.Elapsed > settings.Budget)
@@ -74,6 +77,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 steps.Add(new MaintenanceStep("reindex", index, StepOutcome.NotReached, TimeSpan.Zero, $"the {settings.Budget.TotalMinutes:0} min budget was spent"));
                 continue;
             }
+            Starting("reindex", index, steps.Count + 1, indexes.Count);
             var before = await SizeAsync(conn, index, ct);
             var sw = Stopwatch.StartNew();
             try
@@ -82,7 +86,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 await ExecuteAsync(conn, $"reindex index concurrently {index}", ct);
                 sw.Stop();
                 var after = await SizeAsync(conn, index, ct);
-                steps.Add(Report(new MaintenanceStep("reindex", index, StepOutcome.Done, sw.Elapsed, $"{Mb(before)} -> {Mb(after)} MB")));
+                steps.Add(new MaintenanceStep("reindex", index, StepOutcome.Done, sw.Elapsed, $"{Mb(before)} -> {Mb(after)} MB"));
             }
             catch (PostgresException e)
             {
@@ -92,7 +96,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 var why = outcome == StepOutcome.SkippedLocked
                     ? $"no lock within {settings.LockTimeout.TotalSeconds:0.#} s: skipped, next run retries"
                     : $"{e.MessageText} (SQLSTATE {e.SqlState})";
-                steps.Add(Report(new MaintenanceStep("reindex", index, outcome, sw.Elapsed, why + leftovers)));
+                steps.Add(new MaintenanceStep("reindex", index, outcome, sw.Elapsed, why + leftovers));
             }
         }
         return steps;
@@ -196,11 +200,12 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private MaintenanceStep Report(MaintenanceStep step)
-    {
-        progress.WriteLine($"dbops maintain: {step.Task} {step.Target}: {step.Outcome} in {step.Took.TotalSeconds:0.00} s: {step.Detail}");
-        return step;
-    }
+    /// <summary>
+    /// One progress line on stderr as a step starts, so a long VACUUM shows what it is on; how
+    /// each step ended is the table on stdout, once (printing it here too doubled every step).
+    /// </summary>
+    private void Starting(string task, string target, int number, int of) =>
+        progress.WriteLine($"dbops maintain: {task} {target} ({number} of {of})");
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
