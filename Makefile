@@ -50,8 +50,10 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Build and setup lines go to stderr (as in every recipe a report comes out of): stdout is the report's.
 $(DOTNET_STAMP): $(CS_SOURCES)
-	dotnet restore Infra.sln
+	@echo "dotnet restore Infra.sln" >&2
+	@dotnet restore Infra.sln >&2
 	@touch $@
 
 $(JS_STAMP): $(NPM_STAMP) $(TS_SOURCES) scripts/build-js.js
@@ -88,7 +90,8 @@ test: tools
 
 # Release build of the verifier, for the demo and the benchmark.
 dbops: $(DOTNET_STAMP)
-	dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo
+	@echo "dotnet build dbops/Dbops.csproj -c Release" >&2
+	@dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo >&2
 
 # The dbops command: a Release publish with its own launcher, installed under PREFIX.
 install: $(DOTNET_STAMP)
