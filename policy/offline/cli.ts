@@ -66,7 +66,10 @@ async function run(): Promise<number> {
     const config = args.config !== undefined ? readConfigFile(args.config) : undefined;
     let worst = 0;
     const report: Record<string, PolicyViolation[]> = {};
-    for (const stack of args.stacks) {
+    for (const [i, stack] of args.stacks.entries()) {
+        // Progress on stderr (stdout stays the report, or the JSON with --json): evaluating a stack takes seconds.
+        const started = Date.now();
+        process.stderr.write(`policy: stack ${stack} (${i + 1} of ${args.stacks.length}): evaluating the program and the policy packs\n`);
         const file = readStackFile(stack);
         const environment = file.config["mlops-data:environment"];
         const region = file.config["aws:region"] ?? "us-east-1";
@@ -84,6 +87,7 @@ async function run(): Promise<number> {
         }
         const violations = await evaluatePolicies(ev.resources, { environment, config, region, stack, project: ev.project, packs: args.packs });
         report[stack] = violations;
+        process.stderr.write(`policy: stack ${stack} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
         if (mandatory.length) worst = Math.max(worst, 1);
         if (!args.json) {
