@@ -2,7 +2,9 @@
 # Checks the toolchain the Makefile needs and installs missing Debian packages.
 # Usage: scripts/ensure-tools.sh [debian-package ...]
 # Node.js 20+ and the .NET 10 SDK are not in Debian 12's archive; when they are
-# missing this says where to get them instead of guessing.
+# missing this says where to get them instead of guessing. Node 20 is the floor because
+# package.json's engines says so, and every locked package agrees: @pulumi/pulumi is pinned
+# to 3.248.0, the newest release that declares node >=20 (3.249 and later declare >=22).
 set -euo pipefail
 
 fail() { echo "ensure-tools: $*" >&2; exit 2; }
