@@ -2,6 +2,7 @@
 #   make preview   the offline preview of every stack: tree, policy results, plan files and a Markdown report in out/preview/
 #   make test      type-check, run the TypeScript tests, then the C# tests
 #   make policy    run the policy packs offline over every stack (or STACK=<name>)
+#   make install   publish dbops and install it as the command `dbops` (PREFIX=/usr/local; PREFIX=$HOME/.local as a user)
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
 #   make bench-preview   time make preview's work, cold, beside the floor (node start plus loading @pulumi/aws)
@@ -23,12 +24,16 @@ DBOPS_DLL := dbops/bin/Release/net10.0/dbops.dll
 # The TypeScript that `make preview` runs as JavaScript from bin/ (transpiled by scripts/build-js.js).
 TS_SOURCES := $(shell find infra engine preview policy -name '*.ts' -not -path '*/node_modules/*')
 JS_STAMP := bin/.built
+# `make install`: where the dbops command goes (PREFIX/bin/dbops, its files in PREFIX/lib/dbops).
+PREFIX ?= /usr/local
+DBOPS_PUBLISH := out/dbops-publish
 
-.PHONY: help preview dr-drill policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench
+.PHONY: help preview dr-drill policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench install
 
 help:
 	@echo "make preview [STACK=<name>] [BASE=<rev>]   offline preview of every stack (or one), no cloud credentials;"
 	@echo "                              report and plans in out/preview/; BASE adds the diff against a git revision"
+	@echo "make install [PREFIX=<dir>]   install dbops as a command: PREFIX/bin/dbops (default /usr/local)"
 	@echo "make test                     every test: TypeScript (program under mocks) and C# (dbops)"
 	@echo "make dr-drill [SCENARIO=<id>]  the DR runbook's scenarios (a b c f), step by step, offline; exit 1 on a failed assertion"
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
@@ -45,8 +50,10 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Build and setup lines go to stderr (as in every recipe a report comes out of): stdout is the report's.
 $(DOTNET_STAMP): $(CS_SOURCES)
-	dotnet restore Infra.sln
+	@echo "dotnet restore Infra.sln" >&2
+	@dotnet restore Infra.sln >&2
 	@touch $@
 
 $(JS_STAMP): $(NPM_STAMP) $(TS_SOURCES) scripts/build-js.js
@@ -83,7 +90,14 @@ test: tools
 
 # Release build of the verifier, for the demo and the benchmark.
 dbops: $(DOTNET_STAMP)
-	dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo
+	@echo "dotnet build dbops/Dbops.csproj -c Release" >&2
+	@dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo >&2
+
+# The dbops command: a Release publish with its own launcher, installed under PREFIX.
+install: $(DOTNET_STAMP)
+	@scripts/ensure-tools.sh
+	@dotnet publish dbops/Dbops.csproj -c Release --no-restore -o $(DBOPS_PUBLISH) -v quiet -nologo >&2
+	@scripts/install-dbops.sh $(DBOPS_PUBLISH) $(PREFIX)
 
 # Release build of the synthetic workload and the database benchmarks.
 dbops-bench: $(DOTNET_STAMP)

@@ -5,8 +5,9 @@
 import * as path from "path";
 import { POLICY_TRANSPORTS, PolicyTransport } from "../policy/offline/evaluate";
 import { REPO_ROOT } from "../engine/repoRoot";
+import { ArgReader as Reader, UsageError, unknownArgument } from "../engine/cliArgs";
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export const USAGE = `usage:
   preview [--stack <name>]... [--out <dir>] [--base <revision|dir|plan file>] [--fail-on-replace]
@@ -52,24 +53,6 @@ export interface CheckArgs {
 
 export type Args = PreviewArgs | DiffArgs | CheckArgs | { command: "help" };
 
-/** Splits "--flag=value" and hands out values, refusing a missing one. */
-class Reader {
-    private i = 0;
-    constructor(private readonly argv: string[]) {}
-    next(): { flag: string; value: () => string } | undefined {
-        const arg = this.argv[this.i++];
-        if (arg === undefined) return undefined;
-        const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-        const flag = eq > 0 ? arg.slice(0, eq) : arg;
-        const value = () => {
-            const v = eq > 0 ? arg.slice(eq + 1) : this.argv[this.i++];
-            if (v === undefined || v === "" || (eq < 0 && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
-        return { flag, value };
-    }
-}
-
 const PREVIEW_FLAGS = "--stack <name>, --out <dir>, --base <revision|dir|file>, --fail-on-replace, --policy-transport in-process|grpc, --stacks-dir <dir>, --help";
 const DIFF_FLAGS = "--stack <name>, --markdown <file>, --fail-on-replace, --help";
 
@@ -106,7 +89,7 @@ export function parseArgs(argv: string[]): Args {
             case "-h":
                 return { command: "help" };
             default:
-                throw new UsageError(`unknown argument "${a.flag}"; allowed: diff <base> <head>, check <plan>..., ${PREVIEW_FLAGS}`);
+                throw unknownArgument(a.flag, `diff <base> <head>, check <plan>..., ${PREVIEW_FLAGS}`);
         }
     }
     return args;
@@ -121,7 +104,7 @@ function parseDiff(argv: string[]): Args {
         else if (a.flag === "--markdown") args.markdown = path.resolve(a.value());
         else if (a.flag === "--fail-on-replace") args.failOnReplace = true;
         else if (a.flag === "--help" || a.flag === "-h") return { command: "help" };
-        else if (a.flag.startsWith("-")) throw new UsageError(`unknown argument "${a.flag}" for diff; allowed: ${DIFF_FLAGS}`);
+        else if (a.flag.startsWith("-")) throw unknownArgument(a.flag, DIFF_FLAGS, " for diff");
         else positional.push(a.flag);
     }
     if (positional.length !== 2) throw new UsageError(`diff needs exactly two sides, <base> and <head> (plan file, directory of plan files or git revision); got ${positional.length}`);
@@ -132,7 +115,7 @@ function parseCheck(argv: string[]): Args {
     const plans: string[] = [];
     for (const a of argv) {
         if (a === "--help" || a === "-h") return { command: "help" };
-        if (a.startsWith("-")) throw new UsageError(`unknown argument "${a}" for check; allowed: plan files or directories of plan files, --help`);
+        if (a.startsWith("-")) throw unknownArgument(a, "plan files or directories of plan files, --help", " for check");
         plans.push(a);
     }
     if (plans.length === 0) throw new UsageError("check needs at least one plan file or directory of plan files (e.g. out/preview/prod.plan.json)");

@@ -2,7 +2,9 @@
 # Checks the toolchain the Makefile needs and installs missing Debian packages.
 # Usage: scripts/ensure-tools.sh [debian-package ...]
 # Node.js 20+ and the .NET 10 SDK are not in Debian 12's archive; when they are
-# missing this says where to get them instead of guessing.
+# missing this says where to get them instead of guessing. Node 20 is the floor because
+# package.json's engines says so, and every locked package agrees: @pulumi/pulumi is pinned
+# to 3.248.0, the newest release that declares node >=20 (3.249 and later declare >=22).
 set -euo pipefail
 
 fail() { echo "ensure-tools: $*" >&2; exit 2; }
@@ -24,9 +26,9 @@ for pkg in "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "ensure-tools: installing Debian packages: ${missing[*]}"
+  echo "ensure-tools: installing Debian packages: ${missing[*]}" >&2
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi

@@ -175,7 +175,7 @@ public static partial class ArchiveCommand
         sb.AppendLine(o.Reconciled
             ? "reconciled: every row of the archived experiments is in mlflow_archive, none left live, none twice"
             : "NOT reconciled: the counts differ (did MLflow or mlflow gc write to these experiments meanwhile?); compare the live and archived rows of these experiments before the next run");
-        sb.AppendLine("the live tables now hold dead rows: dbops maintain vacuum reclaims them (autovacuum will too, later)");
+        if (o.RowsMoved > 0) sb.AppendLine("the live tables now hold dead rows: dbops maintain vacuum reclaims them (autovacuum will too, later)");
         return sb.ToString();
     }
 

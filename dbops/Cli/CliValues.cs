@@ -23,6 +23,14 @@ internal static class CliValues
         return option;
     }
 
+    /// <summary>--format table|json: the report on stdout, for a terminal or for other tools (JSON only, then: progress goes to stderr).</summary>
+    public static Option<string> Format()
+    {
+        var option = new Option<string>("--format") { Description = "report on stdout: table, or json for other tools", DefaultValueFactory = _ => "table" };
+        option.AcceptOnlyFromAmong("table", "json");
+        return option;
+    }
+
     public static Option<int> PositiveInt(string name, int byDefault, string what, int max = int.MaxValue)
     {
         var option = new Option<int>(name) { Description = $"{what} (1-{max})", DefaultValueFactory = _ => byDefault, HelpName = "N" };

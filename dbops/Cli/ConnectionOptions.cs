@@ -8,10 +8,27 @@ namespace Dbops.Cli;
 /// How the operations commands find the database, in the same terms as <c>dbops verify</c> so
 /// that operators use one input: the contract (<c>--outputs FILE</c>, or the DBOPS_* variables),
 /// or a connection string (<c>--connection</c>, or DBOPS_PG_CONNECTION) with the password in
-/// DBOPS_PG_PASSWORD. They work on the writer.
+/// DBOPS_PG_PASSWORD. They work on the writer. Every command also bounds how long connecting
+/// may take and how long one statement may run (<see cref="OpsTimeouts"/>), with the command's
+/// own default for the second.
 /// </summary>
 public sealed class ConnectionOptions
 {
+    /// <summary>The default command timeout of a command that names none: archive's batches and counts.</summary>
+    public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromMinutes(10);
+
+    public ConnectionOptions(TimeSpan? commandTimeout = null)
+    {
+        ConnectTimeout = CliValues.Seconds("--connect-timeout", OpsTimeouts.DefaultConnect,
+            $"how long connecting (TCP, TLS and login) may take (at most {OpsTimeouts.MaxConnectSeconds})");
+        CommandTimeout = CliValues.Seconds("--command-timeout", commandTimeout ?? DefaultCommandTimeout,
+            "how long one SQL statement may run before PostgreSQL cancels it (statement_timeout)");
+    }
+
+    public Option<double> ConnectTimeout { get; }
+
+    public Option<double> CommandTimeout { get; }
+
     public const string ConnectionVariable = "DBOPS_PG_CONNECTION";
     public const string PasswordVariable = "DBOPS_PG_PASSWORD";
 
@@ -38,10 +55,22 @@ public sealed class ConnectionOptions
         command.Options.Add(Outputs);
         command.Options.Add(Connection);
         command.Options.Add(CaBundle);
+        command.Options.Add(ConnectTimeout);
+        command.Options.Add(CommandTimeout);
     }
 
     /// <summary>The target the flags and environment name; a <see cref="UsageException"/> or <see cref="ContractException"/> otherwise.</summary>
     public DatabaseTarget Resolve(ParseResult parse, CliConsole console)
+    {
+        var connect = parse.GetValue(ConnectTimeout);
+        if (connect > OpsTimeouts.MaxConnectSeconds)
+        {
+            throw new UsageException($"--connect-timeout must be at most {OpsTimeouts.MaxConnectSeconds} seconds (Npgsql's limit), got {connect}");
+        }
+        return Target(parse, console).WithTimeouts(new OpsTimeouts(TimeSpan.FromSeconds(connect), TimeSpan.FromSeconds(parse.GetValue(CommandTimeout))));
+    }
+
+    private DatabaseTarget Target(ParseResult parse, CliConsole console)
     {
         var outputs = parse.GetValue(Outputs);
         var connection = parse.GetValue(Connection);

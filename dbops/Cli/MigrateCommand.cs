@@ -9,7 +9,7 @@ public static class MigrateCommand
     public static Command Create(CliConsole console)
     {
         var defaults = new MigrateSettings();
-        var connection = new ConnectionOptions();
+        var connection = new ConnectionOptions(commandTimeout: TimeSpan.FromHours(1));
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan (applied, pending, changed) and apply nothing" };
         var lockWait = CliValues.Seconds("--lock-wait", defaults.LockWait, "how long to wait for another dbops migrate on the same database");
         var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.DdlLockTimeout, "how long a DDL statement may wait for a table lock (it queues MLflow's queries meanwhile)");
@@ -27,14 +27,16 @@ public static class MigrateCommand
             };
             await using var dataSource = target.OpenDataSource("dbops migrate", maxPoolSize: 2);
             var migrator = new Migrator(dataSource, PlatformMigrations.Embedded(), settings, console.Error);
-            var plan = await migrator.PlanAsync(ct);
-            await console.Out.WriteAsync(MigrationPlanTable.Render(plan, target.ToString(), statements: parse.GetValue(dryRun)));
             if (parse.GetValue(dryRun))
             {
+                var plan = await migrator.PlanAsync(ct);
+                await console.Out.WriteAsync(MigrationPlanTable.Render(plan, target.ToString(), statements: true));
                 await console.Out.WriteLineAsync("--dry-run: nothing applied");
                 return plan.Problems.Count > 0 ? ExitCodes.ChecksFailed : ExitCodes.Ok;
             }
-            var applied = await migrator.ApplyAsync(ct);
+            // The plan printed is the one read under the migration lock: a run that waited for another
+            // announces only what is still pending after it, which is what it applies.
+            var applied = await migrator.ApplyAsync(ct, plan => console.Out.Write(MigrationPlanTable.Render(plan, target.ToString(), statements: false)));
             await console.Out.WriteLineAsync(applied.Count == 0
                 ? "up to date: nothing to apply"
                 : $"applied {applied.Count} migration(s): {string.Join(", ", applied.Select(a => $"{a.Migration.Name} ({a.Took.TotalSeconds:0.00} s)"))}");

@@ -8,9 +8,8 @@ public static class ReportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var connection = new ConnectionOptions();
-        var format = new Option<string>("--format") { Description = "report on stdout", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var connection = new ConnectionOptions(commandTimeout: TimeSpan.FromSeconds(60));
+        var format = CliValues.Format();
         var top = CliValues.PositiveInt("--top", 10, "slowest statements to show", 1000);
         var slow = CliValues.Positive(new Option<double>("--slow-ms")
         {

@@ -23,8 +23,7 @@ public static class VerifyCommand
         };
         var checkTimeout = Seconds("--check-timeout", defaults.CheckTimeout, "time each check may take");
         var timeout = Seconds("--timeout", defaults.OverallTimeout, "time the whole run may take");
-        var format = new Option<string>("--format") { Description = "report on stdout", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = CliValues.Format();
         var junit = new Option<string?>("--junit") { Description = "also write a JUnit XML report to PATH", HelpName = "PATH" };
         var only = Selector("--only", "run only these categories");
         var skip = Selector("--skip", "do not run these categories");

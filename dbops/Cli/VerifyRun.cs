@@ -22,16 +22,14 @@ public static class VerifyRun
         }
         catch (Exception e) when (e is ContractException or UsageException)
         {
-            await console.Error.WriteLineAsync($"dbops verify: {e.Message}");
-            return ExitCodes.UnusableInput;
+            return await UnusableAsync(request, console, e.Message, stack: null);
         }
 
         await using var plan = new CheckPlan(contract, request.Settings, PlatformMigrations.Embedded());
         var checks = plan.Select(request.Only, request.Skip);
         if (checks.Count == 0)
         {
-            await console.Error.WriteLineAsync("dbops verify: --only/--skip leave no check to run");
-            return ExitCodes.UnusableInput;
+            return await UnusableAsync(request, console, "--only/--skip leave no check to run", contract.Stack);
         }
         var runner = new CheckRunner(new RunLimits(request.Settings.CheckTimeout, request.Settings.OverallTimeout));
         var report = new SecretScrubber(contract.Secrets()).Scrub(await runner.RunAsync(checks, ct));
@@ -43,7 +41,7 @@ public static class VerifyRun
         {
             try
             {
-                JUnitReport.Build(report, contract.Stack).Save(request.JUnitPath);
+                JUnitReport.Write(JUnitReport.Build(report, contract.Stack), request.JUnitPath);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -52,6 +50,24 @@ public static class VerifyRun
             }
         }
         return report.Failed ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>Exit 2 with one line, and the JUnit file saying the same where one was asked for and can be written.</summary>
+    private static async Task<int> UnusableAsync(VerifyRequest request, CliConsole console, string message, string? stack)
+    {
+        await console.Error.WriteLineAsync($"dbops verify: {message}");
+        if (request.JUnitPath is { } junit && Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(junit))))
+        {
+            try
+            {
+                JUnitReport.Write(JUnitReport.UnusableInput(message, stack), junit);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await console.Error.WriteLineAsync($"dbops verify: --junit {junit}: cannot write: {e.Message}");
+            }
+        }
+        return ExitCodes.UnusableInput;
     }
 
     private static VerificationContract ReadContract(string? outputs, CliConsole console)

@@ -16,19 +16,22 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
     public async Task<IReadOnlyList<MaintenanceStep>> VacuumAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}; set statement_timeout = 0", ct);
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
+        await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
         var notices = new List<string>();
         // SKIP_LOCKED reports a table it could not lock at once as a warning, and VERBOSE what it removed, as notices.
         conn.Notice += (_, e) => notices.Add(e.Notice.MessageText);
         var steps = new List<MaintenanceStep>();
         var clock = Stopwatch.StartNew();
-        foreach (var table in await TablesAsync(conn, ct))
+        var tables = await TablesAsync(conn, ct);
+        foreach (var table in tables)
         {
             if (clock.Elapsed > settings.Budget)
             {
                 steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.NotReached, TimeSpan.Zero, $"the {settings.Budget.TotalMinutes:0} min budget was spent"));
                 continue;
             }
+            Starting("vacuum", table, steps.Count + 1, tables.Count);
             notices.Clear();
             var sw = Stopwatch.StartNew();
             try
@@ -41,31 +44,32 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
             }
             catch (PostgresException e)
             {
-                steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.Failed, sw.Elapsed, $"{e.MessageText} (SQLSTATE {e.SqlState})")));
+                steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.Failed, sw.Elapsed, $"{e.MessageText} (SQLSTATE {e.SqlState})"));
                 continue;
             }
             sw.Stop();
             if (notices.Any(n => n.Contains("lock not available", StringComparison.Ordinal)))
             {
-                steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.SkippedLocked, sw.Elapsed, "another session holds a conflicting lock (a schema change, another VACUUM): skipped, next run retries")));
+                steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.SkippedLocked, sw.Elapsed, "another session holds a conflicting lock (a schema change, another VACUUM): skipped, next run retries"));
                 continue;
             }
-            steps.Add(Report(new MaintenanceStep("vacuum", table, StepOutcome.Done, sw.Elapsed, VacuumVerbose.Summary(notices, table))));
+            steps.Add(new MaintenanceStep("vacuum", table, StepOutcome.Done, sw.Elapsed, VacuumVerbose.Summary(notices, table)));
         }
         return steps;
     }
 
     public async Task<IReadOnlyList<MaintenanceStep>> ReindexAsync(CancellationToken ct)
     {
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await ExecuteAsync(conn, "set statement_timeout = 0", ct);
         var steps = new List<MaintenanceStep>();
         var clock = Stopwatch.StartNew();
-        foreach (var (index, table, valid) in await IndexesAsync(conn, ct))
+        var indexes = await IndexesAsync(conn, ct);
+        foreach (var (index, table, valid) in indexes)
         {
             if (!valid)
             {
-                steps.Add(Report(new MaintenanceStep("reindex", index, StepOutcome.Failed, TimeSpan.Zero, "invalid (an interrupted concurrent build): dbops migrate rebuilds the platform's own; drop or rebuild others")));
+                steps.Add(new MaintenanceStep("reindex", index, StepOutcome.Failed, TimeSpan.Zero, "invalid (an interrupted concurrent build): dbops migrate rebuilds the platform's own; drop or rebuild others"));
                 continue;
             }
             if (clock.Elapsed > settings.Budget)
@@ -73,6 +77,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 steps.Add(new MaintenanceStep("reindex", index, StepOutcome.NotReached, TimeSpan.Zero, $"the {settings.Budget.TotalMinutes:0} min budget was spent"));
                 continue;
             }
+            Starting("reindex", index, steps.Count + 1, indexes.Count);
             var before = await SizeAsync(conn, index, ct);
             var sw = Stopwatch.StartNew();
             try
@@ -81,7 +86,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 await ExecuteAsync(conn, $"reindex index concurrently {index}", ct);
                 sw.Stop();
                 var after = await SizeAsync(conn, index, ct);
-                steps.Add(Report(new MaintenanceStep("reindex", index, StepOutcome.Done, sw.Elapsed, $"{Mb(before)} -> {Mb(after)} MB")));
+                steps.Add(new MaintenanceStep("reindex", index, StepOutcome.Done, sw.Elapsed, $"{Mb(before)} -> {Mb(after)} MB"));
             }
             catch (PostgresException e)
             {
@@ -91,7 +96,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
                 var why = outcome == StepOutcome.SkippedLocked
                     ? $"no lock within {settings.LockTimeout.TotalSeconds:0.#} s: skipped, next run retries"
                     : $"{e.MessageText} (SQLSTATE {e.SqlState})";
-                steps.Add(Report(new MaintenanceStep("reindex", index, outcome, sw.Elapsed, why + leftovers)));
+                steps.Add(new MaintenanceStep("reindex", index, outcome, sw.Elapsed, why + leftovers));
             }
         }
         return steps;
@@ -195,17 +200,18 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private MaintenanceStep Report(MaintenanceStep step)
-    {
-        progress.WriteLine($"dbops maintain: {step.Task} {step.Target}: {step.Outcome} in {step.Took.TotalSeconds:0.00} s: {step.Detail}");
-        return step;
-    }
+    /// <summary>
+    /// One progress line on stderr as a step starts, so a long VACUUM shows what it is on; how
+    /// each step ended is the table on stdout, once (printing it here too doubled every step).
+    /// </summary>
+    private void Starting(string task, string target, int number, int of) =>
+        progress.WriteLine($"dbops maintain: {task} {target} ({number} of {of})");
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -40,7 +40,12 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         return MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
     }
 
-    public async Task<IReadOnlyList<AppliedResult>> ApplyAsync(CancellationToken ct)
+    /// <summary>
+    /// Applies what is pending. <paramref name="planned"/> gets the plan read under the lock, before
+    /// anything is applied: a run that waited for another sees what that one left, not what was
+    /// pending when it started.
+    /// </summary>
+    public async Task<IReadOnlyList<AppliedResult>> ApplyAsync(CancellationToken ct, Action<MigrationPlan>? planned = null)
     {
         RequireValidBuild();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -54,6 +59,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         await SchemaHistory.EnsureAsync(conn, ct);
         // Read under the lock: a run that waited sees what the run before it applied.
         var plan = MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
+        planned?.Invoke(plan);
         if (plan.Problems.Count > 0) throw new MigrationException(string.Join(Environment.NewLine, plan.Problems));
 
         var results = new List<AppliedResult>();
@@ -73,7 +79,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         var timings = new List<StatementTiming>();
         var total = Stopwatch.StartNew();
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}; set local statement_timeout = 0", ct);
+        // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
+        await ExecuteAsync(conn, $"set local lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}", ct);
         for (var i = 0; i < statements.Count; i++)
         {
             try
@@ -96,7 +103,6 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         var statements = m.Statements;
         var timings = new List<StatementTiming>();
         var total = Stopwatch.StartNew();
-        await ExecuteAsync(conn, "set statement_timeout = 0", ct);
         for (var i = 0; i < statements.Count; i++)
         {
             var created = PlatformMigrations.CreatedIndex(statements[i], m.Name);

@@ -5,6 +5,28 @@ using Npgsql;
 namespace Dbops.Ops;
 
 /// <summary>
+/// How long an operations command waits: for a connection (TCP, TLS and login, Npgsql's
+/// <c>Timeout</c>), and for one statement (PostgreSQL's <c>statement_timeout</c>, sent as a
+/// startup option so that it outranks a role's or database's own setting; the server cancels
+/// the statement and says so). The driver's command timeout sits a little above it, for a
+/// server that stops answering altogether.
+/// </summary>
+public sealed record OpsTimeouts(TimeSpan Connect, TimeSpan Command)
+{
+    public static readonly TimeSpan DefaultConnect = TimeSpan.FromSeconds(10);
+
+    /// <summary>Npgsql refuses a Timeout above 1024 seconds (NpgsqlConnectionStringBuilder.Timeout).</summary>
+    public const int MaxConnectSeconds = 1024;
+
+    /// <summary>How much longer the driver waits than the server: the server's cancellation is the clearer message.</summary>
+    public static readonly TimeSpan DriverGrace = TimeSpan.FromSeconds(5);
+
+    public static OpsTimeouts Default { get; } = new(DefaultConnect, TimeSpan.FromMinutes(10));
+
+    public int ConnectSeconds => (int)Math.Clamp(Math.Ceiling(Connect.TotalSeconds), 1, MaxConnectSeconds);
+}
+
+/// <summary>
 /// The MLflow database the operations commands (migrate, archive, report, maintain) work on:
 /// the contract's writer endpoint, or a connection string. Holds the credentials so that
 /// every printed line can be scrubbed of them; <see cref="ToString"/> names the target
@@ -16,11 +38,16 @@ public sealed class DatabaseTarget
 
     public IReadOnlyList<Secret> Secrets { get; }
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets)
+    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets, OpsTimeouts? timeouts = null)
     {
         this.builder = builder;
         Secrets = secrets;
+        Timeouts = timeouts ?? OpsTimeouts.Default;
     }
+
+    public OpsTimeouts Timeouts { get; }
+
+    public DatabaseTarget WithTimeouts(OpsTimeouts timeouts) => new(builder, Secrets, timeouts);
 
     public string Host => builder.Host ?? "";
     public int Port => builder.Port;
@@ -71,21 +98,37 @@ public sealed class DatabaseTarget
         return new DatabaseTarget(b, secrets);
     }
 
-    /// <summary>A pool for one command. Operations may run for minutes: no command timeout unless the caller sets one per statement.</summary>
+    /// <summary>A pool for one command, every connection of it under <see cref="Timeouts"/>.</summary>
     public NpgsqlDataSource OpenDataSource(string applicationName, int maxPoolSize = 4)
     {
+        var statementMs = (long)Math.Ceiling(Timeouts.Command.TotalMilliseconds);
         var b = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
         {
             ApplicationName = applicationName,
-            CommandTimeout = 0,
+            Timeout = Timeouts.ConnectSeconds,
+            CommandTimeout = (int)Math.Min(int.MaxValue, Math.Ceiling((Timeouts.Command + OpsTimeouts.DriverGrace).TotalSeconds)),
             MaxPoolSize = maxPoolSize,
+            // libpq's startup options (-c name=value): the session's statement_timeout from the first statement on.
+            Options = $"{builder.Options} -c statement_timeout={statementMs}".Trim(),
         };
-        return NpgsqlDataSource.Create(b.ConnectionString);
+        var source = new NpgsqlDataSourceBuilder(b.ConnectionString);
+        // Counted so that a timeout can be told apart: before any connection opened, it was connecting that took too long.
+        source.UsePhysicalConnectionInitializer(_ => Interlocked.Increment(ref connectionsOpened), _ =>
+        {
+            Interlocked.Increment(ref connectionsOpened);
+            return Task.CompletedTask;
+        });
+        return source.Build();
     }
+
+    private int connectionsOpened;
+
+    /// <summary>Connections the data sources of this target opened (TCP, TLS and login done).</summary>
+    public int ConnectionsOpened => Volatile.Read(ref connectionsOpened);
 
     /// <summary>The same target under another database name (the benchmark's and tests' scratch databases).</summary>
     public DatabaseTarget WithDatabase(string database) =>
-        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets);
+        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets, Timeouts);
 
     public override string ToString() => $"{Username}@{Host}:{Port}/{Database}";
 }

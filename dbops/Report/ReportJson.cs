@@ -11,6 +11,7 @@ internal static class ReportJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = Cli.JsonOutput.Encoder,
     };
 
     public static string Render(DatabaseReport r) => JsonSerializer.Serialize(r, Options);

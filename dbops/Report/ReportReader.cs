@@ -186,7 +186,7 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
                    (select count(*) from public.latest_metrics where run_uuid in (select run_uuid from d)),
                    (select count(*) from public.params where run_uuid in (select run_uuid from d)),
                    (select count(*) from public.tags where run_uuid in (select run_uuid from d))
-            """, conn) { CommandTimeout = 0 };
+            """, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         DateTime? oldest = r.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)).UtcDateTime;

@@ -16,17 +16,20 @@ public sealed class CheckPlan : IAsyncDisposable
 {
     private readonly List<PgEndpoint> pools = [];
 
+    /// <summary>The drivers' connections (Redis multiplexers, MongoDB clients), closed with the plan.</summary>
+    private readonly List<IAsyncDisposable> connections = [];
+
     public IReadOnlyList<ICheck> Checks { get; }
 
     public CheckPlan(VerificationContract contract, VerifySettings settings, PlatformMigrations migrations)
     {
-        var tls = new TlsClient(settings.CaBundlePath);
+        var tls = new TlsClient(new CertificateTrust(settings.CaBundlePath));
         var standby = contract.IsStandby;
         Checks =
         [
             .. Postgres(contract.Postgres, settings, migrations, standby),
             .. Redis(contract.Redis, settings, tls, standby),
-            .. DocumentDb(contract.DocumentDb, tls, standby),
+            .. DocumentDb(contract.DocumentDb, settings, tls, standby),
         ];
     }
 
@@ -80,7 +83,7 @@ public sealed class CheckPlan : IAsyncDisposable
         yield return new PgRoleCheck(endpoint);
     }
 
-    private static IEnumerable<ICheck> Redis(RedisTarget? redis, VerifySettings settings, TlsClient tls, bool standby)
+    private IEnumerable<ICheck> Redis(RedisTarget? redis, VerifySettings settings, TlsClient tls, bool standby)
     {
         if (redis is null)
         {
@@ -88,7 +91,7 @@ public sealed class CheckPlan : IAsyncDisposable
             yield break;
         }
         // A standby cache is a secondary of a global datastore: even its primary endpoint reaches a replica.
-        var primary = new RedisEndpoint(redis, standby ? "standby" : "primary", redis.Primary, tls);
+        var primary = Own(new RedisEndpoint(redis, standby ? "standby" : "primary", redis.Primary, tls, settings.CheckTimeout));
         yield return new RedisTlsCheck(primary);
         yield return new RedisPlaintextRefusedCheck(primary);
         yield return new RedisAuthCheck(primary);
@@ -99,29 +102,36 @@ public sealed class CheckPlan : IAsyncDisposable
             yield return new SkippedCheck("redis.reader", Categories.Redis, "the contract declares no replica (redis.replicas is 0)");
             yield break;
         }
-        var reader = new RedisEndpoint(redis, "reader", redis.Reader, tls);
+        var reader = Own(new RedisEndpoint(redis, "reader", redis.Reader, tls, settings.CheckTimeout));
         yield return new RedisTlsCheck(reader);
         yield return new RedisPingCheck(reader, settings);
         yield return new RedisReplicationCheck(reader);
     }
 
-    private static IEnumerable<ICheck> DocumentDb(DocumentDbTarget? docdb, TlsClient tls, bool standby)
+    private IEnumerable<ICheck> DocumentDb(DocumentDbTarget? docdb, VerifySettings settings, TlsClient tls, bool standby)
     {
         if (docdb is null)
         {
             yield return new SkippedCheck("documentdb", Categories.DocumentDb, "the contract has no documentdb section: this stack has no DocumentDB");
             yield break;
         }
-        var primary = new DocDbEndpoint(docdb, "cluster", docdb.Endpoint, tls);
+        var primary = Own(new DocDbEndpoint(docdb, "cluster", docdb.Endpoint, tls, settings.CheckTimeout));
         yield return new DocDbTlsCheck(primary);
         yield return standby
             ? new SkippedCheck("documentdb.primary", Categories.DocumentDb, "a standby is a secondary of a global cluster: its writable primary is in the primary region")
             : new DocDbPrimaryCheck(primary);
-        yield return new DocDbReaderCheck(new DocDbEndpoint(docdb, "reader", docdb.ReaderEndpoint, tls));
+        yield return new DocDbReaderCheck(Own(new DocDbEndpoint(docdb, "reader", docdb.ReaderEndpoint, tls, settings.CheckTimeout)));
+    }
+
+    private T Own<T>(T connection) where T : IAsyncDisposable
+    {
+        connections.Add(connection);
+        return connection;
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var p in pools) await p.DisposeAsync();
+        foreach (var c in connections) await c.DisposeAsync();
     }
 }

@@ -15,8 +15,8 @@ import { StackFileError, listStacks, readStackFile } from "../../engine/stackFil
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "./evaluate";
 import { PolicyConfigError, readConfigFile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";
+import { ArgReader, UsageError, unknownArgument } from "../../engine/cliArgs";
 
-class UsageError extends Error {}
 
 interface Args {
     stacks: string[];
@@ -29,26 +29,20 @@ const USAGE = "usage: policy [--stack <name>]... [--config <file>] [--pack secur
 
 function parseArgs(argv: string[]): Args {
     const args: Args = { stacks: [], json: false };
-    const value = (i: number, flag: string) => {
-        const v = argv[i];
-        if (!v || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-        return v;
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-        const take = () => inline ?? value(++i, flag);
-        if (flag === "--stack" || flag === "-s") args.stacks.push(take());
-        else if (flag === "--config") args.config = take();
-        else if (flag === "--pack") {
-            const p = take();
+    const r = new ArgReader(argv);
+    for (let a = r.next(); a; a = r.next()) {
+        if (a.flag === "--stack" || a.flag === "-s") args.stacks.push(a.value());
+        else if (a.flag === "--config") args.config = a.value();
+        else if (a.flag === "--pack") {
+            const p = a.value();
             const ids = PACKS.map((x) => x.id) as string[];
             if (!ids.includes(p)) throw new UsageError(`unknown pack "${p}"; allowed: ${ids.join(", ")}`);
             (args.packs ??= []).push(p as PackSpec["id"]);
-        } else if (flag === "--json") args.json = true;
-        else if (flag === "--help" || flag === "-h") {
+        } else if (a.flag === "--json") args.json = true;
+        else if (a.flag === "--help" || a.flag === "-h") {
             console.log(USAGE);
             process.exit(0);
-        } else throw new UsageError(`unknown argument "${argv[i]}"; allowed: --stack <name>, --config <file>, --pack <name>, --json, --help`);
+        } else throw unknownArgument(a.flag, "--stack <name>, --config <file>, --pack <name>, --json, --help");
     }
     const known = listStacks();
     for (const s of args.stacks) if (!known.includes(s)) throw new UsageError(`unknown stack "${s}"; stacks: ${known.join(", ")}`);
@@ -66,7 +60,10 @@ async function run(): Promise<number> {
     const config = args.config !== undefined ? readConfigFile(args.config) : undefined;
     let worst = 0;
     const report: Record<string, PolicyViolation[]> = {};
-    for (const stack of args.stacks) {
+    for (const [i, stack] of args.stacks.entries()) {
+        // Progress on stderr (stdout stays the report, or the JSON with --json): evaluating a stack takes seconds.
+        const started = Date.now();
+        process.stderr.write(`policy: stack ${stack} (${i + 1} of ${args.stacks.length}): evaluating the program and the policy packs\n`);
         const file = readStackFile(stack);
         const environment = file.config["mlops-data:environment"];
         const region = file.config["aws:region"] ?? "us-east-1";
@@ -84,6 +81,7 @@ async function run(): Promise<number> {
         }
         const violations = await evaluatePolicies(ev.resources, { environment, config, region, stack, project: ev.project, packs: args.packs });
         report[stack] = violations;
+        process.stderr.write(`policy: stack ${stack} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
         if (mandatory.length) worst = Math.max(worst, 1);
         if (!args.json) {
@@ -102,7 +100,8 @@ run()
     })
     .catch((e) => {
         if (e instanceof UsageError) {
-            console.error(`${e.message}\n${USAGE}`);
+            // As the preview reports it: the command's name, the one line, then how to call it.
+            console.error(`policy: ${e.message}\n${USAGE}`);
             process.exitCode = 2;
         } else if (e instanceof PolicyConfigError || e instanceof StackFileError) {
             console.error(e.message);

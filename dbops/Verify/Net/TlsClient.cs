@@ -9,15 +9,15 @@ namespace Dbops.Verify.Net;
 public sealed record TlsSessionInfo(string Protocol, string Cipher, string Subject, string Trust);
 
 /// <summary>
-/// Opens TCP connections, with or without TLS, for the protocols the verifier speaks itself
-/// (Redis, DocumentDB). The server's certificate is checked like libpq's verify-full: it must
-/// chain to the CA bundle when one is given (else the system's roots) and name the host.
+/// The TLS probe of the <c>tls</c> checks: a TCP connection and a TLS handshake, nothing of the
+/// store's protocol. It stays beside the drivers because neither StackExchange.Redis nor
+/// MongoDB.Driver tells which protocol version and cipher suite a connection negotiated, which
+/// the reports show; the drivers' own connections are checked against the same
+/// <see cref="CertificateTrust"/>.
 /// </summary>
-public sealed class TlsClient(string? caBundlePath)
+public sealed class TlsClient(CertificateTrust trust)
 {
-    private readonly X509Certificate2Collection? roots = caBundlePath is null ? null : LoadBundle(caBundlePath);
-
-    public string Trust => roots is null ? "verify-full, system trust store" : "verify-full, --ca-bundle";
+    public CertificateTrust Trust => trust;
 
     public static async Task<TcpClient> ConnectTcpAsync(string host, int port, CancellationToken ct)
     {
@@ -39,8 +39,11 @@ public sealed class TlsClient(string? caBundlePath)
     {
         var tcp = await ConnectTcpAsync(host, port, ct);
         string? rejected = null;
-        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false,
-            (sender, certificate, chain, errors) => Validate(certificate, chain, errors, out rejected));
+        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, chain, errors) =>
+        {
+            rejected = trust.Judge(certificate, chain, errors);
+            return rejected is null;
+        });
         try
         {
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -63,53 +66,7 @@ public sealed class TlsClient(string? caBundlePath)
             throw;
         }
         var subject = ssl.RemoteCertificate?.Subject ?? "";
-        return (ssl, new TlsSessionInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), subject, Trust));
-    }
-
-    private bool Validate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, out string? rejected)
-    {
-        rejected = null;
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            rejected = "the server sent no certificate";
-            return false;
-        }
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            rejected = $"it does not name the host ({certificate.Subject})";
-            return false;
-        }
-        if (roots is null)
-        {
-            if (errors == SslPolicyErrors.None) return true;
-            rejected = $"it does not chain to a CA in the system trust store ({ChainStatus(chain)})";
-            return false;
-        }
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            // Intermediates the server sent along.
-            foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-        }
-        if (custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()))) return true;
-        rejected = $"it does not chain to a CA in --ca-bundle ({ChainStatus(custom)})";
-        return false;
-    }
-
-    private static string ChainStatus(X509Chain? chain) =>
-        chain is null || chain.ChainStatus.Length == 0
-            ? "no chain status"
-            : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct());
-
-    private static X509Certificate2Collection LoadBundle(string path)
-    {
-        var bundle = new X509Certificate2Collection();
-        bundle.ImportFromPemFile(path);
-        if (bundle.Count == 0) throw new InvalidDataException($"--ca-bundle {path} holds no PEM certificate");
-        return bundle;
+        return (ssl, new TlsSessionInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), subject, trust.Trust));
     }
 
     /// <summary>One line for a failed connection or handshake, naming what to do about a certificate problem.</summary>

@@ -1,19 +1,28 @@
 namespace Dbops.Verify.Redis;
 
-/// <summary>Commands without the token are refused (NOAUTH), and the contract's token is accepted.</summary>
+/// <summary>A connection without the token is refused (NOAUTH), and the contract's token is accepted.</summary>
 public sealed class RedisAuthCheck(RedisEndpoint endpoint) : RedisCheck(endpoint)
 {
     protected override string Name => "auth";
 
     protected override async Task<CheckResult> CheckAsync(CancellationToken ct)
     {
-        await using (var anonymous = await Endpoint.OpenAsync(authenticate: false, ct))
+        try
         {
-            var reply = await anonymous.CommandAsync(ct, "PING");
-            if (!reply.IsError) return CheckResult.Fail("AUTH is not enforced: PING was answered without a token");
-            if (reply.ErrorCode != "NOAUTH") return CheckResult.Fail($"unexpected reply to an unauthenticated PING: {reply.ErrorCode}");
+            // StackExchange.Redis's handshake (HELLO or CLIENT, then ECHO) is the first command that needs the token.
+            await using var anonymous = await Endpoint.ConnectOwnAsync(token: null, ct);
+            var reply = await anonymous.GetServer(Endpoint.Host, Endpoint.Target.Port).ExecuteAsync("PING");
+            return CheckResult.Fail($"AUTH is not enforced: PING was answered without a token ({reply})");
         }
-        await using var conn = await Endpoint.OpenAsync(authenticate: true, ct);
-        return CheckResult.Pass("unauthenticated PING refused (NOAUTH); the contract's token accepted");
+        catch (RedisAuthException e) when (e.Code == "NOAUTH")
+        {
+            // As expected; now the token.
+        }
+        catch (RedisAuthException e)
+        {
+            return CheckResult.Fail($"unexpected reply to a connection without a token: {e.Code}");
+        }
+        await Endpoint.ServerAsync(ct);
+        return CheckResult.Pass("a connection without a token refused (NOAUTH); the contract's token accepted");
     }
 }

@@ -12,10 +12,8 @@ public sealed class RedisReplicationCheck(RedisEndpoint endpoint) : RedisCheck(e
 
     protected override async Task<CheckResult> CheckAsync(CancellationToken ct)
     {
-        await using var conn = await Endpoint.OpenAsync(authenticate: true, ct);
-        var reply = await conn.CommandAsync(ct, "INFO", "replication");
-        if (reply.IsError) return CheckResult.Fail($"INFO replication refused: {reply.Text}");
-        var info = Parse(reply.Text ?? "");
+        var server = await Endpoint.ServerAsync(ct);
+        var info = Parse(await server.InfoRawAsync("replication").WaitAsync(ct) ?? "");
         var role = info.GetValueOrDefault("role", "?");
         return Endpoint.Role == "primary" ? Primary(role, info) : Reader(role, info);
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 
 namespace Dbops.Verify.Reports;
@@ -29,6 +31,28 @@ public static class JUnitReport
             suites.Add(suite);
         }
         return new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
+    }
+
+    /// <summary>
+    /// The report of a run that never got to its checks (exit 2: unusable input): one failed test
+    /// case saying why, so that a CI step that publishes the file shows the reason instead of a missing file.
+    /// </summary>
+    public static XDocument UnusableInput(string message, string? stack)
+    {
+        var name = stack is null ? "dbops verify" : $"dbops verify {stack}";
+        var testCase = new XElement("testcase", new XAttribute("classname", "dbops"), new XAttribute("name", "dbops.input"), new XAttribute("time", "0.000"),
+            new XElement("failure", new XAttribute("message", message), message));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null),
+            new XElement("testsuites", new XAttribute("name", name), new XAttribute("tests", 1), new XAttribute("failures", 1), new XAttribute("skipped", 0), new XAttribute("time", "0.000"),
+                new XElement("testsuite", new XAttribute("name", "dbops"), new XAttribute("tests", 1), new XAttribute("failures", 1), new XAttribute("skipped", 0), new XAttribute("time", "0.000"),
+                    testCase)));
+    }
+
+    /// <summary>Writes the file as UTF-8 without a byte-order mark (XDocument.Save writes one, which some JUnit readers reject).</summary>
+    public static void Write(XDocument document, string path)
+    {
+        using var writer = XmlWriter.Create(path, new XmlWriterSettings { Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), Indent = true, Async = false });
+        document.Save(writer);
     }
 
     private static XElement Case(CheckResult r)

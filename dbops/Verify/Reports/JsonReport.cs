@@ -35,6 +35,6 @@ public static class JsonReport
             },
             ["checks"] = checks,
         };
-        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = Cli.JsonOutput.Encoder });
     }
 }

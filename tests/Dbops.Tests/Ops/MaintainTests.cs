@@ -88,6 +88,30 @@ public class MaintainTests(LocalPostgres pg)
         Assert.Equal(["experiment_tag_pk"], await db.ColumnAsync<string>("select indexrelid::regclass::text from pg_index where indrelid = 'experiment_tags'::regclass"));
     }
 
+    [Fact]
+    public async Task Each_step_is_reported_once_and_json_is_all_stdout_holds()
+    {
+        var db = await WorkloadAsync(LocalPostgres.DefaultRelease);
+
+        var table = await CliRun.RunAsync(["maintain", "vacuum", "--tables", "tags,runs", .. db.Args()]);
+        var json = await CliRun.RunAsync(["maintain", "vacuum", "--tables", "tags,runs", "--format", "json", .. db.Args()]);
+
+        Assert.Equal(0, table.ExitCode);
+        // Progress on stderr says which step starts; how it ended is on stdout, once.
+        var progress = table.Error.Trim().Split('\n');
+        Assert.Equal(2, progress.Length);
+        Assert.Matches(@"^dbops maintain: vacuum public\.(tags|runs) \(1 of 2\)$", progress[0]);
+        Assert.Matches(@"^dbops maintain: vacuum public\.(tags|runs) \(2 of 2\)$", progress[1]);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(table.All, @"public\.tags\s+done"));
+        Assert.Equal(0, json.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["public.runs", "public.tags"], steps.Select(x => x.GetProperty("target").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(steps, x => Assert.Equal("done", x.GetProperty("outcome").GetString()));
+        Assert.Equal(2, doc.RootElement.GetProperty("counts").GetProperty("done").GetInt32());
+        Assert.Equal("vacuum", doc.RootElement.GetProperty("task").GetString());
+    }
+
     [Theory]
     [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
     public async Task An_unknown_table_is_unusable_input_naming_the_tables_there_are(string release)

@@ -154,7 +154,15 @@ public class MigrateTests(LocalPostgres pg)
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        Assert.Single(runs, r => r.Out.Contains("applied 5 migration(s)", StringComparison.Ordinal));
+        var applier = Assert.Single(runs, r => r.Out.Contains("applied 5 migration(s)", StringComparison.Ordinal));
+        Assert.Contains("  5 pending of 5", applier.Out);
+        // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
+        Assert.All(runs.Where(r => r != applier), r =>
+        {
+            Assert.Contains("  0 pending of 5", r.Out);
+            Assert.DoesNotMatch(@"\spending\s+(in transaction|statement-wise)", r.Out);
+            Assert.EndsWith("up to date: nothing to apply", r.Out.TrimEnd());
+        });
         Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 

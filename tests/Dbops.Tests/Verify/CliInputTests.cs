@@ -27,6 +27,41 @@ public class CliInputTests
     }
 
     [Fact]
+    public async Task Unusable_input_still_writes_the_junit_file_saying_why()
+    {
+        var file = ContractFile(d => d["postgres"]!.AsObject().Remove("database"));
+        var junit = Path.Combine(Path.GetTempPath(), $"junit-{Guid.NewGuid():N}.xml");
+        try
+        {
+            var run = await CliRun.RunAsync(["verify", "--outputs", file, "--junit", junit]);
+
+            Assert.Equal(2, run.ExitCode);
+            var bytes = await File.ReadAllBytesAsync(junit);
+            Assert.NotEqual(0xEF, bytes[0]);
+            var xml = System.Xml.Linq.XDocument.Load(junit);
+            var failure = Assert.Single(xml.Descendants("failure"));
+            Assert.Equal($"{file}: key postgres.database is missing; expected a non-empty string", failure.Attribute("message")!.Value);
+            Assert.Equal("dbops.input", failure.Parent!.Attribute("name")!.Value);
+            Assert.DoesNotContain(Password, await File.ReadAllTextAsync(junit));
+        }
+        finally
+        {
+            File.Delete(junit);
+        }
+    }
+
+    [Fact]
+    public void The_json_report_writes_quotes_and_plus_signs_as_themselves()
+    {
+        var result = Dbops.Verify.CheckResult.Fail("expected \"a+b\" <x> & é") with { Check = "c", Category = "postgres.tls" };
+        var text = Dbops.Verify.Reports.JsonReport.Render(new Dbops.Verify.VerificationReport([result], TimeSpan.FromMilliseconds(1)), "s");
+
+        Assert.Contains("\"message\": \"expected \\\"a+b\\\" <x> & é\"", text);
+        Assert.DoesNotContain("\\u00", text);
+        Assert.Equal("expected \"a+b\" <x> & é", (string)JsonNode.Parse(text)!["checks"]![0]!["message"]!);
+    }
+
+    [Fact]
     public async Task A_malformed_contract_exits_2_naming_the_key_and_not_the_password()
     {
         var file = ContractFile(d => d["postgres"]!.AsObject().Remove("database"));

@@ -36,6 +36,9 @@ public class CliVerifyTests(LocalStores stores)
             var report = JsonNode.Parse(run.Out)!;
             Assert.Equal("pass", (string)report["status"]!);
             Assert.Equal(32, report["checks"]!.AsArray().Count);
+            var bytes = await File.ReadAllBytesAsync(junit);
+            Assert.False(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "the JUnit file starts with a byte-order mark");
+            Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", System.Text.Encoding.UTF8.GetString(bytes));
             var xml = XDocument.Load(junit);
             Assert.Equal(32, xml.Descendants("testcase").Count());
             Assert.Equal(2, xml.Descendants("skipped").Count());

@@ -1,14 +1,19 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Dbops.Contract;
 using Dbops.Verify;
 using Dbops.Verify.DocumentDb;
 using Dbops.Verify.Net;
-using static Dbops.Tests.Verify.FakeDocumentDb;
+using MongoDB.Bson;
 
 namespace Dbops.Tests.Verify;
 
+/// <summary>The DocumentDB checks through MongoDB.Driver, against <see cref="FakeDocumentDb"/>.</summary>
 public sealed class DocumentDbTests : IAsyncLifetime
 {
     private readonly FakeDocumentDb server = new();
+    private readonly List<DocDbEndpoint> endpoints = [];
     private string caBundle = "";
 
     public Task InitializeAsync()
@@ -19,19 +24,27 @@ public sealed class DocumentDbTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var e in endpoints) await e.DisposeAsync();
         await server.DisposeAsync();
         File.Delete(caBundle);
     }
 
     private static readonly string[] ThreeMembers = ["docdb-1:27017", "docdb-2:27017", "docdb-3:27017"];
 
-    private DocDbEndpoint Endpoint(string role = "cluster", int instances = 3, string? ca = null) =>
-        new(new DocumentDbTarget("127.0.0.1", "127.0.0.1", server.Port, "mlops", new Secret("docdb-secret"), instances, true, "arn:x"),
-            role, "127.0.0.1", new TlsClient(ca ?? caBundle));
+    private DocDbEndpoint Endpoint(string role = "cluster", int instances = 3, string? ca = null, int? port = null, double timeoutSeconds = 5)
+    {
+        var endpoint = new DocDbEndpoint(
+            new DocumentDbTarget("127.0.0.1", "127.0.0.1", port ?? server.Port, "mlops", new Secret("docdb-secret"), instances, true, "arn:x"),
+            role, "127.0.0.1", new TlsClient(new CertificateTrust(ca ?? caBundle)), TimeSpan.FromSeconds(timeoutSeconds));
+        endpoints.Add(endpoint);
+        return endpoint;
+    }
 
-    private static List<KeyValuePair<string, object?>> Primary(string[] hosts) => Doc(
-        ("isWritablePrimary", true), ("secondary", false), ("setName", "rs0"), ("hosts", hosts.Cast<object?>().ToArray()),
-        ("me", hosts[0]), ("maxWireVersion", 13), ("localTime", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), ("ok", 1.0));
+    private static BsonDocument Primary(string[] hosts) => new()
+    {
+        { "isWritablePrimary", true }, { "secondary", false }, { "setName", "rs0" }, { "hosts", new BsonArray(hosts) },
+        { "me", hosts[0] }, { "maxWireVersion", 13 }, { "localTime", DateTime.UtcNow }, { "ok", 1.0 },
+    };
 
     [Fact]
     public async Task A_writable_primary_with_the_declared_members_passes()
@@ -42,8 +55,11 @@ public sealed class DocumentDbTests : IAsyncLifetime
 
         Assert.Equal(CheckStatus.Pass, r.Status);
         Assert.Equal("writable primary docdb-1:27017 in replica set rs0 with 3 member(s) (expected 3)", r.Message);
+        // The check's one command, through the driver: hello on admin, over TLS (the fake speaks nothing else).
         var sent = Assert.Single(server.Received);
-        Assert.Equal(new List<KeyValuePair<string, object?>> { new("hello", 1), new("$db", "admin") }, sent);
+        Assert.Equal("hello", sent.GetElement(0).Name);
+        Assert.Equal(1, sent["hello"].ToInt32());
+        Assert.Equal("admin", sent["$db"].AsString);
     }
 
     [Fact]
@@ -60,7 +76,7 @@ public sealed class DocumentDbTests : IAsyncLifetime
     [Fact]
     public async Task A_cluster_endpoint_that_reaches_a_secondary_fails()
     {
-        server.Reply = c => c == "hello" ? Doc(("isWritablePrimary", false), ("secondary", true), ("me", "docdb-2:27017"), ("ok", 1.0)) : null;
+        server.Reply = c => c == "hello" ? new BsonDocument { { "isWritablePrimary", false }, { "secondary", true }, { "me", "docdb-2:27017" }, { "ok", 1.0 } } : null;
 
         var r = await new DocDbPrimaryCheck(Endpoint()).RunAsync(CancellationToken.None);
 
@@ -71,18 +87,27 @@ public sealed class DocumentDbTests : IAsyncLifetime
     [Fact]
     public async Task A_server_without_hello_is_asked_is_master()
     {
-        server.Reply = c => c == "isMaster" ? Doc(("ismaster", true), ("setName", "rs0"), ("hosts", ThreeMembers.Cast<object?>().ToArray()), ("ok", 1)) : null;
+        server.Reply = c => c == "isMaster" ? new BsonDocument { { "ismaster", true }, { "setName", "rs0" }, { "hosts", new BsonArray(ThreeMembers) }, { "ok", 1 } } : null;
 
         var r = await new DocDbPrimaryCheck(Endpoint()).RunAsync(CancellationToken.None);
 
         Assert.Equal(CheckStatus.Pass, r.Status);
-        Assert.Equal(new[] { "hello", "isMaster" }, server.Received.Select(d => d[0].Key));
+        Assert.Equal(new[] { "hello", "isMaster" }, server.Received.Select(d => d.GetElement(0).Name));
+    }
+
+    [Fact]
+    public async Task A_server_that_knows_neither_fails_naming_both()
+    {
+        var r = await new DocDbPrimaryCheck(Endpoint()).RunAsync(CancellationToken.None);
+
+        Assert.Equal(CheckStatus.Fail, r.Status);
+        Assert.Equal("cannot talk to cluster 127.0.0.1:" + server.Port + ": hello and isMaster both refused: no such command: 'isMaster'", r.Message);
     }
 
     [Fact]
     public async Task The_reader_endpoint_must_reach_a_secondary()
     {
-        server.Reply = c => c == "hello" ? Doc(("isWritablePrimary", false), ("secondary", true), ("me", "docdb-3:27017"), ("ok", 1.0)) : null;
+        server.Reply = c => c == "hello" ? new BsonDocument { { "isWritablePrimary", false }, { "secondary", true }, { "me", "docdb-3:27017" }, { "ok", 1.0 } } : null;
 
         var r = await new DocDbReaderCheck(Endpoint("reader")).RunAsync(CancellationToken.None);
 
@@ -103,9 +128,41 @@ public sealed class DocumentDbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_driver_refuses_an_untrusted_certificate_at_once_and_says_why()
+    {
+        server.Reply = c => c == "hello" ? Primary(ThreeMembers) : null;
+        var clock = Stopwatch.StartNew();
+
+        var r = await new DocDbPrimaryCheck(Endpoint(ca: WriteOtherCa(), timeoutSeconds: 10)).RunAsync(CancellationToken.None);
+
+        Assert.Equal(CheckStatus.Fail, r.Status);
+        Assert.Contains("the server's certificate was rejected: it does not chain to a CA in --ca-bundle", r.Message);
+        // The heartbeat's failure ends the wait, not the 10 s of server selection.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Empty(server.Received);
+    }
+
+    [Fact]
+    public async Task A_closed_port_fails_at_once_naming_the_endpoint()
+    {
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var clock = Stopwatch.StartNew();
+
+        var r = await new DocDbPrimaryCheck(Endpoint(port: port, timeoutSeconds: 10)).RunAsync(CancellationToken.None);
+
+        Assert.Equal(CheckStatus.Fail, r.Status);
+        Assert.StartsWith($"cannot talk to cluster 127.0.0.1:{port}: ", r.Message);
+        Assert.Contains("refused", r.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task Hosts_of_the_wrong_type_count_as_no_members()
     {
-        server.Reply = c => c == "hello" ? Doc(("hosts", "not-an-array-but-fine"), ("isWritablePrimary", true), ("ok", 1.0)) : null;
+        server.Reply = c => c == "hello" ? new BsonDocument { { "hosts", "not-an-array-but-fine" }, { "isWritablePrimary", true }, { "ok", 1.0 } } : null;
 
         var r = await new DocDbPrimaryCheck(Endpoint(instances: 1)).RunAsync(CancellationToken.None);
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make install`: puts the published dbops (a framework-dependent build with its own launcher,
+# `dotnet publish`) under PREFIX/lib/dbops and links PREFIX/bin/dbops to it, so that `dbops` is
+# a command. Usage: scripts/install-dbops.sh PUBLISH_DIR PREFIX
+# The launcher finds the .NET runtime where the SDK put it (/usr/share/dotnet, or DOTNET_ROOT).
+set -euo pipefail
+
+die() { echo "install-dbops: $*" >&2; exit 2; }
+
+publish="${1:?publish directory}"
+prefix="${2:?prefix}"
+[ -x "$publish/dbops" ] || die "$publish/dbops not found: dotnet publish did not produce the launcher"
+
+lib="$prefix/lib/dbops"
+bin="$prefix/bin"
+mkdir -p "$bin" "$prefix/lib" || die "cannot create $bin or $prefix/lib (as a user: make install PREFIX=\$HOME/.local)"
+# A fresh copy: files of an older build must not linger beside the new one.
+staging="$(mktemp -d "$prefix/lib/.dbops.XXXXXX")"
+cp -a "$publish/." "$staging/"
+rm -rf "$lib"
+mv "$staging" "$lib"
+chmod 0755 "$lib"
+ln -sfn "../lib/dbops/dbops" "$bin/dbops"
+
+# The proof: the installed command runs.
+"$bin/dbops" --version >/dev/null || die "$bin/dbops does not run (is the .NET 10 runtime installed? DOTNET_ROOT=${DOTNET_ROOT:-unset})"
+echo "installed dbops $("$bin/dbops" --version) as $bin/dbops" >&2
+case ":$PATH:" in
+  *":$bin:"*) ;;
+  *) echo "install-dbops: $bin is not on PATH; add it (export PATH=\"$bin:\$PATH\") to call dbops by name" >&2 ;;
+esac
