@@ -16,10 +16,14 @@ public sealed class DatabaseTarget
 
     public IReadOnlyList<Secret> Secrets { get; }
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets)
+    /// <summary>The application role's credential and timeouts, when the target came from a contract that names them.</summary>
+    public ApplicationRole? Application { get; }
+
+    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets, ApplicationRole? application = null)
     {
         this.builder = builder;
         Secrets = secrets;
+        Application = application;
     }
 
     public string Host => builder.Host ?? "";
@@ -40,7 +44,7 @@ public sealed class DatabaseTarget
             SslMode = pg.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer,
         };
         if (caBundle is not null) b.RootCertificate = caBundle;
-        return new DatabaseTarget(b, [pg.Password]);
+        return new DatabaseTarget(b, pg.Application is null ? [pg.Password] : [pg.Password, pg.Application.Password], pg.Application);
     }
 
     /// <summary>
@@ -71,9 +75,19 @@ public sealed class DatabaseTarget
         return new DatabaseTarget(b, secrets);
     }
 
+    /// <summary>
+    /// How every dbops session names itself (application_name "dbops migrate", "dbops-verify" ...):
+    /// <c>dbops incident</c>'s cancel and terminate never touch a session so named.
+    /// </summary>
+    public const string ApplicationNamePrefix = "dbops";
+
     /// <summary>A pool for one command. Operations may run for minutes: no command timeout unless the caller sets one per statement.</summary>
     public NpgsqlDataSource OpenDataSource(string applicationName, int maxPoolSize = 4)
     {
+        if (!applicationName.StartsWith(ApplicationNamePrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"application name '{applicationName}' must start with '{ApplicationNamePrefix}': that is how dbops incident knows the platform's own sessions", nameof(applicationName));
+        }
         var b = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
         {
             ApplicationName = applicationName,
@@ -85,7 +99,7 @@ public sealed class DatabaseTarget
 
     /// <summary>The same target under another database name (the benchmark's and tests' scratch databases).</summary>
     public DatabaseTarget WithDatabase(string database) =>
-        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets);
+        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets, Application);
 
     public override string ToString() => $"{Username}@{Host}:{Port}/{Database}";
 }
