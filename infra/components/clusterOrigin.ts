@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { generatedPassword } from "./credentials";
+import { generatedPassword, rotationKeepers } from "./credentials";
 import { EncryptionKey } from "./encryptionKey";
 
 /** Where an Aurora or DocumentDB cluster's data comes from. */
@@ -85,6 +85,12 @@ export interface ClusterSourceArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** Master credentials to record in the secret instead of generating them; required for every origin but "primary". */
     credentials?: GivenCredentials;
+    /**
+     * Generation of the generated master password (config `masterPasswordRotation`); increasing it
+     * rotates the password in place. Ignored when `credentials` are given.
+     * @default 1
+     */
+    masterPasswordRotation?: number;
 }
 
 /** The cluster's key: the one given, or a new rotating CMK under the cluster's identifier. */
@@ -114,7 +120,7 @@ export function clusterCredentials(
         // A member of someone else's cluster cannot invent a password; its secret must carry the real one.
         throw new Error(`${name}: a cluster of origin "${origin.kind}" needs the primary's credentials`);
     }
-    return { username, password: generatedPassword(`${name}-master-password`, parent) };
+    return { username, password: generatedPassword(`${name}-master-password`, parent, { keepers: rotationKeepers(args.masterPasswordRotation ?? 1, true) }) };
 }
 
 /**

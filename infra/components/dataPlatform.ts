@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
 import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet } from "../plan";
-import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
-import { AuroraPostgres } from "./auroraPostgres";
+import { ApplicationContract, CONTRACT_VERSION, MLFLOW_APP_ROLE, VerificationContract, verificationOutput } from "../verification";
+import { ApplicationCredential, AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
@@ -150,6 +150,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                 alarms: { ...a.alarms, globalReplicationLagMs: set.globalLagAlarmMs?.aurora },
                 clusterIdentifier: `${prefix}-mlflow${i}`,
                 secretName: `${prefix}/aurora${i}/master`,
+                applicationSecretName: `${prefix}/aurora${i}/app`,
             },
             { parent: this },
         );
@@ -224,8 +225,8 @@ export class DataPlatform extends pulumi.ComponentResource {
             environment: plan.environment,
             region: plan.region,
             role: plan.role,
-            postgres: pulumi.all([pg.writerEndpoint, pg.readerEndpoint, pg.port, pg.masterPassword, pg.secretArn]).apply(
-                ([writer, reader, port, password, secretArn]) => ({
+            postgres: pulumi.all([pg.writerEndpoint, pg.readerEndpoint, pg.port, pg.masterPassword, pg.secretArn, applicationContract(pg.application)]).apply(
+                ([writer, reader, port, password, secretArn, application]) => ({
                     writer: standby ? reader : writer,
                     reader: !standby && a.instances > 1 ? reader : null,
                     port,
@@ -238,6 +239,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     parameters: pg.parameters,
                     secretArn,
                     alembicRevision: alembicRevision ?? null,
+                    application,
                 }),
             ),
             documentdb: pulumi.all([docs.endpoint, docs.readerEndpoint, docs.port, docs.masterPassword, docs.masterUsername, docs.secretArn]).apply(
@@ -267,4 +269,15 @@ export class DataPlatform extends pulumi.ComponentResource {
                 : undefined,
         });
     }
+}
+
+/** The application role's part of the contract; null when the cluster has no application credential. */
+function applicationContract(app: ApplicationCredential | undefined): pulumi.Output<ApplicationContract | null> {
+    if (!app) return pulumi.output(null);
+    return pulumi.all([app.password, app.secretArn]).apply(([password, secretArn]): ApplicationContract => ({
+        username: MLFLOW_APP_ROLE,
+        password,
+        secretArn,
+        ...app.settings,
+    }));
 }
