@@ -108,9 +108,9 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     /** Name of the Secrets Manager secret holding mlflow_app's credentials. @example "mlops-prod/aurora/app" */
     applicationSecretName?: string;
     /**
-     * mlflow_app's password, given instead of generated: a DR secondary replicates the primary's roles,
-     * passwords included, so it must present the primary's. Without it a secondary has no application
-     * credential of its own (see `application` on the component).
+     * mlflow_app's password, given instead of generated: a DR cluster (secondary, promoted or restored)
+     * has the primary's roles, passwords included, so it must present the primary's. Without it such a
+     * cluster has no application credential (see `application` on the component).
      */
     applicationPassword?: pulumi.Input<string>;
 }
@@ -166,8 +166,8 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     public readonly masterPassword: pulumi.Output<string>;
     public readonly secretArn: pulumi.Output<string>;
     /**
-     * mlflow_app's credential (PgBouncer and MLflow use it). Undefined for a secondary not given the
-     * primary's (it cannot set one: it is read-only, and its roles are the primary's).
+     * mlflow_app's credential (PgBouncer and MLflow use it). Undefined for a cluster whose roles are
+     * another's (a DR secondary, promoted or restored cluster) when not given the primary's password.
      */
     public readonly application?: ApplicationCredential;
     public readonly kmsKeyArn: pulumi.Output<string>;
@@ -380,14 +380,15 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     }
 
     /**
-     * mlflow_app's password and its secret. The password is generated with a rotation counter
-     * (config `aurora.application.passwordRotation`) and set by `dbops migrate`, which reads it from
-     * the contract; the secret names it for other consumers. A secondary not given the primary's
-     * password has none: what it would generate could never be set (read-only, roles replicated).
+     * mlflow_app's password and its secret. On a cluster of its own the password is generated with a
+     * rotation counter (config `aurora.application.passwordRotation`) and set by `dbops migrate`, which
+     * reads it from the contract; the secret names it for other consumers. Every other origin has the
+     * primary's roles, passwords included (replicated by the global cluster, or restored from its
+     * snapshot), so it uses the primary's password when given one and otherwise has none.
      */
     private applicationCredential(name: string, id: string, args: AuroraPostgresArgs, origin: string, kmsKeyArn: pulumi.Output<string>): ApplicationCredential | undefined {
         const settings = { ...DEFAULT_APPLICATION, ...args.application };
-        if (args.applicationPassword === undefined && origin === "secondary") return undefined;
+        if (args.applicationPassword === undefined && origin !== "primary") return undefined;
         const password =
             args.applicationPassword !== undefined
                 ? pulumi.secret(pulumi.output(args.applicationPassword))

@@ -48,8 +48,8 @@ public class ContractFromProgramTests
         Assert.EndsWith(".rds.amazonaws.com", pg.Writer);
         Assert.StartsWith("arn:aws:secretsmanager:", pg.SecretArn);
         Assert.False(string.IsNullOrEmpty(pg.Password.Reveal()));
-        // The application's own login, with the timeouts migrate sets; a standby has none of its own (its roles are the primary's).
-        if (contract.IsStandby)
+        // The application's own login, with the timeouts migrate sets; a DR stack has none of its own (its roles are the primary's).
+        if (contract.Environment == "dr")
         {
             Assert.Null(pg.Application);
         }

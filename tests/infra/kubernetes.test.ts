@@ -146,7 +146,7 @@ for (const name of STACKS) {
             const app = c.postgres.application;
             const generated = (n: string) => ofKind(whole, TYPES.password).find((p) => p.name === n)?.outputs.result;
             if (cfg.kind === "dr") {
-                // A standby's roles are the primary's: until the handoff carries prod's mlflow_app password it has none of its own.
+                // A DR cluster's roles are the primary's: until the handoff carries prod's mlflow_app password it has none of its own.
                 assert.strictEqual(app, null);
                 return;
             }
