@@ -148,8 +148,9 @@ export function computedState(
             id = String(inputs.name ?? name);
             break;
         case "random:index/randomPassword:RandomPassword":
-            // Recognisable, so that tests can search every input for it.
-            state.result = `mock-password-${name}`;
+            // Recognisable, so that tests can search every input for it. Another generation (keepers) gives
+            // another value, as the provider's replacement generates one: a rotation walk sees it travel.
+            state.result = `mock-password-${name}${inputs.keepers ? `-${hex(JSON.stringify(inputs.keepers))}` : ""}`;
             break;
         case "random:index/randomId:RandomId":
             state.hex = hex(name);

@@ -148,8 +148,8 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
         g === 1
             ? { auroraSource: { origin: { kind: "primary" }, globalSource: replicated }, documentDbSource: { origin: { kind: "primary" }, globalSource: replicated } }
             : {
-                  auroraSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).aurora }, globalSource: true },
-                  documentDbSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).documentdb }, globalSource: true },
+                  auroraSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).aurora, serving: g === current && !steppedDown }, globalSource: true },
+                  documentDbSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).documentdb, serving: g === current && !steppedDown }, globalSource: true },
               };
     const generations = r ? clusterGenerations(r) : { declared: [1], current: 1, removed: [] };
     // The generations a rebuild replaced: declared as they last served, but admitting no client (they may

@@ -10,6 +10,23 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const CONTRACT_VERSION = 1;
 
+/** The MLflow application's role (dbops/migrations/V1__roles.sql); dbops/Contract holds the same name and refuses another. */
+export const MLFLOW_APP_ROLE = "mlflow_app";
+
+/**
+ * The application role's login: what PgBouncer and MLflow connect as, and what `dbops migrate`
+ * sets on the role (its password, and timeouts applied to each new session of the role).
+ */
+export interface ApplicationContract {
+    username: typeof MLFLOW_APP_ROLE;
+    /** Secret. */
+    password: string;
+    secretArn: string;
+    statementTimeoutMs: number;
+    idleInTransactionSessionTimeoutMs: number;
+    lockTimeoutMs: number;
+}
+
 export interface PostgresContract {
     /** Cluster (writer) endpoint. */
     writer: string;
@@ -29,6 +46,8 @@ export interface PostgresContract {
     secretArn: string;
     /** The `alembic_version` MLflow's schema must be at; null when the stack does not pin one. */
     alembicRevision: string | null;
+    /** The application role's login; null when the stack has none of its own (a DR secondary not given the primary's). */
+    application: ApplicationContract | null;
 }
 
 export interface DocumentDbContract {

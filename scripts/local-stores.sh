@@ -126,6 +126,8 @@ EOF
   as_owner "${psql[@]}" -d postgres >/dev/null <<EOF
 create role mlflow_admin login createrole password '$PG_PASSWORD';
 grant pg_monitor to mlflow_admin;
+-- As rds_superuser gives Aurora's master user: dbops incident cancels and ends other roles' sessions.
+grant pg_signal_backend to mlflow_admin;
 create database mlflow owner mlflow_admin;
 EOF
   # pg_stat_statements is preloaded; its view exists once created in the database (on Aurora, by the master user).

@@ -13,6 +13,7 @@ public static class DbopsCli
         root.Subcommands.Add(ArchiveCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(MaintainCommand.Create(console));
+        root.Subcommands.Add(IncidentCommand.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -24,6 +24,7 @@ public static class MigrateCommand
             {
                 LockWait = TimeSpan.FromSeconds(parse.GetValue(lockWait)),
                 DdlLockTimeout = TimeSpan.FromSeconds(parse.GetValue(lockTimeout)),
+                Application = target.Application,
             };
             await using var dataSource = target.OpenDataSource("dbops migrate", maxPoolSize: 2);
             var migrator = new Migrator(dataSource, PlatformMigrations.Embedded(), settings, console.Error);
@@ -31,6 +32,11 @@ public static class MigrateCommand
             {
                 var plan = await migrator.PlanAsync(ct);
                 await console.Out.WriteAsync(MigrationPlanTable.Render(plan, target.ToString(), statements: true));
+                if (target.Application is { } app)
+                {
+                    await console.Out.WriteLineAsync($"then, on every run, role {app.Username}:");
+                    foreach (var line in Migrate.ApplicationRoleStep.Describe(app, target.Database)) await console.Out.WriteLineAsync($"  {line}");
+                }
                 await console.Out.WriteLineAsync("--dry-run: nothing applied");
                 return plan.Problems.Count > 0 ? ExitCodes.ChecksFailed : ExitCodes.Ok;
             }

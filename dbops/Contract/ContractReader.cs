@@ -95,7 +95,26 @@ public static class ContractReader
             Readers: readers,
             Parameters: pg.StringMap("parameters"),
             SecretArn: pg.String("secretArn"),
-            AlembicRevision: pg.OptionalString("alembicRevision"));
+            AlembicRevision: pg.OptionalString("alembicRevision"),
+            Application: pg.OptionalObject("application") is { } app ? ReadApplication(app, source) : null);
+    }
+
+    private static ApplicationRole ReadApplication(Node app, string source)
+    {
+        var username = app.String("username");
+        if (username != ApplicationRole.Role)
+        {
+            throw new ContractException($"{source}: postgres.application.username is \"{username}\"; expected \"{ApplicationRole.Role}\" (the role dbops/migrations/V1__roles.sql creates)");
+        }
+        // 0 turns a timeout off, as in PostgreSQL; the upper bound is a day, far above any sane value for an application.
+        const int day = 86_400_000;
+        return new ApplicationRole(
+            Username: username,
+            Password: new Secret(app.String("password")),
+            SecretArn: app.String("secretArn"),
+            StatementTimeoutMs: app.Int("statementTimeoutMs", min: 0, max: day),
+            IdleInTransactionSessionTimeoutMs: app.Int("idleInTransactionSessionTimeoutMs", min: 0, max: day),
+            LockTimeoutMs: app.Int("lockTimeoutMs", min: 0, max: day));
     }
 
     private static DocumentDbTarget ReadDocumentDb(Node d) => new(

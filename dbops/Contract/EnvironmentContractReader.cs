@@ -38,6 +38,12 @@ public static class EnvironmentContractReader
         new("DBOPS_PG_PARAMETERS", "postgres.parameters", Kind.Map),
         new("DBOPS_PG_SECRET_ARN", "postgres.secretArn", Kind.String),
         new("DBOPS_PG_ALEMBIC_REVISION", "postgres.alembicRevision", Kind.OptionalString),
+        new("DBOPS_PG_APP_USERNAME", "postgres.application.username", Kind.String),
+        new("DBOPS_PG_APP_PASSWORD", "postgres.application.password", Kind.String),
+        new("DBOPS_PG_APP_SECRET_ARN", "postgres.application.secretArn", Kind.String),
+        new("DBOPS_PG_APP_STATEMENT_TIMEOUT_MS", "postgres.application.statementTimeoutMs", Kind.Int),
+        new("DBOPS_PG_APP_IDLE_IN_TRANSACTION_TIMEOUT_MS", "postgres.application.idleInTransactionSessionTimeoutMs", Kind.Int),
+        new("DBOPS_PG_APP_LOCK_TIMEOUT_MS", "postgres.application.lockTimeoutMs", Kind.Int),
         new("DBOPS_DOCDB_ENDPOINT", "documentdb.endpoint", Kind.String),
         new("DBOPS_DOCDB_READER_ENDPOINT", "documentdb.readerEndpoint", Kind.String),
         new("DBOPS_DOCDB_PORT", "documentdb.port", Kind.Int),
@@ -56,7 +62,7 @@ public static class EnvironmentContractReader
     ];
 
     /// <summary>A section is present when any of its variables is set: a half-set section is an error, not a skip.</summary>
-    private static readonly string[] OptionalSections = ["documentdb", "redis"];
+    private static readonly string[] OptionalSections = ["documentdb", "redis", "postgres.application"];
 
     public static IEnumerable<string> VariableNames => Variables.Select(v => v.Name);
 
@@ -76,7 +82,8 @@ public static class EnvironmentContractReader
         }
         foreach (var v in Variables)
         {
-            var dot = v.KeyPath.IndexOf('.');
+            // The innermost section holds the key: "postgres.application.username" goes to postgres.application.
+            var dot = v.KeyPath.LastIndexOf('.');
             JsonObject target;
             if (dot < 0) target = root;
             else if (!sections.TryGetValue(v.KeyPath[..dot], out target!)) continue;
@@ -90,7 +97,13 @@ public static class EnvironmentContractReader
             }
             target[key] = Convert(v, raw);
         }
-        foreach (var (name, section) in sections) root[name] = section;
+        // Nested sections first, into their parents; then the top-level ones into the root.
+        foreach (var (name, section) in sections.Where(s => s.Key.Contains('.')))
+        {
+            var dot = name.LastIndexOf('.');
+            sections[name[..dot]][name[(dot + 1)..]] = section;
+        }
+        foreach (var (name, section) in sections.Where(s => !s.Key.Contains('.'))) root[name] = section;
         return ContractReader.Parse(root.ToJsonString(), Source, NameVariable);
     }
 

@@ -34,6 +34,7 @@ public sealed record VerificationContract(
     public IEnumerable<Secret> Secrets()
     {
         yield return Postgres.Password;
+        if (Postgres.Application is not null) yield return Postgres.Application.Password;
         if (DocumentDb is not null) yield return DocumentDb.Password;
         if (Redis is not null) yield return Redis.AuthToken;
     }
@@ -52,7 +53,26 @@ public sealed record PostgresTarget(
     int Readers,
     IReadOnlyDictionary<string, string> Parameters,
     string SecretArn,
-    string? AlembicRevision = null);
+    string? AlembicRevision = null,
+    ApplicationRole? Application = null);
+
+/// <summary>
+/// The MLflow application's login role (infra: <c>postgres.application</c>): the credential
+/// PgBouncer and MLflow use instead of the master user, and the per-role timeouts
+/// <c>dbops migrate</c> sets on it (ALTER ROLE ... SET, applied to each new session of the role).
+/// Absent in a contract written before the role had its own credential: migrate then leaves the role as it is.
+/// </summary>
+public sealed record ApplicationRole(
+    string Username,
+    Secret Password,
+    string SecretArn,
+    int StatementTimeoutMs,
+    int IdleInTransactionSessionTimeoutMs,
+    int LockTimeoutMs)
+{
+    /// <summary>The role V1 creates; the contract may not name another (migrate sets privileges on this one only).</summary>
+    public const string Role = "mlflow_app";
+}
 
 /// <summary>The DocumentDB part of the contract; absent for a stack without DocumentDB.</summary>
 public sealed record DocumentDbTarget(

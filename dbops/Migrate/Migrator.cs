@@ -16,6 +16,9 @@ public sealed record MigrateSettings
     /// Not applied to CREATE INDEX CONCURRENTLY, whose waits block no query.
     /// </summary>
     public TimeSpan DdlLockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The application role's credential and timeouts (the contract's postgres.application); null leaves the role as it is.</summary>
+    public Dbops.Contract.ApplicationRole? Application { get; init; }
 }
 
 /// <summary>A migration run that cannot go on: the message says what and what to do.</summary>
@@ -69,6 +72,17 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
             var result = m.NoTransaction ? await ApplyOutsideTransactionAsync(conn, m, ct) : await ApplyInTransactionAsync(conn, m, ct);
             progress.WriteLine($"dbops migrate: applied {m.Name} in {Seconds(result.Took)}");
             results.Add(result);
+        }
+        if (settings.Application is { } app)
+        {
+            try
+            {
+                await ApplicationRoleStep.ApplyAsync(conn, app, conn.Database, progress, ct);
+            }
+            catch (PostgresException e)
+            {
+                throw new MigrationException($"setting role {app.Username}'s password and timeouts failed: {Describe(e)}; the migrations are applied, the role is as it was");
+            }
         }
         return results;
     }

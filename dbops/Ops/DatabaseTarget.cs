@@ -38,16 +38,20 @@ public sealed class DatabaseTarget
 
     public IReadOnlyList<Secret> Secrets { get; }
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets, OpsTimeouts? timeouts = null)
+    /// <summary>The application role's credential and timeouts, when the target came from a contract that names them.</summary>
+    public ApplicationRole? Application { get; }
+
+    private DatabaseTarget(NpgsqlConnectionStringBuilder builder, IReadOnlyList<Secret> secrets, ApplicationRole? application = null, OpsTimeouts? timeouts = null)
     {
         this.builder = builder;
         Secrets = secrets;
+        Application = application;
         Timeouts = timeouts ?? OpsTimeouts.Default;
     }
 
     public OpsTimeouts Timeouts { get; }
 
-    public DatabaseTarget WithTimeouts(OpsTimeouts timeouts) => new(builder, Secrets, timeouts);
+    public DatabaseTarget WithTimeouts(OpsTimeouts timeouts) => new(builder, Secrets, Application, timeouts);
 
     public string Host => builder.Host ?? "";
     public int Port => builder.Port;
@@ -67,7 +71,7 @@ public sealed class DatabaseTarget
             SslMode = pg.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer,
         };
         if (caBundle is not null) b.RootCertificate = caBundle;
-        return new DatabaseTarget(b, [pg.Password]);
+        return new DatabaseTarget(b, pg.Application is null ? [pg.Password] : [pg.Password, pg.Application.Password], pg.Application);
     }
 
     /// <summary>
@@ -98,7 +102,17 @@ public sealed class DatabaseTarget
         return new DatabaseTarget(b, secrets);
     }
 
-    /// <summary>A pool for one command, every connection of it under <see cref="Timeouts"/>.</summary>
+    /// <summary>
+    /// How every dbops session names itself (application_name "dbops migrate", "dbops-verify" ...):
+    /// <c>dbops incident</c>'s cancel and terminate never touch a session so named.
+    /// </summary>
+    public const string ApplicationNamePrefix = "dbops";
+
+    /// <summary>
+    /// A pool for one command, every connection of it under <see cref="Timeouts"/>. A dbops command's
+    /// <paramref name="applicationName"/> starts with <see cref="ApplicationNamePrefix"/>, so that dbops incident
+    /// never cancels it (tests name theirs otherwise, on purpose: they are not the platform's).
+    /// </summary>
     public NpgsqlDataSource OpenDataSource(string applicationName, int maxPoolSize = 4)
     {
         var statementMs = (long)Math.Ceiling(Timeouts.Command.TotalMilliseconds);
@@ -128,7 +142,7 @@ public sealed class DatabaseTarget
 
     /// <summary>The same target under another database name (the benchmark's and tests' scratch databases).</summary>
     public DatabaseTarget WithDatabase(string database) =>
-        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets, Timeouts);
+        new(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = database }, Secrets, Application, Timeouts);
 
     public override string ToString() => $"{Username}@{Host}:{Port}/{Database}";
 }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
 import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
-import { ConnectionSecret } from "./credentials";
+import { MLFLOW_APP_ROLE } from "../verification";
+import { ConnectionSecret, generatedPassword, rotationKeepers } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
@@ -97,7 +98,44 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     alarms: AuroraPostgresAlarmThresholds;
     /** Name of the Secrets Manager secret holding the master credentials. @example "mlops-prod/aurora/master" */
     secretName: string;
+    /**
+     * The MLflow application's login role (mlflow_app): the generation of its password and the
+     * timeouts `dbops migrate` sets on it. Changing any of them changes no AWS resource but the
+     * password's generator and secret; `dbops migrate` applies them.
+     * @default generation 1; statement and idle-in-transaction timeouts 60 s; lock timeout 10 s
+     */
+    application?: ApplicationRoleSettings;
+    /** Name of the Secrets Manager secret holding mlflow_app's credentials. @example "mlops-prod/aurora/app" */
+    applicationSecretName?: string;
+    /**
+     * mlflow_app's password, given instead of generated: a DR cluster (secondary, promoted or restored)
+     * has the primary's roles, passwords included, so it must present the primary's. Without it such a
+     * cluster has no application credential (see `application` on the component).
+     */
+    applicationPassword?: pulumi.Input<string>;
 }
+
+export interface ApplicationRoleSettings {
+    /** Generation of mlflow_app's password; increasing it rotates the password. @default 1 */
+    passwordRotation: number;
+    /** `statement_timeout` of mlflow_app's sessions, ms (0: none). @default 60000 */
+    statementTimeoutMs: number;
+    /** `idle_in_transaction_session_timeout` of mlflow_app's sessions, ms (0: none). @default 60000 */
+    idleInTransactionSessionTimeoutMs: number;
+    /** `lock_timeout` of mlflow_app's sessions, ms (0: none). @default 10000 */
+    lockTimeoutMs: number;
+}
+
+/** The application role's credential as the contract carries it. */
+export interface ApplicationCredential {
+    username: string;
+    /** A Pulumi secret. */
+    password: pulumi.Output<string>;
+    secretArn: pulumi.Output<string>;
+    settings: Omit<ApplicationRoleSettings, "passwordRotation">;
+}
+
+const DEFAULT_APPLICATION: ApplicationRoleSettings = { passwordRotation: 1, statementTimeoutMs: 60_000, idleInTransactionSessionTimeoutMs: 60_000, lockTimeoutMs: 10_000 };
 
 /**
  * Encrypted, TLS-only, private Aurora PostgreSQL cluster: MLflow's metadata store.
@@ -124,9 +162,14 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     public readonly port: pulumi.Output<number>;
     public readonly databaseName: pulumi.Output<string>;
     public readonly masterUsername: pulumi.Output<string>;
-    /** The master password, a Pulumi secret. */
+    /** The master password, a Pulumi secret; known only once the cluster has taken it (see the constructor). */
     public readonly masterPassword: pulumi.Output<string>;
     public readonly secretArn: pulumi.Output<string>;
+    /**
+     * mlflow_app's credential (PgBouncer and MLflow use it). Undefined for a cluster whose roles are
+     * another's (a DR secondary, promoted or restored cluster) when not given the primary's password.
+     */
+    public readonly application?: ApplicationCredential;
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** Parameters the cluster parameter group sets, as PostgreSQL reports them (`SHOW name`). */
     public readonly parameters: Record<string, string>;
@@ -283,6 +326,12 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             );
         });
 
+        // Resolved once the cluster's create or update has returned, so that the secret, the contract and
+        // the dbops Jobs get a new password only after ModifyDBCluster has taken it. AWS then applies it
+        // "asynchronously as soon as possible" (ModifyDBCluster, MasterUserPassword), a short window in
+        // which the old one may still be the one that works; only dbops uses the master password.
+        const applied = pulumi.secret(pulumi.all([this.cluster.arn, password]).apply(([, p]) => p));
+
         this.secret = new ConnectionSecret(
             `${name}-master-secret`,
             {
@@ -295,12 +344,13 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                     port: this.cluster.port,
                     dbname: args.databaseName,
                     username: credentials.username,
-                    password,
+                    password: applied,
                 },
                 tags: args.tags,
             },
             { parent: this },
         );
+        this.application = this.applicationCredential(name, id, args, origin.kind, kmsKeyArn);
 
         clusterAlarms(
             { name, engine: "aurora", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
@@ -313,7 +363,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         this.port = this.cluster.port;
         this.databaseName = pulumi.output(args.databaseName);
         this.masterUsername = pulumi.output(credentials.username);
-        this.masterPassword = password;
+        this.masterPassword = applied;
         this.secretArn = this.secret.arn;
         this.kmsKeyArn = kmsKeyArn;
 
@@ -327,6 +377,35 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             secretArn: this.secretArn,
             kmsKeyArn: this.kmsKeyArn,
         });
+    }
+
+    /**
+     * mlflow_app's password and its secret. On a cluster of its own the password is generated with a
+     * rotation counter (config `aurora.application.passwordRotation`) and set by `dbops migrate`, which
+     * reads it from the contract; the secret names it for other consumers. Every other origin has the
+     * primary's roles, passwords included (replicated by the global cluster, or restored from its
+     * snapshot), so it uses the primary's password when given one and otherwise has none.
+     */
+    private applicationCredential(name: string, id: string, args: AuroraPostgresArgs, origin: string, kmsKeyArn: pulumi.Output<string>): ApplicationCredential | undefined {
+        const settings = { ...DEFAULT_APPLICATION, ...args.application };
+        if (args.applicationPassword === undefined && origin !== "primary") return undefined;
+        const password =
+            args.applicationPassword !== undefined
+                ? pulumi.secret(pulumi.output(args.applicationPassword))
+                : generatedPassword(`${name}-app-password`, this, { keepers: rotationKeepers(settings.passwordRotation) });
+        const secret = new ConnectionSecret(
+            `${name}-app-secret`,
+            {
+                secretName: args.applicationSecretName ?? `${id}/app`,
+                description: `Credentials of ${MLFLOW_APP_ROLE}, the MLflow application's role, on Aurora PostgreSQL cluster ${id}`,
+                kmsKeyArn,
+                value: { engine: "postgres", host: this.cluster.endpoint, port: this.cluster.port, dbname: args.databaseName, username: MLFLOW_APP_ROLE, password },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const { passwordRotation: _generation, ...timeouts } = settings;
+        return { username: MLFLOW_APP_ROLE, password, secretArn: secret.arn, settings: timeouts };
     }
 
     /** The role RDS assumes to publish Enhanced Monitoring metrics, with only the AWS-managed policy for that. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { generatedPassword } from "./credentials";
+import { generatedPassword, rotationKeepers } from "./credentials";
 import { EncryptionKey } from "./encryptionKey";
 
 /** Where an Aurora or DocumentDB cluster's data comes from. */
@@ -20,7 +20,16 @@ export type ClusterOrigin =
      * that no switchover in either direction plans a change to it. Its users are the global
      * cluster's: it declares no master credentials of its own, but records the ones it replicates.
      */
-    | { kind: "member"; globalClusterIdentifier: pulumi.Input<string> }
+    | {
+          kind: "member";
+          globalClusterIdentifier: pulumi.Input<string>;
+          /**
+           * It serves as the primary (prod in service on this generation): it declares the master password, so
+           * that a rotation reaches it. Created as a secondary it must not (AWS refuses credentials on a secondary),
+           * and stepped down again it keeps the one it has (ignored, so no removal is sent to a secondary).
+           */
+          serving?: boolean;
+      }
     /**
      * A former secondary that the DR runbook detached from (or failed over in)
      * its global cluster, now writable. Declared without the global cluster so
@@ -77,7 +86,7 @@ export function originIgnoreChanges(origin: ClusterOrigin, globalSource: boolean
         case "secondary":
             return ["replicationSourceIdentifier", "engineVersion"];
         case "member":
-            return ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"];
+            return ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion", ...(origin.serving ? [] : ["masterPassword"])];
         case "promoted":
             return ["globalClusterIdentifier", "replicationSourceIdentifier"];
         case "rejoined":
@@ -113,6 +122,12 @@ export interface ClusterSourceArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** Master credentials to record in the secret instead of generating them; required for every origin but "primary". */
     credentials?: GivenCredentials;
+    /**
+     * Generation of the generated master password (config `masterPasswordRotation`); increasing it
+     * rotates the password in place. Ignored when `credentials` are given.
+     * @default 1
+     */
+    masterPasswordRotation?: number;
 }
 
 /** The cluster's key: the one given, or a new rotating CMK under the cluster's identifier. */
@@ -142,12 +157,12 @@ export function clusterCredentials(
         // A member of someone else's cluster cannot invent a password; its secret must carry the real one.
         throw new Error(`${name}: a cluster of origin "${origin.kind}" needs the primary's credentials`);
     }
-    return { username, password: masterPassword(name, parent) };
+    return { username, password: masterPassword(name, parent, args.masterPasswordRotation) };
 }
 
-/** A new primary's generated master password, as a child of its cluster's component. */
-function masterPassword(componentName: string, parent: pulumi.Resource): pulumi.Output<string> {
-    return generatedPassword(`${componentName}-master-password`, parent);
+/** A new primary's generated master password, as a child of its cluster's component; `rotation` is its counter (1: no keepers). */
+function masterPassword(componentName: string, parent: pulumi.Resource, rotation: number | undefined): pulumi.Output<string> {
+    return generatedPassword(`${componentName}-master-password`, parent, { keepers: rotationKeepers(rotation ?? 1, true) });
 }
 
 /** What a cluster's key protects, as its description: one text for a cluster's own key and a retained one. */
@@ -171,9 +186,16 @@ export class RetainedClusterSecrets extends pulumi.ComponentResource {
      * @param type the removed cluster's component type, e.g. "mlops:data:AuroraPostgres"
      * @param service and id: as the cluster's own key was described (clusterKeyDescription)
      */
-    constructor(type: string, name: string, key: { service: "Aurora PostgreSQL" | "DocumentDB"; id: string; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        type: string,
+        name: string,
+        key: { service: "Aurora PostgreSQL" | "DocumentDB"; id: string; tags: Record<string, string> },
+        /** The cluster's masterPasswordRotation: the same keepers, or Pulumi would generate a new password. */
+        rotation: number | undefined,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super(type, name, {}, opts);
-        this.password = pulumi.secret(masterPassword(name, this));
+        this.password = pulumi.secret(masterPassword(name, this, rotation));
         clusterKey(`${name}-key`, undefined, clusterKeyDescription(key.service, key.id), key.id, key.tags, this);
         this.registerOutputs({});
     }
@@ -193,8 +215,9 @@ export function originClusterInputs(
         case "primary":
             return { masterUsername: credentials.username, masterPassword: credentials.password, ...primaryOnly };
         case "secondary":
-        case "member":
             return { globalClusterIdentifier: origin.globalClusterIdentifier };
+        case "member":
+            return { globalClusterIdentifier: origin.globalClusterIdentifier, ...(origin.serving ? { masterPassword: credentials.password } : {}) };
         case "promoted":
             return {};
         case "snapshot":

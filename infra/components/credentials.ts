@@ -48,6 +48,21 @@ import { named } from "../tags";
  */
 export const CREDENTIAL_SPECIALS = "-!&";
 
+/**
+ * Keepers for a credential of the given generation (a rotation counter in config). Any change of a
+ * RandomPassword's keepers generates a new value (keepers is ForceNew: terraform-provider-random
+ * internal/provider/resource_password.go, RequiresReplaceIfConfigured; engine/provider/random.ts), and
+ * only the generator is replaced: each store takes the new value in place.
+ *
+ * `firstWithoutKeepers`: for a password that existed before it had a rotation counter (the Aurora and
+ * DocumentDB master passwords), generation 1 declares no keepers, as before, so that introducing the
+ * counter rotates nothing; from generation 2 on the keepers carry it.
+ */
+export function rotationKeepers(generation: number, firstWithoutKeepers = false): Record<string, string> | undefined {
+    if (!Number.isInteger(generation) || generation < 1) throw new Error(`credential generation ${generation}: must be a whole number of at least 1`);
+    return firstWithoutKeepers && generation === 1 ? undefined : { rotation: String(generation) };
+}
+
 export interface GeneratedPasswordOptions {
     /** @default 40 */
     length?: number;

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
 import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../plan";
-import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
-import { AuroraPostgres } from "./auroraPostgres";
+import { ApplicationContract, CONTRACT_VERSION, MLFLOW_APP_ROLE, VerificationContract, verificationOutput } from "../verification";
+import { ApplicationCredential, AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
@@ -101,11 +101,11 @@ export class DataPlatform extends pulumi.ComponentResource {
             ? {
                   aurora: {
                       username: plan.aurora.masterUsername,
-                      password: first?.aurora.masterPassword ?? new RetainedClusterSecrets("mlops:data:AuroraPostgres", "aurora", { service: "Aurora PostgreSQL", id: `${prefix}-mlflow`, tags: plan.tags }, { parent: this }).password,
+                      password: first?.aurora.masterPassword ?? new RetainedClusterSecrets("mlops:data:AuroraPostgres", "aurora", { service: "Aurora PostgreSQL", id: `${prefix}-mlflow`, tags: plan.tags }, plan.aurora.masterPasswordRotation, { parent: this }).password,
                   },
                   documentdb: {
                       username: plan.documentdb.masterUsername,
-                      password: first?.documentDb.masterPassword ?? new RetainedClusterSecrets("mlops:data:DocumentDb", "documentdb", { service: "DocumentDB", id: `${prefix}-docs`, tags: plan.tags }, { parent: this }).password,
+                      password: first?.documentDb.masterPassword ?? new RetainedClusterSecrets("mlops:data:DocumentDb", "documentdb", { service: "DocumentDB", id: `${prefix}-docs`, tags: plan.tags }, plan.documentdb.masterPasswordRotation, { parent: this }).password,
                   },
               }
             : undefined;
@@ -216,6 +216,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                 alarms: { ...a.alarms, globalReplicationLagMs: set.globalLagAlarmMs?.aurora },
                 clusterIdentifier: `${prefix}-mlflow${i}`,
                 secretName: `${prefix}/aurora${i}/master`,
+                applicationSecretName: `${prefix}/aurora${i}/app`,
             },
             { parent: this },
         );
@@ -290,8 +291,8 @@ export class DataPlatform extends pulumi.ComponentResource {
             environment: plan.environment,
             region: plan.region,
             role: plan.role,
-            postgres: pulumi.all([pg.writerEndpoint, pg.readerEndpoint, pg.port, pg.masterPassword, pg.secretArn]).apply(
-                ([writer, reader, port, password, secretArn]) => ({
+            postgres: pulumi.all([pg.writerEndpoint, pg.readerEndpoint, pg.port, pg.masterPassword, pg.secretArn, applicationContract(pg.application)]).apply(
+                ([writer, reader, port, password, secretArn, application]) => ({
                     writer: standby ? reader : writer,
                     reader: !standby && a.instances > 1 ? reader : null,
                     port,
@@ -304,6 +305,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     parameters: pg.parameters,
                     secretArn,
                     alembicRevision: alembicRevision ?? null,
+                    application,
                 }),
             ),
             documentdb: pulumi.all([docs.endpoint, docs.readerEndpoint, docs.port, docs.masterPassword, docs.masterUsername, docs.secretArn]).apply(
@@ -346,7 +348,18 @@ function joining(set: Omit<StoreSet, "names">, globals: Map<string, pulumi.Outpu
         if (origin?.kind !== "member") return source;
         const id = globals.get(String(origin.globalClusterIdentifier));
         if (!id) throw new Error(`no global cluster ${String(origin.globalClusterIdentifier)} is declared for this generation`);
-        return { ...source, origin: { kind: "member", globalClusterIdentifier: id }, credentials: given };
+        return { ...source, origin: { ...origin, globalClusterIdentifier: id }, credentials: given };
     };
     return { ...set, auroraSource: join(set.auroraSource, credentials.aurora), documentDbSource: join(set.documentDbSource, credentials.documentdb) };
+}
+
+/** The application role's part of the contract; null when the cluster has no application credential. */
+function applicationContract(app: ApplicationCredential | undefined): pulumi.Output<ApplicationContract | null> {
+    if (!app) return pulumi.output(null);
+    return pulumi.all([app.password, app.secretArn]).apply(([password, secretArn]): ApplicationContract => ({
+        username: MLFLOW_APP_ROLE,
+        password,
+        secretArn,
+        ...app.settings,
+    }));
 }

@@ -72,10 +72,17 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels } }, o);
         const meta = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: this.namespace.metadata.name, labels: { ...labels, ...extra } });
 
+        // A digest of the application's credential: the migrate Job runs again, and PgBouncer's pods roll,
+        // when it changes (a rotation). Ten hex digits of a SHA-256 of a 40-character random password
+        // reveal nothing about it, so the digest may stand in plain sight, in names and annotations.
+        const credential = pulumi.unsecret(c.apply((v) => digest(JSON.stringify({ login: applicationLogin(v), settings: v.postgres.application }))));
+
         this.connectionSecrets(name, c, open, args.hasCache, meta, o);
         this.stableNames(name, open, args.hasCache, meta, o);
-        this.pgbouncer(name, s, c, open, meta, o);
-        const jobs = this.dbops(name, args, open, meta, o);
+        const jobs = this.dbops(name, args, open, credential, meta, o);
+        // After the migrate Job, which sets a rotated password on the role: new PgBouncer pods then log in
+        // with a password the database already takes, while the old pods' server connections stay open.
+        this.pgbouncer(name, s, c, open, credential, jobs.migrate, meta, o);
         this.verifyJob = jobs.verify;
         this.migrateJob = jobs.migrate;
         this.networkPolicy(name, args.storeCidrs, open, meta, o);
@@ -91,18 +98,19 @@ export class DataPlatformServices extends pulumi.ComponentResource {
             SERVICE_NAMES.postgres,
             c.apply((v) => {
                 const pg = v.postgres;
+                const login = applicationLogin(v);
                 const tls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(RDS_CA_BUNDLE_PATH)}`;
                 return {
                     host: pg.writer,
                     readerHost: pg.reader ?? pg.writer,
                     port: String(pg.port),
                     database: pg.database,
-                    username: pg.username,
-                    password: pg.password,
+                    username: login.username,
+                    password: login.password,
                     sslmode: "verify-full",
                     sslrootcert: RDS_CA_BUNDLE_PATH,
                     // The password's characters are URL-safe by construction (infra/components/credentials.ts).
-                    sqlalchemyUrl: `postgresql://${pg.username}:${pg.password}@${pg.writer}:${pg.port}/${pg.database}?${tls}`,
+                    sqlalchemyUrl: `postgresql://${login.username}:${login.password}@${pg.writer}:${pg.port}/${pg.database}?${tls}`,
                 };
             }),
         );
@@ -185,7 +193,16 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         }
     }
 
-    private pgbouncer(name: string, s: KubernetesConfig, c: pulumi.Output<VerificationContract>, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): void {
+    private pgbouncer(
+        name: string,
+        s: KubernetesConfig,
+        c: pulumi.Output<VerificationContract>,
+        open: pulumi.Output<VerificationContract>,
+        credential: pulumi.Output<string>,
+        migrate: k8s.batch.v1.Job | undefined,
+        meta: Meta,
+        o: Opts,
+    ): void {
         const p = s.pgbouncer;
         const selector = { "app.kubernetes.io/name": "pgbouncer" };
         const ini = open.postgres.apply((pg) =>
@@ -205,7 +222,7 @@ export class DataPlatformServices extends pulumi.ComponentResource {
             {
                 metadata: meta("pgbouncer-auth", selector),
                 type: "Opaque",
-                stringData: pulumi.secret(c.postgres.apply((pg) => ({ "userlist.txt": pgbouncerUserlist(pg.username, pg.password) }))),
+                stringData: pulumi.secret(c.apply((v) => ({ "userlist.txt": pgbouncerUserlist(applicationLogin(v).username, applicationLogin(v).password) }))),
             },
             o,
         );
@@ -220,7 +237,11 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                     template: {
-                        metadata: { labels: { ...selector, "app.kubernetes.io/part-of": "mlops-data" }, annotations: { "mlops-data/config-hash": configHash } },
+                        metadata: {
+                            labels: { ...selector, "app.kubernetes.io/part-of": "mlops-data" },
+                            // PgBouncer reads its auth file at start only: a rotated credential rolls the pods.
+                            annotations: { "mlops-data/config-hash": configHash, "mlops-data/credential-hash": credential },
+                        },
                         spec: {
                             securityContext: {
                                 runAsNonRoot: true,
@@ -270,7 +291,7 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                     },
                 },
             },
-            o,
+            { ...o, dependsOn: migrate ? [migrate] : [] },
         );
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pgbouncer-pdb`,
@@ -297,15 +318,23 @@ export class DataPlatformServices extends pulumi.ComponentResource {
      * them: a failed verification fails the deploy. A standby is read-only: it
      * gets the verification only.
      */
-    private dbops(name: string, args: DataPlatformServicesArgs, open: pulumi.Output<VerificationContract>, meta: Meta, o: Opts): { verify?: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
+    private dbops(
+        name: string,
+        args: DataPlatformServicesArgs,
+        open: pulumi.Output<VerificationContract>,
+        credential: pulumi.Output<string>,
+        meta: Meta,
+        o: Opts,
+    ): { verify?: k8s.batch.v1.Job; migrate?: k8s.batch.v1.Job } {
         const d = args.settings.dbops;
         const contractSecret = new k8s.core.v1.Secret(
             `${name}-dbops-contract`,
             { metadata: meta("dbops-contract"), type: "Opaque", stringData: pulumi.secret(args.contract.apply(dbopsEnvironment)) },
             o,
         );
-        const revision = open.apply((c) =>
-            digest(JSON.stringify({ image: d.image, writer: c.postgres.writer, reader: c.postgres.reader, role: c.role, engine: c.postgres.engineMajor })),
+        // The application's credential and timeouts are in it too: migrate sets them, so a change runs it again.
+        const revision = pulumi.all([open, credential]).apply(([c, cred]) =>
+            digest(JSON.stringify({ image: d.image, writer: c.postgres.writer, reader: c.postgres.reader, role: c.role, engine: c.postgres.engineMajor, cred })),
         );
         const pod = (command: string[]): k8s.types.input.core.v1.PodSpec => ({
             restartPolicy: "Never",
@@ -390,11 +419,23 @@ export class DataPlatformServices extends pulumi.ComponentResource {
 type Meta = (name: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta;
 type Opts = { parent: pulumi.Resource; provider?: k8s.Provider };
 
+/**
+ * The login PgBouncer and MLflow use: the application role (mlflow_app), never the master user.
+ * The one exception is a DR stack's cluster that was not given the primary's mlflow_app password
+ * (postgres.application null): its roles are the primary's, so it cannot have one of its own, and
+ * its clients keep the master's login as before until the DR handoff carries the application
+ * password (infra/handoff.ts, infra/plan.ts: to be wired).
+ */
+export function applicationLogin(v: VerificationContract): { username: string; password: string } {
+    const app = v.postgres.application;
+    return app ? { username: app.username, password: app.password } : { username: v.postgres.username, password: v.postgres.password };
+}
+
 /** The contract with its credentials blanked: what may appear outside a Secret. */
 function withoutCredentials(c: VerificationContract): VerificationContract {
     return {
         ...c,
-        postgres: { ...c.postgres, password: "" },
+        postgres: { ...c.postgres, password: "", application: c.postgres.application && { ...c.postgres.application, password: "" } },
         documentdb: c.documentdb && { ...c.documentdb, password: "" },
         redis: c.redis && { ...c.redis, authToken: "" },
     };

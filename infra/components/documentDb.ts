@@ -213,6 +213,10 @@ export class DocumentDb extends pulumi.ComponentResource {
             );
         });
 
+        // Resolved once the cluster has taken the password (as for Aurora, auroraPostgres.ts): a rotated
+        // one reaches the secret and the contract only after ModifyDBCluster has returned.
+        const applied = pulumi.secret(pulumi.all([this.cluster.arn, password]).apply(([, p]) => p));
+
         this.secret = new ConnectionSecret(
             `${name}-master-secret`,
             {
@@ -224,7 +228,7 @@ export class DocumentDb extends pulumi.ComponentResource {
                     host: this.cluster.endpoint,
                     port: args.port,
                     username: credentials.username,
-                    password,
+                    password: applied,
                     ssl: "true",
                 },
                 tags: args.tags,
@@ -242,7 +246,7 @@ export class DocumentDb extends pulumi.ComponentResource {
         this.readerEndpoint = this.cluster.readerEndpoint;
         this.port = this.cluster.port.apply((p) => p ?? args.port);
         this.masterUsername = pulumi.output(credentials.username);
-        this.masterPassword = password;
+        this.masterPassword = applied;
         this.secretArn = this.secret.arn;
         this.kmsKeyArn = kmsKeyArn;
         this.registerOutputs({

@@ -25,6 +25,18 @@ export function dbopsEnvironment(c: VerificationContract): Record<string, string
     // Absent variables mean null: no reader, no pinned revision.
     if (c.postgres.reader !== null) env.DBOPS_PG_READER = c.postgres.reader;
     if (c.postgres.alembicRevision !== null) env.DBOPS_PG_ALEMBIC_REVISION = c.postgres.alembicRevision;
+    const app = c.postgres.application;
+    if (app) {
+        // dbops migrate sets this password and these timeouts on the role.
+        Object.assign(env, {
+            DBOPS_PG_APP_USERNAME: app.username,
+            DBOPS_PG_APP_PASSWORD: app.password,
+            DBOPS_PG_APP_SECRET_ARN: app.secretArn,
+            DBOPS_PG_APP_STATEMENT_TIMEOUT_MS: String(app.statementTimeoutMs),
+            DBOPS_PG_APP_IDLE_IN_TRANSACTION_TIMEOUT_MS: String(app.idleInTransactionSessionTimeoutMs),
+            DBOPS_PG_APP_LOCK_TIMEOUT_MS: String(app.lockTimeoutMs),
+        });
+    }
     if (c.documentdb) {
         Object.assign(env, {
             DBOPS_DOCDB_ENDPOINT: c.documentdb.endpoint,

@@ -26,6 +26,8 @@ export const documentDbSchema = z.strictObject({
     profilerThresholdMs: int(50, 2_147_483_646, "operations slower than this many milliseconds are profiled").default(100),
     performanceInsights: bool().default(false),
     applyImmediately: bool().default(false),
+    /** Generation of the master password: increasing it sets a new one on the cluster in place (ModifyDBCluster), never a replacement. */
+    masterPasswordRotation: int(1, 1_000_000, "generation of the master password; increase it to rotate").default(1),
     alarms: thresholds({
         cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80),
         connections: int(1, 30_000, "connections above which the alarm is raised").default(500),

@@ -29,10 +29,10 @@ for (const name of PRIMARY_STACKS) {
         it("keeps the master secret in Secrets Manager under the same key", async () => {
             const ev = await stack(name);
             const cluster = only(ev, TYPES.cluster);
-            const secret = only(ev, TYPES.secret);
+            const secret = only(ev, TYPES.secret, "aurora-master-secret");
             assert.strictEqual(secret.inputs.kmsKeyId, cluster.inputs.kmsKeyId);
             assert.strictEqual(secret.inputs.name, `${cfg.namePrefix}/aurora/master`);
-            const version = only(ev, TYPES.secretVersion);
+            const version = only(ev, TYPES.secretVersion, "aurora-master-secret");
             const doc = JSON.parse(version.inputs.secretString);
             assert.deepStrictEqual(Object.keys(doc).sort(), ["dbname", "engine", "host", "password", "port", "username"]);
             assert.strictEqual(doc.host, cluster.outputs.endpoint);
@@ -40,14 +40,19 @@ for (const name of PRIMARY_STACKS) {
             assert.strictEqual(doc.username, a.masterUsername);
         });
 
-        it("generates a long master password that fits RDS's rules and connection URLs", async () => {
+        it("generates long master and application passwords that fit RDS's rules and connection URLs", async () => {
             const ev = await stack(name);
-            const p = only(ev, TYPES.password).inputs;
-            assert.ok(p.length >= 32);
-            assert.strictEqual(p.special, true);
-            for (const ch of ['/', '@', '"', "'", " ", ":", "#", "?", "%", ";", "\\"]) {
-                assert.ok(!p.overrideSpecial.includes(ch), `special characters include ${JSON.stringify(ch)}`);
+            for (const generator of ["aurora-master-password", "aurora-app-password"]) {
+                const p = only(ev, TYPES.password, generator).inputs;
+                assert.ok(p.length >= 32, generator);
+                assert.strictEqual(p.special, true, generator);
+                for (const ch of ['/', '@', '"', "'", " ", ":", "#", "?", "%", ";", "\\"]) {
+                    assert.ok(!p.overrideSpecial.includes(ch), `${generator}: special characters include ${JSON.stringify(ch)}`);
+                }
             }
+            // Generation 1 of the master password declares no keepers, as before the rotation counter existed; the application's carries its counter.
+            assert.strictEqual(only(ev, TYPES.password, "aurora-master-password").inputs.keepers, undefined);
+            assert.deepStrictEqual(only(ev, TYPES.password, "aurora-app-password").inputs.keepers, { rotation: String(cfg.aurora.application.passwordRotation) });
         });
 
         it("forces TLS, preloads pg_stat_statements and logs slow statements, and the cluster uses that group", async () => {

@@ -15,6 +15,7 @@ import { MASKED, STACKS_DIR, StackFileConfig, readStackFile } from "../../engine
 import { AWS_MAX_TAGS_PER_RESOURCE, MAX_EXTRA_TAGS, PLATFORM_TAG_KEYS } from "../../infra/tags";
 import { main } from "../../preview/cli";
 import { stack } from "../harness";
+import { configOf } from "./stackConfig";
 
 type Json = Record<string, any>;
 
@@ -253,6 +254,41 @@ describe("defect 7: no stack-file key or value the program would silently accept
                 "wed:06:00-thu:07:00",
                 /^lasts 1500 minutes \(1 day 1 hour\); AWS allows a maintenance window of at most 1440 minutes \(1 day\)$/,
             );
+        });
+    });
+
+    describe("credential rotation and the application role's timeouts", () => {
+        it("a rotation counter below 1 is refused, naming the counter", async () => {
+            await refusedWith(
+                "dev",
+                withChange("dev", "mlops-data:documentdb", (d) => (d.masterPasswordRotation = 0)),
+                "mlops-data:documentdb.masterPasswordRotation",
+                0,
+                /generation of the master password; increase it to rotate/,
+            );
+        });
+
+        it("a negative statement timeout for mlflow_app is refused, saying 0 turns it off", async () => {
+            await refusedWith(
+                "dev",
+                withChange("dev", "mlops-data:aurora", (a) => (a.application = { statementTimeoutMs: -5 })),
+                "mlops-data:aurora.application.statementTimeoutMs",
+                -5,
+                /statement_timeout in milliseconds for mlflow_app \(0: none\)/,
+            );
+        });
+
+        it("an unknown key under aurora.application is refused, not ignored", async () => {
+            const { problems } = await refused("dev", withChange("dev", "mlops-data:aurora", (a) => (a.application = { statementTimeout: 5000 })));
+            assert.deepStrictEqual(problems.map((p) => p.key), ["mlops-data:aurora.application"]);
+            assert.match(problems[0].message, /statementTimeout/);
+        });
+
+        it("the defaults: every counter at 1, mlflow_app's timeouts 60 s, 60 s and 10 s", () => {
+            const cfg = configOf("dev");
+            assert.strictEqual(cfg.aurora.masterPasswordRotation, 1);
+            assert.strictEqual(cfg.documentdb.masterPasswordRotation, 1);
+            assert.deepStrictEqual(cfg.aurora.application, { passwordRotation: 1, statementTimeoutMs: 60_000, idleInTransactionSessionTimeoutMs: 60_000, lockTimeoutMs: 10_000 });
         });
     });
 

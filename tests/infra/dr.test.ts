@@ -266,12 +266,12 @@ describe("dr stack", () => {
         it("keeps its secrets in the DR region under prod's DR keys, with prod's credentials", async () => {
             const ev = await stack("dr");
             const h = (await stack("prod")).outputs.drHandoff;
-            const secret = only(within(ev, TYPES.aurora), TYPES.secret);
+            const secret = only(within(ev, TYPES.aurora), TYPES.secret, "aurora-master-secret");
             assert.strictEqual(secret.inputs.kmsKeyId, h.aurora.drKmsKeyArn);
-            const stored = JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion).inputs.secretString);
+            const stored = JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion, "aurora-master-secret").inputs.secretString);
             assert.strictEqual(stored.password, h.aurora.masterPassword);
             assert.strictEqual(stored.host, clusterOf(ev).outputs.endpoint);
-            assert.deepStrictEqual(only(within(ev, TYPES.aurora), TYPES.secretVersion).secretPaths, ["secretString"]);
+            assert.deepStrictEqual(only(within(ev, TYPES.aurora), TYPES.secretVersion, "aurora-master-secret").secretPaths, ["secretString"]);
         });
     });
 
@@ -343,7 +343,7 @@ describe("dr stack", () => {
             assert.strictEqual(c.postgres.writer, clusterOf(ev).outputs.endpoint);
             assert.strictEqual(c.postgres.readers, configOf("prod").aurora.instances - 1);
             assert.ok(c.postgres.writer.includes(".us-west-2."));
-            assert.strictEqual(JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion).inputs.secretString).host, c.postgres.writer);
+            assert.strictEqual(JSON.parse(only(within(ev, TYPES.aurora), TYPES.secretVersion, "aurora-master-secret").inputs.secretString).host, c.postgres.writer);
             assert.strictEqual(ev.outputs.drMode, "promote");
         });
 

@@ -7,6 +7,7 @@ import { MASKED, readStackFile } from "../../engine/stackFile";
 import { STACKS, TYPES, byUrn, only, stack, within } from "../harness";
 import { CONTRACT_DIR } from "./verificationContract.test";
 import { anyConfigOf } from "./stackConfig";
+import { applicationLogin } from "../../infra/components/dataPlatformServices";
 
 const K8S = "mlops:k8s:DataPlatformServices";
 const k8s = (ev: StackEvaluation) => within(ev, K8S);
@@ -70,15 +71,16 @@ for (const name of STACKS) {
             const c = whole.outputs.verification;
             for (const s of ofKind(ev, T.secret)) assert.deepStrictEqual(s.secretPaths, ["stringData"], s.name);
             const pg = named(ev, T.secret, "mlflow-db").inputs.stringData;
+            const login = applicationLogin(c);
             assert.strictEqual(pg.host, c.postgres.writer);
-            assert.strictEqual(pg.password, c.postgres.password);
+            assert.strictEqual(pg.password, login.password);
             assert.strictEqual(pg.sslmode, "verify-full");
-            assert.strictEqual(pg.sqlalchemyUrl, `postgresql://${c.postgres.username}:${c.postgres.password}@${c.postgres.writer}:5432/mlflow?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Frds%2Fglobal-bundle.pem`);
+            assert.strictEqual(pg.sqlalchemyUrl, `postgresql://${login.username}:${login.password}@${c.postgres.writer}:5432/mlflow?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Frds%2Fglobal-bundle.pem`);
             assert.strictEqual(named(ev, T.secret, "documents").inputs.stringData.host, c.documentdb.endpoint);
             assert.strictEqual(named(ev, T.secret, "cache").inputs.stringData.authToken, c.redis.authToken);
             const cm = named(ev, T.configMap, "data-tier-endpoints").inputs.data;
             assert.strictEqual(cm.postgresHost, c.postgres.writer);
-            const credentials = [c.postgres.password, c.documentdb.password, c.redis.authToken];
+            const credentials = [c.postgres.password, c.postgres.application?.password, c.documentdb.password, c.redis.authToken].filter((x) => x);
             for (const r of ev.resources.filter((x) => x.type !== T.secret)) {
                 const text = JSON.stringify(r.rawInputs);
                 assert.ok(!credentials.some((p) => text.includes(p)), `${r.type} ${r.name} holds a credential`);
@@ -118,7 +120,8 @@ for (const name of STACKS) {
             }
             assert.ok(!ini.includes(c.postgres.password));
             const userlist = named(ev, T.secret, "pgbouncer-auth");
-            assert.strictEqual(userlist.inputs.stringData["userlist.txt"], `"${c.postgres.username}" "${c.postgres.password}"\n`);
+            const login = applicationLogin(c);
+            assert.strictEqual(userlist.inputs.stringData["userlist.txt"], `"${login.username}" "${login.password}"\n`);
 
             const d = named(ev, T.deployment, "pgbouncer").inputs.spec;
             assert.strictEqual(d.replicas, pgb.replicas);
@@ -134,6 +137,48 @@ for (const name of STACKS) {
             assert.deepStrictEqual(pdb, pgb.replicas > 1 ? { minAvailable: 1, selector: d.selector } : { maxUnavailable: 1, selector: d.selector });
             const svc = named(ev, T.service, "pgbouncer").inputs.spec;
             assert.deepStrictEqual([svc.type, svc.ports[0].port, svc.selector], ["ClusterIP", 6432, d.selector.matchLabels]);
+        });
+
+        it("gives PgBouncer and MLflow the application role's credential, never the master's; only the dbops Jobs get the master's", async () => {
+            const whole = await stack(name);
+            const c = whole.outputs.verification;
+            const ev = k8s(whole);
+            const app = c.postgres.application;
+            const generated = (n: string) => ofKind(whole, TYPES.password).find((p) => p.name === n)?.outputs.result;
+            if (cfg.kind === "dr") {
+                // A DR cluster's roles are the primary's: until the handoff carries prod's mlflow_app password it has none of its own.
+                assert.strictEqual(app, null);
+                return;
+            }
+            assert.strictEqual(app.username, "mlflow_app");
+            assert.strictEqual(app.password, generated("aurora-app-password"));
+            assert.notStrictEqual(app.password, c.postgres.password);
+            const a = cfg.aurora.application;
+            assert.deepStrictEqual(
+                [app.statementTimeoutMs, app.idleInTransactionSessionTimeoutMs, app.lockTimeoutMs],
+                [a.statementTimeoutMs, a.idleInTransactionSessionTimeoutMs, a.lockTimeoutMs],
+            );
+            const mlflow = named(ev, T.secret, "mlflow-db").inputs.stringData;
+            assert.deepStrictEqual([mlflow.username, mlflow.password], ["mlflow_app", app.password]);
+            assert.ok(mlflow.sqlalchemyUrl.startsWith(`postgresql://mlflow_app:${app.password}@`));
+            assert.strictEqual(named(ev, T.secret, "pgbouncer-auth").inputs.stringData["userlist.txt"], `"mlflow_app" "${app.password}"\n`);
+            // The master password is in the dbops Jobs' contract and nowhere else in the cluster.
+            const holders = ev.resources.filter((r) => JSON.stringify(r.inputs).includes(c.postgres.password)).map((r) => r.inputs.metadata?.name);
+            assert.deepStrictEqual(holders, ["dbops-contract"]);
+            const env = named(ev, T.secret, "dbops-contract").inputs.stringData;
+            assert.deepStrictEqual([env.DBOPS_PG_USERNAME, env.DBOPS_PG_APP_USERNAME, env.DBOPS_PG_APP_PASSWORD], [c.postgres.username, "mlflow_app", app.password]);
+            assert.strictEqual(env.DBOPS_PG_APP_STATEMENT_TIMEOUT_MS, String(a.statementTimeoutMs));
+            // The credential has its own secret in Secrets Manager, under the cluster's key.
+            const secret = ofKind(whole, TYPES.secret).find((r) => r.name === "aurora-app-secret")!;
+            assert.strictEqual(secret.inputs.name, `${whole.outputs.verification.postgres.secretArn.split(":secret:")[1].replace(/\/master-AbCdEf$/, "")}/app`);
+            const version = ofKind(whole, TYPES.secretVersion).find((r) => r.name === "aurora-app-secret")!;
+            assert.deepStrictEqual(JSON.parse(version.inputs.secretString).username, "mlflow_app");
+            assert.strictEqual(JSON.parse(version.inputs.secretString).password, app.password);
+            // PgBouncer's pods roll only after the migrate Job has set a rotated password on the role.
+            const migrate = ofKind(ev, T.job).find((j) => j.name === "k8s-migrate");
+            const pgbouncer = named(ev, T.deployment, "pgbouncer");
+            if (migrate) assert.ok(pgbouncer.dependencies!.includes(migrate.urn), "PgBouncer waits for the migrate Job");
+            assert.match(pgbouncer.inputs.spec.template.metadata.annotations["mlops-data/credential-hash"], /^[0-9a-f]{10}$/);
         });
 
         it("lets the namespace reach only DNS and the stores' ports in their subnets", async () => {

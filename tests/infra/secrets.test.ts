@@ -39,7 +39,7 @@ for (const name of PRIMARY_STACKS) {
             assert.deepStrictEqual(group.secretPaths, ["authToken"]);
             assert.ok(passwords.includes(group.inputs.authToken));
             const versions = ofType(ev, TYPES.secretVersion);
-            assert.strictEqual(versions.length, 3);
+            assert.strictEqual(versions.length, 4, "Aurora's master and application credentials, DocumentDB's master, the cache's token");
             for (const v of versions) assert.deepStrictEqual(v.secretPaths, ["secretString"]);
         });
 
@@ -66,6 +66,7 @@ for (const name of PRIMARY_STACKS) {
             assert.strictEqual(ev.outputs.verification.postgres.password, generated("aurora-master-password"));
             assert.strictEqual(ev.outputs.verification.documentdb.password, generated("documentdb-master-password"));
             assert.strictEqual(ev.outputs.verification.redis.authToken, generated("cache-auth-token"));
+            assert.strictEqual(ev.outputs.verification.postgres.application.password, generated("aurora-app-password"));
         });
     });
 }
@@ -99,7 +100,7 @@ for (const name of PRIMARY_STACKS) {
         it("can only produce values every consumer accepts", async () => {
             const ev = await stack(name);
             const generators = ofType(ev, TYPES.password);
-            assert.strictEqual(generators.length, 3, "Aurora's and DocumentDB's master passwords, the cache's AUTH token");
+            assert.strictEqual(generators.length, 4, "Aurora's and DocumentDB's master passwords, mlflow_app's password, the cache's AUTH token");
             for (const g of generators) {
                 const out = randomPasswordOutput(g.inputs, g.name);
                 for (const consumer of CONSUMERS) {

@@ -9,6 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DR_STACKS, PRIMARY_STACKS, TYPES, ofType, only, stack, within } from "../harness";
+import { configOf } from "./stackConfig";
 
 export const CONTRACT_DIR = path.resolve(__dirname, "..", "..", "out", "contract");
 
@@ -45,8 +46,18 @@ for (const name of PRIMARY_STACKS) {
                 c.postgres.parameters,
                 Object.fromEntries(group.inputs.parameters.map((p: { name: string; value: string }) => [p.name, p.value])),
             );
-            assert.strictEqual(c.postgres.secretArn, only(aurora, TYPES.secret).outputs.arn);
+            assert.strictEqual(c.postgres.secretArn, only(aurora, TYPES.secret, "aurora-master-secret").outputs.arn);
             assert.strictEqual(c.postgres.alembicRevision, null);
+            // The application role: its own generated password and secret, and the timeouts config gives it.
+            const timeouts = configOf(name).aurora.application;
+            assert.deepStrictEqual(c.postgres.application, {
+                username: "mlflow_app",
+                password: only(aurora, TYPES.password, "aurora-app-password").outputs.result,
+                secretArn: only(aurora, TYPES.secret, "aurora-app-secret").outputs.arn,
+                statementTimeoutMs: timeouts.statementTimeoutMs,
+                idleInTransactionSessionTimeoutMs: timeouts.idleInTransactionSessionTimeoutMs,
+                lockTimeoutMs: timeouts.lockTimeoutMs,
+            });
 
             const docs = within(ev, TYPES.documentDb);
             const docdb = only(docs, TYPES.docdbCluster);

@@ -62,7 +62,7 @@ public sealed class PgEndpoint : IAsyncDisposable
             Port = target.Port,
             Database = target.Database,
             Username = target.Username,
-            ApplicationName = "dbops-verify",
+            ApplicationName = $"{Dbops.Ops.DatabaseTarget.ApplicationNamePrefix}-verify",
             Timeout = seconds,
             CommandTimeout = seconds,
         };
