@@ -1376,8 +1376,13 @@ const GEN1_STORES = [
     "aws:rds/globalCluster:GlobalCluster::replication-aurora",
 ];
 
-/** What retiring generation 1 deletes on purpose: its stores and their secrets (generation 2's secrets hold the same credentials). */
-const GEN1_RETIRED = [...GEN1_STORES, "aws:secretsmanager/secret:Secret::aurora-master-secret", "aws:secretsmanager/secret:Secret::documentdb-master-secret"];
+/** What retiring generation 1 deletes on purpose: its stores and their secrets (generation 2's secrets hold the same master credentials, and its own mlflow_app password). */
+const GEN1_RETIRED = [
+    ...GEN1_STORES,
+    "aws:secretsmanager/secret:Secret::aurora-master-secret",
+    "aws:secretsmanager/secret:Secret::aurora-app-secret",
+    "aws:secretsmanager/secret:Secret::documentdb-master-secret",
+];
 
 /** Who is primary of each global cluster, and which clusters clients can write. */
 function rebuiltTopology(primaries: { aurora: string; docs: string }, secondaries: { aurora: string; docs: string }): (sim: Simulator) => string[] {

@@ -384,11 +384,13 @@ export class AuroraPostgres extends pulumi.ComponentResource {
      * rotation counter (config `aurora.application.passwordRotation`) and set by `dbops migrate`, which
      * reads it from the contract; the secret names it for other consumers. Every other origin has the
      * primary's roles, passwords included (replicated by the global cluster, or restored from its
-     * snapshot), so it uses the primary's password when given one and otherwise has none.
+     * snapshot), so it uses the primary's password when given one and otherwise has none; except prod's
+     * rebuilt generation ("member"), whose own migrate Job sets the password once it serves, as on a
+     * cluster of its own.
      */
     private applicationCredential(name: string, id: string, args: AuroraPostgresArgs, origin: string, kmsKeyArn: pulumi.Output<string>): ApplicationCredential | undefined {
         const settings = { ...DEFAULT_APPLICATION, ...args.application };
-        if (args.applicationPassword === undefined && origin !== "primary") return undefined;
+        if (args.applicationPassword === undefined && origin !== "primary" && origin !== "member") return undefined;
         const password =
             args.applicationPassword !== undefined
                 ? pulumi.secret(pulumi.output(args.applicationPassword))
