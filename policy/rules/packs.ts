@@ -11,6 +11,7 @@ import { deletionProtection, finalSnapshot } from "./deletionSafety";
 import { storageEncryptedWithCmk } from "./encryptionAtRest";
 import { globalClusterRequired, globalClusterTopology } from "./globalClusters";
 import { instanceClassAllowlist } from "./instanceClasses";
+import { KUBERNETES_POLICIES } from "./kubernetesWorkloads";
 import { databaseLogExports, databaseLoggingParameters } from "./logging";
 import { autoMinorVersionUpgrade, copyTagsToSnapshots } from "./maintenance";
 import { multiAz } from "./multiAz";
@@ -22,7 +23,7 @@ import { backupAndMaintenanceWindows, backupWindowsStaggered } from "./windows";
 export const SECURITY_PACK = "mlops-data-security";
 export const RESILIENCE_PACK = "mlops-data-resilience";
 
-/** Who can read the data, over what, and who can tell: encryption, TLS, network, authentication, logging, credentials, tags. */
+/** Who can read the data, over what, and who can tell: encryption, TLS, network, authentication, logging, credentials, tags, and the Kubernetes pods that hold the credentials. */
 export const SECURITY_POLICIES: Policies = [
     storageEncryptedWithCmk,
     kmsKeyRotation,
@@ -42,6 +43,7 @@ export const SECURITY_POLICIES: Policies = [
     databaseLoggingParameters,
     credentialsNotPlaintext,
     requiredTags,
+    ...KUBERNETES_POLICIES,
 ];
 
 /** Whether the data survives: backups, windows, deletion safety, zones, regions, upgrades, sizing. */

@@ -9,6 +9,16 @@ import { RecordedResource } from "../../engine/mockEngine";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** A rule test: a change to the good stack and the policies it must violate, exactly. */
+export interface Case {
+    title: string;
+    change: (f: Fixture) => void;
+    config?: Record<string, unknown>;
+    /** Policies with mandatory violations, exactly. */
+    violated: string[];
+    message: RegExp;
+}
+
 /** What the engine sends for a value unknown during preview. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const REGION = "us-east-1";
@@ -64,6 +74,12 @@ export class Fixture {
 
     remove(name: string) {
         this.resources.splice(this.resources.indexOf(this.get(name)), 1);
+    }
+
+    /** Changes nested inputs and outputs alike: `change` runs on each of inputs, raw inputs and outputs. */
+    edit(name: string, change: (props: Record<string, any>) => void) {
+        const r = this.get(name);
+        for (const target of [r.inputs, r.rawInputs, r.outputs]) change(target);
     }
 
     /** Changes inputs and outputs alike, as a program change would. `undefined` deletes. */
@@ -260,5 +276,62 @@ export function goodStack(): Fixture {
         { name: "stores", planId: "plan-id", iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`, resources: [arn("rds", REGION, "cluster:pg"), arn("rds", REGION, "cluster:docs")] },
         { deps: { planId: ["plan"], resources: ["pg", "docs"] } },
     );
+    addKubernetes(f);
     return f;
+}
+
+export const DIGEST = "sha256:" + "ab".repeat(32);
+const K8S_LABELS = { "app.kubernetes.io/part-of": "mlops-data" };
+
+/** A container as the restricted profile wants it (Checkov's CKV_K8S checks all pass). */
+export function restrictedContainer(name: string, image: string, extra: Record<string, unknown> = {}) {
+    return {
+        name,
+        image: `${image}@${DIGEST}`,
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        ...extra,
+    };
+}
+
+export function restrictedPod(containers: unknown[], extra: Record<string, unknown> = {}) {
+    return {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+        containers,
+        ...extra,
+    };
+}
+
+const probes = { readinessProbe: { tcpSocket: { port: 6432 } }, livenessProbe: { tcpSocket: { port: 6432 } } };
+
+/** The data tier's Kubernetes objects: a namespace, a pooler Deployment, a Job and a CronJob reading a Secret as files. */
+function addKubernetes(f: Fixture) {
+    const meta = (name: string) => ({ name, namespace: "mlops-data", labels: K8S_LABELS });
+    f.add("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "mlops-data", labels: K8S_LABELS } });
+    f.add("kubernetes:core/v1:Secret", "contract", { metadata: meta("contract"), type: "Opaque", stringData: secret({ DBOPS_PG_PASSWORD: "generated" }) });
+    const contractVolume = { name: "contract", secret: { secretName: "contract", defaultMode: 0o440 } };
+    const dbops = restrictedContainer("dbops", "ghcr.io/example-org/mlops-dbops:0.1.0", {
+        env: [{ name: "DBOPS_SECRETS_DIR", value: "/etc/dbops/contract" }],
+        volumeMounts: [{ name: "contract", mountPath: "/etc/dbops/contract", readOnly: true }],
+    });
+    f.add("kubernetes:apps/v1:Deployment", "pooler", {
+        metadata: meta("pooler"),
+        spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: "pooler" } },
+            template: {
+                metadata: { labels: { app: "pooler" } },
+                spec: restrictedPod(
+                    [restrictedContainer("pgbouncer", "ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16", { ports: [{ containerPort: 6432 }], ...probes })],
+                    { initContainers: [restrictedContainer("ca", "ghcr.io/example-org/mlops-dbops:0.1.0")] },
+                ),
+            },
+        },
+    });
+    f.add("kubernetes:batch/v1:Job", "migrate", { metadata: meta("migrate"), spec: { backoffLimit: 1, template: { spec: restrictedPod([dbops], { restartPolicy: "Never", volumes: [contractVolume] }) } } });
+    f.add("kubernetes:batch/v1:CronJob", "vacuum", {
+        metadata: meta("vacuum"),
+        spec: { schedule: "30 4 * * *", jobTemplate: { spec: { template: { spec: restrictedPod([dbops], { restartPolicy: "Never", volumes: [contractVolume] }) } } } },
+    });
 }

@@ -107,6 +107,19 @@ describe("policy packs over the program's stacks", function () {
                 (rs) => mutate(rs, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aurora-sg-from-sg-0f0d000000000c001", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }),
                 ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
             ],
+            [
+                "the dbops Job as it was before issue 16 (uid 1654, the contract through envFrom, a token, a tag)",
+                (rs) => {
+                    const job = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "k8s-migrate")!;
+                    const pod = structuredClone(job.inputs.spec.template.spec);
+                    pod.securityContext.runAsUser = 1654;
+                    delete pod.automountServiceAccountToken;
+                    pod.containers[0].envFrom = [{ secretRef: { name: "dbops-contract" } }];
+                    pod.containers[0].image = "ghcr.io/example-org/mlops-dbops:0.1.0";
+                    return mutate(rs, job.type, job.name, { spec: { ...job.inputs.spec, template: { spec: pod } } });
+                },
+                ["k8s-images-pinned", "k8s-non-root-high-uid", "k8s-secrets-as-files", "k8s-service-account-token"],
+            ],
         ];
         for (const [title, change, expected] of MUTATIONS) {
             it(`${title}: exactly ${expected.join(", ")}`, async () => {
