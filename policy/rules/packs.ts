@@ -6,16 +6,26 @@ import { Policies } from "@pulumi/policy";
 import { credentialsNotPlaintext, iamDatabaseAuthentication } from "./authentication";
 import { awsBackupCoverage, awsBackupCrossRegionCopy } from "./awsBackup";
 import { backupRetentionMinimum } from "./backupRetention";
+import { backupVaultAccessPolicy, backupVaultLock } from "./backupVaults";
 import { backupVaultsUseCmk, kmsKeyRotation, logGroupsUseCmk, performanceInsightsCmk, secretsUseCmk } from "./customerManagedKeys";
 import { deletionProtection, finalSnapshot } from "./deletionSafety";
 import { storageEncryptedWithCmk } from "./encryptionAtRest";
 import { globalClusterRequired, globalClusterTopology } from "./globalClusters";
 import { instanceClassAllowlist } from "./instanceClasses";
+import { kmsKeyPolicy } from "./keyPolicies";
 import { KUBERNETES_POLICIES } from "./kubernetesWorkloads";
 import { databaseLogExports, databaseLoggingParameters } from "./logging";
 import { autoMinorVersionUpgrade, copyTagsToSnapshots } from "./maintenance";
 import { multiAz } from "./multiAz";
-import { databaseIngressBySecurityGroup, noDatabasePortOpenToInternet, noPublicDatabaseInstances, securityGroupRulesDescribed } from "./network";
+import {
+    dataStoreNoInternetAccess,
+    databaseIngressBySecurityGroup,
+    noDatabasePortOpenToInternet,
+    noPublicDatabaseInstances,
+    securityGroupRulesDescribed,
+    securityGroupsAttached,
+} from "./network";
+import { snapshotsEncryptedWithCmk, snapshotsNotShared } from "./snapshots";
 import { requiredTags } from "./tags";
 import { auroraTlsEnforced, documentDbTlsEnforced, redisTlsAndAuth } from "./tlsInTransit";
 import { backupAndMaintenanceWindows, backupWindowsStaggered } from "./windows";
@@ -27,6 +37,7 @@ export const RESILIENCE_PACK = "mlops-data-resilience";
 export const SECURITY_POLICIES: Policies = [
     storageEncryptedWithCmk,
     kmsKeyRotation,
+    kmsKeyPolicy,
     performanceInsightsCmk,
     secretsUseCmk,
     logGroupsUseCmk,
@@ -38,6 +49,10 @@ export const SECURITY_POLICIES: Policies = [
     noDatabasePortOpenToInternet,
     databaseIngressBySecurityGroup,
     securityGroupRulesDescribed,
+    dataStoreNoInternetAccess,
+    securityGroupsAttached,
+    snapshotsNotShared,
+    snapshotsEncryptedWithCmk,
     iamDatabaseAuthentication,
     databaseLogExports,
     databaseLoggingParameters,
@@ -56,6 +71,8 @@ export const RESILIENCE_POLICIES: Policies = [
     multiAz,
     awsBackupCoverage,
     awsBackupCrossRegionCopy,
+    backupVaultLock,
+    backupVaultAccessPolicy,
     globalClusterTopology,
     globalClusterRequired,
     copyTagsToSnapshots,

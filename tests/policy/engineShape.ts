@@ -95,7 +95,37 @@ export class Fixture {
     }
 }
 
-const TAGS = { owner: "ml-platform", "cost-center": "cc-1234", "data-classification": "confidential", environment: "prod", "managed-by": "pulumi" };
+export const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/backup-break-glass`;
+/** The account administers the key through IAM; CloudWatch Logs may use it for the stores' log groups only. */
+export const KEY_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        { Sid: "Account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "Logs",
+            Effect: "Allow",
+            Principal: { Service: "logs.us-east-1.amazonaws.com" },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/mlops/*` } },
+        },
+    ],
+});
+export const VAULT_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Sid: "OnlyBreakGlass",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration"],
+            Resource: "*",
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+        },
+    ],
+});
+
+export const TAGS = { owner: "ml-platform", "cost-center": "cc-1234", "data-classification": "confidential", environment: "prod", "managed-by": "pulumi" };
 const arn = (service: string, region: string, rest: string) => `arn:aws:${service}:${region}:${ACCOUNT}:${rest}`;
 const keyArn = (region: string, name: string) => arn("kms", region, `key/0000example-${name}`);
 
@@ -105,7 +135,12 @@ export function goodStack(): Fixture {
     f.add("pulumi:providers:aws", "dr", { region: DR_REGION });
     f.add("random:index/randomPassword:RandomPassword", "password", { length: 40 });
     for (const [name, region, provider] of [["key", REGION, undefined], ["dr-key", DR_REGION, "dr"]] as const) {
-        f.add("aws:kms/key:Key", name, { description: name, enableKeyRotation: true, rotationPeriodInDays: 365, customerMasterKeySpec: "SYMMETRIC_DEFAULT", tags: TAGS }, { provider, outputs: { arn: keyArn(region, name) } });
+        f.add(
+            "aws:kms/key:Key",
+            name,
+            { description: name, enableKeyRotation: true, rotationPeriodInDays: 365, customerMasterKeySpec: "SYMMETRIC_DEFAULT", policy: KEY_POLICY, tags: TAGS },
+            { provider, outputs: { arn: keyArn(region, name) } },
+        );
     }
     const cmk = (name = "key") => ({ kmsKeyId: keyArn(name === "key" ? REGION : DR_REGION, name) });
 
@@ -131,6 +166,7 @@ export function goodStack(): Fixture {
                 ...cmk(key),
                 dbClusterParameterGroupName: `pg-params${suffix}`,
                 globalClusterIdentifier: "pg-global",
+                ...(suffix ? {} : { vpcSecurityGroupIds: ["pg-sg-id"] }),
                 ...(suffix ? {} : { masterUsername: "mlflow_admin", masterPassword: secret("generated-password") }),
                 iamDatabaseAuthenticationEnabled: true,
                 enabledCloudwatchLogsExports: ["postgresql"],
@@ -147,6 +183,7 @@ export function goodStack(): Fixture {
                 protect: true,
                 provider,
                 deps: { kmsKeyId: [key], dbClusterParameterGroupName: [`pg-params${suffix}`], globalClusterIdentifier: ["pg-global"], ...(suffix ? {} : { masterPassword: ["password"] }) },
+                // pg-sg is declared below; the cluster names it by its id.
                 outputs: { arn: arn("rds", suffix ? DR_REGION : REGION, `cluster:pg${suffix}`) },
             },
         );
@@ -252,6 +289,10 @@ export function goodStack(): Fixture {
     // AWS Backup with a copy to the DR region.
     f.add("aws:backup/vault:Vault", "vault", { name: "vault", kmsKeyArn: keyArn(REGION, "key"), tags: TAGS }, { deps: { kmsKeyArn: ["key"] }, outputs: { arn: arn("backup", REGION, "backup-vault:vault") } });
     f.add("aws:backup/vault:Vault", "dr-vault", { name: "dr-vault", kmsKeyArn: keyArn(DR_REGION, "dr-key"), tags: TAGS }, { provider: "dr", deps: { kmsKeyArn: ["dr-key"] }, outputs: { arn: arn("backup", DR_REGION, "backup-vault:dr-vault") } });
+    for (const [vault, provider] of [["vault", undefined], ["dr-vault", "dr"]] as const) {
+        f.add("aws:backup/vaultPolicy:VaultPolicy", `${vault}-policy`, { backupVaultName: vault, policy: VAULT_POLICY }, { provider, deps: { backupVaultName: [vault] } });
+        f.add("aws:backup/vaultLockConfiguration:VaultLockConfiguration", `${vault}-lock`, { backupVaultName: vault, minRetentionDays: 7, maxRetentionDays: 365 }, { provider, deps: { backupVaultName: [vault] } });
+    }
     f.add(
         "aws:backup/plan:Plan",
         "plan",

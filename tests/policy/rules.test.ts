@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
 import { PACKS } from "../../policy/offline/packs";
 import { Case, Fixture, REGION, UNKNOWN_VALUE, goodStack, secret } from "./engineShape";
+import { DATA_CASES, DATA_RELAXED } from "./dataCases";
 import { KUBERNETES_CASES, KUBERNETES_RELAXED } from "./kubernetesCases";
 
 /** The good stack is not in a global datastore for DocumentDB and Redis; that rule has its own cases. */
@@ -44,13 +45,15 @@ const CASES: Case[] = [
     {
         title: "PostgreSQL open to the internet",
         change: (f) => f.set("pg-sg-from-clients", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }),
-        violated: ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+        // pg-sg is the Aurora cluster's, so the data-store rule sees it too.
+        violated: ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
         message: /opens port 5432 to 0\.0\.0\.0\/0/,
     },
     {
         title: "inline rule opens Redis to ::/0",
         change: (f) => f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"], description: "oops" }] }),
-        violated: ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+        // pg-sg is the Aurora cluster's, so the data-store rule sees it too.
+        violated: ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
         message: /rule ingress\[0\] opens port 6379 to ::\/0/,
     },
     {
@@ -154,6 +157,7 @@ const CASES: Case[] = [
     { title: "minor upgrades off", change: (f) => f.set("docs-1", { autoMinorVersionUpgrade: false }), violated: ["auto-minor-version-upgrade"], message: /DocumentDB instance: autoMinorVersionUpgrade is false/ },
     { title: "burstable class in prod", change: (f) => f.set("pg-1", { instanceClass: "db.t4g.medium" }), violated: ["instance-class-allowlist"], message: /db\.t4g\.medium is not allowed here; allowed: db\.r6g\.\*/ },
     ...KUBERNETES_CASES,
+    ...DATA_CASES,
 ];
 
 /** Cases that change the config so that a rule no longer applies. */
@@ -167,6 +171,7 @@ const RELAXED: Case[] = [
         message: /.*/,
     },
     ...KUBERNETES_RELAXED,
+    ...DATA_RELAXED,
     { title: "a policy disabled by its enforcement level", change: (f) => f.set("pg", { copyTagsToSnapshot: false }), config: { ...BASE, "copy-tags-to-snapshots": "disabled" }, violated: [], message: /.*/ },
 ];
 

@@ -105,7 +105,22 @@ describe("policy packs over the program's stacks", function () {
             [
                 "open to the internet",
                 (rs) => mutate(rs, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aurora-sg-from-sg-0f0d000000000c001", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }),
-                ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+                ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
+            ],
+            [
+                "an extra rule opening SSH on Aurora's security group, added outside the components",
+                (rs) => {
+                    const sg = rs.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "aurora-sg")!;
+                    const rule = structuredClone(rs.find((r) => r.name === "aurora-sg-from-sg-0f0d000000000c001")!);
+                    Object.assign(rule, { name: "ssh", urn: rule.urn.replace(/::[^:]+$/, "::ssh") });
+                    for (const t of [rule.inputs, rule.rawInputs, rule.outputs]) {
+                        Object.assign(t, { securityGroupId: sg.outputs.id, fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", description: "ssh" });
+                        delete t.referencedSecurityGroupId;
+                    }
+                    rule.propertyDependencies = { securityGroupId: [sg.urn] };
+                    return [...rs, rule];
+                },
+                ["data-store-no-internet-access"],
             ],
             [
                 "the dbops Job as it was before issue 16 (uid 1654, the contract through envFrom, a token, a tag)",

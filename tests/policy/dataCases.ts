@@ -1,0 +1,161 @@
+/**
+ * Cases for the KMS key policy, backup vault, snapshot and network policies
+ * of issue 16. Where a rule applies by resource type, one case adds a resource
+ * of a type (or outside the shape) no component of this repo declares: a
+ * replica key, a snapshot, a snapshot copy, a standalone ElastiCache cluster,
+ * an RDS instance, an old-style aws.ec2.SecurityGroupRule, a second vault.
+ */
+import { BREAK_GLASS, Case, Fixture, KEY_POLICY, TAGS } from "./engineShape";
+
+const BASE = { "global-cluster-required": { required: false } };
+const doc = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const keyArn = "arn:aws:kms:us-east-1:123456789012:key/0000example-key";
+const denyAll = (actions: string[], condition?: object) => ({ Effect: "Deny", Principal: { AWS: "*" }, Action: actions, Resource: "*", ...(condition ? { Condition: condition } : {}) });
+const PROTECTED = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration"];
+
+/** A security group of the data tier, described and tagged, optionally attached to pg. */
+function extraGroup(f: Fixture, name: string, props: object = {}) {
+    f.add("aws:ec2/securityGroup:SecurityGroup", name, { name, description: `${name}: test group`, vpcId: "vpc-0123456789abcdef0", tags: TAGS, ...props });
+}
+
+export const DATA_CASES: Case[] = [
+    // kms-key-policy
+    { title: "a key left on KMS's default policy", change: (f) => f.set("key", { policy: undefined }), violated: ["kms-key-policy"], message: /KMS key key has no key policy/ },
+    {
+        title: "a key policy allowing everyone without a condition",
+        change: (f) => f.set("key", { policy: doc([{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }]) }),
+        violated: ["kms-key-policy"],
+        message: /KMS key key: statement "Open" allows any principal \("\*"\) kms:Decrypt with no condition/,
+    },
+    { title: "a disabled key", change: (f) => f.set("dr-key", { isEnabled: false }), violated: ["kms-key-policy"], message: /KMS key dr-key is disabled/ },
+    {
+        title: "a multi-Region replica key (no component declares one) open to everyone",
+        change: (f) =>
+            f.add("aws:kms/replicaKey:ReplicaKey", "replica", { primaryKeyArn: keyArn, policy: doc([{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }]), tags: TAGS }, { provider: "dr" }),
+        violated: ["kms-key-policy"],
+        message: /KMS replica key replica: statement 0 allows any principal \("\*"\) kms:\* with no condition/,
+    },
+    // backup-vault-lock
+    { title: "the copy vault unlocked", change: (f) => f.remove("dr-vault-lock"), violated: ["backup-vault-lock"], message: /Backup vault dr-vault has no vault lock/ },
+    {
+        title: "a rule keeping backups beyond the lock's maximum",
+        change: (f) => f.set("plan", { rules: [{ ...f.get("plan").inputs.rules[0], lifecycle: { deleteAfter: 400 } }] }),
+        violated: ["backup-vault-lock"],
+        message: /Backup plan plan rule daily into vault vault keeps recovery points 400 days; the vault's lock allows at most 365/,
+    },
+    {
+        title: "copies kept shorter than the copy vault's lock minimum",
+        change: (f) => f.set("plan", { rules: [{ ...f.get("plan").inputs.rules[0], copyActions: [{ ...f.get("plan").inputs.rules[0].copyActions[0], lifecycle: { deleteAfter: 3 } }] }] }),
+        config: { ...BASE, "aws-backup-coverage": { minimumRetentionDays: 1 } },
+        violated: ["backup-vault-lock"],
+        message: /rule daily's copy into vault dr-vault keeps recovery points 3 days; the vault's lock requires at least 7/,
+    },
+    {
+        title: "a second vault added outside the component: no lock, no access policy",
+        change: (f) => f.add("aws:backup/vault:Vault", "extra-vault", { name: "extra-vault", kmsKeyArn: keyArn, tags: TAGS }, { deps: { kmsKeyArn: ["key"] } }),
+        violated: ["backup-vault-access-policy", "backup-vault-lock"],
+        message: /Backup vault extra-vault has no (vault lock|access policy)/,
+    },
+    // backup-vault-access-policy
+    { title: "the vault without an access policy", change: (f) => f.remove("vault-policy"), violated: ["backup-vault-access-policy"], message: /Backup vault vault has no access policy/ },
+    {
+        title: "lifecycle changes not denied",
+        change: (f) => f.set("vault-policy", { policy: doc([denyAll(["backup:DeleteRecoveryPoint", "backup:DeleteBackupVaultLockConfiguration"], { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } })]) }),
+        violated: ["backup-vault-access-policy"],
+        message: /does not deny backup:UpdateRecoveryPointLifecycle to everyone/,
+    },
+    {
+        title: "every role exempt by a wildcard",
+        change: (f) => f.set("dr-vault-policy", { policy: doc([denyAll(PROTECTED, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/*" } })]) }),
+        violated: ["backup-vault-access-policy"],
+        message: /exempts arn:aws:iam::123456789012:role\/\*; at most one role ARN without wildcards/,
+    },
+    // snapshots-not-shared
+    {
+        title: "a public cluster snapshot",
+        change: (f) => f.add("aws:rds/clusterSnapshot:ClusterSnapshot", "snap", { dbClusterIdentifier: "pg", dbClusterSnapshotIdentifier: "snap", sharedAccounts: ["all"], tags: TAGS }, { deps: { dbClusterIdentifier: ["pg"] } }),
+        violated: ["snapshots-not-shared"],
+        message: /Snapshot snap is public: sharedAccounts includes "all"/,
+    },
+    {
+        title: "a snapshot copy shared with an unlisted account",
+        change: (f) =>
+            f.add("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", "copy", { sourceDbClusterSnapshotIdentifier: "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:s", targetDbClusterSnapshotIdentifier: "copy", kmsKeyId: keyArn, sharedAccounts: ["999999999999"], tags: TAGS }),
+        violated: ["snapshots-not-shared"],
+        message: /Snapshot copy is shared with 999999999999; allowed: none/,
+    },
+    // snapshots-encrypted-with-cmk
+    {
+        title: "a snapshot copy on the default key",
+        change: (f) => f.add("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", "copy", { sourceDbClusterSnapshotIdentifier: "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:s", targetDbClusterSnapshotIdentifier: "copy", tags: TAGS }),
+        violated: ["snapshots-encrypted-with-cmk"],
+        message: /Snapshot copy copy: kmsKeyId is not set/,
+    },
+    {
+        title: "a DocumentDB snapshot of a cluster this stack does not declare",
+        change: (f) => f.add("aws:docdb/clusterSnapshot:ClusterSnapshot", "foreign-snap", { dbClusterIdentifier: "someone-elses-cluster", dbClusterSnapshotIdentifier: "foreign-snap" }),
+        violated: ["snapshots-encrypted-with-cmk"],
+        message: /Snapshot foreign-snap is of "someone-elses-cluster", which this stack does not declare/,
+    },
+    // data-store-no-internet-access
+    {
+        title: "SSH opened to the world on the database's group by an old-style rule",
+        change: (f) =>
+            f.add("aws:ec2/securityGroupRule:SecurityGroupRule", "ssh", { type: "ingress", securityGroupId: "pg-sg-id", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"], description: "ssh for debugging" }, { deps: { securityGroupId: ["pg-sg"] } }),
+        violated: ["data-store-no-internet-access"],
+        message: /Security group pg-sg of Aurora cluster pg: ssh admits 0\.0\.0\.0\/0 on tcp 22-22/,
+    },
+    {
+        title: "egress to everywhere from the database's group",
+        change: (f) =>
+            f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "egress", { securityGroupId: "pg-sg-id", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all out", tags: TAGS }, { deps: { securityGroupId: ["pg-sg"] } }),
+        violated: ["data-store-no-internet-access"],
+        message: /egress lets it send to 0\.0\.0\.0\/0 on every port and protocol/,
+    },
+    {
+        title: "a standalone ElastiCache cluster (no component declares one) whose group admits the internet on 443",
+        change: (f) => {
+            extraGroup(f, "memcached-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "https" }] });
+            f.add("aws:elasticache/cluster:Cluster", "memcached", { clusterId: "memcached", engine: "memcached", nodeType: "cache.t4g.micro", numCacheNodes: 1, securityGroupIds: ["memcached-sg-id"], tags: TAGS }, { deps: { securityGroupIds: ["memcached-sg"] } });
+        },
+        violated: ["data-store-no-internet-access"],
+        message: /Security group memcached-sg of ElastiCache cluster memcached: rule ingress\[0\] admits 0\.0\.0\.0\/0 on tcp 443-443/,
+    },
+    // security-groups-attached
+    { title: "a security group attached to nothing", change: (f) => extraGroup(f, "orphan-sg"), violated: ["security-groups-attached"], message: /Security group orphan-sg is attached to nothing this stack declares/ },
+    // no-public-database-instances, by type
+    {
+        title: "a plain RDS instance (no component declares one) made public",
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, tags: TAGS }),
+        violated: ["no-public-database-instances"],
+        message: /RDS instance: publiclyAccessible is true/,
+    },
+];
+
+export const DATA_RELAXED: Case[] = [
+    {
+        title: "a key whose policy is a separate aws.kms.KeyPolicy",
+        change: (f) => {
+            f.set("key", { policy: undefined });
+            f.add("aws:kms/keyPolicy:KeyPolicy", "key-policy", { keyId: "key-id", policy: KEY_POLICY }, { deps: { keyId: ["key"] } });
+        },
+        violated: [],
+        message: /.*/,
+    },
+    { title: "staging: no vault lock required", change: (f) => f.remove("dr-vault-lock"), config: { ...BASE, "backup-vault-lock": { required: false } }, violated: [], message: /.*/ },
+    { title: "a vault policy denying backup:* to everyone, break-glass included", change: (f) => f.set("vault-policy", { policy: doc([denyAll(["backup:*"])]) }), violated: [], message: /.*/ },
+    {
+        title: "a snapshot of a declared cluster shared with a listed account",
+        change: (f) => f.add("aws:rds/clusterSnapshot:ClusterSnapshot", "snap", { dbClusterIdentifier: "pg", dbClusterSnapshotIdentifier: "snap", sharedAccounts: ["210987654321"], tags: TAGS }, { deps: { dbClusterIdentifier: ["pg"] } }),
+        config: { ...BASE, "snapshots-not-shared": { allowedAccounts: ["210987654321"] } },
+        violated: [],
+        message: /.*/,
+    },
+    {
+        title: "egress to everywhere, where the config allows it",
+        change: (f) => f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "egress", { securityGroupId: "pg-sg-id", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all out", tags: TAGS }, { deps: { securityGroupId: ["pg-sg"] } }),
+        config: { ...BASE, "data-store-no-internet-access": { allowInternetEgress: true } },
+        violated: [],
+        message: /.*/,
+    },
+];
