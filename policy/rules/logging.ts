@@ -55,14 +55,44 @@ export const databaseLogExports: ResourceValidationPolicy = {
     ],
 };
 
-const parametersSchema = schema<{ maximumSlowQueryMs: number }>({
+const parametersSchema = schema<{ maximumSlowQueryMs: number; auroraLogStatement: string[]; documentDbAuditEvents: string[] }>({
     maximumSlowQueryMs: {
         type: "integer",
         minimum: 0,
         default: 1000,
         description: "Highest allowed log_min_duration_statement (ms) for Aurora PostgreSQL: slower statements must be logged.",
     },
+    auroraLogStatement: {
+        type: "array",
+        items: { type: "string", enum: ["ddl", "mod", "all"] },
+        minItems: 1,
+        uniqueItems: true,
+        default: ["ddl", "mod", "all"],
+        description: "Values of log_statement allowed for Aurora PostgreSQL: ddl logs every schema change, mod also data changes, all every statement (none is never allowed).",
+    },
+    documentDbAuditEvents: {
+        type: "array",
+        items: { type: "string", enum: ["ddl", "dml_read", "dml_write"] },
+        minItems: 1,
+        uniqueItems: true,
+        default: ["ddl", "dml_write"],
+        description: "DocumentDB audit event categories audit_logs must cover (\"all\" covers every one; \"enabled\" is the legacy name of ddl).",
+    },
 });
+
+/**
+ * The categories a DocumentDB audit_logs value covers. "enabled" is the legacy
+ * value for ddl (Checkov CKV_AWS_104's accepted values say so; AWS's parameter
+ * reference lists enabled, disabled, ddl, dml_read, dml_write, all, none). A
+ * comma-separated combination is accepted here as AWS's DML-auditing
+ * announcement describes it; that could not be checked against the API on
+ * this machine, so the program itself uses "all".
+ */
+function auditCategories(value: string): Set<string> {
+    const parts = value.split(",").map((p) => p.trim().toLowerCase());
+    if (parts.includes("all")) return new Set(["ddl", "dml_read", "dml_write"]);
+    return new Set(parts.map((p) => (p === "enabled" ? "ddl" : p)));
+}
 
 type StackReport = (message: string, urn?: string) => void;
 
@@ -78,14 +108,15 @@ function clusterParameters(cluster: PolicyResource, groups: PolicyResource[], st
 export const databaseLoggingParameters: StackValidationPolicy = {
     name: "database-logging-parameters",
     description:
-        "Aurora PostgreSQL logs statements slower than the configured threshold (log_min_duration_statement); DocumentDB has audit_logs and profiler enabled.",
+        "Aurora PostgreSQL logs statements slower than the configured threshold (log_min_duration_statement) and every schema change (log_statement ddl or more); " +
+        "DocumentDB audits DDL and DML writes (audit_logs, not dml_read only) and has the profiler on (Checkov CKV2_AWS_27, CKV_AWS_104).",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "In the cluster parameter group set log_min_duration_statement to a value from 0 to the threshold (ms) for Aurora, " +
-        'and audit_logs "enabled" and profiler "enabled" for DocumentDB; the cluster must use that group.',
+        "In the cluster parameter group set log_min_duration_statement to a value from 0 to the threshold (ms) and log_statement to ddl (or mod, all) for Aurora, " +
+        'and audit_logs "all" (or the categories configured) and profiler "enabled" for DocumentDB; the cluster must use that group.',
     configSchema: parametersSchema,
     validateStack: (args, report) => {
-        const { maximumSlowQueryMs } = configWithDefaults(parametersSchema, args);
+        const { maximumSlowQueryMs, auroraLogStatement, documentDbAuditEvents } = configWithDefaults(parametersSchema, args);
         const auroraGroups = ofType(args.resources, T.rdsClusterParams);
         for (const c of ofType(args.resources, T.rdsCluster)) {
             if (knownString(() => c.props.engine) !== "aurora-postgresql") continue;
@@ -100,14 +131,19 @@ export const databaseLoggingParameters: StackValidationPolicy = {
                     c.urn,
                 );
             }
+            const statement = params.get("log_statement");
+            if (statement === undefined || !auroraLogStatement.includes(statement)) {
+                report(`Aurora PostgreSQL cluster ${c.name}: log_statement is ${statement ?? "unset (none)"}; allowed: ${auroraLogStatement.join(", ")}.`, c.urn);
+            }
         }
         const docdbGroups = ofType(args.resources, T.docdbClusterParams);
         for (const c of ofType(args.resources, T.docdbCluster)) {
             const params = clusterParameters(c, docdbGroups, "DocumentDB", report);
             if (!params) continue;
             const audit = params.get("audit_logs");
-            if (audit === undefined || audit === "disabled" || audit === "none") {
-                report(`DocumentDB cluster ${c.name}: audit_logs is ${audit ?? "unset (disabled)"}; it must be enabled.`, c.urn);
+            const missingAudit = documentDbAuditEvents.filter((e) => !auditCategories(audit ?? "").has(e));
+            if (missingAudit.length) {
+                report(`DocumentDB cluster ${c.name}: audit_logs is ${audit ?? "unset (disabled)"}, which does not audit ${missingAudit.join(", ")}; use "all" or cover ${documentDbAuditEvents.join(", ")}.`, c.urn);
             }
             const profiler = params.get("profiler");
             if (profiler !== "enabled") report(`DocumentDB cluster ${c.name}: profiler is ${profiler ?? "unset (disabled)"}; it must be enabled.`, c.urn);

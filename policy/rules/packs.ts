@@ -3,7 +3,7 @@
  * serve these lists; the offline evaluation finds the packs by the same names.
  */
 import { Policies } from "@pulumi/policy";
-import { credentialsNotPlaintext, iamDatabaseAuthentication } from "./authentication";
+import { credentialRotation, credentialsNotPlaintext, iamDatabaseAuthentication } from "./authentication";
 import { awsBackupCoverage, awsBackupCrossRegionCopy } from "./awsBackup";
 import { backupRetentionMinimum } from "./backupRetention";
 import { backupVaultAccessPolicy, backupVaultLock } from "./backupVaults";
@@ -16,6 +16,7 @@ import { kmsKeyPolicy } from "./keyPolicies";
 import { KUBERNETES_POLICIES } from "./kubernetesWorkloads";
 import { databaseLogExports, databaseLoggingParameters } from "./logging";
 import { autoMinorVersionUpgrade, copyTagsToSnapshots } from "./maintenance";
+import { alarmsNotify, enhancedMonitoring, logGroupRetention, performanceInsights } from "./monitoring";
 import { multiAz } from "./multiAz";
 import {
     dataStoreNoInternetAccess,
@@ -57,6 +58,11 @@ export const SECURITY_POLICIES: Policies = [
     databaseLogExports,
     databaseLoggingParameters,
     credentialsNotPlaintext,
+    credentialRotation,
+    enhancedMonitoring,
+    performanceInsights,
+    logGroupRetention,
+    alarmsNotify,
     requiredTags,
     ...KUBERNETES_POLICIES,
 ];

@@ -126,13 +126,65 @@ export const DATA_CASES: Case[] = [
     // no-public-database-instances, by type
     {
         title: "a plain RDS instance (no component declares one) made public",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, tags: TAGS }),
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
         violated: ["no-public-database-instances"],
         message: /RDS instance: publiclyAccessible is true/,
+    },
+    // enhanced-monitoring
+    { title: "Enhanced Monitoring off on an Aurora instance", change: (f) => f.set("pg-1", { monitoringInterval: 0 }), violated: ["enhanced-monitoring"], message: /Enhanced Monitoring is off/ },
+    { title: "an Enhanced Monitoring interval above the maximum", change: (f) => f.set("pg-2", { monitoringInterval: 60 }), config: { ...BASE, "enhanced-monitoring": { maximumIntervalSeconds: 15 } }, violated: ["enhanced-monitoring"], message: /monitoringInterval is 60 s; at most 15/ },
+    {
+        title: "a plain RDS instance (no component declares one) without Enhanced Monitoring",
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
+        violated: ["enhanced-monitoring"],
+        message: /Instance: Enhanced Monitoring is off/,
+    },
+    // performance-insights
+    { title: "DocumentDB instance without Performance Insights", change: (f) => f.set("docs-2", { enablePerformanceInsights: false, performanceInsightsKmsKeyId: undefined }), violated: ["performance-insights"], message: /DocumentDB instance: enablePerformanceInsights is not true/ },
+    { title: "Aurora instance without Performance Insights", change: (f) => f.set("pg-dr-1", { performanceInsightsEnabled: undefined, performanceInsightsKmsKeyId: undefined }), violated: ["performance-insights"], message: /Instance: performanceInsightsEnabled is not true/ },
+    // log-group-retention
+    { title: "a slow log kept 30 days where a year is required", change: (f) => f.set("redis-slow-log", { retentionInDays: 30 }), violated: ["log-group-retention"], message: /Log group: retentionInDays is 30; at least 365/ },
+    // alarms-notify
+    { title: "an alarm that notifies nobody", change: (f) => f.set("pg-cpu", { alarmActions: [], okActions: [] }), violated: ["alarms-notify"], message: /Alarm: no alarmActions/ },
+    { title: "an alarm with its actions disabled", change: (f) => f.set("pg-cpu", { actionsEnabled: false }), violated: ["alarms-notify"], message: /Alarm: actionsEnabled is false/ },
+    // credential-rotation
+    { title: "a secret without rotation or exemption", change: (f) => f.remove("pg-secret-rotation"), violated: ["credential-rotation"], message: /Secret pg-secret \(mlops\/pg\) has no rotation and no exemption/ },
+    { title: "a secret rotated every 180 days", change: (f) => f.set("pg-secret-rotation", { rotationRules: { automaticallyAfterDays: 180 } }), violated: ["credential-rotation"], message: /rotates every 180 days; at most 90/ },
+    // credentials-not-plaintext, secret versions
+    {
+        title: "a secret version with a literal value",
+        change: (f) => {
+            f.set("pg-secret-value", { secretString: '{"password":"typed-in-config"}' });
+            delete f.get("pg-secret-value").propertyDependencies!.secretString;
+        },
+        violated: ["credentials-not-plaintext"],
+        message: /Secrets Manager secret version pg-secret-value: secretString is a literal value/,
+    },
+    // database-logging-parameters, the new parameters
+    { title: "Aurora without DDL statement logging", change: (f) => f.edit("pg-params", (p) => (p.parameters = p.parameters.filter((x: { name: string }) => x.name !== "log_statement"))), violated: ["database-logging-parameters"], message: /log_statement is unset \(none\); allowed: ddl, mod, all/ },
+    {
+        title: "DocumentDB auditing DML reads only",
+        change: (f) => f.edit("docs-params", (p) => (p.parameters = p.parameters.map((x: { name: string; value: string }) => (x.name === "audit_logs" ? { ...x, value: "dml_read" } : x)))),
+        violated: ["database-logging-parameters"],
+        message: /audit_logs is dml_read, which does not audit ddl, dml_write/,
+    },
+    {
+        title: "DocumentDB on the legacy value (DDL only)",
+        change: (f) => f.edit("docs-params", (p) => (p.parameters = p.parameters.map((x: { name: string; value: string }) => (x.name === "audit_logs" ? { ...x, value: "enabled" } : x)))),
+        violated: ["database-logging-parameters"],
+        message: /audit_logs is enabled, which does not audit dml_write/,
     },
 ];
 
 export const DATA_RELAXED: Case[] = [
+    { title: "a secret exempt from rotation in config", change: (f) => f.remove("pg-secret-rotation"), config: { ...BASE, "credential-rotation": { exemptions: [{ secretPattern: "mlops/*", reason: "rotated by the test's own procedure, documented here" }] } }, violated: [], message: /.*/ },
+    { title: "dev: no paging, no Enhanced Monitoring", change: (f) => { f.set("pg-cpu", { alarmActions: [] }); f.set("pg-1", { monitoringInterval: 0 }); }, config: { ...BASE, "alarms-notify": { required: false }, "enhanced-monitoring": { required: false } }, violated: [], message: /.*/ },
+    {
+        title: "DocumentDB auditing DDL and DML writes as a combination",
+        change: (f) => f.edit("docs-params", (p) => (p.parameters = p.parameters.map((x: { name: string; value: string }) => (x.name === "audit_logs" ? { ...x, value: "ddl,dml_write" } : x)))),
+        violated: [],
+        message: /.*/,
+    },
     {
         title: "a key whose policy is a separate aws.kms.KeyPolicy",
         change: (f) => {

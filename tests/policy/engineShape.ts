@@ -149,7 +149,7 @@ export function goodStack(): Fixture {
         f.add(
             "aws:rds/clusterParameterGroup:ClusterParameterGroup",
             `pg-params${suffix}`,
-            { name: `pg-params${suffix}`, family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }], tags: TAGS },
+            { name: `pg-params${suffix}`, family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }, { name: "log_statement", value: "ddl" }], tags: TAGS },
             { provider },
         );
         if (!suffix) {
@@ -201,6 +201,8 @@ export function goodStack(): Fixture {
                     autoMinorVersionUpgrade: true,
                     performanceInsightsEnabled: true,
                     performanceInsightsKmsKeyId: keyArn(suffix ? DR_REGION : REGION, key),
+                    monitoringInterval: 60,
+                    monitoringRoleArn: `arn:aws:iam::${ACCOUNT}:role/rds-monitoring`,
                     preferredMaintenanceWindow: "sun:05:00-sun:05:30",
                     tags: TAGS,
                 },
@@ -213,7 +215,7 @@ export function goodStack(): Fixture {
     f.add("aws:docdb/clusterParameterGroup:ClusterParameterGroup", "docs-params", {
         name: "docs-params",
         family: "docdb5.0",
-        parameters: [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "enabled" }, { name: "profiler", value: "enabled" }],
+        parameters: [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "all" }, { name: "profiler", value: "enabled" }],
         tags: TAGS,
     });
     f.add(
@@ -242,13 +244,13 @@ export function goodStack(): Fixture {
         f.add(
             "aws:docdb/clusterInstance:ClusterInstance",
             `docs-${n}`,
-            { identifier: `docs-${n}`, clusterIdentifier: "docs", instanceClass: "db.r6g.large", availabilityZone: `${REGION}${"ab"[n - 1]}`, autoMinorVersionUpgrade: true, tags: TAGS },
+            { identifier: `docs-${n}`, clusterIdentifier: "docs", instanceClass: "db.r6g.large", availabilityZone: `${REGION}${"ab"[n - 1]}`, autoMinorVersionUpgrade: true, enablePerformanceInsights: true, performanceInsightsKmsKeyId: keyArn(REGION, "key"), tags: TAGS },
             { deps: { clusterIdentifier: ["docs"] } },
         );
     }
 
     // Redis.
-    f.add("aws:cloudwatch/logGroup:LogGroup", "redis-slow-log", { name: "/mlops/redis/slow-log", retentionInDays: 30, ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
+    f.add("aws:cloudwatch/logGroup:LogGroup", "redis-slow-log", { name: "/mlops/redis/slow-log", retentionInDays: 365, ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
     f.add(
         "aws:elasticache/replicationGroup:ReplicationGroup",
         "cache",
@@ -277,7 +279,19 @@ export function goodStack(): Fixture {
     );
 
     // Secrets, network.
-    f.add("aws:secretsmanager/secret:Secret", "pg-secret", { name: "mlops/pg", ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
+    f.add("aws:secretsmanager/secret:Secret", "pg-secret", { name: "mlops/pg", ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] }, outputs: { arn: arn("secretsmanager", REGION, "secret:mlops/pg-AbCdEf") } });
+    f.add("aws:secretsmanager/secretVersion:SecretVersion", "pg-secret-value", { secretId: "pg-secret-id", secretString: secret('{"password":"generated"}') }, { deps: { secretId: ["pg-secret"], secretString: ["password"] } });
+    f.add(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        "pg-secret-rotation",
+        { secretId: "pg-secret-id", rotationLambdaArn: arn("lambda", REGION, "function:rotate"), rotationRules: { automaticallyAfterDays: 30 } },
+        { deps: { secretId: ["pg-secret"] } },
+    );
+    f.add(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "pg-cpu",
+        { name: "pg-cpu", namespace: "AWS/RDS", metricName: "CPUUtilization", comparisonOperator: "GreaterThanThreshold", threshold: 80, evaluationPeriods: 3, period: 300, statistic: "Average", alarmActions: [arn("sns", REGION, "pager")], okActions: [arn("sns", REGION, "pager")], tags: TAGS },
+    );
     f.add("aws:ec2/securityGroup:SecurityGroup", "pg-sg", { name: "pg-sg", description: "PostgreSQL: clients on TCP 5432 only", vpcId: "vpc-0123456789abcdef0", tags: TAGS });
     f.add(
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
