@@ -118,7 +118,8 @@ export const DATA_CASES: Case[] = [
             extraGroup(f, "memcached-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "https" }] });
             f.add("aws:elasticache/cluster:Cluster", "memcached", { clusterId: "memcached", engine: "memcached", nodeType: "cache.t4g.micro", numCacheNodes: 1, securityGroupIds: ["memcached-sg-id"], tags: TAGS }, { deps: { securityGroupIds: ["memcached-sg"] } });
         },
-        violated: ["data-store-no-internet-access"],
+        // A standalone cluster cannot be encrypted at rest either.
+        violated: ["data-store-no-internet-access", "storage-encrypted-with-cmk"],
         message: /Security group memcached-sg of ElastiCache cluster memcached: rule ingress\[0\] admits 0\.0\.0\.0\/0 on tcp 443-443/,
     },
     // security-groups-attached
@@ -126,16 +127,23 @@ export const DATA_CASES: Case[] = [
     // no-public-database-instances, by type
     {
         title: "a plain RDS instance (no component declares one) made public",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, tags: TAGS }, { protect: true }),
         violated: ["no-public-database-instances"],
         message: /RDS instance: publiclyAccessible is true/,
+    },
+    // storage-encrypted-with-cmk and deletion-protection, by type
+    {
+        title: "a plain RDS instance (no component declares one), unencrypted and unprotected",
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
+        violated: ["deletion-protection", "storage-encrypted-with-cmk"],
+        message: /RDS instance: (storageEncrypted is not true|deletionProtection is not true)/,
     },
     // enhanced-monitoring
     { title: "Enhanced Monitoring off on an Aurora instance", change: (f) => f.set("pg-1", { monitoringInterval: 0 }), violated: ["enhanced-monitoring"], message: /Enhanced Monitoring is off/ },
     { title: "an Enhanced Monitoring interval above the maximum", change: (f) => f.set("pg-2", { monitoringInterval: 60 }), config: { ...BASE, "enhanced-monitoring": { maximumIntervalSeconds: 15 } }, violated: ["enhanced-monitoring"], message: /monitoringInterval is 60 s; at most 15/ },
     {
         title: "a plain RDS instance (no component declares one) without Enhanced Monitoring",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
+        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, tags: TAGS }, { protect: true }),
         violated: ["enhanced-monitoring"],
         message: /Instance: Enhanced Monitoring is off/,
     },
