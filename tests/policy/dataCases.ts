@@ -13,6 +13,16 @@ const keyArn = "arn:aws:kms:us-east-1:123456789012:key/0000example-key";
 const denyAll = (actions: string[], condition?: object) => ({ Effect: "Deny", Principal: { AWS: "*" }, Action: actions, Resource: "*", ...(condition ? { Condition: condition } : {}) });
 const PROTECTED = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration"];
 
+/** A plain RDS instance, as a pull request might add one outside the components: every rule met unless `change` breaks one. */
+function legacyInstance(f: Fixture, change: Record<string, unknown> = {}, protect = true) {
+    const props: Record<string, unknown> = {
+        identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60,
+        performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, backupRetentionPeriod: 35, multiAz: true, tags: TAGS, ...change,
+    };
+    for (const [k, v] of Object.entries(change)) if (v === undefined) delete props[k];
+    f.add("aws:rds/instance:Instance", "legacy", props, { protect });
+}
+
 /** A security group of the data tier, described and tagged, optionally attached to pg. */
 function extraGroup(f: Fixture, name: string, props: object = {}) {
     f.add("aws:ec2/securityGroup:SecurityGroup", name, { name, description: `${name}: test group`, vpcId: "vpc-0123456789abcdef0", tags: TAGS, ...props });
@@ -119,7 +129,7 @@ export const DATA_CASES: Case[] = [
             f.add("aws:elasticache/cluster:Cluster", "memcached", { clusterId: "memcached", engine: "memcached", nodeType: "cache.t4g.micro", numCacheNodes: 1, securityGroupIds: ["memcached-sg-id"], tags: TAGS }, { deps: { securityGroupIds: ["memcached-sg"] } });
         },
         // A standalone cluster cannot be encrypted at rest either.
-        violated: ["data-store-no-internet-access", "storage-encrypted-with-cmk"],
+        violated: ["data-store-no-internet-access", "multi-az", "storage-encrypted-with-cmk"],
         message: /Security group memcached-sg of ElastiCache cluster memcached: rule ingress\[0\] admits 0\.0\.0\.0\/0 on tcp 443-443/,
     },
     // security-groups-attached
@@ -127,23 +137,25 @@ export const DATA_CASES: Case[] = [
     // no-public-database-instances, by type
     {
         title: "a plain RDS instance (no component declares one) made public",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", publiclyAccessible: true, storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, tags: TAGS }, { protect: true }),
+        change: (f) => legacyInstance(f, { publiclyAccessible: true }),
         violated: ["no-public-database-instances"],
         message: /RDS instance: publiclyAccessible is true/,
     },
     // storage-encrypted-with-cmk and deletion-protection, by type
     {
         title: "a plain RDS instance (no component declares one), unencrypted and unprotected",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", monitoringInterval: 60, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, tags: TAGS }),
+        change: (f) => legacyInstance(f, { storageEncrypted: undefined, kmsKeyId: undefined, deletionProtection: undefined }, false),
         violated: ["deletion-protection", "storage-encrypted-with-cmk"],
         message: /RDS instance: (storageEncrypted is not true|deletionProtection is not true)/,
     },
+    { title: "a plain RDS instance keeping no backups", change: (f) => legacyInstance(f, { backupRetentionPeriod: undefined }), violated: ["backup-retention-minimum"], message: /RDS instance: backupRetentionPeriod is 0 days; at least 7/ },
+    { title: "a plain RDS instance in one zone", change: (f) => legacyInstance(f, { multiAz: false }), violated: ["multi-az"], message: /RDS instance legacy: multiAz is not true/ },
     // enhanced-monitoring
     { title: "Enhanced Monitoring off on an Aurora instance", change: (f) => f.set("pg-1", { monitoringInterval: 0 }), violated: ["enhanced-monitoring"], message: /Enhanced Monitoring is off/ },
     { title: "an Enhanced Monitoring interval above the maximum", change: (f) => f.set("pg-2", { monitoringInterval: 60 }), config: { ...BASE, "enhanced-monitoring": { maximumIntervalSeconds: 15 } }, violated: ["enhanced-monitoring"], message: /monitoringInterval is 60 s; at most 15/ },
     {
         title: "a plain RDS instance (no component declares one) without Enhanced Monitoring",
-        change: (f) => f.add("aws:rds/instance:Instance", "legacy", { identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, tags: TAGS }, { protect: true }),
+        change: (f) => legacyInstance(f, { monitoringInterval: undefined }),
         violated: ["enhanced-monitoring"],
         message: /Instance: Enhanced Monitoring is off/,
     },
