@@ -13,6 +13,7 @@ import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, referencedBy } from "./lib/references";
 import { INTERNET, NormalizedRule, label, portsCovered, rulesOf } from "./lib/securityGroupRules";
 import { T } from "./lib/types";
+import { peek } from "./lib/values";
 
 const RULE_TYPES = new Set([
     "aws:ec2/securityGroup:SecurityGroup",
@@ -196,5 +197,25 @@ export const securityGroupsAttached: StackValidationPolicy = {
             for (const p of ATTACHING) if (p in r.props) for (const g of groupsNamedBy(r, p, groups)) attached.add(g.urn);
         }
         for (const g of groups) if (!attached.has(g.urn)) report(`Security group ${g.name} is attached to nothing this stack declares.`, g.urn);
+    },
+};
+
+/**
+ * A cache without a subnet group of its own lands in the default subnet group,
+ * i.e. the default VPC's subnets (Checkov CKV_AWS_323), outside the private
+ * subnets and security groups this stack names.
+ */
+export const cacheSubnetGroup: ResourceValidationPolicy = {
+    name: "cache-subnet-group",
+    description: "Every ElastiCache replication group and standalone cluster names a subnet group (never the default one).",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Declare an aws.elasticache.SubnetGroup of the stack's private subnets and set subnetGroupName to it.",
+    configSchema: NO_THRESHOLDS,
+    validateResource: (args, report) => {
+        if (args.type !== T.redisGroup && args.type !== T.cacheCluster) return;
+        // A cluster that joins a replication group takes the group's subnets; a global datastore secondary names its own.
+        if (args.type === T.cacheCluster && "replicationGroupId" in args.props) return;
+        const v = peek(() => args.props.subnetGroupName);
+        if (v === undefined || v === "" || v === "default") report(`ElastiCache ${args.type === T.redisGroup ? "replication group" : "cluster"}: subnetGroupName is ${v === "default" ? '"default"' : "not set"}, so the default VPC's subnets are used.`);
     },
 };

@@ -25,10 +25,11 @@ import {
     noPublicDatabaseInstances,
     securityGroupRulesDescribed,
     securityGroupsAttached,
+    cacheSubnetGroup,
 } from "./network";
 import { snapshotsEncryptedWithCmk, snapshotsNotShared } from "./snapshots";
 import { requiredTags } from "./tags";
-import { auroraTlsEnforced, documentDbTlsEnforced, redisTlsAndAuth } from "./tlsInTransit";
+import { auroraTlsEnforced, documentDbTlsEnforced, rdsCaCertificate, redisTlsAndAuth } from "./tlsInTransit";
 import { backupAndMaintenanceWindows, backupWindowsStaggered } from "./windows";
 
 export const SECURITY_PACK = "mlops-data-security";
@@ -46,12 +47,14 @@ export const SECURITY_POLICIES: Policies = [
     auroraTlsEnforced,
     documentDbTlsEnforced,
     redisTlsAndAuth,
+    rdsCaCertificate,
     noPublicDatabaseInstances,
     noDatabasePortOpenToInternet,
     databaseIngressBySecurityGroup,
     securityGroupRulesDescribed,
     dataStoreNoInternetAccess,
     securityGroupsAttached,
+    cacheSubnetGroup,
     snapshotsNotShared,
     snapshotsEncryptedWithCmk,
     iamDatabaseAuthentication,

@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { NO_THRESHOLDS } from "./lib/config";
+import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, parametersOf, resolveOne } from "./lib/references";
 import { T } from "./lib/types";
 import { isSet, knownList, knownString } from "./lib/values";
@@ -111,4 +111,36 @@ export const redisTlsAndAuth: ResourceValidationPolicy = {
             report("ElastiCache replication group: neither authToken nor userGroupIds is set, so any client on the network can connect.");
         }
     }),
+};
+
+const caSchema = schema<{ allowedCertificateAuthorities: string[] }>({
+    allowedCertificateAuthorities: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        minItems: 1,
+        uniqueItems: true,
+        default: ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+        description: "Certificate authorities an instance's server certificate may come from (the RDS CAs valid to 2061 and later; rds-ca-2019 expired in 2024).",
+    },
+});
+
+/**
+ * The server certificate's CA (Checkov CKV_AWS_211 "RDS uses a modern CaCert").
+ * An unset caCertIdentifier takes the region's default, which AWS made
+ * rds-ca-rsa2048-g1 for instances created after its rds-ca-2019 rotation
+ * (AWS "Rotating your SSL/TLS certificate" guide; not checkable on this
+ * machine); the verifiers check the chain against the global bundle either way.
+ */
+export const rdsCaCertificate: ResourceValidationPolicy = {
+    name: "rds-ca-certificate",
+    description: "Aurora, RDS and DocumentDB instances that name a server-certificate CA name a current one (not rds-ca-2019).",
+    enforcementLevel: "mandatory",
+    remediationSteps: 'Set caCertIdentifier to "rds-ca-rsa2048-g1" (or leave it unset for the current default); clients verify against the RDS global bundle, which holds every current CA.',
+    configSchema: caSchema,
+    validateResource: (args, report) => {
+        if (![T.rdsInstance, T.rdsDbInstance, T.docdbInstance].includes(args.type as typeof T.rdsInstance)) return;
+        const ca = knownString(() => args.props.caCertIdentifier);
+        const { allowedCertificateAuthorities } = configWithDefaults(caSchema, args);
+        if (ca !== undefined && !allowedCertificateAuthorities.includes(ca)) report(`Instance: caCertIdentifier is "${ca}"; allowed: ${allowedCertificateAuthorities.join(", ")}.`);
+    },
 };

@@ -126,7 +126,7 @@ export const DATA_CASES: Case[] = [
         title: "a standalone ElastiCache cluster (no component declares one) whose group admits the internet on 443",
         change: (f) => {
             extraGroup(f, "memcached-sg", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "https" }] });
-            f.add("aws:elasticache/cluster:Cluster", "memcached", { clusterId: "memcached", engine: "memcached", nodeType: "cache.t4g.micro", numCacheNodes: 1, securityGroupIds: ["memcached-sg-id"], tags: TAGS }, { deps: { securityGroupIds: ["memcached-sg"] } });
+            f.add("aws:elasticache/cluster:Cluster", "memcached", { clusterId: "memcached", engine: "memcached", nodeType: "cache.t4g.micro", numCacheNodes: 1, subnetGroupName: "cache-subnets", securityGroupIds: ["memcached-sg-id"], tags: TAGS }, { deps: { securityGroupIds: ["memcached-sg"] } });
         },
         // A standalone cluster cannot be encrypted at rest either.
         violated: ["data-store-no-internet-access", "multi-az", "storage-encrypted-with-cmk"],
@@ -150,6 +150,17 @@ export const DATA_CASES: Case[] = [
     },
     { title: "a plain RDS instance keeping no backups", change: (f) => legacyInstance(f, { backupRetentionPeriod: undefined }), violated: ["backup-retention-minimum"], message: /RDS instance: backupRetentionPeriod is 0 days; at least 7/ },
     { title: "a plain RDS instance in one zone", change: (f) => legacyInstance(f, { multiAz: false }), violated: ["multi-az"], message: /RDS instance legacy: multiAz is not true/ },
+    // rds-ca-certificate
+    { title: "an Aurora instance on the expired 2019 CA", change: (f) => f.set("pg-1", { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /caCertIdentifier is "rds-ca-2019"; allowed: rds-ca-rsa2048-g1/ },
+    { title: "a plain RDS instance (no component declares one) on the 2019 CA", change: (f) => legacyInstance(f, { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /Instance: caCertIdentifier is "rds-ca-2019"/ },
+    // cache-subnet-group
+    { title: "the cache in the default subnet group", change: (f) => f.set("cache", { subnetGroupName: undefined }), violated: ["cache-subnet-group"], message: /ElastiCache replication group: subnetGroupName is not set/ },
+    {
+        title: "a standalone cache node (no component declares one) in the default subnet group",
+        change: (f) => f.add("aws:elasticache/cluster:Cluster", "node", { clusterId: "node", replicationGroupId: undefined, engine: "valkey", nodeType: "cache.t4g.micro", numCacheNodes: 1, subnetGroupName: "default", tags: TAGS }),
+        violated: ["cache-subnet-group", "multi-az", "storage-encrypted-with-cmk"],
+        message: /ElastiCache cluster: subnetGroupName is "default"/,
+    },
     // enhanced-monitoring
     { title: "Enhanced Monitoring off on an Aurora instance", change: (f) => f.set("pg-1", { monitoringInterval: 0 }), violated: ["enhanced-monitoring"], message: /Enhanced Monitoring is off/ },
     { title: "an Enhanced Monitoring interval above the maximum", change: (f) => f.set("pg-2", { monitoringInterval: 60 }), config: { ...BASE, "enhanced-monitoring": { maximumIntervalSeconds: 15 } }, violated: ["enhanced-monitoring"], message: /monitoringInterval is 60 s; at most 15/ },

@@ -268,6 +268,7 @@ export function goodStack(): Fixture {
             transitEncryptionMode: "required",
             authToken: secret("generated-token"),
             logDeliveryConfigurations: [{ destination: "/mlops/redis/slow-log", destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+            subnetGroupName: "cache-subnets",
             snapshotRetentionLimit: 7,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:06:00-sun:07:00",
