@@ -16,9 +16,14 @@ export const iamDatabaseAuthentication: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set iamDatabaseAuthenticationEnabled: true on the aws.rds.Cluster (applied without downtime).",
     configSchema: NO_THRESHOLDS,
-    validateResource: validateResourceOfType(aws.rds.Cluster, (c, _args, report) => {
-        if (c.iamDatabaseAuthenticationEnabled !== true) report("Aurora cluster: iamDatabaseAuthenticationEnabled is not true.");
-    }),
+    validateResource: [
+        validateResourceOfType(aws.rds.Cluster, (c, _args, report) => {
+            if (c.iamDatabaseAuthenticationEnabled !== true) report("Aurora cluster: iamDatabaseAuthenticationEnabled is not true.");
+        }),
+        validateResourceOfType(aws.rds.Instance, (i, _args, report) => {
+            if (i.iamDatabaseAuthenticationEnabled !== true) report("RDS instance: iamDatabaseAuthenticationEnabled is not true.");
+        }),
+    ],
 };
 
 /** Credential inputs, and the inputs that make one unnecessary (AWS-managed or write-only). */

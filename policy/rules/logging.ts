@@ -43,6 +43,11 @@ export const databaseLogExports: ResourceValidationPolicy = {
             const gap = missing(configWithDefaults(exportsSchema, args).auroraPostgresLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
             if (gap.length) report(`Aurora cluster: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);
         }),
+        validateResourceOfType(aws.rds.Instance, (i, args, report) => {
+            if (i.engine !== "postgres") return;
+            const gap = missing(configWithDefaults(exportsSchema, args).auroraPostgresLogs, (i.enabledCloudwatchLogsExports ?? []) as string[]);
+            if (gap.length) report(`RDS PostgreSQL instance: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);
+        }),
         validateResourceOfType(aws.docdb.Cluster, (c, args, report) => {
             const gap = missing(configWithDefaults(exportsSchema, args).documentDbLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
             if (gap.length) report(`DocumentDB cluster: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);

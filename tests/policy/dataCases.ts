@@ -17,7 +17,8 @@ const PROTECTED = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLife
 function legacyInstance(f: Fixture, change: Record<string, unknown> = {}, protect = true) {
     const props: Record<string, unknown> = {
         identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60,
-        performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, backupRetentionPeriod: 35, multiAz: true, tags: TAGS, ...change,
+        performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, backupRetentionPeriod: 35, multiAz: true,
+        iamDatabaseAuthenticationEnabled: true, copyTagsToSnapshot: true, enabledCloudwatchLogsExports: ["postgresql"], tags: TAGS, ...change,
     };
     for (const [k, v] of Object.entries(change)) if (v === undefined) delete props[k];
     f.add("aws:rds/instance:Instance", "legacy", props, { protect });
@@ -150,6 +151,12 @@ export const DATA_CASES: Case[] = [
     },
     { title: "a plain RDS instance keeping no backups", change: (f) => legacyInstance(f, { backupRetentionPeriod: undefined }), violated: ["backup-retention-minimum"], message: /RDS instance: backupRetentionPeriod is 0 days; at least 7/ },
     { title: "a plain RDS instance in one zone", change: (f) => legacyInstance(f, { multiAz: false }), violated: ["multi-az"], message: /RDS instance legacy: multiAz is not true/ },
+    {
+        title: "a plain RDS instance without IAM auth, tag copies, log exports, minor upgrades, and PI on the default key",
+        change: (f) => legacyInstance(f, { iamDatabaseAuthenticationEnabled: undefined, copyTagsToSnapshot: undefined, enabledCloudwatchLogsExports: undefined, autoMinorVersionUpgrade: false, performanceInsightsKmsKeyId: undefined }),
+        violated: ["auto-minor-version-upgrade", "copy-tags-to-snapshots", "database-log-exports", "iam-database-authentication", "performance-insights-cmk"],
+        message: /RDS (PostgreSQL )?instance/,
+    },
     // rds-ca-certificate
     { title: "an Aurora instance on the expired 2019 CA", change: (f) => f.set("pg-1", { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /caCertIdentifier is "rds-ca-2019"; allowed: rds-ca-rsa2048-g1/ },
     { title: "a plain RDS instance (no component declares one) on the 2019 CA", change: (f) => legacyInstance(f, { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /Instance: caCertIdentifier is "rds-ca-2019"/ },
