@@ -56,6 +56,10 @@ export const storageEncryptedWithCmk: ResourceValidationPolicy = {
             if (i.storageEncrypted !== true) report("RDS instance: storageEncrypted is not true.");
             requireCmk(i, "RDS instance", report);
         }),
+        // Database Activity Streams carry every statement; replicated automated backups are the
+        // database (Checkov CKV_AWS_246, CKV_AWS_245). Both need a key; it must be a CMK.
+        validateResourceOfType(aws.rds.ClusterActivityStream, (a, _args, report) => requireCmk(a, "Activity stream", report)),
+        validateResourceOfType(aws.rds.InstanceAutomatedBackupsReplication, (b, _args, report) => requireCmk(b, "Replicated automated backups", report)),
         // CreateCacheCluster has no at-rest encryption parameter (only CreateReplicationGroup has
         // AtRestEncryptionEnabled and KmsKeyId): a standalone node cannot be encrypted at rest.
         validateResourceOfType(aws.elasticache.Cluster, (c, _args, report) => {

@@ -219,3 +219,42 @@ export const cacheSubnetGroup: ResourceValidationPolicy = {
         if (v === undefined || v === "" || v === "default") report(`ElastiCache ${args.type === T.redisGroup ? "replication group" : "cluster"}: subnetGroupName is ${v === "default" ? '"default"' : "not set"}, so the default VPC's subnets are used.`);
     },
 };
+
+const IAM_ROLE = "aws:iam/role:Role";
+const ROLE_POLICY_RESOURCES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive"];
+
+/**
+ * One owner per rule set (AWSGuard security-group-no-rule-management-conflicts and
+ * iam-role-no-policy-management-conflicts): a security group with inline rules and
+ * separate rule resources, or a role with inline/managed policy lists and separate
+ * policy resources, is rewritten by each side at every up, so a rule one side adds
+ * is silently removed by the other (the provider's documentation warns against it).
+ */
+export const noSplitRuleManagement: StackValidationPolicy = {
+    name: "no-split-rule-management",
+    description: "A security group's rules, and an IAM role's policies, are declared one way only: inline on the resource or as separate resources, never both.",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Move the inline ingress/egress blocks into aws.vpc.SecurityGroupIngressRule/EgressRule resources (or the reverse); for a role, drop inlinePolicies/managedPolicyArns in favour of RolePolicy/RolePolicyAttachment resources.",
+    configSchema: NO_THRESHOLDS,
+    validateStack: (args, report) => {
+        for (const g of ofType(args.resources, T.securityGroup)) {
+            const inline = ["ingress", "egress"].filter((k) => k in g.props && knownLength(g.props, k) !== 0);
+            if (inline.length === 0) continue;
+            const separate = ofType(args.resources, ...RULE_RESOURCE_TYPES).filter((r) => groupsNamedBy(r, "securityGroupId", [g]).length > 0);
+            if (separate.length) report(`Security group ${g.name} has inline ${inline.join(" and ")} rules and separate rule resources (${separate.map((r) => r.name).join(", ")}).`, g.urn);
+        }
+        for (const role of ofType(args.resources, IAM_ROLE)) {
+            const inline = ["inlinePolicies", "managedPolicyArns"].filter((k) => k in role.props && knownLength(role.props, k) !== 0);
+            if (inline.length === 0) continue;
+            const separate = ofType(args.resources, ...ROLE_POLICY_RESOURCES).filter((r) => referencedBy(r, "role", [role], (x) => ids(x, "name", "arn")).length > 0);
+            if (separate.length) report(`IAM role ${role.name} sets ${inline.join(" and ")} and has separate policy resources (${separate.map((r) => r.name).join(", ")}).`, role.urn);
+        }
+    },
+};
+
+/** The length of a known list property; undefined when unknown (an unknown list is treated as set). */
+function knownLength(props: Record<string, unknown>, key: string): number | undefined {
+    const v = peek(() => props[key]);
+    return Array.isArray(v) ? v.length : undefined;
+}

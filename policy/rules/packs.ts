@@ -26,6 +26,7 @@ import {
     securityGroupRulesDescribed,
     securityGroupsAttached,
     cacheSubnetGroup,
+    noSplitRuleManagement,
 } from "./network";
 import { snapshotsEncryptedWithCmk, snapshotsNotShared } from "./snapshots";
 import { requiredTags } from "./tags";
@@ -55,6 +56,7 @@ export const SECURITY_POLICIES: Policies = [
     dataStoreNoInternetAccess,
     securityGroupsAttached,
     cacheSubnetGroup,
+    noSplitRuleManagement,
     snapshotsNotShared,
     snapshotsEncryptedWithCmk,
     iamDatabaseAuthentication,

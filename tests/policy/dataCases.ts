@@ -157,6 +157,34 @@ export const DATA_CASES: Case[] = [
         violated: ["auto-minor-version-upgrade", "copy-tags-to-snapshots", "database-log-exports", "iam-database-authentication", "performance-insights-cmk"],
         message: /RDS (PostgreSQL )?instance/,
     },
+    // encryption of activity streams and replicated backups (types no component declares)
+    {
+        title: "an activity stream and replicated automated backups on the default key",
+        change: (f) => {
+            f.add("aws:rds/clusterActivityStream:ClusterActivityStream", "stream", { resourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:pg", mode: "async", kmsKeyId: "alias/aws/rds" });
+            f.add("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "replicated", { sourceDbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:legacy" }, { provider: "dr" });
+        },
+        violated: ["storage-encrypted-with-cmk"],
+        message: /(Activity stream: kmsKeyId is the AWS-managed key "alias\/aws\/rds"|Replicated automated backups: kmsKeyId is not set)/,
+    },
+    // no-split-rule-management
+    {
+        title: "a security group with inline rules and a separate rule resource",
+        change: (f) => {
+            f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-0123456789abcdef0"], description: "inline" }] });
+        },
+        violated: ["no-split-rule-management"],
+        message: /Security group pg-sg has inline ingress rules and separate rule resources \(pg-sg-from-clients\)/,
+    },
+    {
+        title: "an IAM role (no component declares one this way) with managedPolicyArns and an attachment",
+        change: (f) => {
+            f.add("aws:iam/role:Role", "ops", { name: "ops", assumeRolePolicy: "{}", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], tags: TAGS });
+            f.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ops-extra", { role: "ops", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { deps: { role: ["ops"] } });
+        },
+        violated: ["no-split-rule-management"],
+        message: /IAM role ops sets managedPolicyArns and has separate policy resources \(ops-extra\)/,
+    },
     // rds-ca-certificate
     { title: "an Aurora instance on the expired 2019 CA", change: (f) => f.set("pg-1", { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /caCertIdentifier is "rds-ca-2019"; allowed: rds-ca-rsa2048-g1/ },
     { title: "a plain RDS instance (no component declares one) on the 2019 CA", change: (f) => legacyInstance(f, { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /Instance: caCertIdentifier is "rds-ca-2019"/ },

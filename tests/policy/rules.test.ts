@@ -51,7 +51,11 @@ const CASES: Case[] = [
     },
     {
         title: "inline rule opens Redis to ::/0",
-        change: (f) => f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"], description: "oops" }] }),
+        change: (f) => {
+            f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"], description: "oops" }] });
+            // Inline rules only: with the separate rule kept, no-split-rule-management would fire too.
+            f.remove("pg-sg-from-clients");
+        },
         // pg-sg is the Aurora cluster's, so the data-store rule sees it too.
         violated: ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
         message: /rule ingress\[0\] opens port 6379 to ::\/0/,
