@@ -59,6 +59,7 @@ describe("policy packs over the program's stacks", function () {
         ["prod-unprotected", ["deletion-protection", "final-snapshot"]],
         ["prod-burstable", ["instance-class-allowlist"]],
         ["prod-slow-queries-unlogged", ["database-logging-parameters"]],
+        ["prod-unmonitored", ["enhanced-monitoring", "performance-insights"]],
     ];
     for (const [file, expected] of UNSAFE) {
         it(`unsafe stack ${file}: exactly ${expected.join(", ")}`, async () => {
@@ -74,6 +75,8 @@ describe("policy packs over the program's stacks", function () {
         ["prod-open-to-internet", "mlops-data:network.clientCidrs[0]"],
         // A client CIDR that prod's policy config does not approve (tests/policy/clientCidrs.test.ts has the approved case).
         ["prod-cidr-clients", "mlops-data:network.clientCidrs[0]"],
+        // A tag alone can be moved; the schema wants the digest (and k8s-images-pinned would refuse the pods).
+        ["prod-image-by-tag", "mlops-data:kubernetes.dbops.image"],
     ]) {
         it(`unsafe stack ${file}: the program's config validation refuses it before any resource (${key})`, async () => {
             const err = await evaluateStack(file, { stackConfig: readUnsafeStack(file) }).then(
