@@ -14,7 +14,7 @@
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { PROTECTED_VAULT_ACTIONS } from "../../infra/components/backupPlan";
-import { configWithDefaults, schema } from "./lib/config";
+import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, referencedBy } from "./lib/references";
 import { regionOf } from "./lib/regions";
 import { T } from "./lib/types";
@@ -124,7 +124,7 @@ export const backupVaultAccessPolicy: StackValidationPolicy = {
     remediationSteps:
         'Declare an aws.backup.VaultPolicy for the vault with a statement { Effect: "Deny", Principal: { AWS: "*" }, Action: [those actions], Resource: "*", ' +
         'Condition: { ArnNotEquals: { "aws:PrincipalArn": "<break-glass role ARN>" } } } (backup.breakGlassRoleArn in the stack file).',
-    configSchema: { properties: {} },
+    configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
         const policies = ofType(args.resources, T.backupVaultPolicy);
         for (const v of ofType(args.resources, T.backupVault)) {

@@ -13,7 +13,7 @@
  * encryption is judged.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configWithDefaults, schema } from "./lib/config";
+import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { notCustomerManaged } from "./lib/kms";
 import { ids, ofType, resolveOne } from "./lib/references";
 import { T } from "./lib/types";
@@ -62,7 +62,7 @@ export const snapshotsEncryptedWithCmk: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         "Set kmsKeyId on aws.rds.ClusterSnapshotCopy / aws.rds.SnapshotCopy to a CMK of the destination region; take snapshots only of clusters this stack declares, or copy a foreign snapshot with a CMK.",
-    configSchema: { properties: {} },
+    configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
         for (const c of ofType(args.resources, T.rdsClusterSnapshotCopy, T.rdsSnapshotCopy)) {
             const problem = notCustomerManaged(c.props, "kmsKeyId");
