@@ -102,13 +102,22 @@ function auditCategories(value: string): Set<string> {
 type StackReport = (message: string, urn?: string) => void;
 
 /** The parameters of the declared group a cluster uses; undefined (after reporting) when it uses none of this stack's. */
-function clusterParameters(cluster: PolicyResource, groups: PolicyResource[], store: string, report: StackReport): Map<string, string> | undefined {
-    const ref = resolveOne(cluster, "dbClusterParameterGroupName", groups, (g) => ids(g, "name"));
-    if (ref.kind === "declared") return parametersOf(ref.resource);
-    const which = ref.kind === "unset" ? "the default cluster parameter group" : `parameter group "${ref.value}", which this stack does not declare`;
-    report(`${store} cluster ${cluster.name} uses ${which}, so its logging parameters cannot be verified.`, cluster.urn);
+function clusterParameters(
+    cluster: PolicyResource,
+    groups: PolicyResource[],
+    store: string,
+    report: StackReport,
+    ref = { property: "dbClusterParameterGroupName", kind: "cluster parameter group", what: "cluster" },
+): Map<string, string> | undefined {
+    const found = resolveOne(cluster, ref.property, groups, (g) => ids(g, "name"));
+    if (found.kind === "declared") return parametersOf(found.resource);
+    const which = found.kind === "unset" ? `the default ${ref.kind}` : `parameter group "${found.value}", which this stack does not declare`;
+    report(`${store} ${ref.what} ${cluster.name} uses ${which}, so its logging parameters cannot be verified.`, cluster.urn);
     return undefined;
 }
+
+/** A plain RDS PostgreSQL instance names a DB parameter group (Checkov CKV2_AWS_30 asks query logging of it). */
+const INSTANCE_REF = { property: "parameterGroupName", kind: "parameter group", what: "instance" };
 
 export const databaseLoggingParameters: StackValidationPolicy = {
     name: "database-logging-parameters",
@@ -122,23 +131,25 @@ export const databaseLoggingParameters: StackValidationPolicy = {
     configSchema: parametersSchema,
     validateStack: (args, report) => {
         const { maximumSlowQueryMs, auroraLogStatement, documentDbAuditEvents } = configWithDefaults(parametersSchema, args);
-        const auroraGroups = ofType(args.resources, T.rdsClusterParams);
-        for (const c of ofType(args.resources, T.rdsCluster)) {
-            if (knownString(() => c.props.engine) !== "aurora-postgresql") continue;
-            const params = clusterParameters(c, auroraGroups, "Aurora PostgreSQL", report);
+        const postgres: [PolicyResource, Map<string, string> | undefined, string][] = [
+            ...ofType(args.resources, T.rdsCluster)
+                .filter((c) => knownString(() => c.props.engine) === "aurora-postgresql")
+                .map((c) => [c, clusterParameters(c, ofType(args.resources, T.rdsClusterParams), "Aurora PostgreSQL", report), "Aurora PostgreSQL cluster"] as [PolicyResource, Map<string, string> | undefined, string]),
+            ...ofType(args.resources, T.rdsDbInstance)
+                .filter((i) => knownString(() => i.props.engine) === "postgres" && !("replicateSourceDb" in i.props))
+                .map((i) => [i, clusterParameters(i, ofType(args.resources, T.rdsParams), "RDS PostgreSQL", report, INSTANCE_REF), "RDS PostgreSQL instance"] as [PolicyResource, Map<string, string> | undefined, string]),
+        ];
+        for (const [c, params, what] of postgres) {
             if (!params) continue;
             const v = params.get("log_min_duration_statement");
             const ms = v === undefined ? NaN : Number(v);
             // -1 (the default) turns the log off.
             if (!Number.isInteger(ms) || ms < 0 || ms > maximumSlowQueryMs) {
-                report(
-                    `Aurora PostgreSQL cluster ${c.name}: log_min_duration_statement is ${v ?? "unset (-1, off)"}; it must be from 0 to ${maximumSlowQueryMs} ms.`,
-                    c.urn,
-                );
+                report(`${what} ${c.name}: log_min_duration_statement is ${v ?? "unset (-1, off)"}; it must be from 0 to ${maximumSlowQueryMs} ms.`, c.urn);
             }
             const statement = params.get("log_statement");
             if (statement === undefined || !auroraLogStatement.includes(statement)) {
-                report(`Aurora PostgreSQL cluster ${c.name}: log_statement is ${statement ?? "unset (none)"}; allowed: ${auroraLogStatement.join(", ")}.`, c.urn);
+                report(`${what} ${c.name}: log_statement is ${statement ?? "unset (none)"}; allowed: ${auroraLogStatement.join(", ")}.`, c.urn);
             }
         }
         const docdbGroups = ofType(args.resources, T.docdbClusterParams);

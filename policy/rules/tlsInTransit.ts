@@ -15,7 +15,17 @@ import { isSet, knownList, knownString } from "./lib/values";
 
 type StackReport = (message: string, urn?: string) => void;
 
-/** Checks that each cluster uses a declared parameter group whose `parameter` passes `ok`. */
+/** Where a store names its parameter group: clusters their cluster parameter group, a plain RDS instance its DB parameter group. */
+interface GroupRef {
+    property: string;
+    /** "cluster parameter group" or "parameter group", for messages. */
+    kind: string;
+}
+const CLUSTER_GROUP: GroupRef = { property: "dbClusterParameterGroupName", kind: "cluster parameter group" };
+/** A plain RDS instance (no component declares one; Checkov CKV2_AWS_69 asks force_ssl of it too). */
+export const INSTANCE_GROUP: GroupRef = { property: "parameterGroupName", kind: "parameter group" };
+
+/** Checks that each store uses a declared parameter group whose `parameter` passes `ok`. */
 function checkClusterParameter(
     resources: PolicyResource[],
     clusters: PolicyResource[],
@@ -25,22 +35,23 @@ function checkClusterParameter(
     expected: string,
     store: string,
     report: StackReport,
+    ref: GroupRef = CLUSTER_GROUP,
 ) {
     const groups = ofType(resources, groupType);
     for (const cluster of clusters) {
-        const ref = resolveOne(cluster, "dbClusterParameterGroupName", groups, (g) => ids(g, "name"));
-        if (ref.kind === "unset") {
-            report(`${store} cluster ${cluster.name} uses the default cluster parameter group, which does not set ${parameter}=${expected}.`, cluster.urn);
-        } else if (ref.kind === "external") {
+        const found = resolveOne(cluster, ref.property, groups, (g) => ids(g, "name"));
+        if (found.kind === "unset") {
+            report(`${store} ${cluster.name} uses the default ${ref.kind}, which does not set ${parameter}=${expected}.`, cluster.urn);
+        } else if (found.kind === "external") {
             report(
-                `${store} cluster ${cluster.name} uses parameter group "${ref.value}", which this stack does not declare, so ${parameter}=${expected} cannot be verified.`,
+                `${store} ${cluster.name} uses parameter group "${found.value}", which this stack does not declare, so ${parameter}=${expected} cannot be verified.`,
                 cluster.urn,
             );
         } else {
-            const value = parametersOf(ref.resource).get(parameter);
+            const value = parametersOf(found.resource).get(parameter);
             if (!ok(value)) {
                 report(
-                    `${store} cluster ${cluster.name} uses parameter group ${ref.resource.name}, which sets ${parameter}=${value ?? "(unset)"}; ${parameter}=${expected} is required.`,
+                    `${store} ${cluster.name} uses parameter group ${found.resource.name}, which sets ${parameter}=${value ?? "(unset)"}; ${parameter}=${expected} is required.`,
                     cluster.urn,
                 );
             }
@@ -50,7 +61,7 @@ function checkClusterParameter(
 
 export const auroraTlsEnforced: StackValidationPolicy = {
     name: "aurora-tls-enforced",
-    description: "Every Aurora PostgreSQL cluster uses a cluster parameter group of this stack that sets rds.force_ssl=1.",
+    description: "Every Aurora PostgreSQL cluster (and plain RDS PostgreSQL instance) uses a parameter group of this stack that sets rds.force_ssl=1.",
     enforcementLevel: "mandatory",
     remediationSteps:
         'Declare an aws.rds.ClusterParameterGroup with { name: "rds.force_ssl", value: "1" } and set the cluster\'s dbClusterParameterGroupName to it. ' +
@@ -58,7 +69,9 @@ export const auroraTlsEnforced: StackValidationPolicy = {
     configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
         const clusters = ofType(args.resources, T.rdsCluster).filter((c) => knownString(() => c.props.engine) === "aurora-postgresql");
-        checkClusterParameter(args.resources, clusters, T.rdsClusterParams, "rds.force_ssl", (v) => v === "1", "1", "Aurora PostgreSQL", report);
+        checkClusterParameter(args.resources, clusters, T.rdsClusterParams, "rds.force_ssl", (v) => v === "1", "1", "Aurora PostgreSQL cluster", report);
+        const instances = ofType(args.resources, T.rdsDbInstance).filter((i) => knownString(() => i.props.engine) === "postgres" && !("replicateSourceDb" in i.props));
+        checkClusterParameter(args.resources, instances, T.rdsParams, "rds.force_ssl", (v) => v === "1", "1", "RDS PostgreSQL instance", report, INSTANCE_GROUP);
     },
 };
 
@@ -80,7 +93,7 @@ export const documentDbTlsEnforced: StackValidationPolicy = {
             "tls",
             (v) => v !== undefined && tlsOn.has(v),
             "enabled",
-            "DocumentDB",
+            "DocumentDB cluster",
             report,
         );
     },

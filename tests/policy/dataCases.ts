@@ -18,8 +18,16 @@ function legacyInstance(f: Fixture, change: Record<string, unknown> = {}, protec
     const props: Record<string, unknown> = {
         identifier: "legacy", engine: "postgres", instanceClass: "db.t4g.micro", storageEncrypted: true, kmsKeyId: keyArn, monitoringInterval: 60,
         performanceInsightsEnabled: true, performanceInsightsKmsKeyId: keyArn, deletionProtection: true, backupRetentionPeriod: 35, multiAz: true,
-        iamDatabaseAuthenticationEnabled: true, copyTagsToSnapshot: true, enabledCloudwatchLogsExports: ["postgresql"], tags: TAGS, ...change,
+        iamDatabaseAuthenticationEnabled: true, copyTagsToSnapshot: true, enabledCloudwatchLogsExports: ["postgresql"], parameterGroupName: "legacy-params", tags: TAGS, ...change,
     };
+    if (!f.resources.some((r) => r.name === "legacy-params")) {
+        f.add("aws:rds/parameterGroup:ParameterGroup", "legacy-params", {
+            name: "legacy-params",
+            family: "postgres16",
+            parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }, { name: "log_statement", value: "ddl" }],
+            tags: TAGS,
+        });
+    }
     for (const [k, v] of Object.entries(change)) if (v === undefined) delete props[k];
     f.add("aws:rds/instance:Instance", "legacy", props, { protect });
 }
@@ -184,6 +192,21 @@ export const DATA_CASES: Case[] = [
         },
         violated: ["no-split-rule-management"],
         message: /IAM role ops sets managedPolicyArns and has separate policy resources \(ops-extra\)/,
+    },
+    {
+        title: "a plain RDS instance on the default parameter group: TLS and logging unverifiable",
+        change: (f) => legacyInstance(f, { parameterGroupName: undefined }),
+        violated: ["aurora-tls-enforced", "database-logging-parameters"],
+        message: /RDS PostgreSQL instance legacy uses the default parameter group, which does not set rds\.force_ssl=1/,
+    },
+    {
+        title: "a plain RDS instance whose parameter group lets plaintext in and logs no DDL",
+        change: (f) => {
+            legacyInstance(f);
+            f.set("legacy-params", { parameters: [{ name: "rds.force_ssl", value: "0" }, { name: "log_min_duration_statement", value: "1000" }] });
+        },
+        violated: ["aurora-tls-enforced", "database-logging-parameters"],
+        message: /RDS PostgreSQL instance legacy: log_statement is unset \(none\)/,
     },
     // rds-ca-certificate
     { title: "an Aurora instance on the expired 2019 CA", change: (f) => f.set("pg-1", { caCertIdentifier: "rds-ca-2019" }), violated: ["rds-ca-certificate"], message: /caCertIdentifier is "rds-ca-2019"; allowed: rds-ca-rsa2048-g1/ },

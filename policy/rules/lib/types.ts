@@ -8,6 +8,7 @@ export const T = {
     rdsCluster: "aws:rds/cluster:Cluster",
     rdsInstance: "aws:rds/clusterInstance:ClusterInstance",
     rdsClusterParams: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    rdsParams: "aws:rds/parameterGroup:ParameterGroup",
     rdsGlobalCluster: "aws:rds/globalCluster:GlobalCluster",
     docdbCluster: "aws:docdb/cluster:Cluster",
     docdbInstance: "aws:docdb/clusterInstance:ClusterInstance",
