@@ -10,10 +10,20 @@ namespace Dbops.Contract;
 /// assembled into the same JSON shape and validated by <see cref="ContractReader"/>, so
 /// both sources obey the same rules; messages name the variable, never its value when it
 /// holds a credential.
+///
+/// Values may also come from files: when <c>DBOPS_SECRETS_DIR</c> names a directory (a
+/// Kubernetes Secret mounted as a volume, one file per key), a variable that is not in the
+/// environment is read from the file of the same name there. Secrets as files, not as
+/// environment variables, is Checkov's CKV_K8S_35 (CIS Kubernetes 5.4.1): an environment is
+/// visible to anything that can read the process's /proc/&lt;pid&gt;/environ or a crash dump,
+/// and is inherited by every child process.
 /// </summary>
 public static class EnvironmentContractReader
 {
     public const string Source = "environment";
+
+    /// <summary>The directory whose files hold the variables' values (the pods mount the contract Secret there).</summary>
+    public const string SecretsDirVariable = "DBOPS_SECRETS_DIR";
 
     private enum Kind { String, NullableString, OptionalString, Int, Bool, Map }
 
@@ -66,11 +76,12 @@ public static class EnvironmentContractReader
 
     public static IEnumerable<string> VariableNames => Variables.Select(v => v.Name);
 
-    /// <summary>True when the environment holds at least the writer endpoint, i.e. the caller meant to use it.</summary>
-    public static bool IsPresent(IDictionary environment) => environment.Contains("DBOPS_PG_WRITER");
+    /// <summary>True when the environment holds at least the writer endpoint, or names a secrets directory, i.e. the caller meant to use it.</summary>
+    public static bool IsPresent(IDictionary environment) => environment.Contains("DBOPS_PG_WRITER") || environment.Contains(SecretsDirVariable);
 
     public static VerificationContract Read(IDictionary environment)
     {
+        environment = WithSecretFiles(environment);
         var root = new JsonObject { ["contractVersion"] = VerificationContract.SupportedVersion };
         var sections = new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["postgres"] = new JsonObject() };
         foreach (var section in OptionalSections)
@@ -105,6 +116,44 @@ public static class EnvironmentContractReader
         }
         foreach (var (name, section) in sections.Where(s => !s.Key.Contains('.'))) root[name] = section;
         return ContractReader.Parse(root.ToJsonString(), Source, NameVariable);
+    }
+
+    /// <summary>
+    /// The environment plus the values of <c>DBOPS_SECRETS_DIR</c>'s files. Only files named
+    /// after a variable are read (a mounted Secret also holds Kubernetes' own <c>..data</c>
+    /// entries); a <c>DBOPS_*</c> file that is no variable is a typo and refused, and a variable
+    /// given both ways is refused rather than one silently winning. One trailing newline is
+    /// dropped (files written by hand end with one; generated credentials never do).
+    /// </summary>
+    private static IDictionary WithSecretFiles(IDictionary environment)
+    {
+        if (environment[SecretsDirVariable] is not string dir) return environment;
+        if (dir.Length == 0 || !Directory.Exists(dir))
+        {
+            throw new ContractException($"{Source}: {SecretsDirVariable} is \"{dir}\", which is not a directory; expected the directory of the mounted contract Secret (one file per DBOPS_* variable)");
+        }
+        var merged = new Hashtable();
+        foreach (DictionaryEntry e in environment) merged[e.Key] = e.Value;
+        var known = new HashSet<string>(Variables.Select(v => v.Name), StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (!known.Contains(name))
+            {
+                if (name.StartsWith("DBOPS_", StringComparison.Ordinal))
+                {
+                    throw new ContractException($"{Source}: {SecretsDirVariable} holds {name}, which is not a contract variable; allowed: {string.Join(", ", known)}");
+                }
+                continue;
+            }
+            if (environment.Contains(name))
+            {
+                throw new ContractException($"{Source}: {name} is set both in the environment and as a file in {SecretsDirVariable}; set it one way only");
+            }
+            var text = File.ReadAllText(path);
+            merged[name] = text.EndsWith('\n') ? text[..^1] : text;
+        }
+        return merged;
     }
 
     private static string NameVariable(string keyPath)

@@ -222,6 +222,9 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             ssl_min_protocol_version: "TLSv1.2",
             shared_preload_libraries: "pg_stat_statements",
             log_min_duration_statement: String(args.slowQueryMs),
+            // Every schema change is logged (Checkov CKV2_AWS_27; policy database-logging-parameters): an
+            // incident review must tell who changed MLflow's tables and when. Dynamic: applied at once.
+            log_statement: "ddl",
         };
         // shared_preload_libraries is static: it takes effect at the next reboot.
         // The others are dynamic and apply at once.

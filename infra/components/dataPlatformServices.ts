@@ -17,10 +17,16 @@ export const SERVICE_NAMES = {
     pgbouncer: "pgbouncer",
 } as const;
 
-/** The .NET images' non-root `app` user; the dbops image runs as it. */
-const DBOPS_UID = 1654;
-/** PgBouncer runs under an arbitrary non-root id: it only reads its mounted files. */
+/**
+ * The ids the pods run as: at least 10000, above any id a node's own users take
+ * (Checkov CKV_K8S_40), so that a container escape lands on no host account.
+ * dbops/Dockerfile sets the same USER for dbops; PgBouncer runs under it
+ * too, since it only reads its mounted files.
+ */
+const DBOPS_UID = 10001;
 const PGBOUNCER_UID = 10001;
+/** Where the dbops pods mount the contract Secret, one file per DBOPS_* variable (dbops reads DBOPS_SECRETS_DIR). */
+export const DBOPS_SECRETS_DIR = "/etc/dbops/contract";
 
 export interface DataPlatformServicesArgs {
     environment: string;
@@ -243,6 +249,8 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                             annotations: { "mlops-data/config-hash": configHash, "mlops-data/credential-hash": credential },
                         },
                         spec: {
+                            // PgBouncer never calls the Kubernetes API: no token to steal (CKV_K8S_38).
+                            automountServiceAccountToken: false,
                             securityContext: {
                                 runAsNonRoot: true,
                                 runAsUser: PGBOUNCER_UID,
@@ -268,7 +276,7 @@ export class DataPlatformServices extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "pgbouncer",
-                                    image: p.image,
+                                    image: requiredImage(p.image),
                                     command: ["pgbouncer", "/etc/pgbouncer/pgbouncer.ini"],
                                     ports: [{ name: "postgres", containerPort: PGBOUNCER_PORT, protocol: "TCP" }],
                                     readinessProbe: { tcpSocket: { port: PGBOUNCER_PORT }, periodSeconds: 5, failureThreshold: 3 },
@@ -338,19 +346,29 @@ export class DataPlatformServices extends pulumi.ComponentResource {
         );
         const pod = (command: string[]): k8s.types.input.core.v1.PodSpec => ({
             restartPolicy: "Never",
-            securityContext: { runAsNonRoot: true, runAsUser: DBOPS_UID, runAsGroup: DBOPS_UID, seccompProfile: { type: "RuntimeDefault" } },
+            // dbops talks to the stores, never to the Kubernetes API (CKV_K8S_38).
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: DBOPS_UID, runAsGroup: DBOPS_UID, fsGroup: DBOPS_UID, seccompProfile: { type: "RuntimeDefault" } },
             containers: [
                 {
                     name: "dbops",
                     image: d.image,
                     args: command,
-                    envFrom: [{ secretRef: { name: contractSecret.metadata.name } }],
+                    // The contract as files, not environment variables (CKV_K8S_35): dbops reads
+                    // each DBOPS_* variable from the file of that name in DBOPS_SECRETS_DIR.
+                    env: [{ name: "DBOPS_SECRETS_DIR", value: DBOPS_SECRETS_DIR }],
                     securityContext: restricted(),
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                    volumeMounts: [
+                        { name: "tmp", mountPath: "/tmp" },
+                        { name: "contract", mountPath: DBOPS_SECRETS_DIR, readOnly: true },
+                    ],
                 },
             ],
-            volumes: [{ name: "tmp", emptyDir: {} }],
+            volumes: [
+                { name: "tmp", emptyDir: {} },
+                { name: "contract", secret: { secretName: contractSecret.metadata.name, defaultMode: 0o440 } },
+            ],
         });
         const job = (n: string, command: string[], deps: pulumi.Resource[]) =>
             new k8s.batch.v1.Job(
@@ -444,6 +462,12 @@ function withoutCredentials(c: VerificationContract): VerificationContract {
 /** The container security context every pod here runs with. */
 function restricted(): k8s.types.input.core.v1.SecurityContext {
     return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+}
+
+/** The PgBouncer image; the config schema requires it wherever the wiring is enabled. */
+function requiredImage(image: string | undefined): string {
+    if (image === undefined) throw new Error("kubernetes.pgbouncer.image is unset although the wiring is enabled; the config schema should have refused this");
+    return image;
 }
 
 function digest(text: string): string {

@@ -138,7 +138,9 @@ export class DocumentDb extends pulumi.ComponentResource {
         // `tls` is static (takes effect at the next reboot); the logging parameters are dynamic.
         const parameters: Record<string, { value: string; static: boolean }> = {
             tls: { value: "enabled", static: true },
-            audit_logs: { value: "enabled", static: false },
+            // DDL and DML (reads and writes) audited: "enabled" is the legacy value for DDL only
+            // (policy database-logging-parameters requires DDL and DML writes).
+            audit_logs: { value: "all", static: false },
             profiler: { value: "enabled", static: false },
             profiler_threshold_ms: { value: String(args.profilerThresholdMs), static: false },
         };

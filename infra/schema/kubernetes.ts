@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { bool, int } from "./common";
 
+/**
+ * An image pinned by digest (Checkov CKV_K8S_43 "Image should use digest"): a tag can be moved to
+ * other content by anyone who can push to the registry; a digest names the content. A tag may be
+ * kept in front of the digest for readers (Kubernetes pulls by the digest and ignores the tag).
+ */
 const image = z
     .string()
-    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(@sha256:[0-9a-f]{64}|:[A-Za-z0-9._-]{1,128})$/, {
-        error: 'must be an image reference pinned to a tag or digest, e.g. "ghcr.io/acme/dbops:1.4.2" (not ":latest")',
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128})?@sha256:[0-9a-f]{64}$/, {
+        error: 'must be an image reference pinned by digest, e.g. "ghcr.io/acme/dbops:1.4.2@sha256:<64 hex digits>" (a tag alone can be moved to other content); `crane digest <image>` or `docker buildx imagetools inspect <image>` prints it',
     })
-    .refine((i) => !i.endsWith(":latest"), { error: 'must not use the "latest" tag: a rollout must be reproducible' });
+    .refine((i) => !/:latest@/.test(i), { error: 'must not use the "latest" tag, even with a digest: it misleads readers about what runs' });
 
 /** A five-field cron schedule as Kubernetes CronJobs take it. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule, e.g. "30 4 * * *"' });
@@ -24,8 +29,13 @@ export const kubernetesSchema = z.strictObject({
         .default("mlops-data"),
     pgbouncer: z
         .strictObject({
-            /** Pin a digest in production; the default is the CloudNativePG project's PgBouncer image. */
-            image: image.default("ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16"),
+            /**
+             * The PgBouncer image, pinned by digest; required (no default), because the digest of an
+             * upstream tag cannot be known on the machine that wrote this: set the one your registry
+             * mirror holds, e.g. of CloudNativePG's ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16.
+             * Required when `enabled` (checked below), so a stack without the wiring need not name one.
+             */
+            image: image.optional(),
             replicas: int(1, 20, "PgBouncer pods"),
             /** Server connections per database and user: Aurora's connection budget is shared by every pod. */
             defaultPoolSize: int(1, 1000, "server connections per database/user pair").default(20),
@@ -36,7 +46,7 @@ export const kubernetesSchema = z.strictObject({
         })
         .prefault({ replicas: 2 }),
     dbops: z.strictObject({
-        /** The dbops image built from dbops/Dockerfile; it also carries the RDS CA bundle. */
+        /** The dbops image built from dbops/Dockerfile, pinned by the digest the build pushed; it also carries the RDS CA bundle. */
         image,
         /** Monthly archival, by default on the 1st at 03:00 UTC. */
         archiveSchedule: cron.default("0 3 1 * *"),
@@ -46,4 +56,14 @@ export const kubernetesSchema = z.strictObject({
         /** Weekly REINDEX CONCURRENTLY, by default Saturday 04:45 UTC (away from every maintenance window). */
         reindexSchedule: cron.default("45 4 * * 6"),
     }),
+}).superRefine((k, ctx) => {
+    if (k.enabled && k.pgbouncer.image === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["pgbouncer", "image"],
+            input: undefined,
+            message: 'is required when enabled is true: the PgBouncer image pinned by digest, e.g. "ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16@sha256:<64 hex digits>"',
+        });
+    }
 });
+

@@ -42,6 +42,13 @@ export const backupRetentionMinimum: ResourceValidationPolicy = {
             const days = c.backupRetentionPeriod ?? 1;
             if (days < minimumDays) report(`DocumentDB cluster: backupRetentionPeriod is ${days} days; at least ${minimumDays} are required.`);
         }),
+        validateResourceOfType(aws.rds.Instance, (i, args, report) => {
+            const { minimumDays } = configWithDefaults(retentionSchema, args);
+            // A read replica keeps no backups of its own; its source does.
+            if (i.replicateSourceDb !== undefined) return;
+            const days = i.backupRetentionPeriod ?? 0; // 0 (no backups) is the provider's default for a plain instance
+            if (days < minimumDays) report(`RDS instance: backupRetentionPeriod is ${days} days; at least ${minimumDays} are required.`);
+        }),
         validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
             const { redisMinimumDays } = configWithDefaults(retentionSchema, args);
             const days = rg.snapshotRetentionLimit ?? 0;

@@ -57,6 +57,11 @@ export const performanceInsightsCmk: ResourceValidationPolicy = {
             const problem = notCustomerManaged(c, "performanceInsightsKmsKeyId");
             if (problem) report(`Cluster with Performance Insights: ${problem}.`);
         }),
+        validateResourceOfType(aws.rds.Instance, (i, _args, report) => {
+            if (i.performanceInsightsEnabled !== true) return;
+            const problem = notCustomerManaged(i, "performanceInsightsKmsKeyId");
+            if (problem) report(`RDS instance with Performance Insights: ${problem}.`);
+        }),
         validateResourceOfType(aws.docdb.ClusterInstance, (i, _args, report) => {
             if (i.enablePerformanceInsights !== true) return;
             const problem = notCustomerManaged(i, "performanceInsightsKmsKeyId");

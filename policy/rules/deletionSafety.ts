@@ -32,6 +32,11 @@ export const deletionProtection: ResourceValidationPolicy = {
             if (c.deletionProtection !== true) report("DocumentDB cluster: deletionProtection is not true.");
             if (args.opts.protect !== true) report("DocumentDB cluster: the Pulumi resource option protect is not set.");
         }),
+        validateResourceOfType(aws.rds.Instance, (i, args, report) => {
+            if (!configWithDefaults(protectionSchema, args).required) return;
+            if (i.deletionProtection !== true) report("RDS instance: deletionProtection is not true.");
+            if (args.opts.protect !== true) report("RDS instance: the Pulumi resource option protect is not set.");
+        }),
         validateResourceOfType(aws.rds.GlobalCluster, (g, args, report) => {
             if (configWithDefaults(protectionSchema, args).required && g.deletionProtection !== true) report("Aurora global cluster: deletionProtection is not true.");
         }),

@@ -22,7 +22,7 @@ function requireCmk(props: Record<string, any>, what: string, report: Report) {
 export const storageEncryptedWithCmk: ResourceValidationPolicy = {
     name: "storage-encrypted-with-cmk",
     description:
-        "Aurora and DocumentDB clusters, their global clusters and ElastiCache replication groups are encrypted at rest with a customer-managed KMS key.",
+        "Aurora and DocumentDB clusters, their global clusters, RDS instances and ElastiCache replication groups are encrypted at rest with a customer-managed KMS key; no standalone ElastiCache cluster (it cannot be).",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Set storageEncrypted: true (ElastiCache: atRestEncryptionEnabled: true) and kmsKeyId to the ARN of an aws.kms.Key the stack declares. " +
@@ -47,6 +47,24 @@ export const storageEncryptedWithCmk: ResourceValidationPolicy = {
         validateResourceOfType(aws.docdb.GlobalCluster, (g, _args, report) => {
             if (!isSet(g, "sourceDbClusterIdentifier") && g.storageEncrypted !== true) {
                 report("DocumentDB global cluster: storageEncrypted is not true.");
+            }
+        }),
+        // Resources no component declares are judged by type too (issue 16, item 8).
+        validateResourceOfType(aws.rds.Instance, (i, _args, report) => {
+            // A read replica of a cluster or instance inherits the source's encryption and key.
+            if (isSet(i, "replicateSourceDb")) return;
+            if (i.storageEncrypted !== true) report("RDS instance: storageEncrypted is not true.");
+            requireCmk(i, "RDS instance", report);
+        }),
+        // Database Activity Streams carry every statement; replicated automated backups are the
+        // database (Checkov CKV_AWS_246, CKV_AWS_245). Both need a key; it must be a CMK.
+        validateResourceOfType(aws.rds.ClusterActivityStream, (a, _args, report) => requireCmk(a, "Activity stream", report)),
+        validateResourceOfType(aws.rds.InstanceAutomatedBackupsReplication, (b, _args, report) => requireCmk(b, "Replicated automated backups", report)),
+        // CreateCacheCluster has no at-rest encryption parameter (only CreateReplicationGroup has
+        // AtRestEncryptionEnabled and KmsKeyId): a standalone node cannot be encrypted at rest.
+        validateResourceOfType(aws.elasticache.Cluster, (c, _args, report) => {
+            if (!isSet(c, "replicationGroupId")) {
+                report("ElastiCache cluster outside a replication group: it cannot be encrypted at rest; declare an aws.elasticache.ReplicationGroup instead.");
             }
         }),
         validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, _args, report) => {

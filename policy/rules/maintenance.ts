@@ -13,9 +13,14 @@ export const copyTagsToSnapshots: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Set copyTagsToSnapshot: true on the aws.rds.Cluster.",
     configSchema: NO_THRESHOLDS,
-    validateResource: validateResourceOfType(aws.rds.Cluster, (c, _args, report) => {
-        if (c.copyTagsToSnapshot !== true) report("Aurora cluster: copyTagsToSnapshot is not true.");
-    }),
+    validateResource: [
+        validateResourceOfType(aws.rds.Cluster, (c, _args, report) => {
+            if (c.copyTagsToSnapshot !== true) report("Aurora cluster: copyTagsToSnapshot is not true.");
+        }),
+        validateResourceOfType(aws.rds.Instance, (i, _args, report) => {
+            if (i.copyTagsToSnapshot !== true) report("RDS instance: copyTagsToSnapshot is not true.");
+        }),
+    ],
 };
 
 export const autoMinorVersionUpgrade: ResourceValidationPolicy = {
@@ -27,6 +32,9 @@ export const autoMinorVersionUpgrade: ResourceValidationPolicy = {
     validateResource: [
         validateResourceOfType(aws.rds.ClusterInstance, (i, _args, report) => {
             if (i.autoMinorVersionUpgrade === false) report("Aurora instance: autoMinorVersionUpgrade is false.");
+        }),
+        validateResourceOfType(aws.rds.Instance, (i, _args, report) => {
+            if (i.autoMinorVersionUpgrade === false) report("RDS instance: autoMinorVersionUpgrade is false.");
         }),
         validateResourceOfType(aws.docdb.ClusterInstance, (i, _args, report) => {
             if (i.autoMinorVersionUpgrade === false) report("DocumentDB instance: autoMinorVersionUpgrade is false.");

@@ -58,6 +58,14 @@ export const multiAz: StackValidationPolicy = {
         for (const c of ofType(args.resources, T.rdsCluster)) checkCluster(c, rdsInstances, "Aurora", cfg, report);
         const docdbInstances = ofType(args.resources, T.docdbInstance);
         for (const c of ofType(args.resources, T.docdbCluster)) checkCluster(c, docdbInstances, "DocumentDB", cfg, report);
+        // A plain RDS instance (no component declares one) is multi-AZ by its own flag (Checkov CKV_AWS_157, AWSGuard rds-instance-multi-az-enabled).
+        for (const i of ofType(args.resources, T.rdsDbInstance)) {
+            if (peek(() => i.props.multiAz) !== true) report(`RDS instance ${i.name}: multiAz is not true.`, i.urn);
+        }
+        // A standalone cache cluster is one node: nothing to fail over to.
+        for (const c of ofType(args.resources, T.cacheCluster)) {
+            if (!("replicationGroupId" in c.props)) report(`ElastiCache cluster ${c.name} stands alone (no replication group): a single node with no replica.`, c.urn);
+        }
         for (const rg of ofType(args.resources, T.redisGroup)) {
             const p = rg.props;
             const nodes = peek(() => p.numCacheClusters);

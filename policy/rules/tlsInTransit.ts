@@ -8,14 +8,24 @@
  */
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { NO_THRESHOLDS } from "./lib/config";
+import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, parametersOf, resolveOne } from "./lib/references";
 import { T } from "./lib/types";
 import { isSet, knownList, knownString } from "./lib/values";
 
 type StackReport = (message: string, urn?: string) => void;
 
-/** Checks that each cluster uses a declared parameter group whose `parameter` passes `ok`. */
+/** Where a store names its parameter group: clusters their cluster parameter group, a plain RDS instance its DB parameter group. */
+interface GroupRef {
+    property: string;
+    /** "cluster parameter group" or "parameter group", for messages. */
+    kind: string;
+}
+const CLUSTER_GROUP: GroupRef = { property: "dbClusterParameterGroupName", kind: "cluster parameter group" };
+/** A plain RDS instance (no component declares one; Checkov CKV2_AWS_69 asks force_ssl of it too). */
+export const INSTANCE_GROUP: GroupRef = { property: "parameterGroupName", kind: "parameter group" };
+
+/** Checks that each store uses a declared parameter group whose `parameter` passes `ok`. */
 function checkClusterParameter(
     resources: PolicyResource[],
     clusters: PolicyResource[],
@@ -25,22 +35,23 @@ function checkClusterParameter(
     expected: string,
     store: string,
     report: StackReport,
+    ref: GroupRef = CLUSTER_GROUP,
 ) {
     const groups = ofType(resources, groupType);
     for (const cluster of clusters) {
-        const ref = resolveOne(cluster, "dbClusterParameterGroupName", groups, (g) => ids(g, "name"));
-        if (ref.kind === "unset") {
-            report(`${store} cluster ${cluster.name} uses the default cluster parameter group, which does not set ${parameter}=${expected}.`, cluster.urn);
-        } else if (ref.kind === "external") {
+        const found = resolveOne(cluster, ref.property, groups, (g) => ids(g, "name"));
+        if (found.kind === "unset") {
+            report(`${store} ${cluster.name} uses the default ${ref.kind}, which does not set ${parameter}=${expected}.`, cluster.urn);
+        } else if (found.kind === "external") {
             report(
-                `${store} cluster ${cluster.name} uses parameter group "${ref.value}", which this stack does not declare, so ${parameter}=${expected} cannot be verified.`,
+                `${store} ${cluster.name} uses parameter group "${found.value}", which this stack does not declare, so ${parameter}=${expected} cannot be verified.`,
                 cluster.urn,
             );
         } else {
-            const value = parametersOf(ref.resource).get(parameter);
+            const value = parametersOf(found.resource).get(parameter);
             if (!ok(value)) {
                 report(
-                    `${store} cluster ${cluster.name} uses parameter group ${ref.resource.name}, which sets ${parameter}=${value ?? "(unset)"}; ${parameter}=${expected} is required.`,
+                    `${store} ${cluster.name} uses parameter group ${found.resource.name}, which sets ${parameter}=${value ?? "(unset)"}; ${parameter}=${expected} is required.`,
                     cluster.urn,
                 );
             }
@@ -50,7 +61,7 @@ function checkClusterParameter(
 
 export const auroraTlsEnforced: StackValidationPolicy = {
     name: "aurora-tls-enforced",
-    description: "Every Aurora PostgreSQL cluster uses a cluster parameter group of this stack that sets rds.force_ssl=1.",
+    description: "Every Aurora PostgreSQL cluster (and plain RDS PostgreSQL instance) uses a parameter group of this stack that sets rds.force_ssl=1.",
     enforcementLevel: "mandatory",
     remediationSteps:
         'Declare an aws.rds.ClusterParameterGroup with { name: "rds.force_ssl", value: "1" } and set the cluster\'s dbClusterParameterGroupName to it. ' +
@@ -58,7 +69,9 @@ export const auroraTlsEnforced: StackValidationPolicy = {
     configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
         const clusters = ofType(args.resources, T.rdsCluster).filter((c) => knownString(() => c.props.engine) === "aurora-postgresql");
-        checkClusterParameter(args.resources, clusters, T.rdsClusterParams, "rds.force_ssl", (v) => v === "1", "1", "Aurora PostgreSQL", report);
+        checkClusterParameter(args.resources, clusters, T.rdsClusterParams, "rds.force_ssl", (v) => v === "1", "1", "Aurora PostgreSQL cluster", report);
+        const instances = ofType(args.resources, T.rdsDbInstance).filter((i) => knownString(() => i.props.engine) === "postgres" && !("replicateSourceDb" in i.props));
+        checkClusterParameter(args.resources, instances, T.rdsParams, "rds.force_ssl", (v) => v === "1", "1", "RDS PostgreSQL instance", report, INSTANCE_GROUP);
     },
 };
 
@@ -80,7 +93,7 @@ export const documentDbTlsEnforced: StackValidationPolicy = {
             "tls",
             (v) => v !== undefined && tlsOn.has(v),
             "enabled",
-            "DocumentDB",
+            "DocumentDB cluster",
             report,
         );
     },
@@ -111,4 +124,36 @@ export const redisTlsAndAuth: ResourceValidationPolicy = {
             report("ElastiCache replication group: neither authToken nor userGroupIds is set, so any client on the network can connect.");
         }
     }),
+};
+
+const caSchema = schema<{ allowedCertificateAuthorities: string[] }>({
+    allowedCertificateAuthorities: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        minItems: 1,
+        uniqueItems: true,
+        default: ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+        description: "Certificate authorities an instance's server certificate may come from (the RDS CAs valid to 2061 and later; rds-ca-2019 expired in 2024).",
+    },
+});
+
+/**
+ * The server certificate's CA (Checkov CKV_AWS_211 "RDS uses a modern CaCert").
+ * An unset caCertIdentifier takes the region's default, which AWS made
+ * rds-ca-rsa2048-g1 for instances created after its rds-ca-2019 rotation
+ * (AWS "Rotating your SSL/TLS certificate" guide; not checkable on this
+ * machine); the verifiers check the chain against the global bundle either way.
+ */
+export const rdsCaCertificate: ResourceValidationPolicy = {
+    name: "rds-ca-certificate",
+    description: "Aurora, RDS and DocumentDB instances that name a server-certificate CA name a current one (not rds-ca-2019).",
+    enforcementLevel: "mandatory",
+    remediationSteps: 'Set caCertIdentifier to "rds-ca-rsa2048-g1" (or leave it unset for the current default); clients verify against the RDS global bundle, which holds every current CA.',
+    configSchema: caSchema,
+    validateResource: (args, report) => {
+        if (![T.rdsInstance, T.rdsDbInstance, T.docdbInstance].includes(args.type as typeof T.rdsInstance)) return;
+        const ca = knownString(() => args.props.caCertIdentifier);
+        const { allowedCertificateAuthorities } = configWithDefaults(caSchema, args);
+        if (ca !== undefined && !allowedCertificateAuthorities.includes(ca)) report(`Instance: caCertIdentifier is "${ca}"; allowed: ${allowedCertificateAuthorities.join(", ")}.`);
+    },
 };

@@ -98,4 +98,85 @@ public class EnvironmentContractReaderTests
 
         Assert.Contains("postgres.reader must be null exactly when postgres.readers is 0", Fails(env).Message);
     }
+
+    /// <summary>A directory laid out as Kubernetes mounts a Secret: each key a symlink into a timestamped ..data directory.</summary>
+    private static string MountedSecret(IDictionary<string, string> files)
+    {
+        var dir = Directory.CreateTempSubdirectory("dbops-secrets-").FullName;
+        var data = Path.Combine(dir, "..2026_12_02_01_00_00.000000001");
+        Directory.CreateDirectory(data);
+        Directory.CreateSymbolicLink(Path.Combine(dir, "..data"), data);
+        foreach (var (name, value) in files)
+        {
+            File.WriteAllText(Path.Combine(data, name), value);
+            File.CreateSymbolicLink(Path.Combine(dir, name), Path.Combine("..data", name));
+        }
+        return dir;
+    }
+
+    [Fact]
+    public void Values_are_read_from_the_mounted_secret_directory_when_not_in_the_environment()
+    {
+        var all = Postgres();
+        var files = all.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        // A hand-written file ends with a newline; it is not part of the value.
+        files["DBOPS_PG_USERNAME"] = "mlflow_admin\n";
+        var dir = MountedSecret(files);
+        try
+        {
+            var c = EnvironmentContractReader.Read(new Hashtable { [EnvironmentContractReader.SecretsDirVariable] = dir });
+
+            Assert.Equal(Password, c.Postgres.Password.Reveal());
+            Assert.Equal("mlflow_admin", c.Postgres.Username);
+            Assert.Equal(2, c.Postgres.Readers);
+            Assert.Equal("1", c.Postgres.Parameters["rds.force_ssl"]);
+            Assert.True(EnvironmentContractReader.IsPresent(new Hashtable { [EnvironmentContractReader.SecretsDirVariable] = dir }));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_variable_given_both_as_environment_and_as_file_is_refused()
+    {
+        var env = Postgres();
+        env.Remove("DBOPS_PG_PASSWORD");
+        var dir = MountedSecret(new Dictionary<string, string> { ["DBOPS_PG_PASSWORD"] = Password, ["DBOPS_PG_WRITER"] = "other.example" });
+        env[EnvironmentContractReader.SecretsDirVariable] = dir;
+        try
+        {
+            Assert.Equal(
+                $"environment: DBOPS_PG_WRITER is set both in the environment and as a file in DBOPS_SECRETS_DIR; set it one way only",
+                Fails(env).Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_misspelt_file_and_a_missing_directory_are_named()
+    {
+        var dir = MountedSecret(new Dictionary<string, string> { ["DBOPS_PG_PASSWRD"] = Password });
+        try
+        {
+            var e = Fails(new Hashtable { [EnvironmentContractReader.SecretsDirVariable] = dir });
+            Assert.StartsWith("environment: DBOPS_SECRETS_DIR holds DBOPS_PG_PASSWRD, which is not a contract variable; allowed: DBOPS_STACK, ", e.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+
+        Assert.StartsWith(
+            "environment: DBOPS_SECRETS_DIR is \"/nonexistent/dbops\", which is not a directory",
+            Fails(new Hashtable { [EnvironmentContractReader.SecretsDirVariable] = "/nonexistent/dbops" }).Message);
+    }
+
+    [Fact]
+    public void A_variable_missing_from_both_is_named_as_before()
+    {
+        var files = Postgres().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+        files.Remove("DBOPS_PG_PASSWORD");
+        var dir = MountedSecret(files);
+        try
+        {
+            Assert.Equal("environment: DBOPS_PG_PASSWORD is missing; expected a non-empty string", Fails(new Hashtable { [EnvironmentContractReader.SecretsDirVariable] = dir }).Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }

@@ -81,6 +81,24 @@ describe("stack configuration validation (through the program, before any resour
         });
     });
 
+    it("an image pinned by tag only is refused: the digest is required (Checkov CKV_K8S_43)", async () => {
+        await expectOnly(
+            devWith("mlops-data:kubernetes", (k) => (k.dbops.image = "ghcr.io/example-org/mlops-dbops:0.1.0")),
+            { key: "mlops-data:kubernetes.dbops.image", value: "ghcr.io/example-org/mlops-dbops:0.1.0", message: /^must be an image reference pinned by digest, e\.g\. "ghcr\.io\/acme\/dbops:1\.4\.2@sha256:<64 hex digits>"/ },
+        );
+    });
+
+    it("with the wiring enabled, the PgBouncer image is required, pinned by digest", async () => {
+        await expectOnly(
+            devWith("mlops-data:kubernetes", (k) => (k.enabled = true)),
+            { key: "mlops-data:kubernetes.pgbouncer.image", value: undefined, message: /^is required when enabled is true: the PgBouncer image pinned by digest/ },
+        );
+        await expectOnly(
+            devWith("mlops-data:kubernetes", (k) => (k.pgbouncer = { replicas: 1, image: "ghcr.io/cloudnative-pg/pgbouncer:latest@sha256:" + "a".repeat(64) })),
+            { key: "mlops-data:kubernetes.pgbouncer.image", value: "ghcr.io/cloudnative-pg/pgbouncer:latest@sha256:" + "a".repeat(64), message: /must not use the "latest" tag/ },
+        );
+    });
+
     it("wrong type", async () => {
         await expectOnly(
             devWith("mlops-data:aurora", (a) => (a.instances = "two")),

@@ -31,7 +31,7 @@ for (const name of PRIMARY_STACKS) {
             const params = Object.fromEntries(group.inputs.parameters.map((p: any) => [p.name, p]));
             assert.strictEqual(group.inputs.family, "docdb5.0");
             assert.deepStrictEqual(params.tls, { name: "tls", value: "enabled", applyMethod: "pending-reboot" });
-            assert.strictEqual(params.audit_logs.value, "enabled");
+            assert.strictEqual(params.audit_logs.value, "all");
             assert.strictEqual(params.profiler.value, "enabled");
             assert.strictEqual(params.profiler_threshold_ms.value, String(d.profilerThresholdMs));
             const c = only(ev, TYPES.docdbCluster).inputs;

@@ -36,12 +36,25 @@ function containersOf(spec: any): any[] {
 
 function assertRestricted(podSpec: any, what: string) {
     assert.strictEqual(podSpec.securityContext.runAsNonRoot, true, what);
-    assert.ok(podSpec.securityContext.runAsUser > 0, what);
+    // Checkov CKV_K8S_40: an id above the node's own users.
+    assert.ok(podSpec.securityContext.runAsUser >= 10000, what);
+    assert.strictEqual(podSpec.automountServiceAccountToken, false, `${what}: no service-account token`);
+    for (const c of containersOf(podSpec)) assert.match(c.image, /@sha256:[0-9a-f]{64}$/, `${what} ${c.name}: image pinned by digest`);
     assert.strictEqual(podSpec.securityContext.seccompProfile.type, "RuntimeDefault", what);
     for (const c of containersOf(podSpec)) {
         assert.deepStrictEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } }, `${what} ${c.name}`);
         assert.ok(c.resources.requests && c.resources.limits, `${what} ${c.name} has requests and limits`);
     }
+}
+
+/** The dbops contract reaches the pod as files of the mounted Secret, and no secret through the environment. */
+function assertContractAsFiles(podSpec: any, what: string) {
+    const [c] = podSpec.containers;
+    assert.strictEqual(c.envFrom, undefined, what);
+    assert.deepStrictEqual(c.env, [{ name: "DBOPS_SECRETS_DIR", value: "/etc/dbops/contract" }], what);
+    const volume = podSpec.volumes.find((v: any) => v.name === "contract");
+    assert.strictEqual(volume.secret.secretName, "dbops-contract", what);
+    assert.deepStrictEqual(c.volumeMounts.find((m: any) => m.name === "contract"), { name: "contract", mountPath: "/etc/dbops/contract", readOnly: true }, what);
 }
 
 for (const name of STACKS) {
@@ -219,7 +232,7 @@ describe("Kubernetes wiring per environment", () => {
         for (const j of jobs) {
             assert.match(j.inputs.metadata.name, /^dbops-(migrate|verify)-[0-9a-f]{10}$/);
             assertRestricted(j.inputs.spec.template.spec, j.name);
-            assert.strictEqual(j.inputs.spec.template.spec.containers[0].envFrom[0].secretRef.name, "dbops-contract");
+            assertContractAsFiles(j.inputs.spec.template.spec, j.name);
         }
         const cron: Record<string, any> = Object.fromEntries(ofKind(ev, T.cronJob).map((c) => [c.inputs.metadata.name, c.inputs.spec]));
         const args = (n: string) => cron[n].jobTemplate.spec.template.spec.containers[0].args;
@@ -231,11 +244,20 @@ describe("Kubernetes wiring per environment", () => {
         assert.deepStrictEqual(args("dbops-vacuum"), ["maintain", "vacuum", ...ca]);
         assert.strictEqual(cron["dbops-reindex"].schedule, "45 4 * * 6");
         assert.deepStrictEqual(args("dbops-reindex"), ["maintain", "reindex", ...ca]);
-        for (const spec of Object.values(cron)) {
+        for (const [n, spec] of Object.entries(cron)) {
+            assertRestricted(spec.jobTemplate.spec.template.spec, n);
+            assertContractAsFiles(spec.jobTemplate.spec.template.spec, n);
             assert.strictEqual(spec.concurrencyPolicy, "Forbid");
             assert.strictEqual(spec.successfulJobsHistoryLimit, 3);
             assert.strictEqual(spec.failedJobsHistoryLimit, 3);
         }
+    });
+
+    it("the dbops image runs as the id the pods run as (dbops/Dockerfile's USER)", async () => {
+        const user = /^USER (\d+):(\d+)$/m.exec(fs.readFileSync(path.join(__dirname, "../../dbops/Dockerfile"), "utf8"));
+        assert.ok(user, "dbops/Dockerfile sets a numeric USER uid:gid");
+        const pod = ofKind(k8s(await stack("prod")), T.job)[0].inputs.spec.template.spec;
+        assert.deepStrictEqual([pod.securityContext.runAsUser, pod.securityContext.runAsGroup], [Number(user[1]), Number(user[2])]);
     });
 
     it("on the dr standby: only the verification, since the stores are read-only", async () => {

@@ -9,6 +9,16 @@ import { RecordedResource } from "../../engine/mockEngine";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** A rule test: a change to the good stack and the policies it must violate, exactly. */
+export interface Case {
+    title: string;
+    change: (f: Fixture) => void;
+    config?: Record<string, unknown>;
+    /** Policies with mandatory violations, exactly. */
+    violated: string[];
+    message: RegExp;
+}
+
 /** What the engine sends for a value unknown during preview. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const REGION = "us-east-1";
@@ -66,6 +76,12 @@ export class Fixture {
         this.resources.splice(this.resources.indexOf(this.get(name)), 1);
     }
 
+    /** Changes nested inputs and outputs alike: `change` runs on each of inputs, raw inputs and outputs. */
+    edit(name: string, change: (props: Record<string, any>) => void) {
+        const r = this.get(name);
+        for (const target of [r.inputs, r.rawInputs, r.outputs]) change(target);
+    }
+
     /** Changes inputs and outputs alike, as a program change would. `undefined` deletes. */
     set(name: string, changes: Record<string, unknown>) {
         const r = this.get(name);
@@ -79,7 +95,37 @@ export class Fixture {
     }
 }
 
-const TAGS = { owner: "ml-platform", "cost-center": "cc-1234", "data-classification": "confidential", environment: "prod", "managed-by": "pulumi" };
+export const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/backup-break-glass`;
+/** The account administers the key through IAM; CloudWatch Logs may use it for the stores' log groups only. */
+export const KEY_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        { Sid: "Account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "Logs",
+            Effect: "Allow",
+            Principal: { Service: "logs.us-east-1.amazonaws.com" },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/mlops/*` } },
+        },
+    ],
+});
+export const VAULT_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Sid: "OnlyBreakGlass",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration"],
+            Resource: "*",
+            Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+        },
+    ],
+});
+
+export const TAGS = { owner: "ml-platform", "cost-center": "cc-1234", "data-classification": "confidential", environment: "prod", "managed-by": "pulumi" };
 const arn = (service: string, region: string, rest: string) => `arn:aws:${service}:${region}:${ACCOUNT}:${rest}`;
 const keyArn = (region: string, name: string) => arn("kms", region, `key/0000example-${name}`);
 
@@ -89,7 +135,12 @@ export function goodStack(): Fixture {
     f.add("pulumi:providers:aws", "dr", { region: DR_REGION });
     f.add("random:index/randomPassword:RandomPassword", "password", { length: 40 });
     for (const [name, region, provider] of [["key", REGION, undefined], ["dr-key", DR_REGION, "dr"]] as const) {
-        f.add("aws:kms/key:Key", name, { description: name, enableKeyRotation: true, rotationPeriodInDays: 365, customerMasterKeySpec: "SYMMETRIC_DEFAULT", tags: TAGS }, { provider, outputs: { arn: keyArn(region, name) } });
+        f.add(
+            "aws:kms/key:Key",
+            name,
+            { description: name, enableKeyRotation: true, rotationPeriodInDays: 365, customerMasterKeySpec: "SYMMETRIC_DEFAULT", policy: KEY_POLICY, tags: TAGS },
+            { provider, outputs: { arn: keyArn(region, name) } },
+        );
     }
     const cmk = (name = "key") => ({ kmsKeyId: keyArn(name === "key" ? REGION : DR_REGION, name) });
 
@@ -98,7 +149,7 @@ export function goodStack(): Fixture {
         f.add(
             "aws:rds/clusterParameterGroup:ClusterParameterGroup",
             `pg-params${suffix}`,
-            { name: `pg-params${suffix}`, family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }], tags: TAGS },
+            { name: `pg-params${suffix}`, family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }, { name: "log_statement", value: "ddl" }], tags: TAGS },
             { provider },
         );
         if (!suffix) {
@@ -115,6 +166,7 @@ export function goodStack(): Fixture {
                 ...cmk(key),
                 dbClusterParameterGroupName: `pg-params${suffix}`,
                 globalClusterIdentifier: "pg-global",
+                ...(suffix ? {} : { vpcSecurityGroupIds: ["pg-sg-id"] }),
                 ...(suffix ? {} : { masterUsername: "mlflow_admin", masterPassword: secret("generated-password") }),
                 iamDatabaseAuthenticationEnabled: true,
                 enabledCloudwatchLogsExports: ["postgresql"],
@@ -131,6 +183,7 @@ export function goodStack(): Fixture {
                 protect: true,
                 provider,
                 deps: { kmsKeyId: [key], dbClusterParameterGroupName: [`pg-params${suffix}`], globalClusterIdentifier: ["pg-global"], ...(suffix ? {} : { masterPassword: ["password"] }) },
+                // pg-sg is declared below; the cluster names it by its id.
                 outputs: { arn: arn("rds", suffix ? DR_REGION : REGION, `cluster:pg${suffix}`) },
             },
         );
@@ -148,6 +201,8 @@ export function goodStack(): Fixture {
                     autoMinorVersionUpgrade: true,
                     performanceInsightsEnabled: true,
                     performanceInsightsKmsKeyId: keyArn(suffix ? DR_REGION : REGION, key),
+                    monitoringInterval: 60,
+                    monitoringRoleArn: `arn:aws:iam::${ACCOUNT}:role/rds-monitoring`,
                     preferredMaintenanceWindow: "sun:05:00-sun:05:30",
                     tags: TAGS,
                 },
@@ -160,7 +215,7 @@ export function goodStack(): Fixture {
     f.add("aws:docdb/clusterParameterGroup:ClusterParameterGroup", "docs-params", {
         name: "docs-params",
         family: "docdb5.0",
-        parameters: [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "enabled" }, { name: "profiler", value: "enabled" }],
+        parameters: [{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "all" }, { name: "profiler", value: "enabled" }],
         tags: TAGS,
     });
     f.add(
@@ -189,13 +244,13 @@ export function goodStack(): Fixture {
         f.add(
             "aws:docdb/clusterInstance:ClusterInstance",
             `docs-${n}`,
-            { identifier: `docs-${n}`, clusterIdentifier: "docs", instanceClass: "db.r6g.large", availabilityZone: `${REGION}${"ab"[n - 1]}`, autoMinorVersionUpgrade: true, tags: TAGS },
+            { identifier: `docs-${n}`, clusterIdentifier: "docs", instanceClass: "db.r6g.large", availabilityZone: `${REGION}${"ab"[n - 1]}`, autoMinorVersionUpgrade: true, enablePerformanceInsights: true, performanceInsightsKmsKeyId: keyArn(REGION, "key"), tags: TAGS },
             { deps: { clusterIdentifier: ["docs"] } },
         );
     }
 
     // Redis.
-    f.add("aws:cloudwatch/logGroup:LogGroup", "redis-slow-log", { name: "/mlops/redis/slow-log", retentionInDays: 30, ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
+    f.add("aws:cloudwatch/logGroup:LogGroup", "redis-slow-log", { name: "/mlops/redis/slow-log", retentionInDays: 365, ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
     f.add(
         "aws:elasticache/replicationGroup:ReplicationGroup",
         "cache",
@@ -213,6 +268,7 @@ export function goodStack(): Fixture {
             transitEncryptionMode: "required",
             authToken: secret("generated-token"),
             logDeliveryConfigurations: [{ destination: "/mlops/redis/slow-log", destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+            subnetGroupName: "cache-subnets",
             snapshotRetentionLimit: 7,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:06:00-sun:07:00",
@@ -224,7 +280,19 @@ export function goodStack(): Fixture {
     );
 
     // Secrets, network.
-    f.add("aws:secretsmanager/secret:Secret", "pg-secret", { name: "mlops/pg", ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] } });
+    f.add("aws:secretsmanager/secret:Secret", "pg-secret", { name: "mlops/pg", ...cmk(), tags: TAGS }, { deps: { kmsKeyId: ["key"] }, outputs: { arn: arn("secretsmanager", REGION, "secret:mlops/pg-AbCdEf") } });
+    f.add("aws:secretsmanager/secretVersion:SecretVersion", "pg-secret-value", { secretId: "pg-secret-id", secretString: secret('{"password":"generated"}') }, { deps: { secretId: ["pg-secret"], secretString: ["password"] } });
+    f.add(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        "pg-secret-rotation",
+        { secretId: "pg-secret-id", rotationLambdaArn: arn("lambda", REGION, "function:rotate"), rotationRules: { automaticallyAfterDays: 30 } },
+        { deps: { secretId: ["pg-secret"] } },
+    );
+    f.add(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "pg-cpu",
+        { name: "pg-cpu", namespace: "AWS/RDS", metricName: "CPUUtilization", comparisonOperator: "GreaterThanThreshold", threshold: 80, evaluationPeriods: 3, period: 300, statistic: "Average", alarmActions: [arn("sns", REGION, "pager")], okActions: [arn("sns", REGION, "pager")], tags: TAGS },
+    );
     f.add("aws:ec2/securityGroup:SecurityGroup", "pg-sg", { name: "pg-sg", description: "PostgreSQL: clients on TCP 5432 only", vpcId: "vpc-0123456789abcdef0", tags: TAGS });
     f.add(
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -236,6 +304,10 @@ export function goodStack(): Fixture {
     // AWS Backup with a copy to the DR region.
     f.add("aws:backup/vault:Vault", "vault", { name: "vault", kmsKeyArn: keyArn(REGION, "key"), tags: TAGS }, { deps: { kmsKeyArn: ["key"] }, outputs: { arn: arn("backup", REGION, "backup-vault:vault") } });
     f.add("aws:backup/vault:Vault", "dr-vault", { name: "dr-vault", kmsKeyArn: keyArn(DR_REGION, "dr-key"), tags: TAGS }, { provider: "dr", deps: { kmsKeyArn: ["dr-key"] }, outputs: { arn: arn("backup", DR_REGION, "backup-vault:dr-vault") } });
+    for (const [vault, provider] of [["vault", undefined], ["dr-vault", "dr"]] as const) {
+        f.add("aws:backup/vaultPolicy:VaultPolicy", `${vault}-policy`, { backupVaultName: vault, policy: VAULT_POLICY }, { provider, deps: { backupVaultName: [vault] } });
+        f.add("aws:backup/vaultLockConfiguration:VaultLockConfiguration", `${vault}-lock`, { backupVaultName: vault, minRetentionDays: 7, maxRetentionDays: 365 }, { provider, deps: { backupVaultName: [vault] } });
+    }
     f.add(
         "aws:backup/plan:Plan",
         "plan",
@@ -260,5 +332,62 @@ export function goodStack(): Fixture {
         { name: "stores", planId: "plan-id", iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`, resources: [arn("rds", REGION, "cluster:pg"), arn("rds", REGION, "cluster:docs")] },
         { deps: { planId: ["plan"], resources: ["pg", "docs"] } },
     );
+    addKubernetes(f);
     return f;
+}
+
+export const DIGEST = "sha256:" + "ab".repeat(32);
+const K8S_LABELS = { "app.kubernetes.io/part-of": "mlops-data" };
+
+/** A container as the restricted profile wants it (Checkov's CKV_K8S checks all pass). */
+export function restrictedContainer(name: string, image: string, extra: Record<string, unknown> = {}) {
+    return {
+        name,
+        image: `${image}@${DIGEST}`,
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        ...extra,
+    };
+}
+
+export function restrictedPod(containers: unknown[], extra: Record<string, unknown> = {}) {
+    return {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+        containers,
+        ...extra,
+    };
+}
+
+const probes = { readinessProbe: { tcpSocket: { port: 6432 } }, livenessProbe: { tcpSocket: { port: 6432 } } };
+
+/** The data tier's Kubernetes objects: a namespace, a pooler Deployment, a Job and a CronJob reading a Secret as files. */
+function addKubernetes(f: Fixture) {
+    const meta = (name: string) => ({ name, namespace: "mlops-data", labels: K8S_LABELS });
+    f.add("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "mlops-data", labels: K8S_LABELS } });
+    f.add("kubernetes:core/v1:Secret", "contract", { metadata: meta("contract"), type: "Opaque", stringData: secret({ DBOPS_PG_PASSWORD: "generated" }) });
+    const contractVolume = { name: "contract", secret: { secretName: "contract", defaultMode: 0o440 } };
+    const dbops = restrictedContainer("dbops", "ghcr.io/example-org/mlops-dbops:0.1.0", {
+        env: [{ name: "DBOPS_SECRETS_DIR", value: "/etc/dbops/contract" }],
+        volumeMounts: [{ name: "contract", mountPath: "/etc/dbops/contract", readOnly: true }],
+    });
+    f.add("kubernetes:apps/v1:Deployment", "pooler", {
+        metadata: meta("pooler"),
+        spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: "pooler" } },
+            template: {
+                metadata: { labels: { app: "pooler" } },
+                spec: restrictedPod(
+                    [restrictedContainer("pgbouncer", "ghcr.io/cloudnative-pg/pgbouncer:1.22.1-16", { ports: [{ containerPort: 6432 }], ...probes })],
+                    { initContainers: [restrictedContainer("ca", "ghcr.io/example-org/mlops-dbops:0.1.0")] },
+                ),
+            },
+        },
+    });
+    f.add("kubernetes:batch/v1:Job", "migrate", { metadata: meta("migrate"), spec: { backoffLimit: 1, template: { spec: restrictedPod([dbops], { restartPolicy: "Never", volumes: [contractVolume] }) } } });
+    f.add("kubernetes:batch/v1:CronJob", "vacuum", {
+        metadata: meta("vacuum"),
+        spec: { schedule: "30 4 * * *", jobTemplate: { spec: { template: { spec: restrictedPod([dbops], { restartPolicy: "Never", volumes: [contractVolume] }) } } } },
+    });
 }

@@ -6,22 +6,15 @@
 import * as assert from "assert";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
 import { PACKS } from "../../policy/offline/packs";
-import { Fixture, REGION, UNKNOWN_VALUE, goodStack, secret } from "./engineShape";
+import { Case, Fixture, REGION, UNKNOWN_VALUE, goodStack, secret } from "./engineShape";
+import { DATA_CASES, DATA_RELAXED } from "./dataCases";
+import { KUBERNETES_CASES, KUBERNETES_RELAXED } from "./kubernetesCases";
 
 /** The good stack is not in a global datastore for DocumentDB and Redis; that rule has its own cases. */
 const BASE = { "global-cluster-required": { required: false } };
 
 async function run(f: Fixture, config: Record<string, unknown> = BASE): Promise<PolicyViolation[]> {
     return evaluatePolicies(f.resources, { config, region: REGION, stack: "test" });
-}
-
-interface Case {
-    title: string;
-    change: (f: Fixture) => void;
-    config?: Record<string, unknown>;
-    /** Policies with mandatory violations, exactly. */
-    violated: string[];
-    message: RegExp;
 }
 
 const params = (f: Fixture, name: string, values: Record<string, string>) =>
@@ -52,13 +45,19 @@ const CASES: Case[] = [
     {
         title: "PostgreSQL open to the internet",
         change: (f) => f.set("pg-sg-from-clients", { referencedSecurityGroupId: undefined, cidrIpv4: "0.0.0.0/0" }),
-        violated: ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+        // pg-sg is the Aurora cluster's, so the data-store rule sees it too.
+        violated: ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
         message: /opens port 5432 to 0\.0\.0\.0\/0/,
     },
     {
         title: "inline rule opens Redis to ::/0",
-        change: (f) => f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"], description: "oops" }] }),
-        violated: ["database-ingress-by-security-group", "no-database-port-open-to-internet"],
+        change: (f) => {
+            f.set("pg-sg", { ingress: [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"], description: "oops" }] });
+            // Inline rules only: with the separate rule kept, no-split-rule-management would fire too.
+            f.remove("pg-sg-from-clients");
+        },
+        // pg-sg is the Aurora cluster's, so the data-store rule sees it too.
+        violated: ["data-store-no-internet-access", "database-ingress-by-security-group", "no-database-port-open-to-internet"],
         message: /rule ingress\[0\] opens port 6379 to ::\/0/,
     },
     {
@@ -161,6 +160,8 @@ const CASES: Case[] = [
     { title: "tags not copied to snapshots", change: (f) => f.set("pg", { copyTagsToSnapshot: false }), violated: ["copy-tags-to-snapshots"], message: /copyTagsToSnapshot is not true/ },
     { title: "minor upgrades off", change: (f) => f.set("docs-1", { autoMinorVersionUpgrade: false }), violated: ["auto-minor-version-upgrade"], message: /DocumentDB instance: autoMinorVersionUpgrade is false/ },
     { title: "burstable class in prod", change: (f) => f.set("pg-1", { instanceClass: "db.t4g.medium" }), violated: ["instance-class-allowlist"], message: /db\.t4g\.medium is not allowed here; allowed: db\.r6g\.\*/ },
+    ...KUBERNETES_CASES,
+    ...DATA_CASES,
 ];
 
 /** Cases that change the config so that a rule no longer applies. */
@@ -173,6 +174,8 @@ const RELAXED: Case[] = [
         violated: [],
         message: /.*/,
     },
+    ...KUBERNETES_RELAXED,
+    ...DATA_RELAXED,
     { title: "a policy disabled by its enforcement level", change: (f) => f.set("pg", { copyTagsToSnapshot: false }), config: { ...BASE, "copy-tags-to-snapshots": "disabled" }, violated: [], message: /.*/ },
 ];
 

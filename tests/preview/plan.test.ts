@@ -68,7 +68,12 @@ describe("plan files", function () {
     it("the report holds the summary, the violations table and a Mermaid topology of every store", () => {
         const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
         assert.match(report, /^\| Stack \| Level \| Pack \| Policy \| Resource \| Message \|$/m);
-        assert.match(report, /^\| prod \| prod \(protected\) \| us-east-1 \| \d+ \| 0 \| 0 \|$/m);
+        // No mandatory violation; the advisories are prod's one known gap (alarms-notify until its alarms get a topic, issue 17).
+        const prodRow = /^\| prod \| prod \(protected\) \| us-east-1 \| \d+ \| 0 \| (\d+) \|$/m.exec(report);
+        assert.ok(prodRow, "no prod row with 0 mandatory violations");
+        const prodAdvisories = report.split("\n").filter((l) => l.startsWith("| prod | advisory |"));
+        assert.strictEqual(prodAdvisories.length, Number(prodRow[1]));
+        assert.ok(prodAdvisories.every((l) => l.includes("| alarms-notify |")), prodAdvisories.join("\n"));
         const mermaid = /```mermaid\n(flowchart LR\n[\s\S]*?)\n```/.exec(report)?.[1];
         assert.ok(mermaid, "no mermaid block");
         for (const label of ["region us-east-1", "region us-west-2", "stack dr", "mlops-prod-mlflow-3", "Aurora global cluster", "mlops-prod-backups-us-west-2", "3 nodes: 1 primary + 2 replicas"]) {
