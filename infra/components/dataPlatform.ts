@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
 import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
+import { AlarmTopics } from "./alarmTopics";
 import { AuroraPostgres } from "./auroraPostgres";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
@@ -12,7 +13,7 @@ import { StorePlacementArgs } from "./storeArgs";
 import { RedisCache, cacheLogGroupPrefix } from "./redisCache";
 
 /** What every store of a stack shares: its network placement, clients, alarm topic and tags. */
-type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmTopicArn" | "tags">;
+type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmRouting" | "tags">;
 
 /**
  * The data tier of one stack, carried out from its plan (infra/plan.ts): the
@@ -33,6 +34,8 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly drHandoff?: pulumi.Output<DrHandoff>;
     /** The wiring on the Kubernetes cluster, when enabled. */
     public readonly services?: DataPlatformServices;
+    /** The notification topic of each severity band. */
+    public readonly alarmTopics: AlarmTopics;
     /** Stores out of service but still declared (plan.outOfService). */
     public readonly outOfService: { aurora: AuroraPostgres; documentDb: DocumentDb; cache?: RedisCache }[];
 
@@ -42,6 +45,8 @@ export class DataPlatform extends pulumi.ComponentResource {
         const net = plan.network;
         // Looked up rather than configured, so that placement can never disagree with the subnet groups.
         const subnets = net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
+        // Before any store: every alarm of every store goes to the topic of its severity band.
+        this.alarmTopics = new AlarmTopics("alarm-topics", { namePrefix: prefix, alarms: plan.alarms, tags: plan.tags }, { parent: this });
         // Every store gets the same network placement and the same clients.
         const common: StoreCommon = {
             vpcId: net.vpcId,
@@ -49,7 +54,7 @@ export class DataPlatform extends pulumi.ComponentResource {
             clientSecurityGroupIds: net.clientSecurityGroupIds,
             clientCidrs: net.clientCidrs,
             availabilityZones: subnets.map((s) => s.availabilityZone),
-            alarmTopicArn: plan.alarmTopicArn,
+            alarmRouting: this.alarmTopics.routing,
             tags: plan.tags,
         };
 
