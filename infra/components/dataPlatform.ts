@@ -5,6 +5,7 @@ import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet } from "../plan";
 import { CONTRACT_VERSION, VerificationContract, verificationOutput } from "../verification";
 import { AlarmTopics } from "./alarmTopics";
 import { AuroraPostgres } from "./auroraPostgres";
+import { DataTierDashboard } from "./dashboard";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
@@ -34,6 +35,8 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly drHandoff?: pulumi.Output<DrHandoff>;
     /** The wiring on the Kubernetes cluster, when enabled. */
     public readonly services?: DataPlatformServices;
+    /** The stack's CloudWatch dashboard. */
+    public readonly dashboard: DataTierDashboard;
     /** The notification topic of each severity band. */
     public readonly alarmTopics: AlarmTopics;
     /** Stores out of service but still declared (plan.outOfService). */
@@ -89,6 +92,13 @@ export class DataPlatform extends pulumi.ComponentResource {
                     continuous: b.continuous,
                     copy: b.copy && drProvider ? { ...b.copy, provider: drProvider } : undefined,
                     vaultLock: b.vaultLock,
+                    restoreTesting: b.restoreTesting,
+                    restoreTestingResources: b.vaultOnly
+                        ? []
+                        : [
+                              { type: "Aurora", arn: this.aurora.cluster.arn },
+                              { type: "DocumentDB", arn: this.documentDb.cluster.arn },
+                          ],
                     tags: plan.tags,
                 },
                 { parent: this },
@@ -114,6 +124,30 @@ export class DataPlatform extends pulumi.ComponentResource {
             );
             this.drHandoff = this.handoff(plan, this.replication);
         }
+
+        // A standby's stores are secondaries of global clusters: its dashboard shows the lag from the primary region.
+        const secondary = plan.auroraSource.origin?.kind === "secondary";
+        this.dashboard = new DataTierDashboard(
+            "dashboard",
+            {
+                namePrefix: prefix,
+                region: plan.region,
+                aurora: {
+                    clusterIdentifier: this.aurora.clusterIdentifier,
+                    instanceIdentifiers: this.aurora.instances.map((i) => i.identifier),
+                    connectionsAlarm: plan.aurora.alarms.connections,
+                    secondary,
+                },
+                documentdb: {
+                    clusterIdentifier: this.documentDb.clusterIdentifier,
+                    instanceIdentifiers: this.documentDb.instances.map((i) => i.identifier),
+                    connectionsAlarm: plan.documentdb.alarms.connections,
+                    secondary,
+                },
+                cache: this.cache ? { nodeIdentifiers: this.cache.nodeIdentifiers, memoryAlarmPercent: plan.redis.alarms.memoryPercent, secondary } : undefined,
+            },
+            { parent: this },
+        );
 
         this.verification = this.contract(plan, mlflowSchemaRevision);
 

@@ -135,6 +135,8 @@ export interface RedisCacheArgs extends StorePlacementArgs {
  */
 export class RedisCache extends pulumi.ComponentResource {
     public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    /** The nodes' ids, `<id>-001` ... (ElastiCache's naming): the dimension of every per-node metric. */
+    public readonly nodeIdentifiers: string[];
     /** The key this component created; undefined when it was given one. */
     public readonly key?: EncryptionKey;
     public readonly securityGroup: DatabaseSecurityGroup;
@@ -304,6 +306,7 @@ export class RedisCache extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.nodeIdentifiers = Array.from({ length: args.nodes }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`);
         this.declareAlarms(name, id, args);
 
         this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
@@ -327,7 +330,7 @@ export class RedisCache extends pulumi.ComponentResource {
         const pressure: string[] = [];
         const members: aws.cloudwatch.MetricAlarm[] = [];
         for (let i = 0; i < args.nodes; i++) {
-            const node = `${id}-${String(i + 1).padStart(3, "0")}`;
+            const node = this.nodeIdentifiers[i];
             const perNode: {
                 suffix: string;
                 kind: AlarmKindName;
