@@ -3,6 +3,7 @@
  * serve these lists; the offline evaluation finds the packs by the same names.
  */
 import { Policies } from "@pulumi/policy";
+import { alarmsHaveActions } from "./alarmActions";
 import { credentialsNotPlaintext, iamDatabaseAuthentication } from "./authentication";
 import { awsBackupCoverage, awsBackupCrossRegionCopy } from "./awsBackup";
 import { backupRetentionMinimum } from "./backupRetention";
@@ -59,4 +60,5 @@ export const RESILIENCE_POLICIES: Policies = [
     copyTagsToSnapshots,
     autoMinorVersionUpgrade,
     instanceClassAllowlist,
+    alarmsHaveActions,
 ];
