@@ -12,7 +12,8 @@ import { z } from "zod";
 import { auroraSchema } from "./schema/aurora";
 import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
 import { documentDbSchema } from "./schema/documentdb";
-import { alarmsSchema, networkSchema, tagsSchema } from "./schema/network";
+import { alarmsSchema, pagingProblems } from "./schema/alarms";
+import { networkSchema, tagsSchema } from "./schema/network";
 import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
@@ -304,6 +305,9 @@ export function parseStackConfig(raw: Record<string, unknown>, keyProblems: Conf
         problems.push({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message });
     }
     if (result.success) problems.push(...clientCidrProblems(result.data.environment, result.data.network.clientCidrs));
+    if (result.success) {
+        for (const p of pagingProblems(result.data.environment, result.data.alarms)) problems.push({ key: `${PROJECT}:${p.key}`, value: undefined, showValue: false, message: p.message });
+    }
     if (!result.success || problems.length > 0) throw new ConfigError(problems);
     const { replication, dr, namePrefix: prefix, aurora, documentdb, redis, recovery, backup, ...common } = result.data;
     const base = { ...common, namePrefix: prefix ?? `mlops-${common.environment}` };

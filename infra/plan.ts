@@ -19,6 +19,7 @@ import type {
     StackConfig,
 } from "./config";
 import { PROJECT } from "./config";
+import type { AlarmsConfig } from "./schema/alarms";
 import type { ClusterSourceArgs } from "./components/clusterOrigin";
 import type { CacheOrigin } from "./components/redisCache";
 import type { DrHandoff, HandoffSecrets } from "./handoff";
@@ -75,7 +76,8 @@ export interface PlatformPlan extends Omit<StoreSet, "names"> {
     namePrefix: string;
     network: NetworkConfig;
     tags: Record<string, string>;
-    alarmTopicArn?: string;
+    /** Where alarms go: each severity band's topic (and subscriptions), the runbook links' base. */
+    alarms: AlarmsConfig;
     /**
      * "primary": the stores take writes here; "standby": they replicate from the primary region
      * (the dr stack in standby, or prod stepped down with replication.primaryActive false).
@@ -128,7 +130,7 @@ function ownSettings(cfg: StackConfig) {
         namePrefix: cfg.namePrefix,
         network: cfg.network,
         tags: stackTags(cfg),
-        alarmTopicArn: cfg.alarms.topicArn,
+        alarms: cfg.alarms,
         kubernetes: cfg.kubernetes,
         kubeconfig: cfg.kubeconfig,
     };

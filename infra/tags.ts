@@ -15,11 +15,17 @@ export const STACK_TAG_KEYS = ["environment", "owner", "cost-center", "data-clas
  */
 export const PER_RESOURCE_TAG_KEYS = ["Name", "backup-plan"] as const;
 
-/** Every key the platform sets itself; `tags.extra` may not use any of them. */
-export const PLATFORM_TAG_KEYS: readonly string[] = [...STACK_TAG_KEYS, ...PER_RESOURCE_TAG_KEYS];
+/**
+ * Keys every CloudWatch alarm carries instead of `Name` and `backup-plan`: its severity band and the
+ * incident type it detects (infra/incidents.ts, SEVERITY_TAG and INCIDENT_TAG).
+ */
+export const ALARM_TAG_KEYS = ["severity", "incident"] as const;
 
-/** How many `tags.extra` entries fit beside the platform's own tags within AWS's limit. */
-export const MAX_EXTRA_TAGS = AWS_MAX_TAGS_PER_RESOURCE - PLATFORM_TAG_KEYS.length;
+/** Every key the platform sets itself; `tags.extra` may not use any of them. */
+export const PLATFORM_TAG_KEYS: readonly string[] = [...STACK_TAG_KEYS, ...PER_RESOURCE_TAG_KEYS, ...ALARM_TAG_KEYS];
+
+/** How many `tags.extra` entries fit beside the platform's own tags within AWS's limit (no resource carries both per-resource sets). */
+export const MAX_EXTRA_TAGS = AWS_MAX_TAGS_PER_RESOURCE - STACK_TAG_KEYS.length - Math.max(PER_RESOURCE_TAG_KEYS.length, ALARM_TAG_KEYS.length);
 
 /** Tags every resource of the stack carries: who owns it, who pays, how sensitive the data is. */
 export function stackTags(cfg: StackConfig): Record<string, string> {

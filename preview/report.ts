@@ -9,6 +9,7 @@
 import { ChangeKind, ResourceChange, StackDiff, blockingChanges, countKinds } from "../engine/diff";
 import { Plan } from "../engine/plan";
 import { PROTECTED_ENVIRONMENTS } from "../engine/protection";
+import { operationsSection } from "./operations";
 import { renderTopology } from "./topology";
 
 /** Marks the comment as this report's, so CI updates it instead of adding another. */
@@ -178,6 +179,7 @@ function render(input: ReportInput, compact: boolean): string {
         ...input.failures.flatMap((f) => ["> [!WARNING]", `> Stack **${f.stack}** was not evaluated: ${cell(f.message)}`, ""]),
         ...summarySection(input),
         ...violationsSection(plans),
+        ...operationsSection(plans),
         ...(input.diff ? changesSection(input.diff, compact) : []),
         "## Topology",
         "",

@@ -457,6 +457,65 @@ const PROD_UNFENCE_TAKE_OVER: Expected = {
     create: [...(PROD_TAKE_OVER.create ?? []), ...(PROD_FENCE.delete ?? [])].filter((u, i, all) => all.indexOf(u) === i).sort(),
 };
 
+/** The stack's restore testing (prod's backup.restoreTesting), in the modes with backup plans. */
+const RESTORE_TESTING: string[] = [
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan::backup-restore-testing",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection::backup-restore-testing-aurora",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection::backup-restore-testing-documentdb",
+];
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard::dashboard";
+
+/**
+ * What issue 17 adds to one set of stores (components aurora<c>, documentdb<c>, cache<c>): per instance the
+ * free local storage alarms (and DocumentDB's freeable memory), the volume and slow-statement alarms with
+ * the log metric filter, the cache's memory-pressure composite; on a writable set also the writer's
+ * deadlock and wraparound alarms, the lock-contention composite and reader auto scaling.
+ */
+function storeOperations(c: string, instances: number, writable: boolean): string[] {
+    const n = Array.from({ length: instances }, (_, i) => i + 1);
+    const alarm = (x: string) => `aws:cloudwatch/metricAlarm:MetricAlarm::${x}`;
+    return [
+        ...n.flatMap((i) => [alarm(`aurora${c}-local-storage-${i}`), alarm(`documentdb${c}-local-storage-${i}`), alarm(`documentdb${c}-memory-${i}`)]),
+        alarm(`aurora${c}-slow-statements`),
+        `aws:cloudwatch/logMetricFilter:LogMetricFilter::aurora${c}-slow-statements`,
+        alarm(`aurora${c}-volume`),
+        alarm(`documentdb${c}-volume`),
+        `aws:cloudwatch/compositeAlarm:CompositeAlarm::cache${c}-memory-pressure`,
+        ...(writable
+            ? [
+                  alarm(`aurora${c}-deadlocks`),
+                  alarm(`aurora${c}-transaction-ids-critical`),
+                  alarm(`aurora${c}-transaction-ids-warning`),
+                  `aws:cloudwatch/compositeAlarm:CompositeAlarm::aurora${c}-lock-contention`,
+                  `aws:appautoscaling/policy:Policy::aurora${c}-readers`,
+                  `aws:appautoscaling/target:Target::aurora${c}-readers`,
+              ]
+            : []),
+    ];
+}
+
+/**
+ * What dr takes over from prod's operations when promoted, and gives back in standby (issue 17): reader
+ * auto scaling, restore testing, the writer's alarms and those of instances 2 and 3.
+ */
+const DR_PRIMARY_OPERATIONS: string[] = [
+    "aws:appautoscaling/policy:Policy::aurora-readers",
+    "aws:appautoscaling/target:Target::aurora-readers",
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan::backup-restore-testing",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection::backup-restore-testing-aurora",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection::backup-restore-testing-documentdb",
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm::aurora-lock-contention",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-deadlocks",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-local-storage-2",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-local-storage-3",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-transaction-ids-critical",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-transaction-ids-warning",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-local-storage-2",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-local-storage-3",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-memory-2",
+    "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-memory-3",
+];
+
 /**
  * dr promoted: the same clusters and cache kept (updated: final snapshots on,
  * the cache's own parameter group), scaled to prod's instance count (instances
@@ -467,6 +526,7 @@ const PROD_UNFENCE_TAKE_OVER: Expected = {
  */
 const DR_PROMOTE: Expected = {
     create: [
+        ...DR_PRIMARY_OPERATIONS,
         "aws:backup/plan:Plan::backup-continuous",
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
@@ -491,8 +551,10 @@ const DR_PROMOTE: Expected = {
         "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
         "random:index/randomId:RandomId::cache-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
-    ],
+    ].sort(),
     update: [
+        // The dashboard's lag widgets come and go with the global clusters.
+        DASHBOARD,
         "aws:docdb/cluster:Cluster::documentdb-cluster",
         "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
         "aws:rds/cluster:Cluster::aurora-cluster",
@@ -901,6 +963,7 @@ function returnToStandby(): Scenario[] {
 /** restore generation 1: every store, instance (prod's count), secret, alarm and log group of the new sets created under -restore-1 names, backup plans and selections for them, the primary's jobs; the Kubernetes names re-pointed (their ConfigMaps replaced); nothing of the standby secondaries touched. */
 const DR_RESTORE: Expected = {
     create: [
+        ...storeOperations("-restore-1", 3, true), ...RESTORE_TESTING,
         "aws:backup/plan:Plan::backup-continuous",
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
@@ -980,8 +1043,9 @@ const DR_RESTORE: Expected = {
         "random:index/randomId:RandomId::aurora-restore-1-final-snapshot-suffix",
         "random:index/randomId:RandomId::cache-restore-1-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-restore-1-final-snapshot-suffix",
-    ],
+    ].sort(),
     update: [
+        DASHBOARD,
         "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
         "kubernetes:batch/v1:Job::k8s-verify",
         "kubernetes:core/v1:Service::k8s-svc-cache",
@@ -990,7 +1054,7 @@ const DR_RESTORE: Expected = {
         "kubernetes:core/v1:Service::k8s-svc-documents-ro",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
-    ],
+    ].sort(),
     replace: [
         "kubernetes:core/v1:ConfigMap::k8s-endpoints",
         "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
@@ -1006,6 +1070,7 @@ const DR_UNPROTECT: Expected = {
 /** dr.retired remove after unprotect: everything of the standby generation 1 deleted; the vault and the restored sets untouched. */
 const DR_REMOVE_RETIRED: Expected = {
     delete: [
+        ...storeOperations("", 1, false),
         "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
@@ -1066,7 +1131,7 @@ const DR_REMOVE_RETIRED: Expected = {
         "mlops:security:ConnectionSecret::aurora-master-secret",
         "mlops:security:ConnectionSecret::cache-auth-secret",
         "mlops:security:ConnectionSecret::documentdb-master-secret",
-    ],
+    ].sort(),
 };
 /** The standby stores of generation 1 and what Pulumi counts as their data (instances, log group, secrets): removed on purpose. */
 const DR_RETIRED_STORES: string[] = [
@@ -1090,6 +1155,8 @@ const DR_STANDBY_SCALE_DOWN: string[] = [
 /** standby generation 2 after a detach: new Aurora and DocumentDB secondaries under -standby-2 names created, the cache (failed over and back, never detached: still a member of prod's datastore, which takes one member per region) kept and back to a secondary, the backup plans and the primary's jobs gone, the Kubernetes names back on the s2 readers; generation 1 (detached) untouched. */
 const DR_STANDBY_GENERATION_2: Expected = {
     create: [
+        // The cache stays generation 1's (a member of prod's datastore, one per region): none of its operations here.
+        ...storeOperations("-standby-2", 1, false).filter((k) => !k.includes("::cache")),
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-standby-2-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::cache-global-replication-lag-2",
@@ -1125,21 +1192,23 @@ const DR_STANDBY_GENERATION_2: Expected = {
         "mlops:network:DatabaseSecurityGroup::documentdb-standby-2-sg",
         "mlops:security:ConnectionSecret::aurora-standby-2-master-secret",
         "mlops:security:ConnectionSecret::documentdb-standby-2-master-secret",
-    ],
+    ].sort(),
     update: [
         "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
+        DASHBOARD,
         "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
         "kubernetes:batch/v1:Job::k8s-verify",
         "kubernetes:core/v1:Service::k8s-svc-documents",
         "kubernetes:core/v1:Service::k8s-svc-documents-ro",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
-    ],
+    ].sort(),
     replace: [
         "kubernetes:core/v1:ConfigMap::k8s-endpoints",
         "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
     ],
     delete: [
+        ...RESTORE_TESTING,
         "aws:backup/plan:Plan::backup-continuous",
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
@@ -1150,11 +1219,12 @@ const DR_STANDBY_GENERATION_2: Expected = {
         "kubernetes:batch/v1:CronJob::k8s-vacuum",
         "kubernetes:batch/v1:Job::k8s-migrate",
         "random:index/randomId:RandomId::cache-final-snapshot-suffix",
-    ],
+    ].sort(),
 };
 /** dr.retired remove of the detached generation 1 (at prod's size, as promoted): its Aurora and DocumentDB deleted; the cache (generation 2's now) and generation 2 untouched. */
 const DR_REMOVE_DETACHED: Expected = {
     delete: [
+        ...storeOperations("", 3, true).filter((k) => !k.includes("::cache")),
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-2",
@@ -1199,7 +1269,7 @@ const DR_REMOVE_DETACHED: Expected = {
         "mlops:security:ConnectionSecret::documentdb-master-secret",
         "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
-    ],
+    ].sort(),
 };
 /** The detached generation 1, promoted at prod's size: its stores, instances, log group and secrets, removed on purpose. */
 const DR_DETACHED_STORES: string[] = [...DR_RETIRED_STORES.filter((k) => !k.includes("::cache-")), ...DR_STANDBY_SCALE_DOWN];
@@ -1213,6 +1283,8 @@ const DR_BACK_TO_STANDBY: Expected = {
         "aws:cloudwatch/metricAlarm:MetricAlarm::documentdb-global-lag",
     ],
     update: [
+        // The dashboard's lag widgets come and go with the global clusters.
+        DASHBOARD,
         "aws:docdb/cluster:Cluster::documentdb-cluster",
         "aws:elasticache/replicationGroup:ReplicationGroup::cache-group",
         "aws:rds/cluster:Cluster::aurora-cluster",
@@ -1226,6 +1298,7 @@ const DR_BACK_TO_STANDBY: Expected = {
         "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
     ],
     delete: [
+        ...DR_PRIMARY_OPERATIONS,
         "aws:backup/plan:Plan::backup-continuous",
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
@@ -1250,11 +1323,12 @@ const DR_BACK_TO_STANDBY: Expected = {
         "random:index/randomId:RandomId::aurora-final-snapshot-suffix",
         "random:index/randomId:RandomId::cache-final-snapshot-suffix",
         "random:index/randomId:RandomId::documentdb-final-snapshot-suffix",
-    ],
+    ].sort(),
 };
 /** standby after the restore, with restore 1 in dr.restored: generation 1 secondaries created again (removed in (d)), the backup plans and the primary's jobs gone; restore 1 kept, out of service. */
 const DR_STANDBY_AFTER_RESTORE: Expected = {
     create: [
+        ...storeOperations("", 1, false),
         "aws:cloudwatch/logGroup:LogGroup::cache-slow-log",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-connections",
         "aws:cloudwatch/metricAlarm:MetricAlarm::aurora-cpu-1",
@@ -1315,8 +1389,9 @@ const DR_STANDBY_AFTER_RESTORE: Expected = {
         "mlops:security:ConnectionSecret::aurora-master-secret",
         "mlops:security:ConnectionSecret::cache-auth-secret",
         "mlops:security:ConnectionSecret::documentdb-master-secret",
-    ],
+    ].sort(),
     update: [
+        DASHBOARD,
         "kubernetes:apps/v1:Deployment::k8s-pgbouncer",
         "kubernetes:batch/v1:Job::k8s-verify",
         "kubernetes:core/v1:Service::k8s-svc-cache",
@@ -1325,12 +1400,13 @@ const DR_STANDBY_AFTER_RESTORE: Expected = {
         "kubernetes:core/v1:Service::k8s-svc-documents-ro",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db",
         "kubernetes:core/v1:Service::k8s-svc-mlflow-db-ro",
-    ],
+    ].sort(),
     replace: [
         "kubernetes:core/v1:ConfigMap::k8s-endpoints",
         "kubernetes:core/v1:ConfigMap::k8s-pgbouncer-config",
     ],
     delete: [
+        ...RESTORE_TESTING,
         "aws:backup/plan:Plan::backup-continuous",
         "aws:backup/plan:Plan::backup-scheduled",
         "aws:backup/selection:Selection::backup-continuous",
@@ -1339,7 +1415,7 @@ const DR_STANDBY_AFTER_RESTORE: Expected = {
         "kubernetes:batch/v1:CronJob::k8s-reindex",
         "kubernetes:batch/v1:CronJob::k8s-vacuum",
         "kubernetes:batch/v1:Job::k8s-migrate",
-    ],
+    ].sort(),
 };
 
 // ---------- (g) fail-back by rebuilding prod as a secondary ----------

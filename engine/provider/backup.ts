@@ -23,6 +23,7 @@ export function policyJsonProblem(v: unknown): string | undefined {
     return undefined;
 }
 
+const set = (v: unknown) => v !== undefined && v !== null;
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const rulesOf = (inputs: Inputs): Record<string, unknown>[] => (Array.isArray(inputs.rules) ? (inputs.rules as Record<string, unknown>[]) : []);
 const ruleLabel = (r: Record<string, unknown>, i: number) => `rule ${typeof r.ruleName === "string" ? JSON.stringify(r.ruleName) : i}`;
@@ -453,5 +454,162 @@ export const SPECS: ResourceTypeSpec[] = [
             identifier("conditions"),
             { property: "selectionTags", terraform: "selection_tag" },
         ],
+    },
+    {
+        type: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+        source: `${TF}/backup/restore_testing_plan.go`,
+        example: {
+            name: "mlops_prod_restore_test",
+            scheduleExpression: "cron(0 9 ? * 3#1 *)",
+            scheduleExpressionTimezone: "Etc/UTC",
+            startWindowHours: 24,
+            recoveryPointSelection: {
+                algorithm: "LATEST_WITHIN_WINDOW",
+                includeVaults: ["arn:aws:backup:us-east-1:123456789012:backup-vault:mlops-prod-backups"],
+                recoveryPointTypes: ["SNAPSHOT"],
+                selectionWindowDays: 30,
+            },
+            tags: { environment: "prod" },
+        },
+        rules: [
+            {
+                id: "backup-restore-testing-plan-name",
+                property: "name",
+                origin: "provider",
+                // name: Required, LengthBetween(1, 50), ^[0-9A-Za-z_]+$ (no hyphen, unlike backup plans).
+                source: `${TF}/backup/restore_testing_plan.go (name)`,
+                check: (i) => {
+                    if (!known(i.name)) return undefined;
+                    const n = String(i.name);
+                    return n.length >= 1 && n.length <= 50 && /^[0-9A-Za-z_]+$/.test(n) ? undefined : `name ${JSON.stringify(n)} must be 1-50 letters, digits or "_" (no "-")`;
+                },
+                cases: { pass: [{ name: "a_1" }], fail: [{ name: "mlops-prod-restore-test" }, { name: "x".repeat(51) }] },
+            },
+            {
+                id: "backup-restore-testing-plan-schedule",
+                property: "scheduleExpression",
+                origin: "aws",
+                source: `${TF}/backup/restore_testing_plan.go (schedule_expression: Required); ${BACKUP_API}/restore-testing.html (a cron expression, as for backup plans)`,
+                check: (i) => (!set(i.scheduleExpression) ? "scheduleExpression is required" : scheduleProblem(i.scheduleExpression)),
+                cases: { pass: [{ scheduleExpression: "cron(0 6 1 * ? *)" }], fail: [{ scheduleExpression: undefined }, { scheduleExpression: "cron(0 6 * * *)" }, { scheduleExpression: "rate(30 days)" }] },
+            },
+            {
+                id: "backup-restore-testing-plan-windows",
+                property: "startWindowHours",
+                origin: "provider",
+                source: `${TF}/backup/restore_testing_plan.go (start_window_hours Between(0, 168); recovery_point_selection.selection_window_days Between(1, 365))`,
+                check: (i) => {
+                    if (set(i.startWindowHours) && !(Number(i.startWindowHours) >= 0 && Number(i.startWindowHours) <= 168)) return `startWindowHours ${i.startWindowHours}; allowed 0-168`;
+                    const sel = i.recoveryPointSelection as Record<string, unknown> | undefined;
+                    if (sel && set(sel.selectionWindowDays) && !(Number(sel.selectionWindowDays) >= 1 && Number(sel.selectionWindowDays) <= 365)) return `recoveryPointSelection.selectionWindowDays ${sel.selectionWindowDays}; allowed 1-365`;
+                    return undefined;
+                },
+                cases: {
+                    pass: [{ startWindowHours: 0 }],
+                    fail: [{ startWindowHours: 169 }, { recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"], recoveryPointTypes: ["SNAPSHOT"], selectionWindowDays: 0 } }],
+                },
+            },
+            {
+                id: "backup-restore-testing-plan-selection",
+                property: "recoveryPointSelection",
+                origin: "provider",
+                // Required block; algorithm enum RestoreTestingRecoveryPointSelectionAlgorithm; include_vaults Required,
+                // each an ARN or "*"; recovery_point_types Required, enum RestoreTestingRecoveryPointType.
+                source: `${TF}/backup/restore_testing_plan.go (recovery_point_selection)`,
+                check: (i) => {
+                    const sel = i.recoveryPointSelection as Record<string, unknown> | undefined;
+                    if (!sel) return "recoveryPointSelection is required";
+                    if (!["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"].includes(String(sel.algorithm))) return `recoveryPointSelection.algorithm ${JSON.stringify(sel.algorithm)}; allowed: LATEST_WITHIN_WINDOW, RANDOM_WITHIN_WINDOW`;
+                    for (const p of ["includeVaults", "excludeVaults"]) {
+                        const list = sel[p];
+                        if (list === undefined && p === "excludeVaults") continue;
+                        if (!Array.isArray(list) || (p === "includeVaults" && list.length === 0)) return `recoveryPointSelection.${p} must be a list${p === "includeVaults" ? " of at least one vault ARN (or \"*\")" : ""}`;
+                        const bad = list.find((v) => known(v) && v !== "*" && !validArn(v));
+                        if (bad !== undefined) return `recoveryPointSelection.${p} holds ${JSON.stringify(bad)}, neither an ARN nor "*"`;
+                    }
+                    const types = sel.recoveryPointTypes;
+                    if (!Array.isArray(types) || types.length === 0) return "recoveryPointSelection.recoveryPointTypes is required";
+                    const badType = types.find((t) => !["CONTINUOUS", "SNAPSHOT"].includes(String(t)));
+                    if (badType !== undefined) return `recoveryPointSelection.recoveryPointTypes holds ${JSON.stringify(badType)}; allowed: CONTINUOUS, SNAPSHOT`;
+                    return undefined;
+                },
+                cases: {
+                    pass: [{ recoveryPointSelection: { algorithm: "RANDOM_WITHIN_WINDOW", includeVaults: ["*"], recoveryPointTypes: ["CONTINUOUS", "SNAPSHOT"] } }],
+                    fail: [
+                        { recoveryPointSelection: undefined },
+                        { recoveryPointSelection: { algorithm: "LATEST", includeVaults: ["*"], recoveryPointTypes: ["SNAPSHOT"] } },
+                        { recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["mlops-prod-backups"], recoveryPointTypes: ["SNAPSHOT"] } },
+                        { recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"], recoveryPointTypes: ["FULL"] } },
+                    ],
+                },
+            },
+            ...tagRules("backup-restore-testing-plan"),
+        ],
+        // name: RequiresReplace; the schedule, windows and selection change in place (UpdateRestoreTestingPlan).
+        forceNew: [{ property: "name" }],
+    },
+    {
+        type: "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+        source: `${TF}/backup/restore_testing_selection.go`,
+        example: {
+            name: "aurora",
+            restoreTestingPlanName: "mlops_prod_restore_test",
+            protectedResourceType: "Aurora",
+            iamRoleArn: "arn:aws:iam::123456789012:role/mlops-prod-backup",
+            protectedResourceArns: ["arn:aws:rds:us-east-1:123456789012:cluster:mlops-prod-mlflow"],
+            validationWindowHours: 24,
+        },
+        rules: [
+            {
+                id: "backup-restore-testing-selection-fields",
+                property: "name",
+                origin: "provider",
+                // name: Required, LengthBetween(1, 50), ^[0-9A-Za-z_]+$; iam_role_arn: Required ARN; restore_testing_plan_name
+                // and protected_resource_type: Required; validation_window_hours Between(1, 168).
+                source: `${TF}/backup/restore_testing_selection.go (Schema)`,
+                check: (i) => {
+                    if (known(i.name) && !(String(i.name).length <= 50 && /^[0-9A-Za-z_]+$/.test(String(i.name)))) return `name ${JSON.stringify(i.name)} must be 1-50 letters, digits or "_"`;
+                    for (const p of ["iamRoleArn", "restoreTestingPlanName", "protectedResourceType"]) if (!set(i[p])) return `${p} is required`;
+                    if (known(i.iamRoleArn) && !validArn(i.iamRoleArn)) return `iamRoleArn ${JSON.stringify(i.iamRoleArn)} is not an ARN`;
+                    if (set(i.validationWindowHours) && !(Number(i.validationWindowHours) >= 1 && Number(i.validationWindowHours) <= 168)) return `validationWindowHours ${i.validationWindowHours}; allowed 1-168`;
+                    return undefined;
+                },
+                cases: { pass: [{ validationWindowHours: 168 }], fail: [{ name: "aurora-cluster" }, { iamRoleArn: "backup" }, { validationWindowHours: 0 }, { protectedResourceType: undefined }] },
+            },
+            {
+                id: "backup-restore-testing-selection-resources",
+                property: "protectedResourceArns",
+                origin: "provider",
+                source: `${TF}/backup/restore_testing_selection.go (ConfigValidators: ExactlyOneOf(protected_resource_arns, protected_resource_conditions); each ARN or "*")`,
+                check: (i) => {
+                    const arns = set(i.protectedResourceArns);
+                    const conditions = set(i.protectedResourceConditions);
+                    if (arns === conditions) return "set exactly one of protectedResourceArns and protectedResourceConditions";
+                    if (Array.isArray(i.protectedResourceArns)) {
+                        const bad = (i.protectedResourceArns as unknown[]).find((a) => known(a) && a !== "*" && !validArn(a));
+                        if (bad !== undefined) return `protectedResourceArns holds ${JSON.stringify(bad)}, neither an ARN nor "*"`;
+                    }
+                    return undefined;
+                },
+                cases: {
+                    pass: [{ protectedResourceArns: undefined, protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/backup", value: "yes" }] } }],
+                    fail: [{ protectedResourceArns: undefined }, { protectedResourceConditions: { stringEquals: [] } }, { protectedResourceArns: ["mlops-prod-mlflow"] }],
+                },
+            },
+            {
+                id: "backup-restore-testing-selection-type",
+                property: "protectedResourceType",
+                origin: "aws",
+                // The resource types restore testing supports, by AWS Backup's names.
+                source: `${BACKUP_API}/restore-testing.html (supported resource types); ${BACKUP_API}/restore-testing-inferred-metadata.html`,
+                check: (i) => {
+                    const types = ["Aurora", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS", "S3"];
+                    return !known(i.protectedResourceType) || types.includes(String(i.protectedResourceType)) ? undefined : `protectedResourceType ${JSON.stringify(i.protectedResourceType)}; allowed: ${types.join(", ")}`;
+                },
+                cases: { pass: [{ protectedResourceType: "DocumentDB" }], fail: [{ protectedResourceType: "aurora" }] },
+            },
+        ],
+        // name, restore_testing_plan_name, protected_resource_type: RequiresReplace.
+        forceNew: [{ property: "name" }, { property: "restoreTestingPlanName" }, { property: "protectedResourceType" }],
     },
 ];

@@ -1,4 +1,5 @@
 /** Every resource type the engine knows, from the per-service files. */
+import { SPECS as appautoscaling } from "./appautoscaling";
 import { SPECS as backup } from "./backup";
 import { SPECS as cloudwatch } from "./cloudwatch";
 import { SPECS as docdb } from "./docdb";
@@ -11,9 +12,11 @@ import { SPECS as pulumi } from "./pulumi";
 import { SPECS as random } from "./random";
 import { SPECS as rds } from "./rds";
 import { SPECS as secretsmanager } from "./secretsmanager";
+import { SPECS as sns } from "./sns";
 import type { ResourceTypeSpec } from "./spec";
 
 export const SPECS: ResourceTypeSpec[] = [
+    ...appautoscaling,
     ...backup,
     ...cloudwatch,
     ...docdb,
@@ -26,4 +29,5 @@ export const SPECS: ResourceTypeSpec[] = [
     ...random,
     ...rds,
     ...secretsmanager,
+    ...sns,
 ];

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
+import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
 import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
 import { MLFLOW_APP_ROLE } from "../verification";
 import { ConnectionSecret, generatedPassword, rotationKeepers } from "./credentials";
@@ -22,6 +23,18 @@ export interface AuroraPostgresAlarmThresholds {
     connections: number;
     /** Largest replica lag in the cluster (milliseconds) above which the cluster alarms. Only with readers. @default 1000 */
     replicaLagMs: number;
+    /** Free local (temporary) storage per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 1024 */
+    freeLocalStorageMiB: number;
+    /** Cluster volume (GiB) above which the Sev 4 capacity alarm is raised. @default 1024 */
+    volumeUsedGiB: number;
+    /** Deadlocks per minute on the writer, sustained for 3 minutes, that raise the alarm. @default 1 */
+    deadlocksPerMinute: number;
+    /** Statements slower than slowQueryMs per 5 minutes (3 periods) that raise the alarm. @default 10 */
+    slowStatementsPer5Minutes: number;
+    /** MaximumUsedTransactionIDs that raises the Sev 2 alarm. @default 1000000000 */
+    transactionIdsWarning: number;
+    /** MaximumUsedTransactionIDs that raises the Sev 1 alarm. @default 1500000000 */
+    transactionIdsCritical: number;
     /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
     globalReplicationLagMs?: number;
 }
@@ -96,6 +109,12 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     slowQueryMs: number;
     /** Alarm thresholds. */
     alarms: AuroraPostgresAlarmThresholds;
+    /**
+     * Reader auto scaling (Application Auto Scaling on the replica count). Not on a secondary of a
+     * global cluster: its readers follow the standby's plan, and the secondary takes no load to track.
+     * @default { enabled: false }
+     */
+    readerAutoScaling?: ReaderAutoScaling;
     /** Name of the Secrets Manager secret holding the master credentials. @example "mlops-prod/aurora/master" */
     secretName: string;
     /**
@@ -355,10 +374,27 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         );
         this.application = this.applicationCredential(name, id, args, origin.kind, kmsKeyArn);
 
-        clusterAlarms(
+        const alarmTarget = { routing: args.alarmRouting, tags: args.tags, parent: this };
+        const alarms = clusterAlarms(
             { name, engine: "aurora", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
-            { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
+            alarmTarget,
         );
+        auroraWriterAlarms(
+            {
+                name,
+                clusterIdentifier: id,
+                thresholds: args.alarms,
+                slowQueryMs: args.slowQueryMs,
+                connectionsAlarm: alarms.connections![0],
+                writable: origin.kind !== "secondary",
+                instances: this.instances,
+            },
+            alarmTarget,
+        );
+        if (args.readerAutoScaling?.enabled && origin.kind !== "secondary") {
+            // After the instances: the scalable target needs an available cluster with its declared readers.
+            readerAutoScaling(name, id, args.readerAutoScaling, args.tags, { parent: this, dependsOn: this.instances });
+        }
 
         this.clusterIdentifier = this.cluster.clusterIdentifier;
         this.writerEndpoint = this.cluster.endpoint;

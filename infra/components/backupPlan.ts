@@ -12,6 +12,18 @@ export interface VaultLock {
     changeableForDays?: number;
 }
 
+/** backup.restoreTesting (infra/schema/backup.ts): when, which recovery point, how long the restored copy lives. */
+export interface RestoreTestingArgs {
+    enabled: boolean;
+    /** AWS Backup cron expression, UTC. */
+    schedule: string;
+    startWindowHours: number;
+    selectionWindowDays: number;
+    /** Hours the restored cluster is kept for validation before AWS Backup deletes it (1-168). */
+    validationWindowHours: number;
+    algorithm: "LATEST_WITHIN_WINDOW" | "RANDOM_WITHIN_WINDOW";
+}
+
 export interface BackupPlanArgs {
     /**
      * Prefix of the vault, plan, role and selection names.
@@ -76,6 +88,10 @@ export interface BackupPlanArgs {
      * role and the same procedure.
      */
     vaultLock?: VaultLock;
+    /** AWS Backup restore testing of the vault's recovery points; undefined or disabled: none. */
+    restoreTesting?: RestoreTestingArgs;
+    /** The clusters restore testing restores, by AWS Backup's resource type. */
+    restoreTestingResources?: { type: "Aurora" | "DocumentDB"; arn: pulumi.Input<string> }[];
     tags: Record<string, string>;
 }
 
@@ -94,6 +110,8 @@ export class BackupPlan extends pulumi.ComponentResource {
     /** The vault in the copy region, when there is one. */
     public readonly copyVault?: aws.backup.Vault;
     public readonly role: aws.iam.Role;
+    /** The restore testing plan, where restoreTesting is enabled. */
+    public restoreTestingPlan?: aws.backup.RestoreTestingPlan;
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:BackupPlan", name, {}, opts);
@@ -184,7 +202,51 @@ export class BackupPlan extends pulumi.ComponentResource {
             this.select(`${name}-continuous`, `${prefix}-continuous`, this.continuousPlan, args.continuousResources);
         }
 
+        if (args.restoreTesting?.enabled) this.restoreTests(name, prefix, args.restoreTesting, args);
+
         this.registerOutputs({ vaultArn: this.vault.arn, planId: this.plan.id, copyVaultArn: this.copyVault?.arn });
+    }
+
+    /**
+     * AWS Backup restore testing of this vault's recovery points: one plan (when and which point), one
+     * selection per cluster (what, and how long the restored copy is kept before AWS Backup deletes it:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html). The service role
+     * restores with AWSBackupServiceRolePolicyForRestores, as the plan's own restores do.
+     */
+    private restoreTests(name: string, prefix: string, t: RestoreTestingArgs, args: BackupPlanArgs): void {
+        // Restore testing names allow only letters, digits and "_" (restore_testing_plan.go).
+        const planName = `${prefix.replace(/-/g, "_")}_restore_test`;
+        this.restoreTestingPlan = new aws.backup.RestoreTestingPlan(
+            `${name}-restore-testing`,
+            {
+                name: planName,
+                scheduleExpression: t.schedule,
+                scheduleExpressionTimezone: "Etc/UTC",
+                startWindowHours: t.startWindowHours,
+                recoveryPointSelection: {
+                    algorithm: t.algorithm,
+                    includeVaults: [this.vault.arn],
+                    recoveryPointTypes: ["SNAPSHOT"],
+                    selectionWindowDays: t.selectionWindowDays,
+                },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        for (const r of args.restoreTestingResources ?? []) {
+            new aws.backup.RestoreTestingSelection(
+                `${name}-restore-testing-${r.type.toLowerCase()}`,
+                {
+                    name: r.type.toLowerCase(),
+                    restoreTestingPlanName: this.restoreTestingPlan.name,
+                    protectedResourceType: r.type,
+                    iamRoleArn: this.role.arn,
+                    protectedResourceArns: [r.arn],
+                    validationWindowHours: t.validationWindowHours,
+                },
+                { parent: this },
+            );
+        }
     }
 
     private select(name: string, selectionName: string, plan: aws.backup.Plan, resources: pulumi.Input<string>[]): void {

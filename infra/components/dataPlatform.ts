@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
 import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../plan";
 import { ApplicationContract, CONTRACT_VERSION, MLFLOW_APP_ROLE, VerificationContract, verificationOutput } from "../verification";
+import { AlarmTopics } from "./alarmTopics";
 import { ApplicationCredential, AuroraPostgres } from "./auroraPostgres";
+import { DataTierDashboard } from "./dashboard";
 import { BackupPlan } from "./backupPlan";
 import { DataPlatformServices } from "./dataPlatformServices";
 import { DocumentDb } from "./documentDb";
@@ -13,7 +15,7 @@ import { StorePlacementArgs } from "./storeArgs";
 import { RedisCache, cacheLogGroupPrefix } from "./redisCache";
 
 /** What every store of a stack shares: its network placement, clients, alarm topic and tags. */
-type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmTopicArn" | "tags">;
+type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmRouting" | "tags">;
 
 /**
  * The data tier of one stack, carried out from its plan (infra/plan.ts): the
@@ -34,6 +36,10 @@ export class DataPlatform extends pulumi.ComponentResource {
     public readonly drHandoff?: pulumi.Output<DrHandoff>;
     /** The wiring on the Kubernetes cluster, when enabled. */
     public readonly services?: DataPlatformServices;
+    /** The stack's CloudWatch dashboard. */
+    public readonly dashboard: DataTierDashboard;
+    /** The notification topic of each severity band. */
+    public readonly alarmTopics: AlarmTopics;
     /** Stores out of service but still declared (plan.outOfService). */
     public readonly outOfService: { aurora: AuroraPostgres; documentDb: DocumentDb; cache?: RedisCache }[];
     /** The global clusters of the generation in service, on a replicating primary. */
@@ -45,6 +51,8 @@ export class DataPlatform extends pulumi.ComponentResource {
         const net = plan.network;
         // Looked up rather than configured, so that placement can never disagree with the subnet groups.
         const subnets = net.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
+        // Before any store: every alarm of every store goes to the topic of its severity band.
+        this.alarmTopics = new AlarmTopics("alarm-topics", { namePrefix: prefix, alarms: plan.alarms, tags: plan.tags }, { parent: this });
         // Every store gets the same network placement and the same clients.
         const common: StoreCommon = {
             vpcId: net.vpcId,
@@ -52,7 +60,7 @@ export class DataPlatform extends pulumi.ComponentResource {
             clientSecurityGroupIds: net.clientSecurityGroupIds,
             clientCidrs: net.clientCidrs,
             availabilityZones: subnets.map((s) => s.availabilityZone),
-            alarmTopicArn: plan.alarmTopicArn,
+            alarmRouting: this.alarmTopics.routing,
             tags: plan.tags,
         };
 
@@ -138,6 +146,13 @@ export class DataPlatform extends pulumi.ComponentResource {
                     continuous: b.continuous,
                     copy: b.copy && drProvider ? { ...b.copy, provider: drProvider } : undefined,
                     vaultLock: b.vaultLock,
+                    restoreTesting: b.restoreTesting,
+                    restoreTestingResources: b.vaultOnly
+                        ? []
+                        : [
+                              { type: "Aurora", arn: this.aurora.cluster.arn },
+                              { type: "DocumentDB", arn: this.documentDb.cluster.arn },
+                          ],
                     tags: plan.tags,
                 },
                 { parent: this },
@@ -173,6 +188,30 @@ export class DataPlatform extends pulumi.ComponentResource {
                     : { aurora: rebuiltGlobals.get(currentIds.aurora)!, documentdb: rebuiltGlobals.get(currentIds.documentdb)! };
             this.drHandoff = this.handoff(plan, this.replication, this.globalClusterIdentifiers);
         }
+
+        // A standby's stores are secondaries of global clusters: its dashboard shows the lag from the primary region.
+        const secondary = plan.auroraSource.origin?.kind === "secondary";
+        this.dashboard = new DataTierDashboard(
+            "dashboard",
+            {
+                namePrefix: prefix,
+                region: plan.region,
+                aurora: {
+                    clusterIdentifier: this.aurora.clusterIdentifier,
+                    instanceIdentifiers: this.aurora.instances.map((i) => i.identifier),
+                    connectionsAlarm: plan.aurora.alarms.connections,
+                    secondary,
+                },
+                documentdb: {
+                    clusterIdentifier: this.documentDb.clusterIdentifier,
+                    instanceIdentifiers: this.documentDb.instances.map((i) => i.identifier),
+                    connectionsAlarm: plan.documentdb.alarms.connections,
+                    secondary,
+                },
+                cache: this.cache ? { nodeIdentifiers: this.cache.nodeIdentifiers, memoryAlarmPercent: plan.redis.alarms.memoryPercent, secondary } : undefined,
+            },
+            { parent: this },
+        );
 
         this.verification = this.contract(plan, mlflowSchemaRevision);
 

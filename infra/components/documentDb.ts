@@ -16,6 +16,12 @@ export interface DocumentDbAlarmThresholds {
     connections: number;
     /** Largest replica lag in the cluster (milliseconds) above which it alarms. Only with replicas. @default 1000 */
     replicaLagMs: number;
+    /** Freeable memory per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 512 */
+    freeableMemoryMiB: number;
+    /** Free local storage per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 1024 */
+    freeLocalStorageMiB: number;
+    /** Cluster volume (GiB) above which the Sev 4 capacity alarm is raised. @default 1024 */
+    volumeUsedGiB: number;
     /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
     globalReplicationLagMs?: number;
 }
@@ -240,7 +246,7 @@ export class DocumentDb extends pulumi.ComponentResource {
 
         clusterAlarms(
             { name, engine: "docdb", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
-            { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
+            { routing: args.alarmRouting, tags: args.tags, parent: this },
         );
 
         this.clusterIdentifier = this.cluster.clusterIdentifier;

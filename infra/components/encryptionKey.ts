@@ -28,6 +28,13 @@ export interface EncryptionKeyArgs {
      * @example "/aws/elasticache/mlops-prod-cache"
      */
     logGroupNamePrefix?: string;
+    /**
+     * Let CloudWatch alarms publish to SNS topics encrypted with this key. CloudWatch acts as its own
+     * principal when it publishes, so without this statement an alarm's notification to the encrypted
+     * topic is dropped (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html).
+     * @default false
+     */
+    alarmPublishers?: boolean;
     /** Tags for the key. */
     tags: Record<string, string>;
 }
@@ -59,7 +66,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 rotationPeriodInDays: 365,
                 deletionWindowInDays: args.deletionWindowInDays ?? 30,
-                policy: keyPolicy(args.logGroupNamePrefix, this),
+                policy: keyPolicy(args.logGroupNamePrefix, args.alarmPublishers ?? false, this),
                 tags: named(args.tags, args.alias),
             },
             { parent: this },
@@ -70,7 +77,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
     }
 }
 
-function keyPolicy(logGroupNamePrefix: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+function keyPolicy(logGroupNamePrefix: string | undefined, alarmPublishers: boolean, parent: pulumi.Resource): pulumi.Output<string> {
     const identity = aws.getCallerIdentityOutput({}, { parent });
     const partition = aws.getPartitionOutput({}, { parent });
     const region = aws.getRegionOutput({}, { parent });
@@ -96,6 +103,17 @@ function keyPolicy(logGroupNamePrefix: string | undefined, parent: pulumi.Resour
                     Condition: {
                         ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${part}:logs:${reg}:${account}:log-group:${logGroupNamePrefix}*` },
                     },
+                });
+            }
+            if (alarmPublishers) {
+                statements.push({
+                    Sid: "CloudWatchAlarmsPublishToTheEncryptedTopics",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    // Only alarms of this account (the confused-deputy guard AWS recommends for service principals).
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
                 });
             }
             return JSON.stringify({ Version: "2012-10-17", Statement: statements });

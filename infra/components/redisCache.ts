@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
-import { thresholdAlarm } from "./alarms";
+import type { AlarmKindName } from "../incidents";
+import { compositeAlarm, inAlarm, thresholdAlarm } from "./alarms";
 import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
@@ -134,6 +135,8 @@ export interface RedisCacheArgs extends StorePlacementArgs {
  */
 export class RedisCache extends pulumi.ComponentResource {
     public readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    /** The nodes' ids, `<id>-001` ... (ElastiCache's naming): the dimension of every per-node metric. */
+    public readonly nodeIdentifiers: string[];
     /** The key this component created; undefined when it was given one. */
     public readonly key?: EncryptionKey;
     public readonly securityGroup: DatabaseSecurityGroup;
@@ -303,6 +306,7 @@ export class RedisCache extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.nodeIdentifiers = Array.from({ length: args.nodes }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`);
         this.declareAlarms(name, id, args);
 
         this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
@@ -322,19 +326,24 @@ export class RedisCache extends pulumi.ComponentResource {
 
     private declareAlarms(name: string, id: string, args: RedisCacheArgs): void {
         const t = args.alarms;
+        const target = { routing: args.alarmRouting, tags: args.tags, parent: this };
+        const pressure: string[] = [];
+        const members: aws.cloudwatch.MetricAlarm[] = [];
         for (let i = 0; i < args.nodes; i++) {
-            const node = `${id}-${String(i + 1).padStart(3, "0")}`;
+            const node = this.nodeIdentifiers[i];
             const perNode: {
                 suffix: string;
+                kind: AlarmKindName;
                 metricName: string;
                 statistic: "Average" | "Sum" | "Maximum";
                 threshold: number;
                 what: string;
                 periodSeconds?: number;
             }[] = [
-                { suffix: "cpu", metricName: "CPUUtilization", statistic: "Average", threshold: t.cpuPercent, what: `host CPU above ${t.cpuPercent}%` },
+                { suffix: "cpu", kind: "cache-cpu", metricName: "CPUUtilization", statistic: "Average", threshold: t.cpuPercent, what: `host CPU above ${t.cpuPercent}%` },
                 {
                     suffix: "engine-cpu",
+                    kind: "cache-engine-cpu",
                     metricName: "EngineCPUUtilization",
                     statistic: "Average",
                     threshold: t.engineCpuPercent,
@@ -342,17 +351,19 @@ export class RedisCache extends pulumi.ComponentResource {
                 },
                 {
                     suffix: "memory",
+                    kind: "cache-memory",
                     metricName: "DatabaseMemoryUsagePercentage",
                     statistic: "Average",
                     threshold: t.memoryPercent,
                     what: `memory use above ${t.memoryPercent}%`,
                 },
-                { suffix: "evictions", metricName: "Evictions", statistic: "Sum", threshold: t.evictions, what: `more than ${t.evictions} evictions per 5 minutes` },
+                { suffix: "evictions", kind: "cache-evictions", metricName: "Evictions", statistic: "Sum", threshold: t.evictions, what: `more than ${t.evictions} evictions per 5 minutes` },
             ];
             if (args.nodes > 1) {
                 // Only replicas report lag; on whichever node is primary the data is missing, which does not alarm.
                 perNode.push({
                     suffix: "replication-lag",
+                    kind: "cache-replication-lag",
                     metricName: "ReplicationLag",
                     statistic: "Maximum",
                     threshold: t.replicationLagSeconds,
@@ -369,6 +380,7 @@ export class RedisCache extends pulumi.ComponentResource {
             if (args.origin?.kind === "secondary" && t.globalReplicationLagSeconds !== undefined) {
                 perNode.push({
                     suffix: "global-replication-lag",
+                    kind: "cache-global-lag",
                     metricName: "GlobalDatastoreReplicationLag",
                     statistic: "Maximum",
                     threshold: t.globalReplicationLagSeconds,
@@ -377,11 +389,12 @@ export class RedisCache extends pulumi.ComponentResource {
                 });
             }
             for (const a of perNode) {
-                thresholdAlarm(
+                const alarm = thresholdAlarm(
                     `${name}-${a.suffix}-${i + 1}`,
                     {
                         alarmName: `${node}-${a.suffix}`,
                         description: `Cache node ${node}: ${a.what} for ${((a.periodSeconds ?? 300) * 3) / 60} minutes`,
+                        kind: a.kind,
                         namespace: "AWS/ElastiCache",
                         metricName: a.metricName,
                         dimensions: { CacheClusterId: node },
@@ -390,10 +403,24 @@ export class RedisCache extends pulumi.ComponentResource {
                         threshold: a.threshold,
                         periodSeconds: a.periodSeconds,
                     },
-                    { topicArn: args.alarmTopicArn, tags: args.tags, parent: this },
+                    target,
                 );
+                if (a.kind === "cache-memory" || a.kind === "cache-evictions") members.push(alarm);
             }
+            pressure.push(`(${inAlarm(`${node}-memory`)} AND ${inAlarm(`${node}-evictions`)})`);
         }
+        // One cause, two alarms per node: the working set outgrew the node, so memory is full and keys are evicted.
+        compositeAlarm(
+            `${name}-memory-pressure`,
+            {
+                alarmName: `${id}-memory-pressure`,
+                description: `Cache ${id} is too small for its working set: a node is full and evicting keys (the cause of its -memory and -evictions alarms)`,
+                kind: "cache-memory-pressure",
+                rule: pressure.join(" OR "),
+                members,
+            },
+            target,
+        );
     }
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmRouting } from "./alarms";
 
 /**
  * Where a data store lives and who may reach it: the same for every store of a
@@ -24,8 +25,8 @@ export interface StorePlacementArgs {
     clientSecurityGroupIds: string[];
     /** CIDR blocks that may connect on the store's port. @default [] */
     clientCidrs: string[];
-    /** SNS topic the store's alarms notify; alarms exist without one. */
-    alarmTopicArn?: string;
+    /** Where the store's alarms go: the topic of each severity band (AlarmTopics), the runbook links' base. */
+    alarmRouting: AlarmRouting;
     /** Tags for every resource of the store. */
     tags: Record<string, string>;
 }

@@ -94,5 +94,64 @@ export const auroraSchema = z.strictObject({
         freeableMemoryMiB: int(16, 1_048_576, "MiB of freeable memory below which the alarm is raised").default(512),
         connections: int(1, 262_143, "database connections above which the alarm is raised").default(800),
         replicaLagMs: int(1, 3_600_000, "Aurora replica lag in milliseconds above which the alarm is raised").default(1000),
+        freeLocalStorageMiB: int(64, 1_048_576, "MiB of free local (temporary) storage per instance below which the alarm is raised").default(1024),
+        volumeUsedGiB: int(1, 131_072, "GiB of cluster volume above which the capacity alarm is raised; Aurora's limit is 128 TiB").default(1024),
+        deadlocksPerMinute: z
+            .number({ error: "must be a number: deadlocks per minute, sustained for 3 minutes, that raise the alarm" })
+            .positive({ error: "must be above 0 (deadlocks per minute, sustained for 3 minutes, that raise the alarm)" })
+            .max(600, { error: "must be at most 600 (deadlocks per minute)" })
+            .default(1),
+        slowStatementsPer5Minutes: int(1, 1_000_000, "statements slower than slowQueryMs per 5 minutes, for 15 minutes, that raise the alarm").default(10),
+        // PostgreSQL stops assigning transaction IDs (writes fail) about 3 million short of 2^31; AWS's
+        // guidance alarms at 1 billion and treats 1.5 billion as critical
+        // (https://aws.amazon.com/blogs/database/implement-an-early-warning-system-for-transaction-id-wraparound-in-amazon-rds-for-postgresql/).
+        transactionIdsWarning: int(1_000_000, 2_000_000_000, "age of the oldest unvacuumed transaction ID (MaximumUsedTransactionIDs) that raises the Sev 2 alarm").default(1_000_000_000),
+        transactionIdsCritical: int(1_000_000, 2_000_000_000, "age of the oldest unvacuumed transaction ID that raises the Sev 1 alarm").default(1_500_000_000),
+    }).refine((t) => t.transactionIdsWarning < t.transactionIdsCritical, {
+        error: "transactionIdsWarning must be below transactionIdsCritical (the Sev 2 warning comes before the Sev 1 page)",
+        path: ["transactionIdsWarning"],
     }),
+    /**
+     * Aurora Auto Scaling of the readers (Application Auto Scaling on the cluster's replica count,
+     * target tracking on the readers' average CPU or connections). Off by default. The readers the
+     * stack declares (instances - 1) stay: Aurora Auto Scaling only removes replicas it added.
+     */
+    readerAutoScaling: z
+        .strictObject({
+            enabled: bool(),
+            /** Fewest readers; at least the declared ones (instances - 1) and at least 1 (the Multi-AZ minimum). */
+            minReaders: int(1, 15, "fewest Aurora Replicas auto scaling keeps; at least instances - 1 and at least 1").default(1),
+            maxReaders: int(1, 15, "most Aurora Replicas auto scaling adds up to (Aurora allows 15)").default(3),
+            metric: z.enum(["cpu", "connections"], { error: 'must be "cpu" (readers\' average CPU, percent) or "connections" (readers\' average connections)' }).default("cpu"),
+            /** Target of the tracked metric: percent CPU, or connections per reader. */
+            target: z.number({ error: "must be a number: the tracked metric's target (percent CPU, or connections per reader)" }).positive({ error: "must be above 0" }).default(60),
+            scaleInCooldownSeconds: int(0, 86_400, "seconds after a scale-in before the next").default(300),
+            scaleOutCooldownSeconds: int(0, 86_400, "seconds after a scale-out before the next").default(300),
+        })
+        .superRefine((a, ctx) => {
+            if (a.maxReaders < a.minReaders) ctx.addIssue({ code: "custom", path: ["maxReaders"], input: a.maxReaders, message: `must be at least minReaders (${a.minReaders})` });
+            if (a.metric === "cpu" && a.target > 100) ctx.addIssue({ code: "custom", path: ["target"], input: a.target, message: "must be at most 100 with metric cpu (a percentage)" });
+        })
+        .prefault({ enabled: false }),
+}).superRefine((a, ctx) => {
+    const s = a.readerAutoScaling;
+    if (!s.enabled) return;
+    // Scale-in must never take the cluster below Multi-AZ: a writer and a declared reader in another zone.
+    // Replicas that auto scaling adds are placed by AWS, so the Multi-AZ reader is one the stack declares.
+    if (a.instances < 2) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["readerAutoScaling", "enabled"],
+            input: s.enabled,
+            message: `needs instances of at least 2 (a writer and a declared reader in another zone, the Multi-AZ minimum), got instances ${a.instances}; raise instances or turn auto scaling off`,
+        });
+    } else if (s.minReaders < a.instances - 1) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["readerAutoScaling", "minReaders"],
+            input: s.minReaders,
+            message: `must be at least the declared readers (instances - 1 = ${a.instances - 1}): Aurora Auto Scaling never removes replicas it did not add, so a lower minimum misstates the floor`,
+        });
+    }
+    if (s.maxReaders + 1 > 16) ctx.addIssue({ code: "custom", path: ["readerAutoScaling", "maxReaders"], input: s.maxReaders, message: "must leave room for the writer: an Aurora cluster has at most 15 replicas" });
 });

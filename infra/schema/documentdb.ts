@@ -32,5 +32,8 @@ export const documentDbSchema = z.strictObject({
         cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80),
         connections: int(1, 30_000, "connections above which the alarm is raised").default(500),
         replicaLagMs: int(1, 3_600_000, "replica lag in milliseconds above which the alarm is raised").default(1000),
+        freeableMemoryMiB: int(16, 1_048_576, "MiB of freeable memory per instance below which the alarm is raised").default(512),
+        freeLocalStorageMiB: int(64, 1_048_576, "MiB of free local storage per instance below which the alarm is raised").default(1024),
+        volumeUsedGiB: int(1, 131_072, "GiB of cluster volume above which the capacity alarm is raised; DocumentDB's limit is 128 TiB").default(1024),
     }),
 });

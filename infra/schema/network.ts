@@ -29,13 +29,3 @@ export const networkSchema = z.strictObject({
 
 /** Re-exported: tags have their own module (./tags). */
 export { tagsSchema } from "./tags";
-
-export const alarmsSchema = z
-    .strictObject({
-        /** SNS topic that alarms notify; alarms are still created (visible in the console) without one. */
-        topicArn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, { error: "must be an SNS topic ARN" })
-            .optional(),
-    })
-    .default({});

@@ -15,7 +15,7 @@
  * the console while cost reports and tag policies tell them apart.
  */
 import { z } from "zod";
-import { MAX_EXTRA_TAGS, PLATFORM_TAG_KEYS } from "../tags";
+import { ALARM_TAG_KEYS, AWS_MAX_TAGS_PER_RESOURCE, MAX_EXTRA_TAGS, PER_RESOURCE_TAG_KEYS, PLATFORM_TAG_KEYS, STACK_TAG_KEYS } from "../tags";
 
 const ALLOWED = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const ALLOWED_TEXT = "letters, digits, spaces and _ . : / = + - @";
@@ -81,7 +81,7 @@ const extraTags = z.record(z.string(), tagValue).superRefine((tags, ctx) => {
             input: `${count} tags`,
             message:
                 `holds ${count} tags; at most ${MAX_EXTRA_TAGS} are allowed: AWS allows 50 tags per resource and the platform ` +
-                `uses ${PLATFORM_TAG_KEYS.length} itself (${PLATFORM_TAG_KEYS.join(", ")})`,
+                `uses up to ${AWS_MAX_TAGS_PER_RESOURCE - MAX_EXTRA_TAGS} on one resource itself (${STACK_TAG_KEYS.join(", ")}, with ${PER_RESOURCE_TAG_KEYS.join(" and ")}, or on alarms ${ALARM_TAG_KEYS.join(" and ")})`,
         });
     }
 });

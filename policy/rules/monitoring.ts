@@ -76,19 +76,3 @@ export const logGroupRetention: ResourceValidationPolicy = {
     }),
 };
 
-const alarmSchema = schema<{ required: boolean }>({
-    required: { type: "boolean", default: true, description: "Whether every alarm must notify someone (an environment that pages)." },
-});
-
-export const alarmsNotify: ResourceValidationPolicy = {
-    name: "alarms-notify",
-    description: "Every CloudWatch alarm has its actions enabled and at least one alarm action (an SNS topic that pages), where the environment requires it.",
-    enforcementLevel: "mandatory",
-    remediationSteps: "Set alarms.topicArn in the stack file (the program puts it in alarmActions and okActions), and leave actionsEnabled at its default (true).",
-    configSchema: alarmSchema,
-    validateResource: validateResourceOfType(aws.cloudwatch.MetricAlarm, (a, args, report) => {
-        if (!configWithDefaults(alarmSchema, args).required) return;
-        if (a.actionsEnabled === false) report("Alarm: actionsEnabled is false.");
-        else if ((a.alarmActions ?? []).length === 0) report("Alarm: no alarmActions, so nobody is notified when it fires.");
-    }),
-};

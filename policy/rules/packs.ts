@@ -3,6 +3,7 @@
  * serve these lists; the offline evaluation finds the packs by the same names.
  */
 import { Policies } from "@pulumi/policy";
+import { alarmsHaveActions } from "./alarmActions";
 import { credentialRotation, credentialsNotPlaintext, iamDatabaseAuthentication } from "./authentication";
 import { awsBackupCoverage, awsBackupCrossRegionCopy } from "./awsBackup";
 import { backupRetentionMinimum } from "./backupRetention";
@@ -16,7 +17,7 @@ import { kmsKeyPolicy } from "./keyPolicies";
 import { KUBERNETES_POLICIES } from "./kubernetesWorkloads";
 import { databaseLogExports, databaseLoggingParameters } from "./logging";
 import { autoMinorVersionUpgrade, copyTagsToSnapshots } from "./maintenance";
-import { alarmsNotify, enhancedMonitoring, logGroupRetention, performanceInsights } from "./monitoring";
+import { enhancedMonitoring, logGroupRetention, performanceInsights } from "./monitoring";
 import { multiAz } from "./multiAz";
 import {
     dataStoreNoInternetAccess,
@@ -67,7 +68,6 @@ export const SECURITY_POLICIES: Policies = [
     enhancedMonitoring,
     performanceInsights,
     logGroupRetention,
-    alarmsNotify,
     requiredTags,
     ...KUBERNETES_POLICIES,
 ];
@@ -89,4 +89,5 @@ export const RESILIENCE_POLICIES: Policies = [
     copyTagsToSnapshots,
     autoMinorVersionUpgrade,
     instanceClassAllowlist,
+    alarmsHaveActions,
 ];

@@ -12,7 +12,7 @@ import YAML from "yaml";
 import { ConfigError, ConfigProblem } from "../../infra/config";
 import { StackEvaluationError, StackReferenceAnswer, evaluateStack } from "../../engine/mockEngine";
 import { MASKED, STACKS_DIR, StackFileConfig, readStackFile } from "../../engine/stackFile";
-import { AWS_MAX_TAGS_PER_RESOURCE, MAX_EXTRA_TAGS, PLATFORM_TAG_KEYS } from "../../infra/tags";
+import { AWS_MAX_TAGS_PER_RESOURCE, MAX_EXTRA_TAGS } from "../../infra/tags";
 import { main } from "../../preview/cli";
 import { stack } from "../harness";
 import { configOf } from "./stackConfig";
@@ -127,7 +127,7 @@ describe("defect 7: no stack-file key or value the program would silently accept
                 withChange("dev", "mlops-data:tags", (t) => (t.extra = extra(60))),
                 "mlops-data:tags.extra",
                 "60 tags",
-                new RegExp(`^holds 60 tags; at most ${MAX_EXTRA_TAGS} are allowed: AWS allows 50 tags per resource and the platform uses ${PLATFORM_TAG_KEYS.length} itself \\(environment, owner, cost-center, data-classification, managed-by, Name, backup-plan\\)$`),
+                new RegExp(`^holds 60 tags; at most ${MAX_EXTRA_TAGS} are allowed: AWS allows 50 tags per resource and the platform uses up to ${AWS_MAX_TAGS_PER_RESOURCE - MAX_EXTRA_TAGS} on one resource itself \\(environment, owner, cost-center, data-classification, managed-by, with Name and backup-plan, or on alarms severity and incident\\)$`),
             );
         });
 

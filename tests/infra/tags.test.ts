@@ -12,6 +12,13 @@ const UNTAGGABLE = new Set([
     "aws:backup/selection:Selection",
     "aws:docdb/globalCluster:GlobalCluster",
     "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+    // No tags argument in the provider (metric_filter.go, topic_subscription.go, dashboard.go, appautoscaling
+    // policy.go, restore_testing_selection.go).
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/dashboard:Dashboard",
+    "aws:appautoscaling/policy:Policy",
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection",
 ]);
 
 for (const name of PRIMARY_STACKS) {

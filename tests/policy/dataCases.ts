@@ -233,9 +233,8 @@ export const DATA_CASES: Case[] = [
     { title: "Aurora instance without Performance Insights", change: (f) => f.set("pg-dr-1", { performanceInsightsEnabled: undefined, performanceInsightsKmsKeyId: undefined }), violated: ["performance-insights"], message: /Instance: performanceInsightsEnabled is not true/ },
     // log-group-retention
     { title: "a slow log kept 30 days where a year is required", change: (f) => f.set("redis-slow-log", { retentionInDays: 30 }), violated: ["log-group-retention"], message: /Log group: retentionInDays is 30; at least 365/ },
-    // alarms-notify
-    { title: "an alarm that notifies nobody", change: (f) => f.set("pg-cpu", { alarmActions: [], okActions: [] }), violated: ["alarms-notify"], message: /Alarm: no alarmActions/ },
-    { title: "an alarm with its actions disabled", change: (f) => f.set("pg-cpu", { actionsEnabled: false }), violated: ["alarms-notify"], message: /Alarm: actionsEnabled is false/ },
+    // alarms-have-actions (more cases: tests/policy/alarmActions.test.ts)
+    { title: "an alarm with its actions disabled", change: (f) => f.set("pg-cpu", { actionsEnabled: false }), violated: ["alarms-have-actions"], message: /Metric alarm .*actionsEnabled is false/ },
     // credential-rotation
     { title: "a secret without rotation or exemption", change: (f) => f.remove("pg-secret-rotation"), violated: ["credential-rotation"], message: /Secret pg-secret \(mlops\/pg\) has no rotation and no exemption/ },
     { title: "a secret rotated every 180 days", change: (f) => f.set("pg-secret-rotation", { rotationRules: { automaticallyAfterDays: 180 } }), violated: ["credential-rotation"], message: /rotates every 180 days; at most 90/ },
@@ -267,7 +266,7 @@ export const DATA_CASES: Case[] = [
 
 export const DATA_RELAXED: Case[] = [
     { title: "a secret exempt from rotation in config", change: (f) => f.remove("pg-secret-rotation"), config: { ...BASE, "credential-rotation": { exemptions: [{ secretPattern: "mlops/*", reason: "rotated by the test's own procedure, documented here" }] } }, violated: [], message: /.*/ },
-    { title: "dev: no paging, no Enhanced Monitoring", change: (f) => { f.set("pg-cpu", { alarmActions: [] }); f.set("pg-1", { monitoringInterval: 0 }); }, config: { ...BASE, "alarms-notify": { required: false }, "enhanced-monitoring": { required: false } }, violated: [], message: /.*/ },
+    { title: "dev: no Enhanced Monitoring", change: (f) => f.set("pg-1", { monitoringInterval: 0 }), config: { ...BASE, "enhanced-monitoring": { required: false } }, violated: [], message: /.*/ },
     {
         title: "DocumentDB auditing DDL and DML writes as a combination",
         change: (f) => f.edit("docs-params", (p) => (p.parameters = p.parameters.map((x: { name: string; value: string }) => (x.name === "audit_logs" ? { ...x, value: "ddl,dml_write" } : x)))),

@@ -162,6 +162,12 @@ const CASES: Case[] = [
     { title: "burstable class in prod", change: (f) => f.set("pg-1", { instanceClass: "db.t4g.medium" }), violated: ["instance-class-allowlist"], message: /db\.t4g\.medium is not allowed here; allowed: db\.r6g\.\*/ },
     ...KUBERNETES_CASES,
     ...DATA_CASES,
+    {
+        title: "an alarm that notifies nobody (more cases: tests/policy/alarmActions.test.ts)",
+        change: (f) => f.add("aws:cloudwatch/metricAlarm:MetricAlarm", "pg-1-cpu", { name: "pg-1-cpu", alarmActions: [], tags: f.get("pg").inputs.tags }),
+        violated: ["alarms-have-actions"],
+        message: /Metric alarm pg-1-cpu: alarmActions is empty/,
+    },
 ];
 
 /** Cases that change the config so that a rule no longer applies. */

@@ -41,6 +41,26 @@ describe("plan files", function () {
         }
     });
 
+    it("the report summarises each stack's operations: its dashboard linked, alarms per band and where each band goes (issue 17)", () => {
+        const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
+        const section = report.slice(report.indexOf("## Operations"), report.indexOf("</details>", report.indexOf("## Operations")));
+        assert.ok(section.startsWith("## Operations"), "no operations section");
+        for (const o of first) {
+            const p = o.plan!;
+            const dashboard = p.resources.find((r) => r.type === "aws:cloudwatch/dashboard:Dashboard")!;
+            const name = String(dashboard.inputs.dashboardName);
+            const row = section.split("\n").find((l) => l.startsWith(`| ${o.stack} |`));
+            assert.ok(row, `no row for ${o.stack}`);
+            assert.ok(row.includes(`[${name}](https://${p.region}.console.aws.amazon.com/cloudwatch/home?region=${p.region}#dashboards/dashboard/${name})`), row);
+            const sev2 = p.resources.filter((r) => r.type.startsWith("aws:cloudwatch/") && (r.inputs.tags as Record<string, string> | undefined)?.severity === "sev2").length;
+            assert.ok(sev2 > 0 && row.includes(`sev2: ${sev2}`), row);
+        }
+        assert.match(section, /\*\*prod\*\*\n\n- Sev 1 \(complete unavailability or data loss: page within minutes\): external topic `arn:aws:sns:us-east-1:333333333333:oncall-mlops-sev1`/);
+        assert.match(section, /- Sev 2 \(significant degradation: response within hours\): stack topic `mlops-prod-alarms-sev2`, 1 subscription \(https\)/);
+        // Subscription endpoints stay out of the report (an integration URL may carry a key).
+        assert.ok(!report.includes("events.example.com"));
+    });
+
     it("no secret reaches a plan, the tree or the report; secret inputs and outputs read [secret]", () => {
         const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
         let secretInputs = 0;
@@ -68,12 +88,12 @@ describe("plan files", function () {
     it("the report holds the summary, the violations table and a Mermaid topology of every store", () => {
         const report = renderReport({ plans: new Map(first.map((o) => [o.stack, o.plan!])), failures: [] });
         assert.match(report, /^\| Stack \| Level \| Pack \| Policy \| Resource \| Message \|$/m);
-        // No mandatory violation; the advisories are prod's one known gap (alarms-notify until its alarms get a topic, issue 17).
+        // No mandatory violation and no advisory: prod has no known gap (tests/policy/stacks.test.ts, KNOWN_GAPS).
         const prodRow = /^\| prod \| prod \(protected\) \| us-east-1 \| \d+ \| 0 \| (\d+) \|$/m.exec(report);
         assert.ok(prodRow, "no prod row with 0 mandatory violations");
         const prodAdvisories = report.split("\n").filter((l) => l.startsWith("| prod | advisory |"));
         assert.strictEqual(prodAdvisories.length, Number(prodRow[1]));
-        assert.ok(prodAdvisories.every((l) => l.includes("| alarms-notify |")), prodAdvisories.join("\n"));
+        assert.deepStrictEqual(prodAdvisories, []);
         const mermaid = /```mermaid\n(flowchart LR\n[\s\S]*?)\n```/.exec(report)?.[1];
         assert.ok(mermaid, "no mermaid block");
         for (const label of ["region us-east-1", "region us-west-2", "stack dr", "mlops-prod-mlflow-3", "Aurora global cluster", "mlops-prod-backups-us-west-2", "3 nodes: 1 primary + 2 replicas"]) {
