@@ -494,7 +494,8 @@ describe("prod rebuilt for fail-back: replication.generation and rebuilds", func
         assert.strictEqual(cluster.inputs.clusterIdentifier, "mlops-prod-mlflow-g2");
         assert.strictEqual(cluster.inputs.globalClusterIdentifier, "mlops-prod-mlflow-global-2");
         assert.strictEqual(cluster.inputs.masterPassword, undefined, "a secondary declares no master password");
-        assert.deepStrictEqual([...cluster.ignoreChanges].sort(), ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]);
+        // Stepped down (a secondary): no master password declared, and the one it may have is kept (ignored).
+        assert.deepStrictEqual([...cluster.ignoreChanges].sort(), ["engineVersion", "globalClusterIdentifier", "masterPassword", "replicationSourceIdentifier"]);
         // Generation 1 is still declared (keep), its security groups without a single client rule; the cache is not rebuilt.
         const rules = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name);
         assert.ok(ev.resources.some((r) => r.type === TYPES.rdsCluster && r.name === "aurora-cluster"));
