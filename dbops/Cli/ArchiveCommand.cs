@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dbops.Archive;
 
@@ -33,6 +35,7 @@ public static partial class ArchiveCommand
         var batch = CliValues.PositiveInt("--batch-size", defaults.BatchRuns, "runs per batch; each batch is one transaction", 100_000);
         var lockWait = CliValues.Seconds("--lock-wait", defaults.LockWait, "how long to wait for another dbops archive on the same database");
         var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.LockTimeout, "how long a batch may wait for a lock MLflow holds before it gives up");
+        var format = CliValues.Format();
         var pause = new Option<double>("--pause") { Description = "pause between batches, in seconds (to let replicas keep up)", DefaultValueFactory = _ => 0, HelpName = "SECONDS" };
         pause.Validators.Add(r =>
         {
@@ -43,7 +46,7 @@ public static partial class ArchiveCommand
         });
         var command = new Command("archive", "move experiments idle past the window, with all their rows, into the mlflow_archive schema")
         {
-            olderThan, dryRun, batch, lockWait, lockTimeout, pause,
+            olderThan, dryRun, batch, lockWait, lockTimeout, pause, format,
         };
         connection.AddTo(command);
         command.Subcommands.Add(CreateRestore(console, defaults));
@@ -60,7 +63,7 @@ public static partial class ArchiveCommand
             };
             await using var dataSource = target.OpenDataSource("dbops archive", maxPoolSize: 2);
             var outcome = await new Archiver(dataSource, settings, console.Error).RunAsync(ct);
-            await console.Out.WriteAsync(Render(outcome, settings, target.ToString()));
+            await console.Out.WriteAsync(parse.GetValue(format) == "json" ? Json(outcome, settings, target.ToString()) + Environment.NewLine : Render(outcome, settings, target.ToString()));
             if (outcome.Problems.Count > 0) return ExitCodes.ChecksFailed;
             if (settings.DryRun || outcome.Reconciled) return ExitCodes.Ok;
             return ExitCodes.ChecksFailed;
@@ -106,11 +109,12 @@ public static partial class ArchiveCommand
             }
         });
         var dryRun = new Option<bool>("--dry-run") { Description = "restore inside a transaction, report per table what would come back, and roll it back" };
+        var format = CliValues.Format();
         var lockWait = CliValues.Seconds("--lock-wait", defaults.LockWait, "how long to wait for a dbops archive running on the same database");
         var lockTimeout = CliValues.Seconds("--lock-timeout", defaults.LockTimeout, "how long to wait for a lock MLflow or an analytics query holds before giving up");
         var command = new Command("restore", "bring an archived experiment back from mlflow_archive with all its rows, in one transaction")
         {
-            experiment, renameTo, dryRun, lockWait, lockTimeout,
+            experiment, renameTo, dryRun, lockWait, lockTimeout, format,
         };
         connection.AddTo(command);
         command.SetAction(async (parse, ct) => await OpsRunner.RunAsync("archive restore", console, () => connection.Resolve(parse, console), async target =>
@@ -125,7 +129,7 @@ public static partial class ArchiveCommand
             };
             await using var dataSource = target.OpenDataSource("dbops archive restore", maxPoolSize: 2);
             var outcome = await new ArchiveRestore(dataSource, settings, console.Error).RunAsync(ct);
-            await console.Out.WriteAsync(RenderRestore(outcome, target.ToString()));
+            await console.Out.WriteAsync(parse.GetValue(format) == "json" ? RestoreJson(outcome, target.ToString()) + Environment.NewLine : RenderRestore(outcome, target.ToString()));
             return ExitCodes.Ok;
         }));
         return command;
@@ -178,6 +182,54 @@ public static partial class ArchiveCommand
         if (o.RowsMoved > 0) sb.AppendLine("the live tables now hold dead rows: dbops maintain vacuum reclaims them (autovacuum will too, later)");
         return sb.ToString();
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JsonOutput.Encoder };
+
+    private static JsonArray Strings(IEnumerable<string> items) => new([.. items.Select(i => JsonValue.Create(i))]);
+
+    /// <summary>The same facts as <see cref="Render"/>, for other tools: per table counts planned and, after a move, reconciled.</summary>
+    private static string Json(ArchiveOutcome o, ArchiveSettings settings, string target)
+    {
+        var doc = new JsonObject
+        {
+            ["target"] = target,
+            ["dryRun"] = settings.DryRun,
+            ["idleSince"] = DateTimeOffset.FromUnixTimeMilliseconds(o.Candidates.CutoffMs).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["experiments"] = new JsonArray([.. o.Candidates.Ids.Select(i => JsonValue.Create(i))]),
+            ["keptLiveForModelVersions"] = o.Candidates.SkippedForModels,
+            ["keptLiveReferenced"] = new JsonArray([.. o.Candidates.Referenced.Select(k => new JsonObject { ["experiment"] = k.ExperimentId, ["why"] = k.Why })]),
+            ["unknownTables"] = Strings(o.Model.Unknown.Select(t => t.Name)),
+            ["schemaChanges"] = Strings(o.SchemaChanges),
+            ["planned"] = new JsonArray([.. o.Planned.Select(p => new JsonObject { ["table"] = p.Table, ["toMove"] = p.Live, ["alreadyArchived"] = p.Archived })]),
+            ["problems"] = Strings(o.Problems),
+        };
+        if (o.After is not null)
+        {
+            doc["moved"] = new JsonObject { ["experiments"] = o.ExperimentsArchived, ["rows"] = o.RowsMoved, ["batches"] = o.Batches, ["seconds"] = Math.Round(o.Took.TotalSeconds, 3) };
+            doc["reconciliation"] = new JsonArray([.. o.After.Select(a =>
+            {
+                var p = o.Planned.Single(x => x.Table == a.Table);
+                return new JsonObject
+                {
+                    ["table"] = a.Table, ["toArchive"] = p.Total, ["movedNow"] = o.Moved[a.Table], ["inArchive"] = a.Archived, ["leftLive"] = a.Live,
+                    ["ok"] = a.Live == 0 && a.Archived == p.Total,
+                };
+            })]);
+            doc["leftInPlace"] = new JsonArray([.. o.LeftInPlace.Select(i => JsonValue.Create(i))]);
+            doc["reconciled"] = o.Reconciled;
+        }
+        return doc.ToJsonString(JsonOptions);
+    }
+
+    private static string RestoreJson(RestoreOutcome o, string target) => new JsonObject
+    {
+        ["target"] = target,
+        ["experiment"] = o.ExperimentId,
+        ["name"] = o.Name,
+        ["dryRun"] = o.DryRun,
+        ["schemaChanges"] = Strings(o.SchemaChanges),
+        ["restored"] = new JsonArray([.. o.Restored.Select(t => new JsonObject { ["table"] = t.Table, ["rows"] = t.Live })]),
+    }.ToJsonString(JsonOptions);
 
     private static string RenderRestore(RestoreOutcome o, string target)
     {

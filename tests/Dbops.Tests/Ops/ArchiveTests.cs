@@ -108,6 +108,47 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.DoesNotContain("mlflow_app", acl);
     }
 
+    [Fact]
+    public async Task Json_output_is_only_json_on_stdout_with_the_counts_and_the_reconciliation()
+    {
+        var (db, model) = await MigratedWorkloadAsync("3.11.1");
+        var idle = Workloads.Idle(model);
+        var ids = string.Join(",", idle);
+
+        var dry = await CliRun.RunAsync(["archive", "--dry-run", "--format", "json", .. db.Args()]);
+
+        Assert.Equal(0, dry.ExitCode);
+        // Strictly parsed, straight from stdout: progress and setup lines went to stderr.
+        using (var doc = System.Text.Json.JsonDocument.Parse(dry.Out))
+        {
+            var root = doc.RootElement;
+            Assert.True(root.GetProperty("dryRun").GetBoolean());
+            Assert.Equal(idle.Order(), root.GetProperty("experiments").EnumerateArray().Select(e => e.GetInt32()).Order());
+            var planned = root.GetProperty("planned").EnumerateArray().ToDictionary(p => p.GetProperty("table").GetString()!, p => p.GetProperty("toMove").GetInt64());
+            Assert.Equal(await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({ids})"), planned["runs"]);
+            Assert.Equal(await db.ScalarAsync<long>($"select count(*) from trace_info where experiment_id in ({ids})"), planned["trace_info"]);
+            Assert.False(root.TryGetProperty("reconciliation", out _), "a dry run moves nothing, so it reconciles nothing");
+        }
+        Assert.DoesNotContain("\\u0022", dry.Out);
+
+        var run = await CliRun.RunAsync(["archive", "--format", "json", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var moved = System.Text.Json.JsonDocument.Parse(run.Out);
+        var r = moved.RootElement;
+        Assert.True(r.GetProperty("reconciled").GetBoolean());
+        var rows = r.GetProperty("reconciliation").EnumerateArray().ToList();
+        Assert.All(rows, x => Assert.True(x.GetProperty("ok").GetBoolean() && x.GetProperty("leftLive").GetInt64() == 0, x.ToString()));
+        Assert.Equal(rows.Sum(x => x.GetProperty("movedNow").GetInt64()), r.GetProperty("moved").GetProperty("rows").GetInt64());
+        Assert.Equal(await db.ScalarAsync<long>("select count(*) from mlflow_archive.runs"), rows.Single(x => x.GetProperty("table").GetString() == "runs").GetProperty("inArchive").GetInt64());
+
+        var restore = await CliRun.RunAsync(["archive", "restore", "--experiment", idle.Min().ToString(System.Globalization.CultureInfo.InvariantCulture), "--dry-run", "--format", "json", .. db.Args()]);
+        Assert.Equal(0, restore.ExitCode);
+        using var restored = System.Text.Json.JsonDocument.Parse(restore.Out);
+        Assert.Equal(idle.Min(), restored.RootElement.GetProperty("experiment").GetInt32());
+        Assert.True(restored.RootElement.GetProperty("restored").EnumerateArray().Single(t => t.GetProperty("table").GetString() == "experiments").GetProperty("rows").GetInt64() == 1);
+    }
+
     [Theory]
     [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
     public async Task A_recent_trace_on_an_old_experiment_keeps_it_live(string release)
