@@ -119,7 +119,7 @@ export interface PlatformPlan extends Omit<StoreSet, "names"> {
      * prod's cluster generations (replication.generation, rebuilds, retired): every generation after the
      * first has global clusters of its own, made from the DR clusters it was rebuilt from.
      */
-    clusterGenerations?: { declared: number[]; current: number; removed: number[]; rebuilds: ReplicationConfig["rebuilds"] };
+    clusterGenerations?: { declared: number[]; current: number; rebuilds: ReplicationConfig["rebuilds"] };
 }
 
 /** What every stack sets for itself, primary or dr: where it runs, its names and tags, its cluster wiring. */
@@ -153,7 +153,7 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
                   auroraSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).aurora, serving: g === current && !steppedDown }, globalSource: true },
                   documentDbSource: { origin: { kind: "member", globalClusterIdentifier: rebuiltGlobalIdentifiers(cfg.namePrefix, g).documentdb, serving: g === current && !steppedDown }, globalSource: true },
               };
-    const generations = r ? clusterGenerations(r) : { declared: [1], current: 1, removed: [] };
+    const generations = r ? clusterGenerations(r) : { declared: [1], current: 1 };
     // The generations a rebuild replaced: declared as they last served, but admitting no client (they may
     // still be writable primaries of their old global clusters), never backed up or wired; the cache is not
     // part of a generation (it stays in service).
@@ -196,10 +196,10 @@ export function primaryPlan(cfg: PrimaryStackConfig): PlatformPlan {
  * replication.retired is "remove" (generation 1's master credentials outlive its clusters: every later
  * generation replicates the same users, see DataPlatform).
  */
-export function clusterGenerations(r: ReplicationConfig): { declared: number[]; current: number; removed: number[] } {
+export function clusterGenerations(r: ReplicationConfig): { declared: number[]; current: number } {
     const all = [1, ...r.rebuilds.map((b) => b.generation)].filter((g) => g <= r.generation).sort((a, b) => a - b);
     const keep = (g: number) => g === r.generation || r.retired !== "remove";
-    return { declared: all.filter(keep), current: r.generation, removed: all.filter((g) => !keep(g)) };
+    return { declared: all.filter(keep), current: r.generation };
 }
 
 /** The names of prod's cluster generation g: the original ones for 1, "-gen-<g>" and "-g<g>" after a rebuild. */

@@ -1491,6 +1491,38 @@ const prodServesGeneration2 = (role: "primary" | "standby") => (sim: Simulator):
     return problems;
 };
 
+/** prod's generation 2 and its cache are the only stores clients can write. */
+function generation2AloneWrites(sim: Simulator): string[] {
+    const w = writablePrimaries(sim);
+    return JSON.stringify(w) === JSON.stringify({ aurora: [GEN2.aurora], docdb: [GEN2.docs], cache: [IDS.prodCache] })
+        ? []
+        : [`expected prod's generation 2 and cache alone to take writes, found ${JSON.stringify(w)}`];
+}
+
+/** Generation 1 retired in two ups (D.3, as C.10): deletion protection lifted on its clusters and global clusters, then their deletes. */
+function retireGeneration1(serving: Parameters<typeof prodConfig>[0], what: string, removeNote: string): Step[] {
+    return [
+        {
+            title: `retire generation 1${what}, first up: replication.retired unprotect`,
+            runbook: "D.3 (retire generation 1)",
+            action: {
+                kind: "up",
+                stack: "prod",
+                config: prodConfig({ ...serving, retired: "unprotect" }),
+                expect: {
+                    scope: "stores",
+                    update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:docdb/globalCluster:GlobalCluster::replication-documentdb", "aws:rds/cluster:Cluster::aurora-cluster", "aws:rds/globalCluster:GlobalCluster::replication-aurora"],
+                },
+            },
+        },
+        {
+            title: `retire generation 1, second up: replication.retired remove${removeNote}`,
+            runbook: "D.3 (retire generation 1)",
+            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "remove" }), expect: { scope: "stores", delete: GEN1_STORES }, intendedDataLoss: GEN1_RETIRED },
+        },
+    ];
+}
+
 /**
  * (g) fail-back after a detach: prod rebuilt as a secondary of new global clusters made from the DR
  * clusters serving, a switchover back with no data lost, prod in service on generation 2, the dr
@@ -1571,23 +1603,11 @@ function rebuildSteps(): Step[] {
                 kind: "check",
                 describe: "fail-back complete",
                 check: (sim) => {
-                    const problems = rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, { aurora: IDS.drAurora, docs: IDS.drDocs })(sim);
-                    const w = writablePrimaries(sim);
-                    if (JSON.stringify(w) !== JSON.stringify({ aurora: [GEN2.aurora], docdb: [GEN2.docs], cache: [IDS.prodCache] })) problems.push(`expected prod's generation 2 and cache alone to take writes, found ${JSON.stringify(w)}`);
-                    return problems;
+                    return [...rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, { aurora: IDS.drAurora, docs: IDS.drDocs })(sim), ...generation2AloneWrites(sim)];
                 },
             },
         },
-        {
-            title: "retire generation 1, first up: replication.retired unprotect",
-            runbook: "D.3 (retire generation 1)",
-            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "unprotect" }), expect: { scope: "stores", update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:docdb/globalCluster:GlobalCluster::replication-documentdb", "aws:rds/cluster:Cluster::aurora-cluster", "aws:rds/globalCluster:GlobalCluster::replication-aurora"] } },
-        },
-        {
-            title: "retire generation 1, second up: replication.retired remove; its master passwords kept (generation 2 replicates the same users)",
-            runbook: "D.3 (retire generation 1)",
-            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "remove" }), expect: { scope: "stores", delete: GEN1_STORES }, intendedDataLoss: GEN1_RETIRED },
-        },
+        ...retireGeneration1(serving, "", "; its master passwords kept (generation 2 replicates the same users)"),
         {
             title: "generation 1 and its global clusters are gone; the rebuilt ones keep their members",
             runbook: "D.3 (retire generation 1)",
@@ -1685,9 +1705,7 @@ function rebuildAfterRestoreSteps(): Step[] {
                 kind: "check",
                 describe: "fail-back complete",
                 check: (sim) => {
-                    const problems = [...rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, r1)(sim), ...prodServesGeneration2("primary")(sim)];
-                    const w = writablePrimaries(sim);
-                    if (JSON.stringify(w) !== JSON.stringify({ aurora: [GEN2.aurora], docdb: [GEN2.docs], cache: [IDS.prodCache] })) problems.push(`expected prod's generation 2 and cache alone to take writes, found ${JSON.stringify(w)}`);
+                    const problems = [...rebuiltTopology({ aurora: GEN2.aurora, docs: GEN2.docs }, r1)(sim), ...prodServesGeneration2("primary")(sim), ...generation2AloneWrites(sim)];
                     problems.push(...[GEN2.aurora, GEN2.docs].filter((id) => sim.world.clusters.get(id)?.corrupt).map((id) => `${id} holds the damage`));
                     const v = sim.stacks.get("dr")?.outputs.verification as Json | undefined;
                     if (v?.role !== "standby" || !String(v?.postgres?.writer).startsWith(`${r1.aurora}.cluster-ro-`)) problems.push(`dr's contract: role ${v?.role}, Aurora ${v?.postgres?.writer}; expected standby on ${r1.aurora}'s reader`);
@@ -1695,16 +1713,7 @@ function rebuildAfterRestoreSteps(): Step[] {
                 },
             },
         },
-        {
-            title: "retire generation 1 (the damaged clusters), first up: replication.retired unprotect",
-            runbook: "D.3 (retire generation 1)",
-            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "unprotect" }), expect: { scope: "stores", update: ["aws:docdb/cluster:Cluster::documentdb-cluster", "aws:docdb/globalCluster:GlobalCluster::replication-documentdb", "aws:rds/cluster:Cluster::aurora-cluster", "aws:rds/globalCluster:GlobalCluster::replication-aurora"] } },
-        },
-        {
-            title: "retire generation 1, second up: replication.retired remove",
-            runbook: "D.3 (retire generation 1)",
-            action: { kind: "up", stack: "prod", config: prodConfig({ ...serving, retired: "remove" }), expect: { scope: "stores", delete: GEN1_STORES }, intendedDataLoss: GEN1_RETIRED },
-        },
+        ...retireGeneration1(serving, " (the damaged clusters)", ""),
     ];
 }
 
