@@ -16,7 +16,8 @@
  */
 import type { PrimaryStackConfig } from "./config";
 import { longestGapMinutes, parseSchedule } from "./schedule";
-import { NamedWindow, WindowProblem, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "./windows";
+import type { ConfigProblem } from "./problems";
+import { NamedWindow, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** How far behind the present AWS Backup's continuous backup of Aurora can restore: about 5 minutes, per AWS. */
 export const CONTINUOUS_RPO_MINUTES = 5;
@@ -30,8 +31,6 @@ export const MIN_SCHEDULE_INTERVAL_MINUTES = 60;
  */
 export const RESTORE_FLOOR_MINUTES = 30;
 
-type Parsed = PrimaryStackConfig;
-
 /** The stores AWS Backup covers, with whether continuous backup applies to them. */
 const COVERED = [
     { store: "aurora", continuousSupported: true },
@@ -39,15 +38,15 @@ const COVERED = [
 ] as const;
 
 /** The newest recovery point of the store is at most this many minutes old. */
-export function achievableRpoMinutes(cfg: Parsed, store: "aurora" | "documentdb"): { minutes: number; how: string } {
+export function achievableRpoMinutes(cfg: PrimaryStackConfig, store: "aurora" | "documentdb"): { minutes: number; how: string } {
     const continuous = store === "aurora" && cfg.backup.continuous.enabled;
     if (continuous) return { minutes: CONTINUOUS_RPO_MINUTES, how: "AWS Backup continuous backup" };
     const gap = longestGapMinutes(parseSchedule(cfg.backup.schedule));
     return { minutes: gap, how: `schedule "${cfg.backup.schedule}", which leaves up to ${gap} minutes between backups` };
 }
 
-export function recoveryProblems(cfg: Parsed): WindowProblem[] {
-    const problems: WindowProblem[] = [];
+export function recoveryProblems(cfg: PrimaryStackConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     const b = cfg.backup;
     const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
 
@@ -146,7 +145,7 @@ export function recoveryProblems(cfg: Parsed): WindowProblem[] {
  * outside the clusters' own backup windows (AWS delays or fails a job that
  * collides with either, and the two would compete for the same I/O).
  */
-export function backupJobWindowProblems(cfg: Parsed): WindowProblem[] {
+export function backupJobWindowProblems(cfg: PrimaryStackConfig): ConfigProblem[] {
     const schedule = parseSchedule(cfg.backup.schedule);
     const jobs: NamedWindow = {
         key: "backup.schedule",

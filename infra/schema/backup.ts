@@ -3,9 +3,6 @@ import { ScheduleFormatError, parseSchedule } from "../schedule";
 import { bool, int } from "./common";
 import { awsRegion } from "./regions";
 
-/** Re-exported from the one list of regions (./regions). */
-export { awsRegion } from "./regions";
-
 const schedule = z.string().superRefine((v, ctx) => {
     try {
         parseSchedule(v);
@@ -23,21 +20,6 @@ const schedule = z.string().superRefine((v, ctx) => {
 const MONTHLY = /^cron\(([0-5]?\d) (1?\d|2[0-3]) (?:([1-9]|1\d|2[0-8]) \* \?|\? \* ([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)#[1-4]) \*\)$/;
 const monthlySchedule = z.string().regex(MONTHLY, {
     error: 'must be a monthly AWS Backup cron expression in UTC: "cron(M H D * ? *)" with day D 1-28, or "cron(M H ? * DOW#N *)" for the Nth weekday (N 1-4), e.g. "cron(0 9 1 * ? *)" or "cron(0 9 ? * TUE#1 *)"',
-});
-
-const objective = z.strictObject({
-    /** Most data, in minutes, the store may lose: the oldest the newest protected recovery point may be. */
-    rpoMinutes: int(1, 527_040, "recovery point objective in minutes"),
-    /** Longest time, in minutes, the store may be unavailable before it is restored. */
-    rtoMinutes: int(1, 527_040, "recovery time objective in minutes"),
-});
-
-/** What each environment must survive, per store. The backup rules in infra/recovery.ts hold the plan to it. */
-export const recoverySchema = z.strictObject({
-    aurora: objective,
-    documentdb: objective,
-    /** The stack's data must survive the loss of its region: backups are copied to another region. */
-    survivesRegionLoss: bool(),
 });
 
 const days = (what: string) => int(1, 36_500, what);

@@ -26,6 +26,3 @@ export const networkSchema = z.strictObject({
         .min(1, { error: "must list at least one client security group allowed to reach the databases" }),
     clientCidrs: z.array(ipv4Cidr).default([]),
 });
-
-/** Re-exported: tags have their own module (./tags). */
-export { tagsSchema } from "./tags";

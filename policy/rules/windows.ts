@@ -46,9 +46,10 @@ const STORES: Record<string, WindowFields & { store: string }> = {
 };
 const INSTANCE_TYPES = new Set<string>([T.rdsInstance, T.docdbInstance]);
 
-type Parsed = { window?: Window; problem?: string; unset?: boolean; unknown?: boolean };
+/** A window property as read from a resource: the window, why it is not one, or that it is unset or not known yet. */
+type WindowReading = { window?: Window; problem?: string; unset?: boolean; unknown?: boolean };
 
-function parse(props: Record<string, any>, key: string, parser: (t: string) => Window): Parsed {
+function parse(props: Record<string, any>, key: string, parser: (t: string) => Window): WindowReading {
     const v = peek(() => props[key]);
     if (v === UNKNOWN) return { unknown: true };
     if (v === undefined || v === null || v === "") return { unset: true };
