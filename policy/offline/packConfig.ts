@@ -33,7 +33,6 @@ export interface PolicyInfo {
     configSchema?: { properties: Record<string, any>; required?: string[] };
 }
 
-
 export class PolicyConfigError extends Error {
     constructor(
         public readonly source: string,
