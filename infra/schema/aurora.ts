@@ -35,7 +35,7 @@ export const auroraSchema = z.strictObject({
                 })
                 .default(7).meta({ allowed: "7, a multiple of 31 up to 713, or 731 (the retention periods RDS offers)", description: "Days Performance Insights keeps its data." }),
         })
-        .default({ enabled: false, retentionDays: 7 }).describe("Performance Insights."),
+        .prefault({ enabled: false }).describe("Performance Insights."),
     monitoringIntervalSeconds: z
         .number({ error: `must be a number, one of ${MONITORING_INTERVALS.join(", ")} (0 turns Enhanced Monitoring off)` })
         .refine((n) => (MONITORING_INTERVALS as readonly number[]).includes(n), {
@@ -58,7 +58,7 @@ export const auroraSchema = z.strictObject({
             idleInTransactionSessionTimeoutMs: int(0, 86_400_000, "idle_in_transaction_session_timeout in milliseconds for mlflow_app (0: none)").default(60_000).describe("`idle_in_transaction_session_timeout`: a session forgotten inside a transaction is ended, releasing its locks and the xmin horizon; 0 turns it off."),
             lockTimeoutMs: int(0, 86_400_000, "lock_timeout in milliseconds for mlflow_app (0: none)").default(10_000).describe("`lock_timeout`: a request waiting this long for a lock gives up instead of queueing everything behind it; 0 turns it off."),
         })
-        .default({ passwordRotation: 1, statementTimeoutMs: 60_000, idleInTransactionSessionTimeoutMs: 60_000, lockTimeoutMs: 10_000 }).describe("The MLflow application's login role `mlflow_app` (dbops/migrations/V1__roles.sql): PgBouncer and MLflow connect as it, never as the master user. `dbops migrate` sets its password and per-role timeouts on every run; they apply to each new session of the role."),
+        .prefault({}).describe("The MLflow application's login role `mlflow_app` (dbops/migrations/V1__roles.sql): PgBouncer and MLflow connect as it, never as the master user. `dbops migrate` sets its password and per-role timeouts on every run; they apply to each new session of the role."),
     alarms: thresholds({
         cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80).describe("CPU utilisation percent (average over 5 minutes, 3 periods) above which an instance alarms."),
         freeableMemoryMiB: int(16, 1_048_576, "MiB of freeable memory below which the alarm is raised").default(512).describe("Freeable memory in MiB (minimum over 5 minutes, 3 periods) below which an instance alarms."),
