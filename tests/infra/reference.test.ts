@@ -98,3 +98,39 @@ describe("the contract's DBOPS_* variables", () => {
         );
     });
 });
+
+describe("the README and the guides it links", () => {
+    const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+    const guides = [
+        ...fs
+            .readdirSync(path.join(ROOT, "docs"))
+            .filter((f) => f.endsWith(".md") || f.endsWith(".json"))
+            .map((f) => `docs/${f}`),
+        "docs/benchmarks/README.md",
+        "dbops/README.md",
+        "preview/README.md",
+        "policy/README.md",
+    ];
+
+    it("links every guide from the README", () => {
+        const readme = read("README.md");
+        assert.deepStrictEqual(
+            guides.filter((g) => !readme.includes(`](${g})`)),
+            [],
+            "guides the README's table does not link",
+        );
+    });
+
+    it("has no relative link to a file that does not exist", () => {
+        const broken: string[] = [];
+        for (const file of ["README.md", ...guides.filter((g) => g.endsWith(".md")), ...fs.readdirSync(path.join(ROOT, "docs", "benchmarks")).map((f) => `docs/benchmarks/${f}`)]) {
+            // Links outside code spans only: a regular expression in a table is not a link.
+            const prose = read(file).replace(/`[^`\n]*`/g, "");
+            for (const [, target] of prose.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {
+                if (/^[a-z]+:/.test(target)) continue;
+                if (!fs.existsSync(path.resolve(ROOT, path.dirname(file), target))) broken.push(`${file} -> ${target}`);
+            }
+        }
+        assert.deepStrictEqual(broken, []);
+    });
+});
