@@ -59,8 +59,14 @@ const subscriptionSchema = z
     .strictObject({
         protocol: z.enum(SUBSCRIPTION_PROTOCOLS as [keyof typeof ENDPOINTS, ...(keyof typeof ENDPOINTS)[]], {
             error: `must be one of ${SUBSCRIPTION_PROTOCOLS.join(", ")} (http is not allowed: alarms would travel unencrypted)`,
-        }).describe("How SNS delivers (`http` is not allowed: alarms would travel unencrypted). Email subscriptions wait for the recipient to confirm, so a paging band should prefer `https` (PagerDuty, Opsgenie) or an external topic."),
-        endpoint: z.string({ error: "must be a string: where SNS delivers (a URL, address, number or ARN, by protocol)" }).describe("Where SNS delivers, by protocol: an https:// URL, an email address, a phone number in E.164 form, an SQS queue ARN or a Lambda function ARN."),
+        })
+            .describe(
+                "How SNS delivers (`http` is not allowed: alarms would travel unencrypted). Email subscriptions wait for the recipient to confirm, so a paging band should prefer `https` (PagerDuty, Opsgenie) or an external topic.",
+            ),
+        endpoint: z.string({ error: "must be a string: where SNS delivers (a URL, address, number or ARN, by protocol)" })
+            .describe(
+                "Where SNS delivers, by protocol: an https:// URL, an email address, a phone number in E.164 form, an SQS queue ARN or a Lambda function ARN.",
+            ),
     })
     .superRefine((s, ctx) => {
         const rule = ENDPOINTS[s.protocol];
@@ -71,8 +77,10 @@ const subscriptionSchema = z
 
 const bandSchema = z
     .strictObject({
-        topicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall-sev1" }).optional().describe("An existing topic to notify instead of one the stack creates (its owner manages who is told); not with `subscriptions`."),
-        subscriptions: z.array(subscriptionSchema).max(20, { error: "must list at most 20 subscriptions per band" }).default([]).describe("Who the stack's own KMS-encrypted topic notifies; empty when `topicArn` is set."),
+        topicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall-sev1" }).optional()
+            .describe("An existing topic to notify instead of one the stack creates (its owner manages who is told); not with `subscriptions`."),
+        subscriptions: z.array(subscriptionSchema).max(20, { error: "must list at most 20 subscriptions per band" }).default([])
+            .describe("Who the stack's own KMS-encrypted topic notifies; empty when `topicArn` is set."),
     })
     .superRefine((b, ctx) => {
         if (b.topicArn !== undefined && b.subscriptions.length > 0) {
@@ -100,11 +108,15 @@ export const alarmsSchema = z
                 sev3: bandSchema.default(defaultBand).describe(bandMeaning("sev3")),
                 sev4: bandSchema.default(defaultBand).describe(bandMeaning("sev4")),
             })
-            .default({ sev1: defaultBand(), sev2: defaultBand(), sev3: defaultBand(), sev4: defaultBand() }).describe("Where each severity band's alarms go; a band left out gets the stack's own topic, without subscriptions."),
+            .default({ sev1: defaultBand(), sev2: defaultBand(), sev3: defaultBand(), sev4: defaultBand() })
+            .describe("Where each severity band's alarms go; a band left out gets the stack's own topic, without subscriptions."),
         runbookBaseUrl: z
             .string()
             .regex(/^https:\/\/[^\s]+\/$/, { error: 'must be an https:// URL ending in "/", e.g. "https://github.com/example-org/mlops-data/blob/main/"' })
-            .optional().describe("Prefix that turns a runbook path (docs/runbooks/incidents/<type>.md#section) into a link in each alarm's description, e.g. `https://github.com/example-org/mlops-data/blob/main/`. Unset: the path alone."),
+            .optional()
+            .describe(
+                "Prefix that turns a runbook path (docs/runbooks/incidents/<type>.md#section) into a link in each alarm's description, e.g. `https://github.com/example-org/mlops-data/blob/main/`. Unset: the path alone.",
+            ),
     })
     .prefault({})
     .describe("Where alarms go: one notification topic per severity band (docs/operations.md).");

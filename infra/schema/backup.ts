@@ -32,13 +32,17 @@ export const backupSchema = z.strictObject({
     schedule: schedule.describe(
         "When the plan's jobs start: an AWS Backup cron expression, UTC, at most hourly, starting outside every maintenance and cluster backup window, e.g. `cron(0 7 ? * * *)`.",
     ),
-    startWindowMinutes: int(60, 1440, "minutes a job may wait to start; AWS requires at least 60").default(60).describe("Minutes a job may wait to start; AWS requires at least 60."),
-    completionWindowMinutes: int(120, 43_200, "minutes a started job may run").default(480).describe("Minutes a started job may run; at least `startWindowMinutes` + 60."),
+    startWindowMinutes: int(60, 1440, "minutes a job may wait to start; AWS requires at least 60").default(60)
+        .describe("Minutes a job may wait to start; AWS requires at least 60."),
+    completionWindowMinutes: int(120, 43_200, "minutes a started job may run").default(480)
+        .describe("Minutes a started job may run; at least `startWindowMinutes` + 60."),
     deleteAfterDays: days("days AWS Backup keeps each scheduled recovery point").describe("Days AWS Backup keeps each scheduled recovery point."),
     continuous: z
         .strictObject({
-            enabled: bool().describe("Point-in-time recovery of Aurora from the vault (AWS Backup continuous backup); DocumentDB does not support it."),
-            retentionDays: int(1, 35, "days of continuous backup; AWS allows at most 35").default(35).describe("Days of continuous backup; at most 35, and equal to `aurora.backupRetentionDays`."),
+            enabled: bool()
+                .describe("Point-in-time recovery of Aurora from the vault (AWS Backup continuous backup); DocumentDB does not support it."),
+            retentionDays: int(1, 35, "days of continuous backup; AWS allows at most 35").default(35)
+                .describe("Days of continuous backup; at most 35, and equal to `aurora.backupRetentionDays`."),
         })
         .prefault({ enabled: false }).describe("AWS Backup continuous backup."),
     copy: z
@@ -49,10 +53,12 @@ export const backupSchema = z.strictObject({
         .optional().describe("Copy every recovery point to a vault in another region. Unset: no copy."),
     vaultLock: z
         .strictObject({
-            mode: z.enum(["governance", "compliance"]).describe("`governance`: an authorised principal can remove the lock; `compliance`: immutable after the grace time."),
+            mode: z.enum(["governance", "compliance"])
+                .describe("`governance`: an authorised principal can remove the lock; `compliance`: immutable after the grace time."),
             minRetentionDays: days("shortest retention the vault accepts").describe("Shortest retention the vault accepts."),
             maxRetentionDays: days("longest retention the vault accepts").describe("Longest retention the vault accepts."),
-            changeableForDays: int(3, 36_500, "grace days before a compliance lock becomes immutable").optional().describe("Compliance mode only: days until the lock can no longer be changed or removed (at least 3)."),
+            changeableForDays: int(3, 36_500, "grace days before a compliance lock becomes immutable").optional()
+                .describe("Compliance mode only: days until the lock can no longer be changed or removed (at least 3)."),
         })
         .optional().describe("Vault lock on the vault and the copy vault. Unset: none."),
     restoreTesting: z
@@ -60,11 +66,17 @@ export const backupSchema = z.strictObject({
             enabled: bool().describe("Turn restore testing on."),
             schedule: monthlySchedule.default("cron(0 9 1 * ? *)").meta({ allowed: 'monthly: `cron(M H D * ? *)` with day D 1-28, or `cron(M H ? * DOW#N *)` for the Nth weekday (N 1-4)', description: "When a test starts: an AWS Backup cron expression, UTC." }),
             startWindowHours: int(1, 168, "hours a restore test may wait to start").default(24).describe("Hours a restore test may wait to start."),
-            selectionWindowDays: int(1, 365, "days back from the test in which a recovery point is chosen").default(30).describe("How far back, in days, a recovery point may be to be tested; at most `deleteAfterDays`."),
-            validationWindowHours: int(1, 168, "hours the restored cluster is kept for validation, then deleted").default(24).describe("Hours the restored cluster is kept for validation (run `dbops verify` against it then) before AWS Backup deletes it."),
-            algorithm: z.enum(["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"]).default("LATEST_WITHIN_WINDOW").describe("Which recovery point in the window is tested."),
+            selectionWindowDays: int(1, 365, "days back from the test in which a recovery point is chosen").default(30)
+                .describe("How far back, in days, a recovery point may be to be tested; at most `deleteAfterDays`."),
+            validationWindowHours: int(1, 168, "hours the restored cluster is kept for validation, then deleted").default(24)
+                .describe("Hours the restored cluster is kept for validation (run `dbops verify` against it then) before AWS Backup deletes it."),
+            algorithm: z.enum(["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"]).default("LATEST_WITHIN_WINDOW")
+                .describe("Which recovery point in the window is tested."),
         })
-        .prefault({ enabled: false }).describe("AWS Backup restore testing: on a schedule (monthly, as the operations guide recommends) AWS Backup restores the latest recovery point of the Aurora and DocumentDB clusters from this stack's vault, keeps the restored cluster for the validation window and deletes it. docs/runbooks/restore.md has the manual procedure, now the fallback."),
+        .prefault({ enabled: false })
+        .describe(
+            "AWS Backup restore testing: on a schedule (monthly, as the operations guide recommends) AWS Backup restores the latest recovery point of the Aurora and DocumentDB clusters from this stack's vault, keeps the restored cluster for the validation window and deletes it. docs/runbooks/restore.md has the manual procedure, now the fallback.",
+        ),
 }).superRefine((b, ctx) => {
     const t = b.restoreTesting;
     if (t.enabled && t.selectionWindowDays > b.deleteAfterDays) {

@@ -24,20 +24,38 @@ export const RETIRED_ACTIONS = ["keep", "unprotect", "remove"] as const;
 export const replicationSchema = z.strictObject({
     drRegion: awsRegion.describe("The region the `dr` stack runs in; it must differ from the stack's own."),
     drNamePrefix: namePrefix.default("mlops-dr").describe("The `dr` stack's `namePrefix`: the keys prepared in the DR region carry its names."),
-    cacheGlobalDatastore: bool().default(false).describe("Replicate the cache too, as an ElastiCache global datastore (not for burstable node types)."),
-    primaryActive: bool().default(true).describe("True while this stack's region is the platform's primary. Set it to false (and `pulumi up`) in a planned switchover, so that the `dr` stack may promote without `dr.force`; the stack is then verified as a secondary, runs no migrations and no PgBouncer."),
-    fenced: bool().default(false).describe("Cut every client off this stack's stores: their security groups admit no client, PgBouncer runs no pods and no verification Job runs. For a former primary whose DR clusters were detached and promoted: its own clusters stay writable when its region returns, and only this keeps a second writable primary from clients. Needs `primaryActive` false. Lift it only after the stack has been rebuilt as a secondary (docs/runbooks/dr-standup.md, D)."),
-    generation: int(1, 99, "the generation of the clusters in service; 1 is the first").default(1).describe("The generation of this stack's Aurora and DocumentDB clusters in service. 1 is the first set, under the original names (`mlops-prod-mlflow`, global cluster `mlops-prod-mlflow-global`); a later one is this region rebuilt as a secondary for fail-back (docs/runbooks/dr-standup.md, D.3): new global clusters (`…-global-2`) made from the DR clusters now serving (listed in `rebuilds`), and new clusters here (`mlops-prod-mlflow-g2`) joining them as secondaries. The cache is not rebuilt."),
+    cacheGlobalDatastore: bool().default(false)
+        .describe("Replicate the cache too, as an ElastiCache global datastore (not for burstable node types)."),
+    primaryActive: bool().default(true)
+        .describe(
+            "True while this stack's region is the platform's primary. Set it to false (and `pulumi up`) in a planned switchover, so that the `dr` stack may promote without `dr.force`; the stack is then verified as a secondary, runs no migrations and no PgBouncer.",
+        ),
+    fenced: bool().default(false)
+        .describe(
+            "Cut every client off this stack's stores: their security groups admit no client, PgBouncer runs no pods and no verification Job runs. For a former primary whose DR clusters were detached and promoted: its own clusters stay writable when its region returns, and only this keeps a second writable primary from clients. Needs `primaryActive` false. Lift it only after the stack has been rebuilt as a secondary (docs/runbooks/dr-standup.md, D).",
+        ),
+    generation: int(1, 99, "the generation of the clusters in service; 1 is the first").default(1)
+        .describe(
+            "The generation of this stack's Aurora and DocumentDB clusters in service. 1 is the first set, under the original names (`mlops-prod-mlflow`, global cluster `mlops-prod-mlflow-global`); a later one is this region rebuilt as a secondary for fail-back (docs/runbooks/dr-standup.md, D.3): new global clusters (`…-global-2`) made from the DR clusters now serving (listed in `rebuilds`), and new clusters here (`mlops-prod-mlflow-g2`) joining them as secondaries. The cache is not rebuilt.",
+        ),
     rebuilds: z
         .array(
             z.strictObject({
-                generation: int(2, 99, "a rebuilt generation (2 or more)").describe("A rebuilt generation (2 or more), at most `generation`, each listed once."),
-                auroraSource: clusterArn.describe("The Aurora cluster serving in the DR region that becomes the new global cluster's primary, by ARN."),
+                generation: int(2, 99, "a rebuilt generation (2 or more)")
+                    .describe("A rebuilt generation (2 or more), at most `generation`, each listed once."),
+                auroraSource: clusterArn
+                    .describe("The Aurora cluster serving in the DR region that becomes the new global cluster's primary, by ARN."),
                 documentdbSource: clusterArn.describe("The same for DocumentDB (DocumentDB cluster ARNs are in the rds namespace)."),
             }),
         )
-        .default([]).describe("Every generation after the first, with the DR clusters (in `drRegion`) it was built from. Keep each entry while its generation is declared."),
-    retired: z.enum(RETIRED_ACTIONS).default("keep").describe("What happens to the generations out of service (the clusters a rebuild replaced, with their global clusters), as `dr.retired`; they admit no client in any case, and `remove` keeps their master passwords and keys."),
+        .default([])
+        .describe(
+            "Every generation after the first, with the DR clusters (in `drRegion`) it was built from. Keep each entry while its generation is declared.",
+        ),
+    retired: z.enum(RETIRED_ACTIONS).default("keep")
+        .describe(
+            "What happens to the generations out of service (the clusters a rebuild replaced, with their global clusters), as `dr.retired`; they admit no client in any case, and `remove` keeps their master passwords and keys.",
+        ),
 }).superRefine((r, ctx) => {
     if (r.fenced && r.primaryActive) {
         ctx.addIssue({ code: "custom", path: ["fenced"], message: "needs replication.primaryActive false: only a stack that has handed over may be fenced" });

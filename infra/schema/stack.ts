@@ -29,8 +29,12 @@ const PRIMARY_ONLY = "Required in dev, staging and prod; refused in dr, which ta
  * which sections each kind of stack must and must not have.
  */
 export const stackConfigSchema = z.strictObject({
-    environment: z.enum(ENVIRONMENTS).describe("The environment: used in names and tags. The program never branches on the stack's name; an environment is what its file says."),
-    region: awsRegion.describe("The stack's AWS region, the key `aws:region` (the only `aws:` provider setting a stack may hold: credentials and accounts come from the environment, so that the DR region's provider uses the same)."),
+    environment: z.enum(ENVIRONMENTS)
+        .describe("The environment: used in names and tags. The program never branches on the stack's name; an environment is what its file says."),
+    region: awsRegion
+        .describe(
+            "The stack's AWS region, the key `aws:region` (the only `aws:` provider setting a stack may hold: credentials and accounts come from the environment, so that the DR region's provider uses the same).",
+        ),
     namePrefix: namePrefix.optional().describe("Prefix of every physical name. Unset: `mlops-<environment>`."),
     network: networkSchema,
     tags: tagsSchema,
@@ -40,9 +44,11 @@ export const stackConfigSchema = z.strictObject({
     redis: redisSchema.optional().describe(`ElastiCache (Valkey): sessions and the model and feature cache. ${PRIMARY_ONLY}`),
     recovery: recoverySchema.optional().describe(`Recovery objectives each store's backups must meet (checked against the backup plan). ${PRIMARY_ONLY}`),
     backup: backupSchema.optional().describe(`AWS Backup: one vault and plan per stack, covering the Aurora and DocumentDB clusters. ${PRIMARY_ONLY}`),
-    replication: replicationSchema.optional().describe("A primary stack (prod) replicating its stores to a DR region through global clusters. Refused in dr."),
+    replication: replicationSchema.optional()
+        .describe("A primary stack (prod) replicating its stores to a DR region through global clusters. Refused in dr."),
     dr: drSchema.optional().describe("The `dr` stack: which primary stack it follows and what it does now. Required in dr, refused elsewhere."),
-    kubernetes: kubernetesSchema.optional().describe("The stack's wiring on the platform's existing Kubernetes cluster. Absent or `enabled: false`: nothing is declared there."),
+    kubernetes: kubernetesSchema.optional()
+        .describe("The stack's wiring on the platform's existing Kubernetes cluster. Absent or `enabled: false`: nothing is declared there."),
     kubeconfig: z
         .string()
         .min(1)
