@@ -192,9 +192,9 @@ function isPolicyConfigError(e: unknown): e is Error {
 
 export interface MainDefaults {
     /**
-     * Stacks evaluated at once when --jobs is not given. The command uses one per core; called
-     * from code (the tests) it is 1: a process that has loaded the SDK already evaluates in its
-     * own thread faster than new workers load it again.
+     * Stacks evaluated at once when --jobs is not given. The command uses one per idle core
+     * (idleCores); called from code (the tests) it is 1: a process that has loaded the SDK
+     * already evaluates in its own thread faster than new workers load it again.
      */
     jobs?: number;
 }
@@ -219,6 +219,17 @@ export async function main(argv: string[], io: Io, defaults: MainDefaults = {}):
     }
 }
 
+/**
+ * The command's default --jobs: the cores other work leaves idle (by the 1-minute load
+ * average), at least 1. Each worker loads the SDK again (about a floor's worth of CPU), which
+ * pays only on idle cores: on a 2-vCPU machine, even a quiet one, two workers were no faster
+ * than one thread, and under load much slower (docs/benchmarks/2026-12-02-bench-preview.md).
+ */
+function idleCores(): number {
+    const cores = os.availableParallelism();
+    return Math.max(1, Math.min(cores, Math.floor(cores - os.loadavg()[0])));
+}
+
 /** Stops the policy packs this thread started, if it started any (the workers stop their own). */
 async function closePolicyPacksHere(): Promise<void> {
     const loaded = require.cache[require.resolve("../policy/offline/evaluate")]?.exports as typeof import("../policy/offline/evaluate") | undefined;
@@ -226,7 +237,7 @@ async function closePolicyPacksHere(): Promise<void> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: os.availableParallelism() })
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: idleCores() })
         .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
             return 1;

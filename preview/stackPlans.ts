@@ -76,7 +76,7 @@ export async function evaluateStacks(stacks: string[], options: EvaluateStacksOp
 /**
  * Policies run with the SDK's and @pulumi/policy's stack traces off: every policy that
  * does not apply to a resource throws an error to say so (validateResourceOfType's
- * notApplicable), and capturing their stacks was a sixth of the policies' time. Findings
+ * notApplicable), and constructing those errors took 0.43 s of the packs' 1.44 s in a CPU profile. Findings
  * never carry a stack; an error does, so a failure is run again with them, to show where.
  */
 async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {

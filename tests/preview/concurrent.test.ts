@@ -101,6 +101,20 @@ describe("preview with the stacks in worker threads", function () {
         assertSameRun(await preview([...args, "--jobs", "2"], dir("broken-two")), sequential, "--jobs 2");
     });
 
+    it("--timings: where the time went on stderr, in every thread; stdout and the files unchanged", async () => {
+        const args = ["--stack", "dev", "--stack", "staging"];
+        const plain = await preview([...args, "--jobs", "1"], dir("plain"));
+        for (const jobs of ["1", "2"]) {
+            const timed = await preview([...args, "--jobs", jobs, "--timings"], dir(`timed-${jobs}`));
+            assertSameRun({ ...timed, err: plain.err }, plain, `--timings --jobs ${jobs}`);
+            assert.match(timed.err, /^timings \(wall-clock ms from the process's start\):$/m);
+            for (const s of ["dev", "staging"]) for (const what of ["evaluate the program", "provider and AWS rules", "policy packs"]) assert.match(timed.err, new RegExp(`^  \\S.* ${s}: ${what}$`, "m"));
+            const threads = new Set([...timed.err.matchAll(/^  (main|worker \d+) /gm)].map((m) => m[1]));
+            assert.strictEqual(threads.size, jobs === "1" ? 1 : 3, [...threads].join(", "));
+            assert.match(timed.err, /^    policies +\d+$/m);
+        }
+    });
+
     it("a referenced stack that is not one of the run's: evaluated for the reference, not reported", async () => {
         const args = ["--stack", "dr", "--stack", "dev"];
         const sequential = await preview([...args, "--jobs", "1"], dir("dr-one"));
