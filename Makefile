@@ -5,7 +5,7 @@
 #   make install   publish dbops and install it as the command `dbops` (PREFIX=/usr/local; PREFIX=$HOME/.local as a user)
 #   make verify-local   run `dbops verify` against TLS-only PostgreSQL and Redis started on loopback
 #   make bench     time a full verification beside the same checks done with psql and redis-cli
-#   make bench-preview   time make preview's work, cold, beside the floor (node start plus loading @pulumi/aws)
+#   make bench-preview   time make preview's work cold, one thread and a thread per core, beside the floor (node, @pulumi/aws, one mocked resource)
 #   make dr-drill  the DR runbook's scenarios over the lifecycle simulator, step by step; exit 1 on a failed assertion
 #   make bench-db  the database benchmarks: MLflow's queries with MLflow's and the platform's indexes, index builds, archival
 SHELL := /bin/bash
@@ -39,7 +39,7 @@ help:
 	@echo "make policy [STACK=<name>]    the policy packs over every stack (or one), offline; exit 1 on a mandatory violation"
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
-	@echo "make bench-preview            time make preview's work cold, beside the floor (node + @pulumi/aws)"
+	@echo "make bench-preview            time make preview's work cold (one thread, a thread per core) beside the floor"
 	@echo "make bench-db                 database benchmarks at 10 K and 100 K runs (prints Markdown tables)"
 
 tools:

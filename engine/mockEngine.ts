@@ -10,11 +10,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FixtureContext, computedState, invoke } from "./fixture";
-import { MASKED, StackFileConfig, listStacks, readStackFile } from "./stackFile";
+import { isSecret, maskSecrets } from "./secrets";
+import { StackFileConfig, listStacks, readStackFile } from "./stackFile";
 
-/** The marker Pulumi uses on the wire for a secret value. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { isSecret, maskSecrets };
 
 /** The resource options a plan depends on, as the program registered them (Pulumi's resource options docs). */
 export interface ResourceOptions {
@@ -94,6 +93,12 @@ export interface EvaluateOptions {
      */
     evaluated?: Map<string, StackEvaluation>;
     /**
+     * Asked before a referenced stack of this repository that `evaluated` lacks is
+     * evaluated here: an answer from elsewhere (the preview's worker threads ask the
+     * thread that evaluated it), or undefined to evaluate it here as usual.
+     */
+    answerReference?: (stack: string) => Promise<StackReferenceAnswer | undefined>;
+    /**
      * The SDK records a stack trace for every promise it creates (for its leak
      * report), which is most of an offline run's time. false skips it while the
      * program runs; an error thrown then carries no stack. Default true.
@@ -127,10 +132,6 @@ export class StackEvaluationError extends Error {
     }
 }
 
-export function isSecret(v: unknown): v is { value: unknown } {
-    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
 /** Unwraps secrets at any depth, noting where they were. */
 export function unwrapSecrets(v: unknown, path = "", found: string[] = []): [any, string[]] {
     if (isSecret(v)) {
@@ -144,17 +145,6 @@ export function unwrapSecrets(v: unknown, path = "", found: string[] = []): [any
         return [out, found];
     }
     return [v, found];
-}
-
-/** Inputs with every secret replaced by the masked placeholder: safe to print or write. */
-export function maskSecrets(v: unknown): unknown {
-    if (isSecret(v)) return MASKED;
-    if (Array.isArray(v)) return v.map(maskSecrets);
-    if (pulumi.Resource.isInstance(v)) return "[resource]";
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, maskSecrets(e)]));
-    }
-    return v;
 }
 
 /**
@@ -208,9 +198,14 @@ async function evaluateWithReferences(stack: string, options: EvaluateOptions, c
                     continue;
                 }
                 if (!referenced) {
+                    const answer = await options.answerReference?.(referencedStack);
+                    if (answer) {
+                        references[name] = answer;
+                        continue;
+                    }
                     // The referenced stack as its own stack file declares it, from the same program and directory.
-                    const { preview, program, stacksDir, evaluated, captureStackTraces } = options;
-                    referenced = await evaluateWithReferences(referencedStack, { preview, program, stacksDir, evaluated, captureStackTraces }, [...chain, stack]);
+                    const { preview, program, stacksDir, evaluated, captureStackTraces, answerReference } = options;
+                    referenced = await evaluateWithReferences(referencedStack, { preview, program, stacksDir, evaluated, captureStackTraces, answerReference }, [...chain, stack]);
                     options.evaluated?.set(referencedStack, referenced);
                 }
                 references[name] = { outputs: referenced.outputs, secretOutputNames: referenced.secretOutputs };

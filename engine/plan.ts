@@ -6,7 +6,8 @@
  */
 import * as fs from "fs";
 import { MASKED, StackFileConfig } from "./stackFile";
-import { RecordedResource, RegisteredResource, StackEvaluation, isSecret, maskSecrets } from "./mockEngine";
+import type { RecordedResource, RegisteredResource, StackEvaluation } from "./mockEngine";
+import { isSecret, maskSecrets } from "./secrets";
 import { isProtectedEnvironment } from "./protection";
 import { stableStringify } from "./stableJson";
 

@@ -3,7 +3,7 @@
  * line naming what is wrong and what is allowed, exit code 2.
  */
 import * as path from "path";
-import { POLICY_TRANSPORTS, PolicyTransport } from "../policy/offline/evaluate";
+import type { PolicyTransport } from "../policy/offline/evaluate";
 import { REPO_ROOT } from "../engine/repoRoot";
 import { ArgReader as Reader, UsageError, unknownArgument } from "../engine/cliArgs";
 
@@ -11,10 +11,13 @@ export { UsageError };
 
 export const USAGE = `usage:
   preview [--stack <name>]... [--out <dir>] [--base <revision|dir|plan file>] [--fail-on-replace]
-          [--policy-transport in-process|grpc] [--stacks-dir <dir>]
+          [--policy-transport in-process|grpc] [--stacks-dir <dir>] [--jobs <n>] [--timings]
       evaluate the stacks offline (default: every stacks/Pulumi.<name>.yaml), run the policy packs,
       print a tree per stack, write <out>/<stack>.plan.json and <out>/report.md (default out/preview);
-      with --base, also diff every stack against that git revision or those plan files
+      with --base, also diff every stack against that git revision or those plan files;
+      --jobs: stacks evaluated at once, each in a worker thread (default: one per core the load
+      average leaves idle, at most one per stack; 1 evaluates them one after another in this
+      thread); --timings: where the time went, on stderr
   preview diff <base> <head> [--stack <name>]... [--markdown <file>] [--fail-on-replace]
       compare two sets of plans: each side a plan file, a directory of plan files or a git revision
   preview check <plan file|directory of plan files>...
@@ -34,6 +37,10 @@ export interface PreviewArgs {
     failOnReplace: boolean;
     policyTransport: PolicyTransport;
     stacksDir?: string;
+    /** Stacks evaluated at once, in worker threads; undefined: the caller's default (see preview/cli.ts). */
+    jobs?: number;
+    /** Print where the time went to stderr. */
+    timings: boolean;
 }
 
 export interface DiffArgs {
@@ -53,13 +60,16 @@ export interface CheckArgs {
 
 export type Args = PreviewArgs | DiffArgs | CheckArgs | { command: "help" };
 
-const PREVIEW_FLAGS = "--stack <name>, --out <dir>, --base <revision|dir|file>, --fail-on-replace, --policy-transport in-process|grpc, --stacks-dir <dir>, --help";
+const PREVIEW_FLAGS = "--stack <name>, --out <dir>, --base <revision|dir|file>, --fail-on-replace, --policy-transport in-process|grpc, --stacks-dir <dir>, --jobs <n>, --timings, --help";
+
+/** A bound, so that a slip (--jobs 1000) does not start a thousand threads; there are never more workers than stacks anyway. */
+export const MAX_JOBS = 64;
 const DIFF_FLAGS = "--stack <name>, --markdown <file>, --fail-on-replace, --help";
 
 export function parseArgs(argv: string[]): Args {
     if (argv[0] === "diff") return parseDiff(argv.slice(1));
     if (argv[0] === "check") return parseCheck(argv.slice(1));
-    const args: PreviewArgs = { command: "preview", stacks: [], outDir: path.join(REPO_ROOT, "out", "preview"), failOnReplace: false, policyTransport: "in-process" };
+    const args: PreviewArgs = { command: "preview", stacks: [], outDir: path.join(REPO_ROOT, "out", "preview"), failOnReplace: false, policyTransport: "in-process", timings: false };
     const r = new Reader(argv);
     for (let a = r.next(); a; a = r.next()) {
         switch (a.flag) {
@@ -78,12 +88,25 @@ export function parseArgs(argv: string[]): Args {
                 break;
             case "--policy-transport": {
                 const t = a.value();
+                // Required here only: the module runs the packs, and loading it takes a second that the
+                // main thread of a concurrent preview (whose workers run the packs) would spend for nothing.
+                const { POLICY_TRANSPORTS } = require("../policy/offline/evaluate") as typeof import("../policy/offline/evaluate");
                 if (!(POLICY_TRANSPORTS as readonly string[]).includes(t)) throw new UsageError(`--policy-transport "${t}" is not a transport; allowed: ${POLICY_TRANSPORTS.join(", ")}`);
                 args.policyTransport = t as PolicyTransport;
                 break;
             }
             case "--stacks-dir":
                 args.stacksDir = path.resolve(a.value());
+                break;
+            case "--jobs":
+            case "-j": {
+                const v = a.value();
+                if (!/^[1-9][0-9]*$/.test(v) || Number(v) > MAX_JOBS) throw new UsageError(`--jobs "${v}" is not a number of threads; allowed: a whole number from 1 to ${MAX_JOBS}`);
+                args.jobs = Number(v);
+                break;
+            }
+            case "--timings":
+                args.timings = true;
                 break;
             case "--help":
             case "-h":

@@ -9,18 +9,18 @@
  * Usage and exit codes: preview/args.ts.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { closePolicyPacks } from "../policy/offline/evaluate";
-import { PolicyConfigError } from "../policy/offline/packConfig";
 import { Args, CheckArgs, DiffArgs, PreviewArgs, USAGE, UsageError, parseArgs } from "./args";
 import { checkPlan, formatViolation } from "../engine/provider/check";
 import { StackDiff, blockingChanges, diffPlanSets } from "../engine/diff";
-import { Plan, PlanFileError, planText, readPlan, redact, secretValues } from "../engine/plan";
+import { Plan, PlanFileError, planText, readPlan } from "../engine/plan";
 import { renderReport } from "./report";
 import { RevisionError, planMap, plansAtRevision, resolveRevision } from "./revision";
-import { StackOutcome, evaluateStacks } from "./stackPlans";
+import type { StackResult } from "./stackPlans";
 import { StackFileError, listStacks } from "../engine/stackFile";
-import { renderDiff, renderStack } from "./terminal";
+import { renderDiff } from "./terminal";
+import { NO_TIMINGS, Timings, formatTimings } from "./timings";
 
 export interface Io {
     out(text: string): void;
@@ -82,8 +82,30 @@ function isDirectory(p: string): boolean {
     return fs.existsSync(p) && fs.statSync(p).isDirectory();
 }
 
-async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
+/**
+ * The stacks' results, evaluated in this thread one after another (jobs 1), or in
+ * worker threads (preview/concurrent.ts); the same results either way
+ * (tests/preview/concurrent.test.ts). The evaluating modules are loaded here, not
+ * above: with workers, this thread never needs the Pulumi SDK.
+ */
+async function stackResults(stacks: string[], args: PreviewArgs, jobs: number, timings: Timings): Promise<StackResult[]> {
+    const recorded = timings === NO_TIMINGS ? undefined : timings;
+    if (jobs > 1 && stacks.length > 1) {
+        const { evaluateConcurrently } = require("./concurrent") as typeof import("./concurrent");
+        return evaluateConcurrently(stacks, { jobs, stacksDir: args.stacksDir, transport: args.policyTransport, timings: recorded });
+    }
+    const plans = timings.time("load", "the SDK, the program, the engine, the packs' rules", () => {
+        require("../infra/main");
+        return require("./stackPlans") as typeof import("./stackPlans");
+    });
+    const outcomes = await plans.evaluateStacks(stacks, { stacksDir: args.stacksDir, policies: { transport: args.policyTransport }, timings: recorded });
+    return outcomes.map((o) => plans.stackResult(o, timings));
+}
+
+async function runPreview(args: PreviewArgs, io: Io, defaultJobs: number): Promise<number> {
     const started = performance.now();
+    const timings = args.timings ? new Timings() : NO_TIMINGS;
+    timings.since("load", "node start, this thread's modules", performance.timeOrigin);
     if (args.stacksDir !== undefined && !isDirectory(args.stacksDir)) throw new UsageError(`--stacks-dir ${args.stacksDir} is not a directory; it should hold Pulumi.<stack>.yaml files`);
     if (fs.existsSync(args.outDir) && !isDirectory(args.outDir)) throw new UsageError(`--out ${args.outDir} is a file; it should be a directory (created if missing)`);
     const known = listStacks(args.stacksDir);
@@ -92,26 +114,29 @@ async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
     const stacks = args.stacks.length ? [...new Set(args.stacks)] : known;
     const base = args.base !== undefined ? planSource(args.base) : undefined;
 
-    const outcomes: StackOutcome[] = await evaluateStacks(stacks, { stacksDir: args.stacksDir, policies: { transport: args.policyTransport } });
-    io.out(outcomes.map((o) => (o.evaluation ? redact(renderStack(o), secretValues(o.evaluation.resources)) : renderStack(o))).join("\n"));
-    const head = planMap(outcomes);
-    const failures = outcomes.filter((o) => o.failure).map((o) => ({ stack: o.stack, message: o.failure!.message }));
+    const results = await stackResults(stacks, args, args.jobs ?? defaultJobs, timings);
+    io.out(results.map((r) => r.text).join("\n"));
+    const head = planMap(results);
+    const failures = results.filter((r) => r.failure).map((r) => ({ stack: r.stack, message: r.failure!.message }));
 
     let diff: { baseLabel: string; stacks: StackDiff[]; warnings: string[] } | undefined;
     if (base) {
         const warnings = failures.map((f) => `stack ${f.stack} is not compared: it does not evaluate here`);
-        const basePlans = await loadSource(base, args.stacks.length ? stacks : undefined, warnings);
+        const basePlans = await timings.timeAsync("evaluate", `the base, ${base.label.replace(/`/g, "")}`, () => loadSource(base, args.stacks.length ? stacks : undefined, warnings));
         for (const f of failures) basePlans.delete(f.stack);
-        diff = { baseLabel: base.label, stacks: diffPlanSets(basePlans, head), warnings };
+        diff = { baseLabel: base.label, stacks: timings.time("plan", "diff against the base", () => diffPlanSets(basePlans, head)), warnings };
         io.out(renderDiff(diff.stacks, base.label.replace(/`/g, "")));
         for (const w of warnings) io.err(`warning: ${w}`);
     }
 
-    fs.mkdirSync(args.outDir, { recursive: true });
-    for (const plan of head.values()) writeAtomically(path.join(args.outDir, `${plan.stack}.plan.json`), planText(plan));
-    // A stack that failed has no plan of this run: an older one left in place would pass for current.
-    for (const f of failures) fs.rmSync(path.join(args.outDir, `${f.stack}.plan.json`), { force: true });
-    writeAtomically(path.join(args.outDir, "report.md"), renderReport({ plans: head, failures, diff }));
+    const report = timings.time("render", "the report", () => renderReport({ plans: head, failures, diff }));
+    timings.time("write", "plans and report", () => {
+        fs.mkdirSync(args.outDir, { recursive: true });
+        for (const plan of head.values()) writeAtomically(path.join(args.outDir, `${plan.stack}.plan.json`), planText(plan));
+        // A stack that failed has no plan of this run: an older one left in place would pass for current.
+        for (const f of failures) fs.rmSync(path.join(args.outDir, `${f.stack}.plan.json`), { force: true });
+        writeAtomically(path.join(args.outDir, "report.md"), report);
+    });
 
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const where = path.relative(process.cwd(), args.outDir) || ".";
@@ -119,8 +144,9 @@ async function runPreview(args: PreviewArgs, io: Io): Promise<number> {
     const work = head.size ? `policies run on ${head.size}, plans and report written to ${where}` : `no plan written, report written to ${where}`;
     io.out(`\n${head.size} of ${stacks.length} stack(s) evaluated${failed}; ${work} in ${seconds} s`);
     for (const f of failures) io.err(`preview: stack ${f.stack}: ${f.message.split("\n")[0]}`);
+    if (args.timings) io.err(formatTimings(timings.spans));
     return exitCode({
-        badInput: failures.some((f) => outcomes.find((o) => o.stack === f.stack)!.failure!.kind !== "program"),
+        badInput: results.some((r) => r.failure && r.failure.kind !== "program"),
         programFailed: failures.length > 0,
         mandatory: mandatoryCount(head.values()),
         blocked: blockedCount(diff?.stacks ?? []),
@@ -159,8 +185,22 @@ function runCheck(args: CheckArgs, io: Io): number {
     return violations > 0 ? 1 : 0;
 }
 
+/** A bad policy config file; recognised by name, so that this thread need not load the packs' modules to know the class. */
+function isPolicyConfigError(e: unknown): e is Error {
+    return e instanceof Error && e.name === "PolicyConfigError";
+}
+
+export interface MainDefaults {
+    /**
+     * Stacks evaluated at once when --jobs is not given. The command uses one per idle core
+     * (idleCores); called from code (the tests) it is 1: a process that has loaded the SDK
+     * already evaluates in its own thread faster than new workers load it again.
+     */
+    jobs?: number;
+}
+
 /** Runs the command; bad input is reported as one line and exit code 2. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], io: Io, defaults: MainDefaults = {}): Promise<number> {
     let args: Args;
     try {
         args = parseArgs(argv);
@@ -169,9 +209,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
             return 0;
         }
         if (args.command === "check") return runCheck(args, io);
-        return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io);
+        return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io, defaults.jobs ?? 1);
     } catch (e) {
-        if (e instanceof UsageError || e instanceof PlanFileError || e instanceof RevisionError || e instanceof StackFileError || e instanceof PolicyConfigError) {
+        if (e instanceof UsageError || e instanceof PlanFileError || e instanceof RevisionError || e instanceof StackFileError || isPolicyConfigError(e)) {
             io.err(`preview: ${e.message}`);
             return 2;
         }
@@ -179,8 +219,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
 }
 
+/**
+ * The command's default --jobs: the cores other work leaves idle (by the 1-minute load
+ * average), at least 1. Each worker loads the SDK again (about a floor's worth of CPU), which
+ * pays only on idle cores: on a 2-vCPU machine, even a quiet one, two workers were no faster
+ * than one thread, and under load much slower (docs/benchmarks/2026-12-02-bench-preview.md).
+ */
+function idleCores(): number {
+    const cores = os.availableParallelism();
+    return Math.max(1, Math.min(cores, Math.floor(cores - os.loadavg()[0])));
+}
+
+/** Stops the policy packs this thread started, if it started any (the workers stop their own). */
+async function closePolicyPacksHere(): Promise<void> {
+    const loaded = require.cache[require.resolve("../policy/offline/evaluate")]?.exports as typeof import("../policy/offline/evaluate") | undefined;
+    await loaded?.closePolicyPacks();
+}
+
 if (require.main === module) {
-    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") })
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: idleCores() })
         .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
             return 1;
@@ -188,7 +245,7 @@ if (require.main === module) {
         // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
         // process.exit drops what a pipe has not taken yet (past its 64 KiB buffer), so the output is flushed first.
         .then(async (code) => {
-            await closePolicyPacks();
+            await closePolicyPacksHere();
             await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
             process.exit(code);
         });

@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { Plan } from "../engine/plan";
 import { REPO_ROOT } from "../engine/repoRoot";
-import { StackOutcome, evaluateStacks } from "./stackPlans";
+import type { StackOutcome } from "./stackPlans";
 import { listStacks } from "../engine/stackFile";
 
 export class RevisionError extends Error {}
@@ -74,6 +74,8 @@ export async function plansAtRevision(revision: string, stacks?: string[]): Prom
         const stacksDir = path.join(src, "stacks");
         const available = listStacks(stacksDir);
         const wanted = stacks ? stacks.filter((s) => available.includes(s)) : available;
+        // Loaded here, not above: the preview's main thread imports this file, and evaluating loads the Pulumi SDK.
+        const { evaluateStacks } = require("./stackPlans") as typeof import("./stackPlans");
         const outcomes = await evaluateStacks(wanted, { stacksDir, program: main as () => Record<string, unknown>, policies: false, providerRules: false });
         return { commit, outcomes };
     } finally {
@@ -81,6 +83,6 @@ export async function plansAtRevision(revision: string, stacks?: string[]): Prom
     }
 }
 
-export function planMap(outcomes: StackOutcome[]): Map<string, Plan> {
+export function planMap(outcomes: { stack: string; plan?: Plan }[]): Map<string, Plan> {
     return new Map(outcomes.filter((o) => o.plan).map((o) => [o.stack, o.plan!]));
 }

@@ -1,7 +1,7 @@
 /** What the preview prints: a tree per stack like `pulumi preview`, its policy results, and the diff. */
-import { PolicyViolation } from "../policy/offline/evaluate";
+import type { PolicyViolation } from "../policy/offline/evaluate";
 import { ChangeKind, PropertyChange, ResourceChange, StackDiff, blockingChanges, countKinds } from "../engine/diff";
-import { StackOutcome } from "./stackPlans";
+import type { StackOutcome } from "./stackPlans";
 import { countsByType, renderTree } from "./tree";
 
 function violationLine(v: PolicyViolation): string {

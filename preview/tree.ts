@@ -1,4 +1,4 @@
-import { RecordedResource } from "../engine/mockEngine";
+import type { RecordedResource } from "../engine/mockEngine";
 
 /** Short facts worth seeing in the tree for a few resource types. */
 function summary(r: RecordedResource): string {

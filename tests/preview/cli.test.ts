@@ -49,6 +49,7 @@ describe("preview command", function () {
             ["an unknown stack", ["--stack", "qa"], /^preview: unknown stack "qa"; stacks: dev, dr, prod, staging$/],
             ["an unknown flag", ["--stacks", "prod"], /^preview: unknown argument "--stacks"; allowed: diff <base> <head>, check <plan>\.\.\., --stack <name>, /],
             ["a flag without its value", ["--stack"], /^preview: --stack needs a value$/],
+            ["a --jobs that is not a number of threads", ["--jobs", "0"], /^preview: --jobs "0" is not a number of threads; allowed: a whole number from 1 to 64$/],
             ["an unknown policy transport", ["--policy-transport", "http"], /^preview: --policy-transport "http" is not a transport; allowed: grpc, in-process$/],
             ["a base that is neither plans nor a revision", ["--base", "no-such-revision-or-file"], /^preview: "no-such-revision-or-file" is not a plan file, a directory of plan files or a git revision/],
             ["a stacks directory that does not exist", ["--stacks-dir", "/no/such/dir"], /^preview: --stacks-dir \/no\/such\/dir is not a directory; it should hold Pulumi\.<stack>\.yaml files$/],
