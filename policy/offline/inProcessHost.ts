@@ -113,6 +113,41 @@ function checkDeclaration(d: PackDeclaration, packDir: string): void {
     }
 }
 
+/** A protobuf Struct of a request: its decoding to plain JavaScript. */
+interface DecodableStruct {
+    toJavaScript(): unknown;
+}
+interface RequestStructs {
+    getProperties?(): DecodableStruct | undefined;
+    getProvider?(): RequestStructs | undefined;
+    getResourcesList?(): RequestStructs[];
+}
+
+/**
+ * The server decodes a resource's properties (and its provider's) from protobuf again for
+ * every policy it runs: 57 policies, so most of the packs' time went to decoding the same
+ * bytes. Here each Struct of the request is decoded once and that result handed out on
+ * every later call. Safe because @pulumi/policy's deserializeProperties copies what it is
+ * given (deserialize.js builds new objects and arrays throughout): no policy sees, or can
+ * change, the shared decoding. Over gRPC the pack decodes each message it receives, so
+ * findings are the same (tests/policy/transports.test.ts).
+ */
+function decodeOnce(request: unknown): void {
+    const memo = (s: DecodableStruct | undefined) => {
+        if (!s) return;
+        const decoded = s.toJavaScript();
+        s.toJavaScript = () => decoded;
+    };
+    const resource = (r: RequestStructs) => {
+        memo(r.getProperties?.());
+        const provider = r.getProvider?.();
+        if (provider) memo(provider.getProperties?.());
+    };
+    const req = request as RequestStructs;
+    resource(req);
+    for (const r of req.getResourcesList?.() ?? []) resource(r);
+}
+
 export class InProcessHost extends PackHost {
     private constructor(
         dir: string,
@@ -136,6 +171,7 @@ export class InProcessHost extends PackHost {
     }
 
     protected call(method: keyof InProcessHost["handlers"], request: unknown): Promise<any> {
+        if (method === "analyze" || method === "analyzeStack") decodeOnce(request);
         return new Promise((resolve, reject) =>
             this.handlers[method]({ request }, (err, res) => {
                 if (err) reject(new Error(`policy pack ${this.dir}: ${method} failed: ${err.message}`));
