@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dbops.Archive;
+using Dbops.Output;
 
 namespace Dbops.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Dbops.Contract;
-using Dbops.Ops;
+using Dbops.Data;
 
 namespace Dbops.Cli;
 

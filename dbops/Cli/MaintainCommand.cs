@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dbops.Maintain;
+using Dbops.Output;
 
 namespace Dbops.Cli;
 

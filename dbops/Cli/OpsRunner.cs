@@ -1,7 +1,6 @@
 using Dbops.Contract;
-using Dbops.Ops;
+using Dbops.Data;
 using Dbops.Verify;
-using Dbops.Verify.Postgres;
 using Npgsql;
 
 namespace Dbops.Cli;

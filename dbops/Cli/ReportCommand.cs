@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dbops.Data;
 using Dbops.Report;
 
 namespace Dbops.Cli;
@@ -23,7 +24,7 @@ public static class ReportCommand
         {
             await using var dataSource = target.OpenDataSource("dbops report", maxPoolSize: 1);
             var report = await new ReportReader(dataSource).ReadAsync(parse.GetValue(top), parse.GetValue(slow), ct);
-            var scrubber = new Verify.SecretScrubber(target.Secrets);
+            var scrubber = new SecretScrubber(target.Secrets);
             var text = parse.GetValue(format) == "json" ? ReportJson.Render(report) + Environment.NewLine : ReportTable.Render(report, target.ToString());
             await console.Out.WriteAsync(scrubber.Scrub(text));
             return ExitCodes.Ok;

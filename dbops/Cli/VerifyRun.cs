@@ -1,4 +1,5 @@
 using Dbops.Contract;
+using Dbops.Data;
 using Dbops.Migrate;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;

@@ -1,4 +1,4 @@
-using Dbops.Ops;
+using Dbops.Data;
 using Dbops.Report;
 using Npgsql;
 

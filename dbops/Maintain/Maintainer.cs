@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Dbops.Ops;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Maintain;

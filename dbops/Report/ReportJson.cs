@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dbops.Output;
 
 namespace Dbops.Report;
 
@@ -11,7 +12,7 @@ internal static class ReportJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Encoder = Cli.JsonOutput.Encoder,
+        Encoder = JsonOutput.Encoder,
     };
 
     public static string Render(DatabaseReport r) => JsonSerializer.Serialize(r, Options);

@@ -1,4 +1,5 @@
 using Dbops.Contract;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;
@@ -62,7 +63,7 @@ public sealed class PgEndpoint : IAsyncDisposable
             Port = target.Port,
             Database = target.Database,
             Username = target.Username,
-            ApplicationName = $"{Dbops.Ops.DatabaseTarget.ApplicationNamePrefix}-verify",
+            ApplicationName = $"{Dbops.Data.DatabaseTarget.ApplicationNamePrefix}-verify",
             Timeout = seconds,
             CommandTimeout = seconds,
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Dbops.Output;
 
 namespace Dbops.Verify.Reports;
 
@@ -35,6 +36,6 @@ public static class JsonReport
             },
             ["checks"] = checks,
         };
-        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = Cli.JsonOutput.Encoder });
+        return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JsonOutput.Encoder });
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 
-namespace Dbops.Cli;
+namespace Dbops.Output;
 
 /// <summary>How dbops writes JSON for other tools.</summary>
 public static class JsonOutput

@@ -2,7 +2,7 @@ using Dbops.Cli;
 using Dbops.Contract;
 using Npgsql;
 
-namespace Dbops.Ops;
+namespace Dbops.Data;
 
 /// <summary>
 /// How long an operations command waits: for a connection (TCP, TLS and login, Npgsql's

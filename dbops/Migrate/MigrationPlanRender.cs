@@ -1,7 +1,6 @@
 using System.Text;
-using Dbops.Migrate;
 
-namespace Dbops.Cli;
+namespace Dbops.Migrate;
 
 /// <summary>The plan as a table: every migration of this build, its state, how it runs, and (for --dry-run) each pending statement.</summary>
 internal static class MigrationPlanTable

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Dbops.Verify.Postgres;
+namespace Dbops.Data;
 
 /// <summary>Tiny helpers over Npgsql for the checks' one-line queries, with positional parameters ($1, $2 ...).</summary>
 internal static class PgQueries
