@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Report;
@@ -7,7 +7,7 @@ namespace Dbops.Report;
 /// Reads the report from the server. Read-only: catalogue, the statistics views, and
 /// pg_stat_statements where it is installed; the backlog counts use MLflow's run_uuid indexes.
 /// </summary>
-public sealed partial class ReportReader(NpgsqlDataSource dataSource)
+public sealed class ReportReader(NpgsqlDataSource dataSource)
 {
     /// <summary>Schemas reported: MLflow's, the archive, and dbops's own.</summary>
     public static readonly string[] Schemas = ["public", "mlflow_archive", "dbops"];
@@ -160,7 +160,7 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
             {
                 while (await r.ReadAsync(ct))
                 {
-                    rows.Add(new SlowStatement(Mask(r.IsDBNull(0) ? "<insufficient privilege>" : r.GetString(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetInt64(5)));
+                    rows.Add(new SlowStatement(StatementText.Mask(r.IsDBNull(0) ? "<insufficient privilege>" : r.GetString(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetInt64(5)));
                 }
             }
             await Execute(conn, "release savepoint statements", ct);
@@ -172,9 +172,6 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
             return new SlowStatements(false, $"pg_stat_statements cannot be read: {e.MessageText}", slowMs, []);
         }
     }
-
-    /// <summary>One line, string literals masked: a statement text is evidence, not a place for a password to leak through.</summary>
-    internal static string Mask(string query) => Whitespace().Replace(Literal().Replace(query, "'…'"), " ").Trim();
 
     private static async Task<GcBacklog> BacklogAsync(NpgsqlConnection conn, CancellationToken ct)
     {
@@ -201,10 +198,4 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    [GeneratedRegex(@"'(?:[^']|'')*'")]
-    private static partial Regex Literal();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

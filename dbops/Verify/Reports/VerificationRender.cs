@@ -1,11 +1,17 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dbops.Output;
 
 namespace Dbops.Verify.Reports;
 
-/// <summary>The human report: one line per check, then a summary line.</summary>
-public static class TableReport
+/// <summary>
+/// The report of one <c>dbops verify</c> of <paramref name="stack"/>: for a terminal, one line
+/// per check and a summary line; as JSON, the run's status and every check with its figures.
+/// </summary>
+public sealed class VerificationRender(string stack) : IReportRenderer<VerificationReport>
 {
-    public static string Render(VerificationReport report, string stack)
+    public string Text(VerificationReport report)
     {
         var rows = report.Results;
         var idWidth = Math.Max(5, rows.Count == 0 ? 0 : rows.Max(r => r.Check.Length));
@@ -18,6 +24,38 @@ public static class TableReport
         }
         sb.AppendLine(Summary(report));
         return sb.ToString();
+    }
+
+    public string Json(VerificationReport report)
+    {
+        var checks = new JsonArray();
+        foreach (var r in report.Results)
+        {
+            checks.Add(new JsonObject
+            {
+                ["check"] = r.Check,
+                ["category"] = r.Category,
+                ["status"] = r.Status.ToString().ToLowerInvariant(),
+                ["message"] = r.Message,
+                ["durationMs"] = Math.Round(r.Duration.TotalMilliseconds, 1),
+                ["data"] = JsonSerializer.SerializeToNode(r.Data),
+            });
+        }
+        var doc = new JsonObject
+        {
+            ["stack"] = stack,
+            ["status"] = report.Failed ? "fail" : "pass",
+            ["durationMs"] = Math.Round(report.Elapsed.TotalMilliseconds, 1),
+            ["counts"] = new JsonObject
+            {
+                ["pass"] = report.Count(CheckStatus.Pass),
+                ["warn"] = report.Count(CheckStatus.Warn),
+                ["fail"] = report.Count(CheckStatus.Fail),
+                ["skip"] = report.Count(CheckStatus.Skip),
+            },
+            ["checks"] = checks,
+        };
+        return doc.ToJsonString(JsonOutput.Indented);
     }
 
     public static string Summary(VerificationReport report) =>
