@@ -56,7 +56,7 @@ public sealed class PgEndpoint : IAsyncDisposable
     private static void Bound(NpgsqlConnectionStringBuilder b, VerifySettings settings)
     {
         var seconds = (int)Math.Max(1, Math.Ceiling(settings.CheckTimeout.TotalSeconds));
-        b.ApplicationName = $"{DatabaseTarget.ApplicationNamePrefix}-verify";
+        b.ApplicationName = $"{Dbops.Data.DatabaseTarget.ApplicationNamePrefix}-verify";
         b.Timeout = seconds;
         b.CommandTimeout = seconds;
     }
