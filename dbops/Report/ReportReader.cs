@@ -16,7 +16,7 @@ public sealed class ReportReader(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await Execute(conn, "set transaction read only", ct);
+        await conn.ExecuteAsync("set transaction read only", ct);
         var report = new DatabaseReport(
             await DatabaseAsync(conn, ct),
             await TablesAsync(conn, ct),
@@ -143,7 +143,7 @@ public sealed class ReportReader(NpgsqlDataSource dataSource)
                 return new SlowStatements(false, "pg_stat_statements is not installed in this database: create extension pg_stat_statements (as the master user; the platform's parameter group preloads it)", slowMs, []);
             }
         }
-        await Execute(conn, "savepoint statements", ct);
+        await conn.ExecuteAsync("savepoint statements", ct);
         try
         {
             await using var cmd = new NpgsqlCommand(
@@ -163,12 +163,12 @@ public sealed class ReportReader(NpgsqlDataSource dataSource)
                     rows.Add(new SlowStatement(StatementText.Mask(r.IsDBNull(0) ? "<insufficient privilege>" : r.GetString(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetInt64(5)));
                 }
             }
-            await Execute(conn, "release savepoint statements", ct);
+            await conn.ExecuteAsync("release savepoint statements", ct);
             return new SlowStatements(true, null, slowMs, rows);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ObjectNotInPrerequisiteState or PostgresErrorCodes.InsufficientPrivilege)
         {
-            await Execute(conn, "rollback to savepoint statements", ct);
+            await conn.ExecuteAsync("rollback to savepoint statements", ct);
             return new SlowStatements(false, $"pg_stat_statements cannot be read: {e.MessageText}", slowMs, []);
         }
     }
@@ -191,11 +191,5 @@ public sealed class ReportReader(NpgsqlDataSource dataSource)
         {
             ["metrics"] = r.GetInt64(2), ["latest_metrics"] = r.GetInt64(3), ["params"] = r.GetInt64(4), ["tags"] = r.GetInt64(5),
         });
-    }
-
-    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
