@@ -1,4 +1,4 @@
-using Dbops.Verify.Postgres;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Archive;

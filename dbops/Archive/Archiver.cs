@@ -1,4 +1,4 @@
-using Dbops.Ops;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Archive;

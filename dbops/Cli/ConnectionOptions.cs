@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Dbops.Contract;
-using Dbops.Ops;
+using Dbops.Data;
 
 namespace Dbops.Cli;
 
@@ -59,7 +59,7 @@ public sealed class ConnectionOptions
         command.Options.Add(CommandTimeout);
     }
 
-    /// <summary>The target the flags and environment name; a <see cref="UsageException"/> or <see cref="ContractException"/> otherwise.</summary>
+    /// <summary>The target the flags and environment name; a <see cref="UsageException"/>, <see cref="InvalidTargetException"/> (a bad connection string, named by where it came from) or <see cref="ContractException"/> otherwise.</summary>
     public DatabaseTarget Resolve(ParseResult parse, CliConsole console)
     {
         var connect = parse.GetValue(ConnectTimeout);

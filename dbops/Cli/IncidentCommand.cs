@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dbops.Incident;
-using Dbops.Ops;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Cli;
@@ -80,12 +80,8 @@ public static partial class IncidentCommand
                 var actor = new IncidentActions(conn, ParseMinAge(parse.GetValue(minAge)!)!.Value, parse.GetValue(dryRun));
                 if (parse.GetValue(cancelBlocking)) actions.AddRange(await actor.CancelBlockingAsync(snapshot, bound.Token));
                 if (parse.GetValue(terminateIdle)) actions.AddRange(await actor.TerminateIdleInTransactionAsync(snapshot, bound.Token));
-                var scrubber = new Verify.SecretScrubber(target.Secrets);
-                var text = parse.GetValue(format) == "json"
-                    ? IncidentRender.Json(snapshot, actions, target.ToString(), took.Elapsed.TotalSeconds) + Environment.NewLine
-                    : IncidentRender.Text(snapshot, actions, target.ToString(), took.Elapsed.TotalSeconds);
-                await console.Out.WriteAsync(scrubber.Scrub(text));
-                return actions.Any(a => a.Outcome.StartsWith("refused", StringComparison.Ordinal)) ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+                await ReportOutput.WriteAsync(console, parse.GetValue(format)!, new IncidentRender(target.ToString(), took.Elapsed.TotalSeconds), new IncidentOutcome(snapshot, actions), target.Secrets);
+                return actions.Any(a => a.Outcome.StartsWith("refused", StringComparison.Ordinal)) ? ExitCodes.Failed : ExitCodes.Ok;
             }
             catch (Exception e) when (bound.IsCancellationRequested && !ct.IsCancellationRequested && e is OperationCanceledException or NpgsqlException)
             {

@@ -31,18 +31,18 @@ public static class MigrateCommand
             if (parse.GetValue(dryRun))
             {
                 var plan = await migrator.PlanAsync(ct);
-                await console.Out.WriteAsync(MigrationPlanTable.Render(plan, target.ToString(), statements: true));
+                await ReportOutput.WriteAsync(console, new MigrationPlanRender(target.ToString(), statements: true), plan, target.Secrets);
                 if (target.Application is { } app)
                 {
                     await console.Out.WriteLineAsync($"then, on every run, role {app.Username}:");
                     foreach (var line in Migrate.ApplicationRoleStep.Describe(app, target.Database)) await console.Out.WriteLineAsync($"  {line}");
                 }
                 await console.Out.WriteLineAsync("--dry-run: nothing applied");
-                return plan.Problems.Count > 0 ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+                return plan.Problems.Count > 0 ? ExitCodes.Failed : ExitCodes.Ok;
             }
             // The plan printed is the one read under the migration lock: a run that waited for another
             // announces only what is still pending after it, which is what it applies.
-            var applied = await migrator.ApplyAsync(ct, plan => console.Out.Write(MigrationPlanTable.Render(plan, target.ToString(), statements: false)));
+            var applied = await migrator.ApplyAsync(ct, plan => console.Out.Write(new MigrationPlanRender(target.ToString(), statements: false).Text(plan)));
             await console.Out.WriteLineAsync(applied.Count == 0
                 ? "up to date: nothing to apply"
                 : $"applied {applied.Count} migration(s): {string.Join(", ", applied.Select(a => $"{a.Migration.Name} ({a.Took.TotalSeconds:0.00} s)"))}");

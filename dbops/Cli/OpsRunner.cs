@@ -1,7 +1,6 @@
 using Dbops.Contract;
-using Dbops.Ops;
+using Dbops.Data;
 using Dbops.Verify;
-using Dbops.Verify.Postgres;
 using Npgsql;
 
 namespace Dbops.Cli;
@@ -9,7 +8,9 @@ namespace Dbops.Cli;
 /// <summary>
 /// What the operations commands share: resolve the database (bad input: exit 2), run, and
 /// turn a failed operation or a database error into one line and exit code 1, scrubbed of
-/// the credentials as <c>dbops verify</c>'s reports are.
+/// the credentials as <c>dbops verify</c>'s reports are. This is where the layers' exceptions
+/// become exit codes: <see cref="InvalidInputException"/> and <see cref="ContractException"/> 2,
+/// <see cref="OpsException"/> and a database error 1.
 /// </summary>
 internal static class OpsRunner
 {
@@ -20,7 +21,7 @@ internal static class OpsRunner
         {
             target = resolve();
         }
-        catch (Exception e) when (e is ContractException or UsageException)
+        catch (Exception e) when (e is ContractException or InvalidInputException)
         {
             await console.Error.WriteLineAsync($"dbops {command}: {e.Message}");
             return ExitCodes.UnusableInput;
@@ -30,7 +31,7 @@ internal static class OpsRunner
         {
             return await body(target);
         }
-        catch (UsageException e)
+        catch (InvalidInputException e)
         {
             await console.Error.WriteLineAsync($"dbops {command}: {scrubber.Scrub(e.Message)}");
             return ExitCodes.UnusableInput;
@@ -38,18 +39,18 @@ internal static class OpsRunner
         catch (OpsException e)
         {
             await console.Error.WriteLineAsync($"dbops {command}: {scrubber.Scrub(e.Message)}");
-            return ExitCodes.ChecksFailed;
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {
             // Ctrl-C: the statement in flight was cancelled and its transaction rolled back.
             await console.Error.WriteLineAsync($"dbops {command}: interrupted; what had committed stays, the step in progress was rolled back");
-            return ExitCodes.ChecksFailed;
+            return ExitCodes.Failed;
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
             await console.Error.WriteLineAsync($"dbops {command}: {target}: {scrubber.Scrub(Describe(e, target.Timeouts, connected: target.ConnectionsOpened > 0))}");
-            return ExitCodes.ChecksFailed;
+            return ExitCodes.Failed;
         }
     }
 

@@ -23,9 +23,7 @@ public static class ReportCommand
         {
             await using var dataSource = target.OpenDataSource("dbops report", maxPoolSize: 1);
             var report = await new ReportReader(dataSource).ReadAsync(parse.GetValue(top), parse.GetValue(slow), ct);
-            var scrubber = new Verify.SecretScrubber(target.Secrets);
-            var text = parse.GetValue(format) == "json" ? ReportJson.Render(report) + Environment.NewLine : ReportTable.Render(report, target.ToString());
-            await console.Out.WriteAsync(scrubber.Scrub(text));
+            await ReportOutput.WriteAsync(console, parse.GetValue(format)!, new ReportRender(target.ToString()), report, target.Secrets);
             return ExitCodes.Ok;
         }));
         return command;

@@ -1,4 +1,5 @@
 using Dbops.Contract;
+using Dbops.Data;
 using Dbops.Migrate;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;
@@ -20,7 +21,7 @@ public static class VerifyRun
             ValidateFiles(request);
             contract = ReadContract(request.Outputs, console);
         }
-        catch (Exception e) when (e is ContractException or UsageException)
+        catch (Exception e) when (e is ContractException or InvalidInputException)
         {
             return await UnusableAsync(request, console, e.Message, stack: null);
         }
@@ -32,11 +33,10 @@ public static class VerifyRun
             return await UnusableAsync(request, console, "--only/--skip leave no check to run", contract.Stack);
         }
         var runner = new CheckRunner(new RunLimits(request.Settings.CheckTimeout, request.Settings.OverallTimeout));
+        // Scrubbed as results already, so that the JUnit file (not stdout) is clean too.
         var report = new SecretScrubber(contract.Secrets()).Scrub(await runner.RunAsync(checks, ct));
 
-        await console.Out.WriteAsync(request.Format == "json"
-            ? JsonReport.Render(report, contract.Stack) + Environment.NewLine
-            : TableReport.Render(report, contract.Stack));
+        await ReportOutput.WriteAsync(console, request.Format, new VerificationRender(contract.Stack), report, contract.Secrets());
         if (request.JUnitPath is not null)
         {
             try
@@ -49,7 +49,7 @@ public static class VerifyRun
                 return ExitCodes.UnusableInput;
             }
         }
-        return report.Failed ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+        return report.Failed ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
     /// <summary>Exit 2 with one line, and the JUnit file saying the same where one was asked for and can be written.</summary>

@@ -1,5 +1,4 @@
-using Dbops.Ops;
-using Dbops.Report;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Incident;
@@ -107,7 +106,7 @@ public sealed class IncidentReader(NpgsqlConnection conn, IncidentSettings setti
                 StateSeconds: Age(stateChange),
                 WaitEvent: r.IsDBNull(10) ? null : r.GetString(10),
                 BlockedBy: r.GetFieldValue<int[]>(11),
-                Query: r.IsDBNull(12) ? "<not visible to this role: grant it pg_monitor>" : Abbreviate(ReportReader.Mask(r.GetString(12)), 300),
+                Query: r.IsDBNull(12) ? "<not visible to this role: grant it pg_monitor>" : Abbreviate(StatementText.Mask(r.GetString(12)), 300),
                 Protected: ProtectedBecause(role, application, backendType))
             {
                 QueryStart = queryStart,
@@ -302,7 +301,7 @@ public sealed class IncidentReader(NpgsqlConnection conn, IncidentSettings setti
                 {
                     (calls, total, rows) = (calls - b.Calls, total - b.TotalMs, rows - b.Rows);
                 }
-                return new StatementUse(Abbreviate(ReportReader.Mask(query), 300), calls, total, calls == 0 ? 0 : total / calls, rows);
+                return new StatementUse(Abbreviate(StatementText.Mask(query), 300), calls, total, calls == 0 ? 0 : total / calls, rows);
             })
             .Where(s => s.Calls > 0)
             .OrderByDescending(s => s.TotalMs).Take(settings.Top).ToList();

@@ -2,11 +2,22 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dbops.Output;
 
 namespace Dbops.Incident;
 
-/// <summary>The snapshot and the actions taken, for a terminal (text) or for tools (json: the same records, camelCase).</summary>
-internal static class IncidentRender
+/// <summary>What one <c>dbops incident</c> found, and the actions it took (none without --cancel-blocking / --terminate-idle-in-transaction).</summary>
+public sealed record IncidentOutcome(IncidentSnapshot Snapshot, IReadOnlyList<ActionResult> Actions);
+
+/// <summary>
+/// The snapshot and the actions taken on <paramref name="target"/>, read in <paramref name="tookSeconds"/>:
+/// for a terminal (text) or for tools (json: the same records, camelCase).
+/// </summary>
+/// <remarks>
+/// Its JSON keeps System.Text.Json's default encoder (&lt;, &gt;, &amp;, ', + and non-ASCII as \uXXXX),
+/// not the other reports' <see cref="JsonOutput.Encoder"/>: these bytes are what tools read today.
+/// </remarks>
+public sealed class IncidentRender(string target, double tookSeconds) : IReportRenderer<IncidentOutcome>
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -15,11 +26,12 @@ internal static class IncidentRender
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string Json(IncidentSnapshot s, IReadOnlyList<ActionResult> actions, string target, double tookSeconds) =>
-        JsonSerializer.Serialize(new { target, tookSeconds = Math.Round(tookSeconds, 2), snapshot = s, actions }, Options);
+    public string Json(IncidentOutcome o) =>
+        JsonSerializer.Serialize(new { target, tookSeconds = Math.Round(tookSeconds, 2), snapshot = o.Snapshot, actions = o.Actions }, Options);
 
-    public static string Text(IncidentSnapshot s, IReadOnlyList<ActionResult> actions, string target, double tookSeconds)
+    public string Text(IncidentOutcome o)
     {
+        var (s, actions) = (o.Snapshot, o.Actions);
         var sb = new StringBuilder();
         void L(FormattableString line) => sb.AppendLine(line.ToString(CultureInfo.InvariantCulture));
         var v = s.Server;

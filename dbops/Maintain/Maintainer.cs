@@ -1,8 +1,20 @@
 using System.Diagnostics;
-using Dbops.Ops;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Maintain;
+
+/// <summary>
+/// Tables asked for by name that the database does not have (exit code 2): the ones not found
+/// and the ones there are, in the terms the operator uses (schema.table, public's by name alone).
+/// </summary>
+public sealed class UnknownTablesException(IReadOnlyList<string> unknown, IReadOnlyList<string> available)
+    : InvalidInputException($"no such table {string.Join(", ", unknown)}; tables: {string.Join(", ", available)}")
+{
+    public IReadOnlyList<string> Unknown { get; } = unknown;
+
+    public IReadOnlyList<string> Available { get; } = available;
+}
 
 /// <summary>
 /// The scheduled maintenance: daily VACUUM (ANALYZE) of every table, weekly REINDEX
@@ -17,7 +29,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         // statement_timeout is the session's --command-timeout (DatabaseTarget's startup option), which outranks a role's own.
-        await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+        await conn.ExecuteAsync($"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
         var notices = new List<string>();
         // SKIP_LOCKED reports a table it could not lock at once as a warning, and VERBOSE what it removed, as notices.
         conn.Notice += (_, e) => notices.Add(e.Notice.MessageText);
@@ -36,7 +48,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
             var sw = Stopwatch.StartNew();
             try
             {
-                await ExecuteAsync(conn, $"vacuum (analyze, skip_locked, verbose) {table}", ct);
+                await conn.ExecuteAsync($"vacuum (analyze, skip_locked, verbose) {table}", ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
             {
@@ -82,8 +94,8 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
             var sw = Stopwatch.StartNew();
             try
             {
-                await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
-                await ExecuteAsync(conn, $"reindex index concurrently {index}", ct);
+                await conn.ExecuteAsync($"set lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+                await conn.ExecuteAsync($"reindex index concurrently {index}", ct);
                 sw.Stop();
                 var after = await SizeAsync(conn, index, ct);
                 steps.Add(new MaintenanceStep("reindex", index, StepOutcome.Done, sw.Elapsed, $"{Mb(before)} -> {Mb(after)} MB"));
@@ -128,7 +140,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         {
             try
             {
-                await ExecuteAsync(conn, $"drop index concurrently if exists {l}", ct);
+                await conn.ExecuteAsync($"drop index concurrently if exists {l}", ct);
                 dropped.Add(l);
             }
             catch (PostgresException e)
@@ -185,7 +197,7 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         var unknown = settings.Tables.Where(t => !all.Any(a => Matches(t, a))).ToArray();
         if (unknown.Length > 0)
         {
-            throw new Cli.UsageException($"--tables: no such table {string.Join(", ", unknown)}; tables: {string.Join(", ", all.Select(a => a.Schema == "public" ? a.Name : $"{a.Schema}.{a.Name}"))}");
+            throw new UnknownTablesException(unknown, all.Select(a => a.Schema == "public" ? a.Name : $"{a.Schema}.{a.Name}").ToArray());
         }
         return all.Where(a => settings.Tables.Any(t => Matches(t, a)));
     }
@@ -208,10 +220,4 @@ public sealed class Maintainer(NpgsqlDataSource dataSource, MaintenanceSettings 
         progress.WriteLine($"dbops maintain: {task} {target} ({number} of {of})");
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Dbops.Ops;
-using Dbops.Verify.Postgres;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Migrate;

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Report;
@@ -7,7 +7,7 @@ namespace Dbops.Report;
 /// Reads the report from the server. Read-only: catalogue, the statistics views, and
 /// pg_stat_statements where it is installed; the backlog counts use MLflow's run_uuid indexes.
 /// </summary>
-public sealed partial class ReportReader(NpgsqlDataSource dataSource)
+public sealed class ReportReader(NpgsqlDataSource dataSource)
 {
     /// <summary>Schemas reported: MLflow's, the archive, and dbops's own.</summary>
     public static readonly string[] Schemas = ["public", "mlflow_archive", "dbops"];
@@ -16,7 +16,7 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await Execute(conn, "set transaction read only", ct);
+        await conn.ExecuteAsync("set transaction read only", ct);
         var report = new DatabaseReport(
             await DatabaseAsync(conn, ct),
             await TablesAsync(conn, ct),
@@ -143,7 +143,7 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
                 return new SlowStatements(false, "pg_stat_statements is not installed in this database: create extension pg_stat_statements (as the master user; the platform's parameter group preloads it)", slowMs, []);
             }
         }
-        await Execute(conn, "savepoint statements", ct);
+        await conn.ExecuteAsync("savepoint statements", ct);
         try
         {
             await using var cmd = new NpgsqlCommand(
@@ -160,21 +160,18 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
             {
                 while (await r.ReadAsync(ct))
                 {
-                    rows.Add(new SlowStatement(Mask(r.IsDBNull(0) ? "<insufficient privilege>" : r.GetString(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetInt64(5)));
+                    rows.Add(new SlowStatement(StatementText.Mask(r.IsDBNull(0) ? "<insufficient privilege>" : r.GetString(0)), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetInt64(5)));
                 }
             }
-            await Execute(conn, "release savepoint statements", ct);
+            await conn.ExecuteAsync("release savepoint statements", ct);
             return new SlowStatements(true, null, slowMs, rows);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ObjectNotInPrerequisiteState or PostgresErrorCodes.InsufficientPrivilege)
         {
-            await Execute(conn, "rollback to savepoint statements", ct);
+            await conn.ExecuteAsync("rollback to savepoint statements", ct);
             return new SlowStatements(false, $"pg_stat_statements cannot be read: {e.MessageText}", slowMs, []);
         }
     }
-
-    /// <summary>One line, string literals masked: a statement text is evidence, not a place for a password to leak through.</summary>
-    internal static string Mask(string query) => Whitespace().Replace(Literal().Replace(query, "'…'"), " ").Trim();
 
     private static async Task<GcBacklog> BacklogAsync(NpgsqlConnection conn, CancellationToken ct)
     {
@@ -195,16 +192,4 @@ public sealed partial class ReportReader(NpgsqlDataSource dataSource)
             ["metrics"] = r.GetInt64(2), ["latest_metrics"] = r.GetInt64(3), ["params"] = r.GetInt64(4), ["tags"] = r.GetInt64(5),
         });
     }
-
-    private static async Task Execute(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    [GeneratedRegex(@"'(?:[^']|'')*'")]
-    private static partial Regex Literal();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dbops.Archive;
-using Dbops.Ops;
+using Dbops.Data;
 
 namespace Dbops.Bench.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dbops.Cli;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Bench.Benchmarks;
@@ -51,7 +52,7 @@ public static class BenchmarkCommand
                 {
                     report.Archive = await ArchiveBenchmark.RunAsync(target, console.Error, ct);
                 }
-                catch (Dbops.Ops.OpsException e)
+                catch (Dbops.Data.OpsException e)
                 {
                     // dbops archive refused (a table it cannot place, named by its dry run): say so rather than time nothing.
                     report.ArchiveRefused = e.Message;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dbops.Data;
 
 namespace Dbops.Bench.Benchmarks;
 
@@ -31,7 +32,7 @@ public sealed class BenchmarkReport
         if (Baseline is { } baseline)
         {
             // The indexes of the tables the shapes read; the release's others (traces, registry, ...) are there too.
-            var read = baseline.Release.Tables.Where(t => Dbops.Verify.Postgres.MlflowSchema.RequiredTables.ContainsKey(t.Name))
+            var read = baseline.Release.Tables.Where(t => Dbops.Data.MlflowSchema.RequiredTables.ContainsKey(t.Name))
                 .SelectMany(t => t.Indexes.Select(i => i.Name)).Order(StringComparer.Ordinal);
             sb.AppendLine(CultureInfo.InvariantCulture, $"Schema: {baseline.Release}; the \"MLflow's indexes\" column ran on {baseline.Describe()}; on the tables the queries read: {string.Join(", ", read)}.");
             sb.AppendLine();

@@ -1,3 +1,4 @@
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;

@@ -1,4 +1,5 @@
 using Dbops.Contract;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;
@@ -25,11 +26,8 @@ public sealed class PgEndpoint : IAsyncDisposable
         Host = host;
         Port = target.Port;
         Trust = settings.CaBundlePath is null ? "verify-full, system trust store" : "verify-full, --ca-bundle";
-        var b = BaseConnectionString(target, host, settings);
-        b.Password = target.Password.Reveal();
-        // Without TLS required the contract describes a dev setup; Prefer still encrypts when the server can.
-        b.SslMode = target.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer;
-        if (settings.CaBundlePath is not null) b.RootCertificate = settings.CaBundlePath;
+        var b = ContractConnection.Builder(target, host, settings.CaBundlePath);
+        Bound(b, settings);
         // A few connections per endpoint: enough that one slow check does not queue the rest, few
         // enough that TLS handshakes and authentication (CPU on both sides) do not dominate the run.
         b.MaxPoolSize = 4;
@@ -46,26 +44,21 @@ public sealed class PgEndpoint : IAsyncDisposable
     /// </summary>
     public string PlaintextProbeConnectionString(VerifySettings settings)
     {
-        var b = BaseConnectionString(Target, Host, settings);
+        var b = ContractConnection.Builder(Target, Host, caBundle: null);
+        Bound(b, settings);
         b.Password = "dbops-plaintext-probe-" + Guid.NewGuid().ToString("N");
         b.SslMode = SslMode.Disable;
         b.Pooling = false;
         return b.ConnectionString;
     }
 
-    private static NpgsqlConnectionStringBuilder BaseConnectionString(PostgresTarget target, string host, VerifySettings settings)
+    /// <summary>verify's session name, and connecting and every statement bounded by --check-timeout.</summary>
+    private static void Bound(NpgsqlConnectionStringBuilder b, VerifySettings settings)
     {
         var seconds = (int)Math.Max(1, Math.Ceiling(settings.CheckTimeout.TotalSeconds));
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = host,
-            Port = target.Port,
-            Database = target.Database,
-            Username = target.Username,
-            ApplicationName = $"{Dbops.Ops.DatabaseTarget.ApplicationNamePrefix}-verify",
-            Timeout = seconds,
-            CommandTimeout = seconds,
-        };
+        b.ApplicationName = $"{Dbops.Data.DatabaseTarget.ApplicationNamePrefix}-verify";
+        b.Timeout = seconds;
+        b.CommandTimeout = seconds;
     }
 
     public override string ToString() => $"{Role} {Host}:{Port}";

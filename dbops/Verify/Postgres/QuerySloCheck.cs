@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Verify.Postgres;

@@ -70,7 +70,7 @@ public static class JUnitReport
                 e.Add(new XElement("skipped", new XAttribute("message", r.Message)));
                 break;
             default:
-                e.Add(new XElement("system-out", $"{TableReport.Label(r.Status)}: {r.Message}"));
+                e.Add(new XElement("system-out", $"{VerificationRender.Label(r.Status)}: {r.Message}"));
                 break;
         }
         return e;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dbops.Data;
 using Dbops.Tests.Verify;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dbops.Data;
 using Dbops.Tests.Verify;
 
 namespace Dbops.Tests.Ops;

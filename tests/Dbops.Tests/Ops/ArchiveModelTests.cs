@@ -1,4 +1,5 @@
 using Dbops.Archive;
+using Dbops.Data;
 using Dbops.Verify.Postgres;
 
 namespace Dbops.Tests.Ops;

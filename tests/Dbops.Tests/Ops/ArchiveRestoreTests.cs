@@ -1,3 +1,4 @@
+using Dbops.Data;
 using Dbops.Tests.Verify;
 
 namespace Dbops.Tests.Ops;

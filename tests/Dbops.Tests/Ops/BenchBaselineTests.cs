@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Dbops.Bench.Benchmarks;
+using Dbops.Data;
 using Dbops.Verify.Postgres;
 
 namespace Dbops.Tests.Ops;

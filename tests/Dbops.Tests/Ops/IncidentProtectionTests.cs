@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Dbops.Incident;
-using Dbops.Ops;
+using Dbops.Data;
 
 namespace Dbops.Tests.Ops;
 
@@ -28,7 +28,7 @@ public partial class IncidentProtectionTests
         Assert.Contains(names, n => n.File == "PgEndpoint.cs");
         foreach (var (file, name) in names)
         {
-            Assert.True(name.StartsWith(DatabaseTarget.ApplicationNamePrefix, StringComparison.Ordinal) || name.StartsWith("{Dbops.Ops.DatabaseTarget.ApplicationNamePrefix}", StringComparison.Ordinal), $"{file}: session name '{name}'");
+            Assert.True(name.StartsWith(DatabaseTarget.ApplicationNamePrefix, StringComparison.Ordinal) || name.StartsWith("{Dbops.Data.DatabaseTarget.ApplicationNamePrefix}", StringComparison.Ordinal), $"{file}: session name '{name}'");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Dbops.Data;
 using Dbops.Tests.Verify;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Dbops.Ops;
+using Dbops.Data;
 using Dbops.Verify.Postgres;
 using Npgsql;
 

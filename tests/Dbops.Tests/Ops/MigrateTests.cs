@@ -1,3 +1,4 @@
+using Dbops.Data;
 using Dbops.Migrate;
 using Dbops.Tests.Verify;
 using Npgsql;

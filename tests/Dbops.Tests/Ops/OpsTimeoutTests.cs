@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dbops.Cli;
-using Dbops.Ops;
+using Dbops.Data;
 using Dbops.Tests.Verify;
 using Npgsql;
 

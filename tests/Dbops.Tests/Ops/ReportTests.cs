@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dbops.Data;
 using Dbops.Report;
 using Dbops.Tests.Verify;
 
@@ -38,7 +39,7 @@ public class ReportTests(LocalPostgres pg)
         Assert.Equal(await db.ScalarAsync<long>("select count(*) from metrics"), (long)Table(report, "public", "metrics")["liveRows"]!);
         Assert.Equal(await db.ScalarAsync<long>("select pg_total_relation_size('metrics')"), (long)Table(report, "public", "metrics")["totalBytes"]!);
         // MLflow's index_metrics_run_uuid is a prefix of index_metrics_run_uuid_key_step, which only master after 3.11.1 has.
-        var keyStep = Dbops.Verify.Postgres.MlflowReleases.ByName(release)!.Tables.Single(t => t.Name == "metrics").Indexes.Any(i => i.Name == "index_metrics_run_uuid_key_step");
+        var keyStep = Dbops.Data.MlflowReleases.ByName(release)!.Tables.Single(t => t.Name == "metrics").Indexes.Any(i => i.Name == "index_metrics_run_uuid_key_step");
         Assert.Equal(keyStep ? "index_metrics_run_uuid_key_step" : null, (string?)Index(report, "index_metrics_run_uuid")["coveredBy"]);
         Assert.Null((string?)Index(report, "platform_latest_metrics_key_run")["coveredBy"]);
         Assert.True((bool)Index(report, "platform_metrics_key_value")["unused"]!);

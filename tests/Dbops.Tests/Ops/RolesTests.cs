@@ -1,3 +1,4 @@
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Tests.Ops;
@@ -52,7 +53,7 @@ public class RolesTests(LocalPostgres pg)
         Assert.Equal(0, (await Verify.CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         var user = $"appv_{db.Name}";
         await db.ExecuteAsync($"create role {user} login in role mlflow_app");
-        var revision = Dbops.Verify.Postgres.MlflowReleases.ByName(release)!.AlembicRevision;
+        var revision = Dbops.Data.MlflowReleases.ByName(release)!.AlembicRevision;
 
         await using var app = await db.OpenAsync(user: user);
         Assert.Null(await TryAsync(app, "select version_num from alembic_version"));

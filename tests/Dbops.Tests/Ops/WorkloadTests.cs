@@ -1,4 +1,5 @@
 using Dbops.Bench.Workload;
+using Dbops.Data;
 
 namespace Dbops.Tests.Ops;
 
@@ -92,7 +93,7 @@ public class WorkloadTests(LocalPostgres pg)
         var db = await pg.CreateDatabaseAsync(release);
         var spec = Workloads.Small();
         var model = await Workloads.FillAsync(db, spec);
-        var tables = Dbops.Verify.Postgres.MlflowReleases.ByName(release)!.Tables.Select(t => t.Name).ToHashSet();
+        var tables = Dbops.Data.MlflowReleases.ByName(release)!.Tables.Select(t => t.Name).ToHashSet();
 
         // Every table the generator knows and the release has holds rows; 2.17.2 has traces alone.
         foreach (var t in GenAiContent.Tables.Where(tables.Contains))

@@ -1,5 +1,6 @@
 using Dbops.Archive;
 using Dbops.Bench.Workload;
+using Dbops.Data;
 using Npgsql;
 
 namespace Dbops.Tests.Ops;

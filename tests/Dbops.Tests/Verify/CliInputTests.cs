@@ -54,7 +54,7 @@ public class CliInputTests
     public void The_json_report_writes_quotes_and_plus_signs_as_themselves()
     {
         var result = Dbops.Verify.CheckResult.Fail("expected \"a+b\" <x> & é") with { Check = "c", Category = "postgres.tls" };
-        var text = Dbops.Verify.Reports.JsonReport.Render(new Dbops.Verify.VerificationReport([result], TimeSpan.FromMilliseconds(1)), "s");
+        var text = new Dbops.Verify.Reports.VerificationRender("s").Json(new Dbops.Verify.VerificationReport([result], TimeSpan.FromMilliseconds(1)));
 
         Assert.Contains("\"message\": \"expected \\\"a+b\\\" <x> & é\"", text);
         Assert.DoesNotContain("\\u00", text);

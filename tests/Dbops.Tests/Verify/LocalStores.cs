@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dbops.Contract;
+using Dbops.Data;
 using Dbops.Migrate;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;

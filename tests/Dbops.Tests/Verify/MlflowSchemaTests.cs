@@ -1,3 +1,4 @@
+using Dbops.Data;
 using Dbops.Verify;
 using Dbops.Verify.Postgres;
 

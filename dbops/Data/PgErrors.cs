@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Dbops.Verify.Postgres;
+namespace Dbops.Data;
 
 /// <summary>Turns driver exceptions into one line an operator can act on. Never includes the connection string.</summary>
 internal static class PgErrors

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
+using System.Text.Json;
 
-namespace Dbops.Cli;
+namespace Dbops.Output;
 
 /// <summary>How dbops writes JSON for other tools.</summary>
 public static class JsonOutput
@@ -11,4 +12,7 @@ public static class JsonOutput
     /// JSON goes to stdout and files, where those escapes only make it harder to read and grep.
     /// </summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>Indented, with <see cref="Encoder"/>: the options of every report built as a JSON tree.</summary>
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = Encoder };
 }

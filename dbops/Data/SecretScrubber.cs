@@ -1,6 +1,6 @@
 using Dbops.Contract;
 
-namespace Dbops.Verify;
+namespace Dbops.Data;
 
 /// <summary>
 /// The last line of defence before anything is printed: replaces every credential of the
@@ -19,20 +19,4 @@ public sealed class SecretScrubber(IEnumerable<Secret> secrets)
         }
         return text;
     }
-
-    public CheckResult Scrub(CheckResult r) => r with
-    {
-        Message = Scrub(r.Message),
-        Data = r.Data.ToDictionary(kv => kv.Key, kv => ScrubValue(kv.Value)),
-    };
-
-    public VerificationReport Scrub(VerificationReport report) =>
-        report with { Results = report.Results.Select(Scrub).ToArray() };
-
-    private object? ScrubValue(object? value) => value switch
-    {
-        string s => Scrub(s),
-        IEnumerable<string> list => list.Select(Scrub).ToArray(),
-        _ => value,
-    };
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Dbops.Ops;
+namespace Dbops.Data;
 
 /// <summary>
 /// A session-level advisory lock that serialises runs of one dbops command against one

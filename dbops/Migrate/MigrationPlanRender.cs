@@ -1,12 +1,16 @@
 using System.Text;
-using Dbops.Migrate;
+using Dbops.Output;
 
-namespace Dbops.Cli;
+namespace Dbops.Migrate;
 
-/// <summary>The plan as a table: every migration of this build, its state, how it runs, and (for --dry-run) each pending statement.</summary>
-internal static class MigrationPlanTable
+/// <summary>
+/// The plan for <paramref name="target"/> as a table: every migration of this build, its state, how it
+/// runs, and with <paramref name="statements"/> (--dry-run) each pending statement. Text only:
+/// dbops migrate has no --format json.
+/// </summary>
+public sealed class MigrationPlanRender(string target, bool statements) : ITextRenderer<MigrationPlan>
 {
-    public static string Render(MigrationPlan plan, string target, bool statements)
+    public string Text(MigrationPlan plan)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"migrations for {target}:");

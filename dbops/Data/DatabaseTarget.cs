@@ -1,8 +1,7 @@
-using Dbops.Cli;
 using Dbops.Contract;
 using Npgsql;
 
-namespace Dbops.Ops;
+namespace Dbops.Data;
 
 /// <summary>
 /// How long an operations command waits: for a connection (TCP, TLS and login, Npgsql's
@@ -61,16 +60,7 @@ public sealed class DatabaseTarget
     /// <summary>The writer of a contract: verify-full TLS when the contract requires TLS, as <c>dbops verify</c> connects.</summary>
     public static DatabaseTarget FromContract(PostgresTarget pg, string? caBundle)
     {
-        var b = new NpgsqlConnectionStringBuilder
-        {
-            Host = pg.Writer,
-            Port = pg.Port,
-            Database = pg.Database,
-            Username = pg.Username,
-            Password = pg.Password.Reveal(),
-            SslMode = pg.TlsRequired ? SslMode.VerifyFull : SslMode.Prefer,
-        };
-        if (caBundle is not null) b.RootCertificate = caBundle;
+        var b = ContractConnection.Builder(pg, pg.Writer, caBundle);
         return new DatabaseTarget(b, pg.Application is null ? [pg.Password] : [pg.Password, pg.Application.Password], pg.Application);
     }
 
@@ -92,10 +82,10 @@ public sealed class DatabaseTarget
             var keyword = System.Text.RegularExpressions.Regex.Match(e.Message, "(?:[Kk]eyword not supported: '|Couldn't set )([A-Za-z ]+)") is { Success: true } m
                 ? $" (at keyword '{m.Groups[1].Value.Trim()}': unknown, or a value it does not accept)"
                 : "";
-            throw new UsageException($"{source} is not a valid Npgsql connection string{keyword}; expected e.g. Host=...;Port=5432;Database=mlflow;Username=...;SSL Mode=VerifyFull");
+            throw new InvalidTargetException($"{source} is not a valid Npgsql connection string{keyword}; expected e.g. Host=...;Port=5432;Database=mlflow;Username=...;SSL Mode=VerifyFull");
         }
-        if (string.IsNullOrEmpty(b.Host)) throw new UsageException($"{source} names no Host; expected e.g. Host=...;Database=mlflow;Username=...");
-        if (string.IsNullOrEmpty(b.Database)) throw new UsageException($"{source} names no Database; expected e.g. Host=...;Database=mlflow;Username=...");
+        if (string.IsNullOrEmpty(b.Host)) throw new InvalidTargetException($"{source} names no Host; expected e.g. Host=...;Database=mlflow;Username=...");
+        if (string.IsNullOrEmpty(b.Database)) throw new InvalidTargetException($"{source} names no Database; expected e.g. Host=...;Database=mlflow;Username=...");
         if (string.IsNullOrEmpty(b.Password) && !string.IsNullOrEmpty(password)) b.Password = password;
         if (caBundle is not null) b.RootCertificate = caBundle;
         var secrets = string.IsNullOrEmpty(b.Password) ? [] : new[] { new Secret(b.Password) };

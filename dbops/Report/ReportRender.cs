@@ -1,12 +1,26 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dbops.Output;
 
 namespace Dbops.Report;
 
-/// <summary>The report for a terminal: one section per concern, sizes in MB, times in ms.</summary>
-internal static class ReportTable
+/// <summary>
+/// <c>dbops report</c> of <paramref name="target"/>: for a terminal, one section per concern, sizes in
+/// MB, times in ms; as JSON for dashboards and alerting, the same records, camelCase, sizes in bytes, times in ms.
+/// </summary>
+public sealed class ReportRender(string target) : IReportRenderer<DatabaseReport>
 {
-    public static string Render(DatabaseReport r, string target)
+    private static readonly JsonSerializerOptions Options = new(JsonOutput.Indented)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string Json(DatabaseReport r) => JsonSerializer.Serialize(r, Options);
+
+    public string Text(DatabaseReport r)
     {
         var sb = new StringBuilder();
         var d = r.Database;

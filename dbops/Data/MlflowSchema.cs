@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Dbops.Verify.Postgres;
+namespace Dbops.Data;
 
 /// <summary>
 /// The tables the platform's own queries and migrations use (the query SLO, dbops migrate's

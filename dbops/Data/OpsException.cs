@@ -1,4 +1,4 @@
-namespace Dbops.Ops;
+namespace Dbops.Data;
 
 /// <summary>
 /// An operation that cannot go on or did not finish (exit code 1): the message says what

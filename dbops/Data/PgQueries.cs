@@ -1,8 +1,13 @@
 using Npgsql;
 
-namespace Dbops.Verify.Postgres;
+namespace Dbops.Data;
 
-/// <summary>Tiny helpers over Npgsql for the checks' one-line queries, with positional parameters ($1, $2 ...).</summary>
+/// <summary>
+/// Tiny helpers over Npgsql for every command's statements, with positional parameters ($1, $2 ...).
+/// No command timeout of their own: a statement is bounded by its data source's, which is the
+/// command's --command-timeout (a server-side statement_timeout, and the driver's a little above
+/// it: <see cref="DatabaseTarget.OpenDataSource"/>) or verify's --check-timeout.
+/// </summary>
 internal static class PgQueries
 {
     public static async Task<T> ScalarAsync<T>(this NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
@@ -21,10 +26,11 @@ internal static class PgQueries
         return rows;
     }
 
-    public static async Task ExecuteAsync(this NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
+    /// <summary>Runs a statement; the rows it changed (an INSERT ... SELECT's or DELETE's count, what archive reconciles).</summary>
+    public static async Task<int> ExecuteAsync(this NpgsqlConnection conn, string sql, CancellationToken ct, params object[] args)
     {
         await using var cmd = Command(conn, sql, args);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public static string? NullableString(this NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
