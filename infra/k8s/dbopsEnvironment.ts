@@ -30,6 +30,9 @@ export function dbopsEnvironment(c: VerificationContract): Record<string, string
         // dbops migrate sets this password and these timeouts on the role.
         Object.assign(env, {
             DBOPS_PG_APP_USERNAME: app.username,
+            DBOPS_PG_APP_ROLE: app.role,
+            DBOPS_PG_APP_GENERATION: String(app.generation),
+            DBOPS_PG_APP_RESTORED_CLUSTER: String(app.restoredCluster),
             DBOPS_PG_APP_PASSWORD: app.password,
             DBOPS_PG_APP_SECRET_ARN: app.secretArn,
             DBOPS_PG_APP_STATEMENT_TIMEOUT_MS: String(app.statementTimeoutMs),
