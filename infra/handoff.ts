@@ -7,7 +7,7 @@
  *
  * It carries the primary's validated store settings (so the DR region runs
  * what prod runs), the global cluster identifiers, the keys prepared in the DR
- * region, and the master credentials (the whole output is a secret).
+ * region, the master credentials, and mlflow_app's password (the whole output is a secret).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -21,7 +21,11 @@ import { redisSchema } from "./schema/redis";
 import { namePrefix } from "./schema/names";
 
 export const HANDOFF_OUTPUT = "drHandoff";
-export const HANDOFF_VERSION = 1;
+/**
+ * 2: the Aurora part carries mlflow_app's password (applicationPassword), so that the dr stack's
+ * PgBouncer and MLflow log in as the application, never as the master user.
+ */
+export const HANDOFF_VERSION = 2;
 
 const secretText = z.string().min(1);
 const arn = z.string().regex(/^arn:aws[a-z-]*:/, { error: "must be an ARN" });
@@ -47,7 +51,13 @@ export const handoffSchema = z.strictObject({
         recovery: recoverySchema,
         backup: backupSchema,
     }),
-    aurora: clusterHandoff,
+    aurora: clusterHandoff.extend({
+        /**
+         * mlflow_app's password on the primary: a DR cluster holds the primary's roles (replicated
+         * storage, or a snapshot of it), so the dr stack's clients present the same one.
+         */
+        applicationPassword: secretText,
+    }),
     documentdb: clusterHandoff,
     redis: z.strictObject({
         /** null when the cache is not replicated: the DR region then starts a fresh cache on promotion. */
@@ -71,6 +81,7 @@ export function handoffOutput(handoff: { [K in keyof DrHandoff]: pulumi.Input<Dr
  */
 export interface HandoffSecrets {
     auroraPassword: pulumi.Output<string>;
+    auroraApplicationPassword: pulumi.Output<string>;
     documentdbPassword: pulumi.Output<string>;
     cacheAuthToken: pulumi.Output<string>;
 }
@@ -114,6 +125,7 @@ export async function readHandoff(primaryStack: string, parent?: pulumi.Resource
         handoff: result.data,
         secrets: {
             auroraPassword: pulumi.secret(out.apply((h) => h.aurora.masterPassword)),
+            auroraApplicationPassword: pulumi.secret(out.apply((h) => h.aurora.applicationPassword)),
             documentdbPassword: pulumi.secret(out.apply((h) => h.documentdb.masterPassword)),
             cacheAuthToken: pulumi.secret(out.apply((h) => h.redis.authToken)),
         },

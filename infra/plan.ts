@@ -52,7 +52,11 @@ export const FIRST_STORES: StoreNames = { component: "", identifier: "" };
 export interface StoreSet {
     names: StoreNames;
     aurora: AuroraConfig;
-    auroraSource: ClusterSourceArgs;
+    /**
+     * `applicationPassword`: mlflow_app's password given instead of generated (a DR set: its cluster holds
+     * the primary's roles, so it presents the primary's password, from the handoff).
+     */
+    auroraSource: ClusterSourceArgs & { applicationPassword?: pulumi.Input<string> };
     documentdb: DocumentDbConfig;
     documentDbSource: ClusterSourceArgs;
     redis: RedisConfig;
@@ -238,7 +242,7 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
     const mode = dr.mode;
     const s = h.sections;
     const detached = new Set(dr.detached ?? []);
-    const credentials = (c: DrHandoff["aurora"], password: pulumi.Output<string>) => ({ username: c.masterUsername, password });
+    const credentials = (c: { masterUsername: string }, password: pulumi.Output<string>) => ({ username: c.masterUsername, password });
     const rpoMs = (minutes: number) => minutes * 60_000;
     const cacheGlobal = h.redis.globalReplicationGroupId;
 
@@ -279,6 +283,8 @@ export function drPlan(cfg: DrStackConfig, h: DrHandoff, secrets: HandoffSecrets
                 origin: origin(h.aurora.globalClusterIdentifier, snapshots?.aurora),
                 kmsKeyArn: h.aurora.drKmsKeyArn,
                 credentials: credentials(h.aurora, secrets.auroraPassword),
+                // Every DR set, whatever its kind: its roles are the primary's, so is mlflow_app's password.
+                applicationPassword: secrets.auroraApplicationPassword,
             },
             documentdb: { ...s.documentdb, instances: standby ? dr.standby.documentdbInstances : s.documentdb.instances },
             documentDbSource: {

@@ -14,7 +14,10 @@ import { z } from "zod";
 
 export const CONTRACT_VERSION = 1;
 
-/** The MLflow application's role (dbops/migrations/V1__roles.sql); dbops/Contract holds the same name and refuses another. */
+/**
+ * The MLflow application's role (dbops/migrations/V1__roles.sql): it holds the privileges and owns what
+ * the application creates; nobody logs in as it. dbops/Contract holds the same names and refuses others.
+ */
 export const MLFLOW_APP_ROLE = "mlflow_app";
 
 const text = (description: string) => z.string().min(1).describe(description);
@@ -25,12 +28,35 @@ const port = () => whole(1, 65535, "TCP port.");
 const timeoutMs = (description: string) => whole(0, 86_400_000, `${description} in milliseconds (0: none).`);
 
 /**
- * The application role's login: what PgBouncer and MLflow connect as, and what `dbops migrate`
- * sets on the role (its password, and timeouts applied to each new session of the role).
+ * The two logins that act as mlflow_app, alternately (AWS Secrets Manager's "alternating users"
+ * rotation strategy: https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html#rotating-secrets-two-users).
+ * A rotation sets the password of the login the new generation uses and leaves the other, which the
+ * previous generation's pods still use, as it is: those pods keep opening connections until they are
+ * replaced. Each is a member of mlflow_app and sets its role to it at login (`dbops migrate`).
+ */
+export const MLFLOW_APP_LOGINS = ["mlflow_app_a", "mlflow_app_b"] as const;
+export type ApplicationLoginName = (typeof MLFLOW_APP_LOGINS)[number];
+
+/** The login a generation of mlflow_app's credential uses: odd generations the first, even ones the second. */
+export function applicationLoginName(generation: number): ApplicationLoginName {
+    if (!Number.isInteger(generation) || generation < 1) throw new Error(`application credential generation ${generation}: must be a whole number of at least 1`);
+    return MLFLOW_APP_LOGINS[(generation - 1) % 2];
+}
+
+/**
+ * The application's login: what PgBouncer and MLflow connect as, and what `dbops migrate` sets up
+ * (the login's password, its membership of mlflow_app, and timeouts applied to each of its new sessions).
  */
 export const applicationContractSchema = z.strictObject({
-    username: z.literal(MLFLOW_APP_ROLE).describe("The role dbops/migrations/V1__roles.sql creates; no other is accepted."),
-    password: secret("The role's password, which `dbops migrate` sets."),
+    username: z.enum(MLFLOW_APP_LOGINS).describe("The login of this generation (applicationLoginName(generation)): one of the two that act as mlflow_app alternately."),
+    role: z.literal(MLFLOW_APP_ROLE).describe("The role the login acts as (dbops/migrations/V1__roles.sql); no other is accepted."),
+    generation: whole(1, 1_000_000, "The credential's generation (aurora.application.passwordRotation): its parity names the login."),
+    restoredCluster: z
+        .boolean()
+        .describe(
+            "The cluster was restored from a snapshot (the dr stack's restore mode): the generations its database records are the snapshot's, so `dbops migrate` applies this generation even when it has the parity of the last one recorded.",
+        ),
+    password: secret("The login's password, which `dbops migrate` sets."),
     secretArn: text("The Secrets Manager secret holding the role's credentials."),
     statementTimeoutMs: timeoutMs("`statement_timeout` of the role's sessions"),
     // The variable's name predates the rule and is kept: the dbops image and the contract Secret change in separate steps.

@@ -101,10 +101,18 @@ public static class ContractReader
 
     private static ApplicationRole ReadApplication(Node app, string source)
     {
-        var username = app.String("username");
-        if (username != ApplicationRole.Role)
+        var role = app.String("role");
+        if (role != ApplicationRole.Role)
         {
-            throw new ContractException($"{source}: postgres.application.username is \"{username}\"; expected \"{ApplicationRole.Role}\" (the role dbops/migrations/V1__roles.sql creates)");
+            throw new ContractException($"{source}: postgres.application.role is \"{role}\"; expected \"{ApplicationRole.Role}\" (the role dbops/migrations/V1__roles.sql creates)");
+        }
+        var generation = app.Int("generation", min: 1, max: 1_000_000);
+        var username = app.String("username");
+        if (username != ApplicationRole.LoginFor(generation))
+        {
+            throw new ContractException(
+                $"{source}: postgres.application.username is \"{username}\"; expected \"{ApplicationRole.LoginFor(generation)}\", the login of generation {generation} " +
+                $"(odd generations log in as {ApplicationRole.Logins[0]}, even ones as {ApplicationRole.Logins[1]})");
         }
         // 0 turns a timeout off, as in PostgreSQL; the upper bound is a day, far above any sane value for an application.
         const int day = 86_400_000;
@@ -114,7 +122,9 @@ public static class ContractReader
             SecretArn: app.String("secretArn"),
             StatementTimeoutMs: app.Int("statementTimeoutMs", min: 0, max: day),
             IdleInTransactionSessionTimeoutMs: app.Int("idleInTransactionSessionTimeoutMs", min: 0, max: day),
-            LockTimeoutMs: app.Int("lockTimeoutMs", min: 0, max: day));
+            LockTimeoutMs: app.Int("lockTimeoutMs", min: 0, max: day),
+            Generation: generation,
+            RestoredCluster: app.Bool("restoredCluster"));
     }
 
     private static DocumentDbTarget ReadDocumentDb(Node d) => new(

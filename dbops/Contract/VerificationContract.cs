@@ -57,10 +57,12 @@ public sealed record PostgresTarget(
     ApplicationRole? Application = null);
 
 /// <summary>
-/// The MLflow application's login role (infra: <c>postgres.application</c>): the credential
-/// PgBouncer and MLflow use instead of the master user, and the per-role timeouts
-/// <c>dbops migrate</c> sets on it (ALTER ROLE ... SET, applied to each new session of the role).
-/// Absent in a contract written before the role had its own credential: migrate then leaves the role as it is.
+/// The MLflow application's login (infra: <c>postgres.application</c>): the credential PgBouncer
+/// and MLflow use instead of the master user, and the per-login timeouts <c>dbops migrate</c> sets
+/// (ALTER ROLE ... SET, applied to each new session of the login). <see cref="Username"/> is the
+/// login of this <see cref="Generation"/>, one of <see cref="Logins"/>, which act as
+/// <see cref="Role"/> alternately (AWS Secrets Manager's alternating-users rotation strategy).
+/// Absent in a contract written before the role had its own credential: migrate then leaves the roles as they are.
 /// </summary>
 public sealed record ApplicationRole(
     string Username,
@@ -68,10 +70,21 @@ public sealed record ApplicationRole(
     string SecretArn,
     int StatementTimeoutMs,
     int IdleInTransactionSessionTimeoutMs,
-    int LockTimeoutMs)
+    int LockTimeoutMs,
+    int Generation = 1,
+    bool RestoredCluster = false)
 {
-    /// <summary>The role V1 creates; the contract may not name another (migrate sets privileges on this one only).</summary>
+    /// <summary>The role V1 creates, which holds the privileges; the contract may not name another.</summary>
     public const string Role = "mlflow_app";
+
+    /// <summary>The two logins, odd generations the first (infra/verification.ts MLFLOW_APP_LOGINS).</summary>
+    public static readonly IReadOnlyList<string> Logins = ["mlflow_app_a", "mlflow_app_b"];
+
+    /// <summary>The login a generation uses.</summary>
+    public static string LoginFor(int generation) => Logins[(generation - 1) % 2];
+
+    /// <summary>The login the generation before this one used (and its pods may still use).</summary>
+    public string PreviousLogin => LoginFor(Generation + 1);
 }
 
 /// <summary>The DocumentDB part of the contract; absent for a stack without DocumentDB.</summary>

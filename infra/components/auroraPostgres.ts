@@ -6,7 +6,7 @@ import { named } from "../tags";
 import { clusterAlarms } from "./alarms";
 import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
 import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
-import { MLFLOW_APP_ROLE } from "../verification";
+import { ApplicationLoginName, MLFLOW_APP_ROLE, applicationLoginName } from "../verification";
 import { ConnectionSecret, generatedPassword, rotationKeepers } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
@@ -120,7 +120,11 @@ export type ApplicationRoleSettings = AuroraConfig["application"];
 
 /** The application role's credential as the contract carries it. */
 export interface ApplicationCredential {
-    username: string;
+    /** The login of this generation (one of two that act as mlflow_app, alternately). */
+    username: ApplicationLoginName;
+    generation: number;
+    /** Restored from a snapshot: see ApplicationContract.restoredCluster. */
+    restoredCluster: boolean;
     /** A Pulumi secret. */
     password: pulumi.Output<string>;
     secretArn: pulumi.Output<string>;
@@ -408,19 +412,22 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             args.applicationPassword !== undefined
                 ? pulumi.secret(pulumi.output(args.applicationPassword))
                 : generatedPassword(`${name}-app-password`, this, { keepers: rotationKeepers(settings.passwordRotation) });
+        // The generation's login: a DR cluster takes prod's generation with prod's settings (the handoff), so the
+        // same login, whose password it holds.
+        const { passwordRotation: generation, ...timeouts } = settings;
+        const username = applicationLoginName(generation);
         const secret = new ConnectionSecret(
             `${name}-app-secret`,
             {
                 secretName: args.applicationSecretName ?? `${id}/app`,
-                description: `Credentials of ${MLFLOW_APP_ROLE}, the MLflow application's role, on Aurora PostgreSQL cluster ${id}`,
+                description: `Credentials of the MLflow application's login (acting as role ${MLFLOW_APP_ROLE}) on Aurora PostgreSQL cluster ${id}`,
                 kmsKeyArn,
-                value: { engine: "postgres", host: this.cluster.endpoint, port: this.cluster.port, dbname: args.databaseName, username: MLFLOW_APP_ROLE, password },
+                value: { engine: "postgres", host: this.cluster.endpoint, port: this.cluster.port, dbname: args.databaseName, username, password },
                 tags: args.tags,
             },
             { parent: this },
         );
-        const { passwordRotation: _generation, ...timeouts } = settings;
-        return { username: MLFLOW_APP_ROLE, password, secretArn: secret.arn, settings: timeouts };
+        return { username, generation, restoredCluster: origin === "snapshot", password, secretArn: secret.arn, settings: timeouts };
     }
 
     /** The role RDS assumes to publish Enhanced Monitoring metrics, with only the AWS-managed policy for that. */

@@ -301,8 +301,14 @@ export class DataPlatform extends pulumi.ComponentResource {
             drNamePrefix: r.drNamePrefix,
             primaryActive: r.primaryActive,
             sections: { aurora: plan.aurora, documentdb: plan.documentdb, redis: plan.redis, recovery: plan.recovery, backup: plan.backup! },
-            aurora: pulumi.all([globals.aurora, g.drKeys.aurora.arn, this.aurora.masterUsername, this.aurora.masterPassword]).apply(
-                ([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword]) => ({ globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword }),
+            aurora: pulumi.all([globals.aurora, g.drKeys.aurora.arn, this.aurora.masterUsername, this.aurora.masterPassword, this.applicationOfPrimary().password]).apply(
+                ([globalClusterIdentifier, drKmsKeyArn, masterUsername, masterPassword, applicationPassword]) => ({
+                    globalClusterIdentifier,
+                    drKmsKeyArn,
+                    masterUsername,
+                    masterPassword,
+                    applicationPassword,
+                }),
             ),
             documentdb: pulumi
                 .all([globals.documentdb, g.drKeys.documentdb.arn, this.documentDb.masterUsername, this.documentDb.masterPassword])
@@ -311,6 +317,13 @@ export class DataPlatform extends pulumi.ComponentResource {
                 .all([g.cacheGlobalReplicationGroupId, g.drKeys.cache.arn, this.cache!.authToken])
                 .apply(([globalReplicationGroupId, drKmsKeyArn, authToken]) => ({ globalReplicationGroupId, drKmsKeyArn, authToken })),
         });
+    }
+
+    /** The in-service cluster's mlflow_app credential: a primary (of its own or a serving member) always has one. */
+    private applicationOfPrimary() {
+        const app = this.aurora.application;
+        if (!app) throw new Error("the primary's Aurora cluster has no mlflow_app credential to hand to the DR region; a primary generates one (AuroraPostgres.applicationCredential)");
+        return app;
     }
 
     /**
@@ -396,7 +409,10 @@ function joining(set: Omit<StoreSet, "names">, globals: Map<string, pulumi.Outpu
 function applicationContract(app: ApplicationCredential | undefined): pulumi.Output<ApplicationContract | null> {
     if (!app) return pulumi.output(null);
     return pulumi.all([app.password, app.secretArn]).apply(([password, secretArn]): ApplicationContract => ({
-        username: MLFLOW_APP_ROLE,
+        username: app.username,
+        role: MLFLOW_APP_ROLE,
+        generation: app.generation,
+        restoredCluster: app.restoredCluster,
         password,
         secretArn,
         ...app.settings,

@@ -438,15 +438,14 @@ type Meta = (name: string, extra?: Record<string, string>) => k8s.types.input.me
 type Opts = { parent: pulumi.Resource; provider?: k8s.Provider };
 
 /**
- * The login PgBouncer and MLflow use: the application role (mlflow_app), never the master user.
- * The one exception is a DR stack's cluster that was not given the primary's mlflow_app password
- * (postgres.application null): its roles are the primary's, so it cannot have one of its own, and
- * its clients keep the master's login as before until the DR handoff carries the application
- * password (infra/handoff.ts, infra/plan.ts: to be wired).
+ * The login PgBouncer and MLflow use: the application's (mlflow_app), never the master user. Every
+ * stack has one: a cluster of its own generates it, a DR cluster takes the primary's from the handoff
+ * (infra/handoff.ts), since its roles are the primary's.
  */
 export function applicationLogin(v: VerificationContract): { username: string; password: string } {
     const app = v.postgres.application;
-    return app ? { username: app.username, password: app.password } : { username: v.postgres.username, password: v.postgres.password };
+    if (!app) throw new Error(`the contract of stack ${v.stack} has no postgres.application: PgBouncer and MLflow would have no login but the master user's, which they must never use`);
+    return { username: app.username, password: app.password };
 }
 
 /** The contract with its credentials blanked: what may appear outside a Secret. */

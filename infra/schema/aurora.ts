@@ -88,7 +88,7 @@ export const auroraSchema = z.strictObject({
         })
         .prefault({})
         .describe(
-            "The MLflow application's login role `mlflow_app` (dbops/migrations/V1__roles.sql): PgBouncer and MLflow connect as it, never as the master user. `dbops migrate` sets its password and per-role timeouts on every run; they apply to each new session of the role.",
+            "The MLflow application's role `mlflow_app` (dbops/migrations/V1__roles.sql) and its two logins, `mlflow_app_a` (odd generations) and `mlflow_app_b` (even ones), which act as it alternately so that a rotation never locks out the previous generation's pods: PgBouncer and MLflow connect as the generation's login, never as the master user. `dbops migrate` sets that login's password and per-role timeouts on every run; they apply to each new session of the login.",
         ),
     alarms: thresholds({
         cpuPercent: int(1, 100, "CPU utilisation percent that raises the alarm").default(80)

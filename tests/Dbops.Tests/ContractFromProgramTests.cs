@@ -48,19 +48,13 @@ public class ContractFromProgramTests
         Assert.EndsWith(".rds.amazonaws.com", pg.Writer);
         Assert.StartsWith("arn:aws:secretsmanager:", pg.SecretArn);
         Assert.False(string.IsNullOrEmpty(pg.Password.Reveal()));
-        // The application's own login, with the timeouts migrate sets; a DR stack has none of its own (its roles are the primary's).
-        if (contract.Environment == "dr")
-        {
-            Assert.Null(pg.Application);
-        }
-        else
-        {
-            Assert.NotNull(pg.Application);
-            Assert.Equal(ApplicationRole.Role, pg.Application.Username);
-            Assert.NotEqual(pg.Password, pg.Application.Password);
-            Assert.StartsWith("arn:aws:secretsmanager:", pg.Application.SecretArn);
-            Assert.True(pg.Application.StatementTimeoutMs > 0 && pg.Application.LockTimeoutMs > 0);
-        }
+        // The application's login of its generation, with the timeouts migrate sets; a DR stack's is the primary's (the handoff).
+        Assert.NotNull(pg.Application);
+        Assert.Equal(ApplicationRole.LoginFor(pg.Application.Generation), pg.Application.Username);
+        Assert.Contains(pg.Application.Username, ApplicationRole.Logins);
+        Assert.NotEqual(pg.Password, pg.Application.Password);
+        Assert.StartsWith("arn:aws:secretsmanager:", pg.Application.SecretArn);
+        Assert.True(pg.Application.StatementTimeoutMs > 0 && pg.Application.LockTimeoutMs > 0);
     }
 
     [Theory]

@@ -451,10 +451,22 @@ describe("dr stack", () => {
 
         it("a handoff from another version of this program", async () => {
             const { problems } = await drProblems(drWith(() => undefined), (h) => {
-                h.handoffVersion = 2;
+                h.handoffVersion = 3;
             });
             assert.deepStrictEqual(problems.map((p) => p.key), [`${PRIMARY_STACK}:drHandoff.handoffVersion`]);
             assert.match(problems[0].message, /deploy the primary and dr stacks from the same commit/);
+        });
+
+        it("a handoff of version 1, written before it carried mlflow_app's password, named for what to do and without its values", async () => {
+            const { problems, declared } = await drProblems(drWith(() => undefined), (h) => {
+                h.handoffVersion = 1;
+                delete h.aurora.applicationPassword;
+            });
+            assert.deepStrictEqual(problems.map((p) => p.key).sort(), [`${PRIMARY_STACK}:drHandoff.aurora.applicationPassword`, `${PRIMARY_STACK}:drHandoff.handoffVersion`]);
+            const version = problems.find((p) => p.key.endsWith("handoffVersion"))!;
+            assert.match(version.message, /^must be 2: deploy the primary and dr stacks from the same commit/);
+            assert.ok(problems.every((p) => p.showValue === false && p.value === undefined), "a handoff's values are never shown");
+            assert.deepStrictEqual(declared, []);
         });
 
         it("store sections in the dr stack file (they come from prod)", async () => {
@@ -471,6 +483,52 @@ describe("dr stack", () => {
             }
         });
     });
+});
+
+describe("dr stack: PgBouncer and MLflow log in as prod's mlflow_app in every mode, never as the master user", () => {
+    const K8S_SECRET = "kubernetes:core/v1:Secret";
+    const k8sSecret = (ev: StackEvaluation, name: string) => {
+        const found = ev.resources.filter((r) => r.type === K8S_SECRET && r.inputs.metadata?.name === name);
+        assert.strictEqual(found.length, 1, name);
+        return found[0].inputs.stringData;
+    };
+    const modes: Record<string, (d: Json) => void> = {
+        standby: () => undefined,
+        promote: (d) => {
+            d.mode = "promote";
+            d.force = true;
+            d.detached = [];
+        },
+        restore: (d) => {
+            d.mode = "restore";
+            d.force = true;
+            d.restore = { auroraSnapshot: "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:awsbackup:copyjob-0a1b2c3d", documentdbSnapshot: "mlops-prod-docs-copy-2026-11-20" };
+        },
+    };
+    for (const [mode, change] of Object.entries(modes)) {
+        it(mode, async () => {
+            const ev = await dr(change);
+            const h = (await stack("prod")).outputs.drHandoff;
+            const c = ev.outputs.verification;
+            const app = c.postgres.application;
+            assert.ok(app, "the contract carries the application's login");
+            assert.strictEqual(app.password, h.aurora.applicationPassword, "prod's mlflow_app password, which the DR cluster's roles hold");
+            assert.notStrictEqual(app.username, h.aurora.masterUsername);
+            const userlist = k8sSecret(ev, "pgbouncer-auth")["userlist.txt"];
+            assert.strictEqual(userlist, `"${app.username}" "${app.password}"\n`);
+            const mlflow = k8sSecret(ev, "mlflow-db");
+            assert.deepStrictEqual([mlflow.username, mlflow.password], [app.username, app.password]);
+            assert.ok(mlflow.sqlalchemyUrl.startsWith(`postgresql://${app.username}:${app.password}@${c.postgres.writer}:`), "MLflow's URL");
+            for (const text of [userlist, JSON.stringify(mlflow)]) {
+                assert.ok(!text.includes(h.aurora.masterPassword), "never the master password");
+                assert.ok(!text.includes(`"${h.aurora.masterUsername}"`) && !text.includes(`//${h.aurora.masterUsername}:`), "never the master user");
+            }
+            // Kept in the DR region's Secrets Manager under prod's DR key, like the master secret.
+            const appSecret = ev.resources.filter((r) => r.type === TYPES.secret && /-app-secret$/.test(r.name) && r.inputs.name === `mlops-dr/aurora${mode === "restore" ? "-r1" : ""}/app`);
+            assert.strictEqual(appSecret.length, 1, "the serving set's application secret");
+            assert.strictEqual(appSecret[0].inputs.kmsKeyId, h.aurora.drKmsKeyArn);
+        });
+    }
 });
 
 describe("prod: each global cluster's deletion protection is its own store's", () => {

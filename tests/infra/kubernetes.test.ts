@@ -158,34 +158,37 @@ for (const name of STACKS) {
             const ev = k8s(whole);
             const app = c.postgres.application;
             const generated = (n: string) => ofKind(whole, TYPES.password).find((p) => p.name === n)?.outputs.result;
+            const a = cfg.kind === "dr" ? (await stack("prod")).outputs.drHandoff.sections.aurora.application : cfg.aurora.application;
+            // The login of the generation: odd generations the first of the two that act as mlflow_app, even ones the second.
+            const login = a.passwordRotation % 2 === 1 ? "mlflow_app_a" : "mlflow_app_b";
+            assert.deepStrictEqual([app.username, app.role, app.generation], [login, "mlflow_app", a.passwordRotation]);
             if (cfg.kind === "dr") {
-                // A DR cluster's roles are the primary's: until the handoff carries prod's mlflow_app password it has none of its own.
-                assert.strictEqual(app, null);
-                return;
+                // A DR cluster's roles are the primary's: it presents prod's mlflow_app password, from the handoff.
+                assert.strictEqual(app.password, (await stack("prod")).outputs.drHandoff.aurora.applicationPassword);
+                assert.strictEqual(generated("aurora-app-password"), undefined, "the dr stack generates none of its own");
+            } else {
+                assert.strictEqual(app.password, generated("aurora-app-password"));
             }
-            assert.strictEqual(app.username, "mlflow_app");
-            assert.strictEqual(app.password, generated("aurora-app-password"));
             assert.notStrictEqual(app.password, c.postgres.password);
-            const a = cfg.aurora.application;
             assert.deepStrictEqual(
                 [app.statementTimeoutMs, app.idleInTransactionSessionTimeoutMs, app.lockTimeoutMs],
                 [a.statementTimeoutMs, a.idleInTransactionSessionTimeoutMs, a.lockTimeoutMs],
             );
             const mlflow = named(ev, T.secret, "mlflow-db").inputs.stringData;
-            assert.deepStrictEqual([mlflow.username, mlflow.password], ["mlflow_app", app.password]);
-            assert.ok(mlflow.sqlalchemyUrl.startsWith(`postgresql://mlflow_app:${app.password}@`));
-            assert.strictEqual(named(ev, T.secret, "pgbouncer-auth").inputs.stringData["userlist.txt"], `"mlflow_app" "${app.password}"\n`);
+            assert.deepStrictEqual([mlflow.username, mlflow.password], [login, app.password]);
+            assert.ok(mlflow.sqlalchemyUrl.startsWith(`postgresql://${login}:${app.password}@`));
+            assert.strictEqual(named(ev, T.secret, "pgbouncer-auth").inputs.stringData["userlist.txt"], `"${login}" "${app.password}"\n`);
             // The master password is in the dbops Jobs' contract and nowhere else in the cluster.
             const holders = ev.resources.filter((r) => JSON.stringify(r.inputs).includes(c.postgres.password)).map((r) => r.inputs.metadata?.name);
             assert.deepStrictEqual(holders, ["dbops-contract"]);
             const env = named(ev, T.secret, "dbops-contract").inputs.stringData;
-            assert.deepStrictEqual([env.DBOPS_PG_USERNAME, env.DBOPS_PG_APP_USERNAME, env.DBOPS_PG_APP_PASSWORD], [c.postgres.username, "mlflow_app", app.password]);
+            assert.deepStrictEqual([env.DBOPS_PG_USERNAME, env.DBOPS_PG_APP_USERNAME, env.DBOPS_PG_APP_PASSWORD], [c.postgres.username, login, app.password]);
             assert.strictEqual(env.DBOPS_PG_APP_STATEMENT_TIMEOUT_MS, String(a.statementTimeoutMs));
             // The credential has its own secret in Secrets Manager, under the cluster's key.
             const secret = ofKind(whole, TYPES.secret).find((r) => r.name === "aurora-app-secret")!;
             assert.strictEqual(secret.inputs.name, `${whole.outputs.verification.postgres.secretArn.split(":secret:")[1].replace(/\/master-AbCdEf$/, "")}/app`);
             const version = ofKind(whole, TYPES.secretVersion).find((r) => r.name === "aurora-app-secret")!;
-            assert.deepStrictEqual(JSON.parse(version.inputs.secretString).username, "mlflow_app");
+            assert.deepStrictEqual(JSON.parse(version.inputs.secretString).username, login);
             assert.strictEqual(JSON.parse(version.inputs.secretString).password, app.password);
             // PgBouncer's pods roll only after the migrate Job has set a rotated password on the role.
             const migrate = ofKind(ev, T.job).find((j) => j.name === "k8s-migrate");

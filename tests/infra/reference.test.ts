@@ -57,7 +57,10 @@ const full: VerificationContract = {
         secretArn: "arn:pg",
         alembicRevision: "1bd49d398cd23",
         application: {
-            username: "mlflow_app",
+            username: "mlflow_app_b",
+            role: "mlflow_app",
+            generation: 2,
+            restoredCluster: false,
             password: "app-password",
             secretArn: "arn:app",
             statementTimeoutMs: 60_000,

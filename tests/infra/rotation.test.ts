@@ -8,14 +8,17 @@
  *      redis.authTokenRotation) with the cache's strategy ROTATE: the cache keeps the old token
  *      valid beside the new one (terraform-provider-aws elasticache/replication_group.go Update:
  *      a change of auth_token or auth_token_update_strategy calls ModifyReplicationGroup with the
- *      token and the strategy, ApplyImmediately true); the new mlflow_app password is set by the
- *      migrate Job, and PgBouncer rolls only after it;
+ *      token and the strategy, ApplyImmediately true); mlflow_app's credential moves to the other of
+ *      its two logins (alternating users: generation 2 logs in as mlflow_app_b, whose password the
+ *      migrate Job sets, while generation 1's pods keep logging in as mlflow_app_a), and PgBouncer
+ *      rolls only after it;
  *   3. once clients have the new token, strategy SET: only the new token stays valid.
  * Each step's planned operations replace only generators and the dbops Jobs, never a store or
  * its secret. The plans mask secrets (so the engine cannot see a password change, as it cannot
  * see any secret), so the values are followed through the program's evaluations instead.
- * That an already-connected client stays connected while mlflow_app's password changes is
- * proven against PostgreSQL: tests/Dbops.Tests/Ops/ApplicationRoleTests.cs.
+ * That the previous generation's clients keep connecting (new connections too) while the next
+ * generation's login is set, and the generation before is refused, is proven against PostgreSQL:
+ * tests/Dbops.Tests/Ops/ApplicationRoleTests.cs.
  */
 import * as assert from "assert";
 import { Simulator, TYPES as SIM } from "../../engine/lifecycle/simulator";
@@ -58,6 +61,9 @@ function credentials(ev: StackEvaluation) {
         cache: only(ev, TYPES.replicationGroup).inputs.authToken as string,
         strategy: only(ev, TYPES.replicationGroup).inputs.authTokenUpdateStrategy as string,
         contract: { master: c.postgres.password, app: c.postgres.application.password, docdb: c.documentdb.password, cache: c.redis.authToken },
+        login: c.postgres.application.username as string,
+        secretUsername: JSON.parse(only(ev, TYPES.secretVersion, "aurora-app-secret").inputs.secretString).username as string,
+        mlflowUsername: k8s("mlflow-db").username as string,
         pgbouncer: k8s("pgbouncer-auth")["userlist.txt"] as string,
         mlflow: k8s("mlflow-db").password as string,
         dbops: k8s("dbops-contract"),
@@ -121,9 +127,15 @@ describe(`one rotation of every credential, walked with the offline engine (${ST
         assert.strictEqual(rotating.docdb, rotating.generated.docdb);
         assert.strictEqual(rotating.cache, rotating.generated.cache);
         assert.deepStrictEqual(rotating.contract, { master: rotating.generated.aurora, app: rotating.generated.app, docdb: rotating.generated.docdb, cache: rotating.generated.cache });
-        assert.strictEqual(rotating.pgbouncer, `"mlflow_app" "${rotating.generated.app}"\n`);
+        // The username follows the generation: generation 1 logs in as mlflow_app_a, generation 2 as mlflow_app_b,
+        // in the contract, Secrets Manager, PgBouncer's auth file, MLflow's Secret and the migrate Job's contract.
+        for (const [what, c, login] of [["before", before, "mlflow_app_a"], ["rotating", rotating, "mlflow_app_b"], ["set", set, "mlflow_app_b"]] as const) {
+            assert.deepStrictEqual([c.login, c.secretUsername, c.mlflowUsername, c.dbops.DBOPS_PG_APP_USERNAME, c.dbops.DBOPS_PG_APP_GENERATION], [login, login, login, login, login === "mlflow_app_a" ? "1" : "2"], what);
+        }
+        assert.strictEqual(before.pgbouncer, `"mlflow_app_a" "${before.generated.app}"\n`);
+        assert.strictEqual(rotating.pgbouncer, `"mlflow_app_b" "${rotating.generated.app}"\n`);
         assert.strictEqual(rotating.mlflow, rotating.generated.app);
-        assert.strictEqual(rotating.dbops.DBOPS_PG_APP_PASSWORD, rotating.generated.app, "migrate sets the new mlflow_app password");
+        assert.strictEqual(rotating.dbops.DBOPS_PG_APP_PASSWORD, rotating.generated.app, "migrate sets the new login's password");
         assert.strictEqual(rotating.dbops.DBOPS_PG_PASSWORD, rotating.generated.aurora);
         // The cache: the new token is added beside the old one first, and made the only one after.
         assert.strictEqual(before.strategy, "ROTATE");

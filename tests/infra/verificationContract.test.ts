@@ -55,7 +55,11 @@ for (const name of PRIMARY_STACKS) {
             // The application role: its own generated password and secret, and the timeouts config gives it.
             const timeouts = configOf(name).aurora.application;
             assert.deepStrictEqual(c.postgres.application, {
-                username: "mlflow_app",
+                // Generation 1 (config's passwordRotation) logs in as the first of the two alternating logins.
+                username: timeouts.passwordRotation % 2 === 1 ? "mlflow_app_a" : "mlflow_app_b",
+                role: "mlflow_app",
+                generation: timeouts.passwordRotation,
+                restoredCluster: false,
                 password: only(aurora, TYPES.password, "aurora-app-password").outputs.result,
                 secretArn: only(aurora, TYPES.secret, "aurora-app-secret").outputs.arn,
                 statementTimeoutMs: timeouts.statementTimeoutMs,
@@ -105,7 +109,7 @@ for (const name of DR_STACKS) {
             assert.strictEqual(c.postgres.writer, cluster.outputs.readerEndpoint, "a secondary's sessions go to its reader endpoint");
             assert.strictEqual(c.postgres.reader, null);
             assert.strictEqual(c.postgres.readers, 0);
-            assert.strictEqual(c.postgres.secretArn, only(within(ev, TYPES.aurora), TYPES.secret).outputs.arn);
+            assert.strictEqual(c.postgres.secretArn, only(within(ev, TYPES.aurora), TYPES.secret, "aurora-master-secret").outputs.arn);
             assert.strictEqual(c.documentdb.endpoint, docdb.outputs.readerEndpoint);
             const rg = only(ev, TYPES.replicationGroup);
             assert.strictEqual(c.redis.primary, rg.outputs.primaryEndpointAddress);
