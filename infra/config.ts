@@ -10,16 +10,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { auroraSchema } from "./schema/aurora";
-import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
+import { awsRegion, backupPlanProblems, backupSchema, recoverySchema } from "./schema/backup";
 import { documentDbSchema } from "./schema/documentdb";
 import { alarmsSchema, pagingProblems } from "./schema/alarms";
 import { networkSchema, tagsSchema } from "./schema/network";
 import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
 import { recoveryProblems } from "./recovery";
 import { redisSchema } from "./schema/redis";
-import { drSchema, namePrefix, replicationSchema } from "./schema/replication";
+import { drSchema, namePrefix, replicationProblems, replicationSchema } from "./schema/replication";
 import { kubernetesSchema } from "./schema/kubernetes";
-import { MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
+import { STORE_WINDOWS, StoreWindows, WINDOWED_STORES, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
@@ -72,34 +72,6 @@ function presenceProblems(raw: Record<string, unknown>): ConfigProblem[] {
     ];
 }
 
-/** Where each store keeps its two windows in the config, and the minimum lengths its service allows. */
-const STORE_WINDOW_KEYS = [
-    {
-        store: "aurora",
-        backup: "preferredBackupWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
-        maintenance: "preferredMaintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
-    },
-    {
-        store: "documentdb",
-        backup: "preferredBackupWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
-        maintenance: "preferredMaintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
-    },
-    {
-        store: "redis",
-        backup: "snapshotWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheSnapshot,
-        maintenance: "maintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.elasticacheMaintenance,
-    },
-] as const;
-
 /**
  * The window rules across all stores of the stack (see checkStackWindows). They
  * read the raw values so that they are reported even when some unrelated key
@@ -109,16 +81,14 @@ const STORE_WINDOW_KEYS = [
  */
 function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
     const stores: StoreWindows[] = [];
-    for (const k of STORE_WINDOW_KEYS) {
-        const section = raw[k.store] as Record<string, unknown> | undefined;
+    for (const store of WINDOWED_STORES) {
+        const rule = STORE_WINDOWS[store];
+        const section = raw[store] as Record<string, unknown> | undefined;
         try {
             stores.push({
-                store: k.store,
-                backup: { key: `${k.store}.${k.backup}`, window: parseDailyWindow(String(section?.[k.backup])) },
-                backupMinimumMinutes: k.backupMinimumMinutes,
-                maintenance: { key: `${k.store}.${k.maintenance}`, window: parseWeeklyWindow(String(section?.[k.maintenance])) },
-                maintenanceMinimumMinutes: k.maintenanceMinimumMinutes,
-                maintenanceMaximumMinutes: k.maintenanceMaximumMinutes,
+                rule,
+                backup: { key: `${store}.${rule.backup}`, window: parseDailyWindow(String(section?.[rule.backup])) },
+                maintenance: { key: `${store}.${rule.maintenance}`, window: parseWeeklyWindow(String(section?.[rule.maintenance])) },
             });
         } catch (e) {
             if (!(e instanceof WindowFormatError)) throw e;
@@ -322,8 +292,8 @@ export function parseStackConfig(raw: Record<string, unknown>, keyProblems: Conf
         backup: backup!,
         replication,
     };
-    // The recovery rules read several sections at once, so they run on a config that passed the schema.
-    const recoveryIssues = recoveryProblems(cfg).map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
+    // These rules read several sections at once, so they run on a config that passed the schema.
+    const recoveryIssues = [...recoveryProblems(cfg), ...backupPlanProblems(cfg), ...replicationProblems(cfg)].map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
     if (recoveryIssues.length > 0) throw new ConfigError(recoveryIssues);
     return cfg;
 }

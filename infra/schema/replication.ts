@@ -175,3 +175,40 @@ export const drSchema = z.strictObject({
     /** What happens to the stores out of service (see RETIRED_ACTIONS). */
     retired: z.enum(RETIRED_ACTIONS).default("keep"),
 });
+
+/** What the replication rules read besides the replication section. */
+interface ReplicationContext {
+    environment: string;
+    region: string;
+    replication?: z.output<typeof replicationSchema>;
+    backup: { copy?: { region: string } };
+    redis: { nodeType: string };
+}
+
+/**
+ * The replication rules that read other sections (run once the whole
+ * configuration passed the schema): prod replicates, to another region, the
+ * one its backups are copied to, and a replicated cache runs on a node type
+ * global datastores accept.
+ */
+export function replicationProblems(cfg: ReplicationContext): { key: string; value: string; message: string }[] {
+    const problems: { key: string; value: string; message: string }[] = [];
+    const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
+    const r = cfg.replication;
+    const copy = cfg.backup.copy;
+    if (cfg.environment === "prod" && !r) {
+        problem("replication", undefined, "is required in prod: every store replicates to the DR region (give replication.drRegion)");
+    }
+    if (r && r.drRegion === cfg.region) {
+        problem("replication.drRegion", r.drRegion, `is the stack's own region; the DR region must be another one than ${cfg.region}`);
+    }
+    if (r && copy && copy.region !== r.drRegion && copy.region !== cfg.region) {
+        problem("backup.copy.region", copy.region, `must be the DR region, replication.drRegion (${r.drRegion}): the dr stack restores from the copies there`);
+    }
+    // ElastiCache User Guide, global datastore prerequisites: no burstable (T) node types. The
+    // other types config accepts (ELASTICACHE_NODE_TYPES) are M and R of size large and above, which it takes.
+    if (r?.cacheGlobalDatastore && /^cache\.t/.test(cfg.redis.nodeType)) {
+        problem("redis.nodeType", cfg.redis.nodeType, "is a burstable type, which ElastiCache global datastores do not support; allowed: an m or r node type, or replication.cacheGlobalDatastore false");
+    }
+    return problems;
+}

@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import {
-    MIN_WINDOW_MINUTES,
     MINUTES_PER_DAY,
+    STORE_WINDOWS,
     StoreWindows,
+    WindowedStore,
     checkStackWindows,
+    checkStoreWindows,
     WindowFormatError,
     checkMinimumLength,
     checkNoOverlap,
@@ -111,16 +113,13 @@ describe("windows", () => {
     });
 
     describe("stack-wide rules", () => {
-        const store = (name: string, backup: string, maintenance: string, backupMin: number, maintenanceMin: number): StoreWindows => ({
-            store: name,
+        const store = (name: WindowedStore, backup: string, maintenance: string): StoreWindows => ({
+            rule: STORE_WINDOWS[name],
             backup: { key: `${name}.backup`, window: parseDailyWindow(backup) },
-            backupMinimumMinutes: backupMin,
             maintenance: { key: `${name}.maintenance`, window: parseWeeklyWindow(maintenance) },
-            maintenanceMinimumMinutes: maintenanceMin,
         });
-        const rds = (n: string, b: string, m: string) => store(n, b, m, MIN_WINDOW_MINUTES.rdsBackup, MIN_WINDOW_MINUTES.rdsMaintenance);
-        const cache = (b: string, m: string) =>
-            store("redis", b, m, MIN_WINDOW_MINUTES.elasticacheSnapshot, MIN_WINDOW_MINUTES.elasticacheMaintenance);
+        const rds = (n: "aurora" | "documentdb", b: string, m: string) => store(n, b, m);
+        const cache = (b: string, m: string) => store("redis", b, m);
 
         it("accepts staggered windows", () => {
             assert.deepStrictEqual(
@@ -148,6 +147,20 @@ describe("windows", () => {
                     'documentdb.backup: overlaps aurora.backup ("02:00-02:30"); the two must not share any minute (UTC)',
                 ],
             );
+        });
+
+        it("checks the maintenance window of a store that takes no backups, and leaves it out of the stagger", () => {
+            const problems = checkStackWindows([
+                rds("aurora", "02:00-02:30", "sun:05:00-sun:05:30"),
+                { rule: STORE_WINDOWS.redis, maintenance: { key: "redis.maintenance", window: parseWeeklyWindow("sun:06:00-sun:06:30") } },
+            ]);
+            assert.deepStrictEqual(problems.map((p) => `${p.key}: ${p.message}`), ["redis.maintenance: lasts 30 minutes; AWS requires at least 60 minutes"]);
+        });
+
+        it("reports a maintenance window written backwards by its length, not by the overlaps it causes", () => {
+            const problems = checkStoreWindows(rds("documentdb", "02:00-02:30", "sun:07:00-sun:05:00"));
+            assert.deepStrictEqual(problems.map((p) => p.key), ["documentdb.maintenance"]);
+            assert.match(problems[0].message, /^ends 2 hours before it starts: .* at most 1410 minutes \(23 hours 30 minutes\)/);
         });
 
         it("sees backups of two stores collide across midnight", () => {
