@@ -123,7 +123,6 @@ export type RedisConfig = PrimaryStackConfig["redis"];
 export type BackupConfig = PrimaryStackConfig["backup"];
 export type RecoveryConfig = PrimaryStackConfig["recovery"];
 export type ReplicationConfig = Section<"replication">;
-export type DrConfig = Section<"dr">;
 export type KubernetesConfig = Section<"kubernetes">;
 export type NetworkConfig = PrimaryStackConfig["network"];
 
