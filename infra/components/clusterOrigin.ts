@@ -41,7 +41,7 @@ export type ClusterOrigin =
      * Only a new logical resource restores: the provider calls RestoreDBClusterFromSnapshot in Create
      * alone. A cluster already in state under the same name would keep its state's (absent) snapshot
      * through ignoreChanges and be updated in place instead, so the DR stack declares each restore
-     * under new Pulumi names and identifiers (a restore generation, infra/plan.ts). It never joins a
+     * under new Pulumi names and identifiers (a restore generation, infra/platformPlan.ts). It never joins a
      * global cluster (snapshot_identifier ConflictsWith global_cluster_identifier).
      */
     | { kind: "snapshot"; snapshotIdentifier: string }

@@ -445,7 +445,7 @@ type Opts = { parent: pulumi.Resource; provider?: k8s.Provider };
  * The one exception is a DR stack's cluster that was not given the primary's mlflow_app password
  * (postgres.application null): its roles are the primary's, so it cannot have one of its own, and
  * its clients keep the master's login as before until the DR handoff carries the application
- * password (infra/handoff.ts, infra/plan.ts: to be wired).
+ * password (infra/handoff.ts, infra/platformPlan.ts: to be wired).
  */
 export function applicationLogin(v: VerificationContract): { username: string; password: string } {
     const app = v.postgres.application;
