@@ -14,6 +14,8 @@ import {
     windowContains,
     windowsOverlap,
 } from "../../infra/windows";
+import { TYPES, only, stack } from "../harness";
+import { configOf } from "./stackConfig";
 
 const SUN = 6 * MINUTES_PER_DAY;
 
@@ -167,5 +169,22 @@ describe("windows", () => {
             const problems = checkStackWindows([rds("aurora", "23:45-00:15", "sun:05:00-sun:05:30"), cache("00:00-01:00", "sun:06:00-sun:07:00")]);
             assert.deepStrictEqual(problems.map((p) => p.key), ["redis.backup"]);
         });
+    });
+
+    describe("the store-windows table", () => {
+        // The table's names must be both the stack config's keys and the providers' properties:
+        // config validation reads the first, the policies the second, and the components pass one to the other.
+        const clusterOf = { aurora: TYPES.cluster, documentdb: TYPES.docdbCluster, redis: TYPES.replicationGroup } as const;
+        for (const store of Object.keys(STORE_WINDOWS) as WindowedStore[]) {
+            it(`${store}: names the config keys whose values the store's resource registers under the same names`, async () => {
+                const rule = STORE_WINDOWS[store];
+                const section = configOf("dev")[store] as Record<string, unknown>;
+                const resource = only(await stack("dev"), clusterOf[store]);
+                for (const key of [rule.backup, rule.maintenance]) {
+                    assert.strictEqual(typeof section[key], "string", `dev's ${store}.${key}`);
+                    assert.strictEqual(resource.inputs[key], section[key], `${clusterOf[store]} ${key}`);
+                }
+            });
+        }
     });
 });
