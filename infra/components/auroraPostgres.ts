@@ -1,10 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
-import { clusterAlarms } from "./alarms";
 import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
 import { ClusterSourceArgs } from "./clusterOrigin";
-import { ClusterBasics, appliedPassword, clusterBasics, clusterCommonInputs, clusterOptions, createClusterCredentials, createClusterKey, instanceCommonInputs, instanceIdentifiers } from "./clusterSkeleton";
+import {
+    ClusterBasics,
+    appliedPassword,
+    clusterBasics,
+    clusterCommonInputs,
+    clusterOptions,
+    createClusterAlarms,
+    createClusterCredentials,
+    createClusterKey,
+    createMasterSecret,
+    instanceCommonInputs,
+    instanceIdentifiers,
+} from "./clusterSkeleton";
 import { MLFLOW_APP_ROLE } from "../verification";
 import { ConnectionSecret, generatedPassword, rotationKeepers } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
@@ -209,7 +220,13 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         const identifiers = instanceIdentifiers(c);
         const instances = this.createInstances(c, identifiers, { cluster, kmsKeyArn, subnetGroup, parameterGroup: parameterGroups.instance });
         const password = appliedPassword(cluster.arn, credentials.password);
-        const secret = this.createMasterSecret(c, { cluster, kmsKeyArn, username: credentials.username, password });
+        const secret = createMasterSecret(
+            c,
+            "Aurora PostgreSQL",
+            kmsKeyArn,
+            { engine: "postgres", host: cluster.endpoint, port: cluster.port, dbname: args.databaseName, username: credentials.username, password },
+            this,
+        );
         this.createAlarms(c, identifiers, instances);
         this.createReaderAutoScaling(c, instances);
 
@@ -360,38 +377,9 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         );
     }
 
-    /** The master credentials in Secrets Manager, with the password the cluster has taken (appliedPassword). */
-    private createMasterSecret(
-        c: Basics,
-        parts: { cluster: aws.rds.Cluster; kmsKeyArn: pulumi.Output<string>; username: string; password: pulumi.Output<string> },
-    ): ConnectionSecret {
-        return new ConnectionSecret(
-            `${c.name}-master-secret`,
-            {
-                secretName: c.args.secretName,
-                description: `Master credentials of Aurora PostgreSQL cluster ${c.id}`,
-                kmsKeyArn: parts.kmsKeyArn,
-                value: {
-                    engine: "postgres",
-                    host: parts.cluster.endpoint,
-                    port: parts.cluster.port,
-                    dbname: c.args.databaseName,
-                    username: parts.username,
-                    password: parts.password,
-                },
-                tags: c.args.tags,
-            },
-            { parent: this },
-        );
-    }
-
     /** The cluster's alarms (clusterAlarms) and the writer's own: deadlocks, slow statements, transaction IDs. */
     private createAlarms(c: Basics, identifiers: string[], instances: aws.rds.ClusterInstance[]): void {
-        const target = storeAlarmTarget(c.args, this);
-        const alarms = clusterAlarms(
-            { name: c.name, engine: "aurora", clusterIdentifier: c.id, instanceIdentifiers: identifiers, thresholds: c.args.alarms, secondary: c.secondary },
-            target,
-        );
+        const alarms = createClusterAlarms(c, "aurora", identifiers, this);
         auroraWriterAlarms(
             {
                 name: c.name,
@@ -402,7 +390,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 writable: !c.secondary,
                 instances,
             },
-            target,
+            storeAlarmTarget(c.args, this),
         );
     }
 

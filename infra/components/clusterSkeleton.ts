@@ -5,7 +5,9 @@
  * placement of instances). AuroraPostgres and DocumentDb declare their own
  * engine-specific resources (parameter groups, subnet groups of their own
  * type, the cluster and instance resources themselves) and take these parts
- * from here, so that a rule about backups, deletion or placement is written once.
+ * from here: the key, the master credentials and their secret, the inputs
+ * their clusters and instances share, and the alarms every cluster has, so
+ * that a rule about backups, deletion, placement or alarms is written once.
  */
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +15,9 @@ import { named } from "../tags";
 import { ClusterOrigin, ClusterService, ClusterSourceArgs, clusterCredentials, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
 import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
 import type { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
-import { createStoreKey } from "./storeSkeleton";
+import { ClusterAlarms, clusterAlarms } from "./alarms";
+import { ConnectionSecret } from "./credentials";
+import { createStoreKey, storeAlarmTarget } from "./storeSkeleton";
 import type { EncryptionKey } from "./encryptionKey";
 
 type ClusterArgs = StorePlacementArgs &
@@ -162,4 +166,36 @@ export function instanceCommonInputs(c: ClusterBasics<ClusterArgs>, i: number, i
  */
 export function appliedPassword(clusterArn: pulumi.Output<string>, password: pulumi.Output<string>): pulumi.Output<string> {
     return pulumi.secret(pulumi.all([clusterArn, password]).apply(([, p]) => p));
+}
+
+/**
+ * The master credentials in Secrets Manager (`<name>-master-secret`), encrypted
+ * with the cluster's key; `value` is the engine's connection document (RDS
+ * rotation functions' shape), whose password is the applied one.
+ */
+export function createMasterSecret(
+    c: ClusterBasics<ClusterArgs & { secretName: string }>,
+    service: ClusterService,
+    kmsKeyArn: pulumi.Input<string>,
+    value: Record<string, pulumi.Input<string | number>>,
+    parent: pulumi.Resource,
+): ConnectionSecret {
+    return new ConnectionSecret(
+        `${c.name}-master-secret`,
+        { secretName: c.args.secretName, description: `Master credentials of ${service} cluster ${c.id}`, kmsKeyArn, value, tags: c.args.tags },
+        { parent },
+    );
+}
+
+/** The alarms every cluster of either service has (alarms.ts clusterAlarms), by kind, for the caller's composites. */
+export function createClusterAlarms(
+    c: ClusterBasics<ClusterArgs & { alarms: ClusterAlarms["thresholds"] }>,
+    engine: ClusterAlarms["engine"],
+    identifiers: string[],
+    parent: pulumi.Resource,
+): ReturnType<typeof clusterAlarms> {
+    return clusterAlarms(
+        { name: c.name, engine, clusterIdentifier: c.id, instanceIdentifiers: identifiers, thresholds: c.args.alarms, secondary: c.secondary },
+        storeAlarmTarget(c.args, parent),
+    );
 }

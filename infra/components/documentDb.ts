@@ -1,14 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
-import { clusterAlarms } from "./alarms";
 import { ClusterSourceArgs } from "./clusterOrigin";
-import { ClusterBasics, appliedPassword, clusterBasics, clusterCommonInputs, clusterOptions, createClusterCredentials, createClusterKey, instanceCommonInputs, instanceIdentifiers } from "./clusterSkeleton";
+import {
+    ClusterBasics,
+    appliedPassword,
+    clusterBasics,
+    clusterCommonInputs,
+    clusterOptions,
+    createClusterAlarms,
+    createClusterCredentials,
+    createClusterKey,
+    createMasterSecret,
+    instanceCommonInputs,
+    instanceIdentifiers,
+} from "./clusterSkeleton";
 import { ConnectionSecret } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
-import { createStoreSecurityGroup, storeAlarmTarget } from "./storeSkeleton";
+import { createStoreSecurityGroup } from "./storeSkeleton";
 
 export interface DocumentDbAlarmThresholds {
     /** CPU utilisation (percent, average over 5 minutes, 3 periods) above which an instance alarms. @default 80 */
@@ -118,8 +129,14 @@ export class DocumentDb extends pulumi.ComponentResource {
         const instances = this.createInstances(c, identifiers, { cluster, kmsKeyArn });
         // As for Aurora: a rotated password reaches the secret and the contract only after ModifyDBCluster has returned.
         const password = appliedPassword(cluster.arn, credentials.password);
-        const secret = this.createMasterSecret(c, { cluster, kmsKeyArn, username: credentials.username, password });
-        this.createAlarms(c, identifiers);
+        const secret = createMasterSecret(
+            c,
+            "DocumentDB",
+            kmsKeyArn,
+            { engine: "mongo", host: cluster.endpoint, port: args.port, username: credentials.username, password, ssl: "true" },
+            this,
+        );
+        createClusterAlarms(c, "docdb", identifiers, this);
 
         this.key = key;
         this.securityGroup = securityGroup;
@@ -229,31 +246,6 @@ export class DocumentDb extends pulumi.ComponentResource {
                     },
                     { parent: this },
                 ),
-        );
-    }
-
-    /** The master credentials in Secrets Manager, with the password the cluster has taken (appliedPassword). */
-    private createMasterSecret(
-        c: Basics,
-        parts: { cluster: aws.docdb.Cluster; kmsKeyArn: pulumi.Output<string>; username: string; password: pulumi.Output<string> },
-    ): ConnectionSecret {
-        return new ConnectionSecret(
-            `${c.name}-master-secret`,
-            {
-                secretName: c.args.secretName,
-                description: `Master credentials of DocumentDB cluster ${c.id}`,
-                kmsKeyArn: parts.kmsKeyArn,
-                value: { engine: "mongo", host: parts.cluster.endpoint, port: c.args.port, username: parts.username, password: parts.password, ssl: "true" },
-                tags: c.args.tags,
-            },
-            { parent: this },
-        );
-    }
-
-    private createAlarms(c: Basics, identifiers: string[]): void {
-        clusterAlarms(
-            { name: c.name, engine: "docdb", clusterIdentifier: c.id, instanceIdentifiers: identifiers, thresholds: c.args.alarms, secondary: c.secondary },
-            storeAlarmTarget(c.args, this),
         );
     }
 }
