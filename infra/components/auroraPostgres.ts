@@ -195,7 +195,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     public readonly port: pulumi.Output<number>;
     public readonly databaseName: pulumi.Output<string>;
     public readonly masterUsername: pulumi.Output<string>;
-    /** The master password, a Pulumi secret; known only once the cluster has taken it (see the constructor). */
+    /** The master password, a Pulumi secret; known only once the cluster has taken it (clusterSkeleton.ts appliedPassword). */
     public readonly masterPassword: pulumi.Output<string>;
     public readonly secretArn: pulumi.Output<string>;
     /**
@@ -227,6 +227,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             { engine: "postgres", host: cluster.endpoint, port: cluster.port, dbname: args.databaseName, username: credentials.username, password },
             this,
         );
+        const application = this.createApplicationCredential(c, cluster, kmsKeyArn);
         this.createAlarms(c, identifiers, instances);
         this.createReaderAutoScaling(c, instances);
 
@@ -237,7 +238,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         this.cluster = cluster;
         this.instances = instances;
         this.secret = secret;
-        this.application = this.createApplicationCredential(c, cluster, kmsKeyArn);
+        this.application = application;
         this.clusterIdentifier = cluster.clusterIdentifier;
         this.writerEndpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
