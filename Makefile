@@ -1,4 +1,4 @@
-# The README's commands. Each installs what it needs first.
+# The commands of README.md (and of the guides it links). Each installs what it needs first.
 #   make preview   the offline preview of every stack: tree, policy results, plan files and a Markdown report in out/preview/
 #   make test      type-check, run the TypeScript tests, then the C# tests
 #   make policy    run the policy packs offline over every stack (or STACK=<name>)
@@ -40,7 +40,7 @@ help:
 	@echo "make verify-local             dbops verify against PostgreSQL and Redis started on loopback (TLS, no AWS)"
 	@echo "make bench                    time dbops verify beside the same checks with psql and redis-cli"
 	@echo "make bench-preview            time make preview's work cold, beside the floor (node + @pulumi/aws)"
-	@echo "make bench-db                 database benchmarks at 10 K and 100 K runs (about 10 minutes; prints Markdown tables)"
+	@echo "make bench-db                 database benchmarks at 10 K and 100 K runs (prints Markdown tables)"
 
 tools:
 	@scripts/ensure-tools.sh $(DEBIAN_PACKAGES)

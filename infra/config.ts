@@ -9,46 +9,20 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { auroraSchema } from "./schema/aurora";
-import { awsRegion, backupPlanProblems, backupSchema, recoverySchema } from "./schema/backup";
-import { documentDbSchema } from "./schema/documentdb";
-import { alarmsSchema, pagingProblems } from "./schema/alarms";
-import { networkSchema, tagsSchema } from "./schema/network";
+import { pagingProblems } from "./schema/alarms";
+import { ENVIRONMENTS, stackConfigSchema } from "./schema/stack";
+import { backupPlanProblems } from "./schema/backup";
+import { replicationProblems } from "./schema/replication";
 import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
+import type { ConfigProblem } from "./problems";
 import { recoveryProblems } from "./recovery";
-import { redisSchema } from "./schema/redis";
-import { drSchema, namePrefix, replicationProblems, replicationSchema } from "./schema/replication";
-import { kubernetesSchema } from "./schema/kubernetes";
-import { STORE_WINDOWS, StoreWindows, WINDOWED_STORES, WindowFormatError, WindowProblem, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
+import { STORE_WINDOWS, StoreWindows, WINDOWED_STORES, WindowFormatError, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
 
-export const ENVIRONMENTS = ["dev", "staging", "prod", "dr"] as const;
-
-/**
- * One schema for every stack. The store sections are optional here because the
- * `dr` stack inherits them from the primary stack; `presenceProblems` says which
- * sections each kind of stack must and must not have.
- */
-const stackConfigSchema = z.strictObject({
-    environment: z.enum(ENVIRONMENTS),
-    region: awsRegion,
-    namePrefix: namePrefix.optional(),
-    network: networkSchema,
-    tags: tagsSchema,
-    alarms: alarmsSchema,
-    aurora: auroraSchema.optional(),
-    documentdb: documentDbSchema.optional(),
-    redis: redisSchema.optional(),
-    recovery: recoverySchema.optional(),
-    backup: backupSchema.optional(),
-    replication: replicationSchema.optional(),
-    dr: drSchema.optional(),
-    kubernetes: kubernetesSchema.optional(),
-    /** A kubeconfig for the cluster (set it with `pulumi config set --secret kubeconfig`); without it, the ambient one. */
-    kubeconfig: z.string().min(1).optional(),
-});
+export { ENVIRONMENTS } from "./schema/stack";
+export type { ConfigProblem } from "./problems";
 
 /** Sections a primary stack must have and the `dr` stack takes from its primary. */
 const PRIMARY_SECTIONS = ["aurora", "documentdb", "redis", "recovery", "backup"] as const;
@@ -79,7 +53,7 @@ function presenceProblems(raw: Record<string, unknown>): ConfigProblem[] {
  * whose windows are missing or malformed is left out: the schema reports those
  * field by field.
  */
-function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
+function stackWindowProblems(raw: Record<string, unknown>): ConfigProblem[] {
     const stores: StoreWindows[] = [];
     for (const store of WINDOWED_STORES) {
         const rule = STORE_WINDOWS[store];
@@ -97,10 +71,11 @@ function stackWindowProblems(raw: Record<string, unknown>): WindowProblem[] {
     return checkStackWindows(stores);
 }
 
-type Parsed = z.output<typeof stackConfigSchema>;
-type Section<K extends keyof Parsed> = NonNullable<Parsed[K]>;
+/** The stack schema's output, before it is sorted into a primary or a dr stack's config. */
+type ParsedStackConfig = z.output<typeof stackConfigSchema>;
+type Section<K extends keyof ParsedStackConfig> = NonNullable<ParsedStackConfig[K]>;
 /** What every stack has. */
-type Common = Omit<Parsed, (typeof PRIMARY_SECTIONS)[number] | "replication" | "dr" | "namePrefix"> & { namePrefix: string };
+type Common = Omit<ParsedStackConfig, (typeof PRIMARY_SECTIONS)[number] | "replication" | "dr" | "namePrefix"> & { namePrefix: string };
 
 /** dev, staging, prod: a stack that owns its stores. */
 export type PrimaryStackConfig = Common & {
@@ -125,17 +100,6 @@ export type RecoveryConfig = PrimaryStackConfig["recovery"];
 export type ReplicationConfig = Section<"replication">;
 export type KubernetesConfig = Section<"kubernetes">;
 export type NetworkConfig = PrimaryStackConfig["network"];
-
-/** One thing wrong with the configuration. */
-export interface ConfigProblem {
-    /** The full Pulumi config key, e.g. "mlops-data:aurora.backupRetentionDays". */
-    key: string;
-    /** The value found; undefined when the key is missing. */
-    value: unknown;
-    message: string;
-    /** False when the problem is about keys rather than one value (e.g. unknown keys). */
-    showValue?: boolean;
-}
 
 export class ConfigError extends Error {
     constructor(public readonly problems: ConfigProblem[]) {

@@ -13,10 +13,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, PROJECT } from "./config";
 import { auroraSchema } from "./schema/aurora";
-import { awsRegion, backupSchema, recoverySchema } from "./schema/backup";
+import { backupSchema } from "./schema/backup";
+import { recoverySchema } from "./schema/recovery";
+import { awsRegion } from "./schema/regions";
 import { documentDbSchema } from "./schema/documentdb";
 import { redisSchema } from "./schema/redis";
-import { namePrefix } from "./schema/replication";
+import { namePrefix } from "./schema/names";
 
 export const HANDOFF_OUTPUT = "drHandoff";
 export const HANDOFF_VERSION = 1;

@@ -3,7 +3,7 @@
  * every kind of alarm the stacks declare: which incident it detects, which
  * section of that runbook it links, and its severity band. One place for
  * these facts: the alarm components read them, the tests check every link
- * against the runbooks' headings, and the README points here.
+ * against the runbooks' headings, and docs/operations.md points here.
  */
 import type { Severity } from "./schema/alarms";
 import { ALARM_TAG_KEYS } from "./tags";

@@ -18,7 +18,7 @@
  */
 import type { PrimaryStackConfig } from "./config";
 import { longestGapMinutes, parseSchedule } from "./schedule";
-import type { WindowProblem } from "./windows";
+import type { ConfigProblem } from "./problems";
 import { AWS_BACKUP_STORES } from "./schema/backup";
 
 /** How far behind the present AWS Backup's continuous backup of Aurora can restore: about 5 minutes, per AWS. */
@@ -42,8 +42,8 @@ export function achievableRpoMinutes(cfg: Parsed, store: "aurora" | "documentdb"
 }
 
 /** Whether each store's recovery objectives can be met by the backups declared. */
-export function recoveryProblems(cfg: Parsed): WindowProblem[] {
-    const problems: WindowProblem[] = [];
+export function recoveryProblems(cfg: Parsed): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     const b = cfg.backup;
     const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
 

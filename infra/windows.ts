@@ -12,6 +12,7 @@
  * crosses into the next day (and "sat:23:00-sun:01:00" into the next week).
  * Internally every window becomes a set of intervals in minutes of the week.
  */
+import type { ConfigProblem } from "./problems";
 
 export const MINUTES_PER_DAY = 24 * 60;
 export const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
@@ -149,14 +150,9 @@ export interface NamedWindow {
 }
 
 /** A broken window rule: the key it is reported against and what is wrong. */
-export interface WindowProblem {
-    key: string;
-    value: string;
-    message: string;
-}
 
 /** Rule: an occurrence must last at least `min` minutes. */
-export function checkMinimumLength(w: NamedWindow, min: number): WindowProblem[] {
+export function checkMinimumLength(w: NamedWindow, min: number): ConfigProblem[] {
     if (w.window.minutes >= min) return [];
     return [
         {
@@ -184,7 +180,7 @@ export function formatDuration(minutes: number): string {
  * comes before its start ("sun:07:00-sun:05:00") is read by AWS as wrapping
  * through the rest of the week; it is reported as such.
  */
-export function checkMaximumLength(w: NamedWindow, max: number): WindowProblem[] {
+export function checkMaximumLength(w: NamedWindow, max: number): ConfigProblem[] {
     if (w.window.minutes <= max) return [];
     const limit = `AWS allows a maintenance window of at most ${max} minutes (${formatDuration(max)})`;
     // Longer than half a week: almost surely written backwards (a window's end is always
@@ -199,7 +195,7 @@ export function checkMaximumLength(w: NamedWindow, max: number): WindowProblem[]
     return [{ key: w.key, value: w.window.text, message }];
 }
 
-function overlapProblem(earlier: NamedWindow, later: NamedWindow, verb = "overlaps"): WindowProblem {
+function overlapProblem(earlier: NamedWindow, later: NamedWindow, verb = "overlaps"): ConfigProblem {
     return {
         key: later.key,
         value: later.window.text,
@@ -212,8 +208,8 @@ function overlapProblem(earlier: NamedWindow, later: NamedWindow, verb = "overla
  * vs. maintenance windows, and across stores so that a stack's backups and
  * maintenance are staggered instead of piling onto the same minutes.
  */
-export function checkNoOverlap(windows: NamedWindow[]): WindowProblem[] {
-    const problems: WindowProblem[] = [];
+export function checkNoOverlap(windows: NamedWindow[]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     for (let i = 0; i < windows.length; i++) {
         for (let j = i + 1; j < windows.length; j++) {
             if (windowsOverlap(windows[i].window, windows[j].window)) problems.push(overlapProblem(windows[i], windows[j]));
@@ -226,7 +222,7 @@ export function checkNoOverlap(windows: NamedWindow[]): WindowProblem[] {
  * Rule: `subject` overlaps none of `others` (which may overlap each other).
  * Reported against the subject; `verb` says what the overlap means.
  */
-export function checkClearOf(subject: NamedWindow, others: NamedWindow[], verb = "overlaps"): WindowProblem[] {
+export function checkClearOf(subject: NamedWindow, others: NamedWindow[], verb = "overlaps"): ConfigProblem[] {
     return others.filter((o) => windowsOverlap(subject.window, o.window)).map((o) => overlapProblem(o, subject, verb));
 }
 
@@ -301,7 +297,7 @@ export interface StoreWindows {
  * The rules for one store's windows: each long enough, the maintenance window
  * not too long, and the backup outside the maintenance window.
  */
-export function checkStoreWindows(s: StoreWindows): WindowProblem[] {
+export function checkStoreWindows(s: StoreWindows): ConfigProblem[] {
     const { rule, backup, maintenance } = s;
     const tooLong = maintenance ? checkMaximumLength(maintenance, rule.maintenanceMaximumMinutes) : [];
     return [
@@ -319,6 +315,6 @@ export function checkStoreWindows(s: StoreWindows): WindowProblem[] {
  * and no two stores backing up at the same time (their snapshots would compete
  * for the same I/O and the same operator attention).
  */
-export function checkStackWindows(stores: StoreWindows[]): WindowProblem[] {
+export function checkStackWindows(stores: StoreWindows[]): ConfigProblem[] {
     return [...stores.flatMap(checkStoreWindows), ...checkNoOverlap(stores.flatMap((s) => (s.backup ? [s.backup] : [])))];
 }

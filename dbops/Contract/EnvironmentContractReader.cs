@@ -29,7 +29,12 @@ public static class EnvironmentContractReader
 
     private sealed record Variable(string Name, string KeyPath, Kind Kind);
 
-    /// <summary>Every variable, in the order the README documents them.</summary>
+    /// <summary>
+    /// Every variable, in the contract's order. The names follow infra/verification.ts's rule
+    /// (DBOPS_, then each segment of the key path in upper snake case or its short name);
+    /// tests/Dbops.Tests/ContractSchemaTests.cs derives them from docs/contract.schema.json by
+    /// that rule and checks this list against them, key path and kind included.
+    /// </summary>
     private static readonly Variable[] Variables =
     [
         new("DBOPS_STACK", "stack", Kind.String),
@@ -75,6 +80,9 @@ public static class EnvironmentContractReader
     private static readonly string[] OptionalSections = ["documentdb", "redis", "postgres.application"];
 
     public static IEnumerable<string> VariableNames => Variables.Select(v => v.Name);
+
+    /// <summary>Each variable with the key it carries and how its text is read, for the schema test.</summary>
+    internal static IEnumerable<(string Name, string KeyPath, string Kind)> Described => Variables.Select(v => (v.Name, v.KeyPath, v.Kind.ToString()));
 
     /// <summary>True when the environment holds at least the writer endpoint, or names a secrets directory, i.e. the caller meant to use it.</summary>
     public static bool IsPresent(IDictionary environment) => environment.Contains("DBOPS_PG_WRITER") || environment.Contains(SecretsDirVariable);

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AuroraConfig } from "../config";
+import { auroraSchema } from "../schema/aurora";
 import { named } from "../tags";
 import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
 import { ClusterSourceArgs } from "./clusterOrigin";
@@ -26,30 +28,11 @@ import { createStoreSecurityGroup, storeAlarmTarget } from "./storeSkeleton";
 /** The Aurora engine this component declares. */
 export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
 
-export interface AuroraPostgresAlarmThresholds {
-    /** CPU utilisation (percent, average over 5 minutes, 3 periods) above which an instance alarms. @default 80 */
-    cpuPercent: number;
-    /** Freeable memory (MiB, minimum over 5 minutes, 3 periods) below which an instance alarms. @default 512 */
-    freeableMemoryMiB: number;
-    /** Connections to the cluster (maximum over 5 minutes, 3 periods) above which the cluster alarms. @default 800 */
-    connections: number;
-    /** Largest replica lag in the cluster (milliseconds) above which the cluster alarms. Only with readers. @default 1000 */
-    replicaLagMs: number;
-    /** Free local (temporary) storage per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 1024 */
-    freeLocalStorageMiB: number;
-    /** Cluster volume (GiB) above which the Sev 4 capacity alarm is raised. @default 1024 */
-    volumeUsedGiB: number;
-    /** Deadlocks per minute on the writer, sustained for 3 minutes, that raise the alarm. @default 1 */
-    deadlocksPerMinute: number;
-    /** Statements slower than slowQueryMs per 5 minutes (3 periods) that raise the alarm. @default 10 */
-    slowStatementsPer5Minutes: number;
-    /** MaximumUsedTransactionIDs that raises the Sev 2 alarm. @default 1000000000 */
-    transactionIdsWarning: number;
-    /** MaximumUsedTransactionIDs that raises the Sev 1 alarm. @default 1500000000 */
-    transactionIdsCritical: number;
+/** Alarm thresholds: the stack's `aurora.alarms` (infra/schema/aurora.ts and docs/configuration.md say what each means, its range and default). */
+export type AuroraPostgresAlarmThresholds = AuroraConfig["alarms"] & {
     /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
     globalReplicationLagMs?: number;
-}
+};
 
 export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycleArgs, ClusterSourceArgs {
     /**
@@ -100,24 +83,22 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
      */
     instances: number;
     /**
-     * Name of the database created in the cluster.
-     * @default "mlflow"
+     * Name of the database created in the cluster (`aurora.databaseName`).
      * Warning: changing it replaces the cluster.
      */
     databaseName: string;
     /**
-     * Master user name. The password is generated and kept in Secrets Manager.
-     * @default "mlflow_admin"
+     * Master user name (`aurora.masterUsername`). The password is generated and kept in Secrets Manager.
      * Warning: changing it replaces the cluster.
      */
     masterUsername: string;
-    /** TCP port. @default 5432 */
+    /** TCP port (`aurora.port`). */
     port: number;
-    /** Performance Insights on every instance, encrypted with the cluster's key. @default { enabled: false, retentionDays: 7 } */
-    performanceInsights: { enabled: boolean; retentionDays: number };
-    /** Enhanced Monitoring interval in seconds (0 = off); creates the monitoring role when on. @default 60 */
+    /** Performance Insights on every instance, encrypted with the cluster's key (`aurora.performanceInsights`). */
+    performanceInsights: AuroraConfig["performanceInsights"];
+    /** Enhanced Monitoring interval in seconds (0 = off); creates the monitoring role when on (`aurora.monitoringIntervalSeconds`). */
     monitoringIntervalSeconds: number;
-    /** `log_min_duration_statement`: statements slower than this (ms) are logged. @default 1000 */
+    /** `log_min_duration_statement`: statements slower than this (ms) are logged (`aurora.slowQueryMs`). */
     slowQueryMs: number;
     /** Alarm thresholds. */
     alarms: AuroraPostgresAlarmThresholds;
@@ -133,7 +114,7 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
      * The MLflow application's login role (mlflow_app): the generation of its password and the
      * timeouts `dbops migrate` sets on it. Changing any of them changes no AWS resource but the
      * password's generator and secret; `dbops migrate` applies them.
-     * @default generation 1; statement and idle-in-transaction timeouts 60 s; lock timeout 10 s
+     * @default the schema's defaults of `aurora.application`
      */
     application?: ApplicationRoleSettings;
     /** Name of the Secrets Manager secret holding mlflow_app's credentials. @example "mlops-prod/aurora/app" */
@@ -146,16 +127,8 @@ export interface AuroraPostgresArgs extends StorePlacementArgs, ClusterLifecycle
     applicationPassword?: pulumi.Input<string>;
 }
 
-export interface ApplicationRoleSettings {
-    /** Generation of mlflow_app's password; increasing it rotates the password. @default 1 */
-    passwordRotation: number;
-    /** `statement_timeout` of mlflow_app's sessions, ms (0: none). @default 60000 */
-    statementTimeoutMs: number;
-    /** `idle_in_transaction_session_timeout` of mlflow_app's sessions, ms (0: none). @default 60000 */
-    idleInTransactionSessionTimeoutMs: number;
-    /** `lock_timeout` of mlflow_app's sessions, ms (0: none). @default 10000 */
-    lockTimeoutMs: number;
-}
+/** The application role's settings: the stack's `aurora.application` (infra/schema/aurora.ts says what each means). */
+export type ApplicationRoleSettings = AuroraConfig["application"];
 
 /** The application role's credential as the contract carries it. */
 export interface ApplicationCredential {
@@ -168,7 +141,8 @@ export interface ApplicationCredential {
 
 type Basics = ClusterBasics<AuroraPostgresArgs>;
 
-const DEFAULT_APPLICATION: ApplicationRoleSettings = { passwordRotation: 1, statementTimeoutMs: 60_000, idleInTransactionSessionTimeoutMs: 60_000, lockTimeoutMs: 10_000 };
+/** Without `application`, the schema's defaults (a component built outside a stack's config, e.g. in a test). */
+const DEFAULT_APPLICATION: ApplicationRoleSettings = auroraSchema.shape.application.parse(undefined);
 
 /**
  * Encrypted, TLS-only, private Aurora PostgreSQL cluster: MLflow's metadata store.

@@ -52,9 +52,9 @@ export interface BackupPlanArgs {
     continuousResources: pulumi.Input<string>[];
     /** AWS Backup cron expression, UTC. @example "cron(0 7 ? * * *)" */
     schedule: string;
-    /** Minutes a job may wait to start. @default 60 */
+    /** Minutes a job may wait to start (`backup.startWindowMinutes`). */
     startWindowMinutes: number;
-    /** Minutes a started job may run. @default 480 */
+    /** Minutes a started job may run (`backup.completionWindowMinutes`). */
     completionWindowMinutes: number;
     /** Days each scheduled recovery point is kept. */
     deleteAfterDays: number;

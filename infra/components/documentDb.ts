@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DocumentDbConfig } from "../config";
 import { named } from "../tags";
 import { ClusterSourceArgs } from "./clusterOrigin";
 import {
@@ -21,22 +22,11 @@ import { EncryptionKey } from "./encryptionKey";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
 import { createStoreSecurityGroup } from "./storeSkeleton";
 
-export interface DocumentDbAlarmThresholds {
-    /** CPU utilisation (percent, average over 5 minutes, 3 periods) above which an instance alarms. @default 80 */
-    cpuPercent: number;
-    /** Connections to the cluster (maximum over 5 minutes, 3 periods) above which the cluster alarms. @default 500 */
-    connections: number;
-    /** Largest replica lag in the cluster (milliseconds) above which it alarms. Only with replicas. @default 1000 */
-    replicaLagMs: number;
-    /** Freeable memory per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 512 */
-    freeableMemoryMiB: number;
-    /** Free local storage per instance (MiB, minimum over 5 minutes, 3 periods) below which it alarms. @default 1024 */
-    freeLocalStorageMiB: number;
-    /** Cluster volume (GiB) above which the Sev 4 capacity alarm is raised. @default 1024 */
-    volumeUsedGiB: number;
+/** Alarm thresholds: the stack's `documentdb.alarms` (infra/schema/documentdb.ts and docs/configuration.md say what each means, its range and default). */
+export type DocumentDbAlarmThresholds = DocumentDbConfig["alarms"] & {
     /** For a secondary of a global cluster: replication lag from the primary region (ms) above which it alarms; set to the RPO. */
     globalReplicationLagMs?: number;
-}
+};
 
 export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs, ClusterSourceArgs {
     /**
@@ -71,16 +61,15 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
      */
     instances: number;
     /**
-     * Master user name; the password is generated and kept in Secrets Manager.
-     * @default "platformadmin"
+     * Master user name (`documentdb.masterUsername`); the password is generated and kept in Secrets Manager.
      * Warning: changing it replaces the cluster.
      */
     masterUsername: string;
-    /** TCP port. @default 27017 */
+    /** TCP port (`documentdb.port`). */
     port: number;
-    /** Operations slower than this (ms) go to the profiler log. @default 100 */
+    /** Operations slower than this (ms) go to the profiler log (`documentdb.profilerThresholdMs`). */
     profilerThresholdMs: number;
-    /** Performance Insights on every instance, encrypted with the cluster's key. @default false */
+    /** Performance Insights on every instance, encrypted with the cluster's key (`documentdb.performanceInsights`). */
     performanceInsights: boolean;
     alarms: DocumentDbAlarmThresholds;
     /** Name of the Secrets Manager secret with the master credentials. @example "mlops-prod/documentdb/master" */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RedisConfig } from "../config";
 import { named } from "../tags";
 import type { AlarmKindName } from "../incidents";
 import { compositeAlarm, inAlarm, thresholdAlarm } from "./alarms";
@@ -36,24 +37,15 @@ import { finalSnapshotName, zoneFor } from "./placement";
  */
 export const CACHE_ENGINE = "valkey";
 
-export interface RedisCacheAlarmThresholds {
-    /** Host CPU percent (average, 5 minutes, 3 periods) per node. @default 90 */
-    cpuPercent: number;
-    /** Engine (main thread) CPU percent per node: the engine is single-threaded, so this saturates first. @default 80 */
-    engineCpuPercent: number;
-    /** Used memory percent per node. @default 80 */
-    memoryPercent: number;
-    /** Evicted keys per 5 minutes per node: evictions mean the cache is too small for its working set. @default 1000 */
-    evictions: number;
-    /** Replication lag in seconds on a replica. Only with replicas. @default 30 */
-    replicationLagSeconds: number;
+/** Alarm thresholds: the stack's `redis.alarms` (infra/schema/redis.ts and docs/configuration.md say what each means, its range and default). */
+export type RedisCacheAlarmThresholds = RedisConfig["alarms"] & {
     /**
      * For a secondary of a global datastore (the DR standby): how many seconds the cache may be behind
      * the primary region before it alarms (`GlobalDatastoreReplicationLag`, per node); set from the RPO.
      * No alarm when undefined or when the group is not a secondary.
      */
     globalReplicationLagSeconds?: number;
-}
+};
 
 export interface RedisCacheArgs extends StorePlacementArgs {
     /**
@@ -85,7 +77,7 @@ export interface RedisCacheArgs extends StorePlacementArgs {
      * The zones (`availabilityZones`) apply when nodes are created; existing nodes do not move.
      */
     nodes: number;
-    /** TCP port. @default 6379 */
+    /** TCP port (`redis.port`). */
     port: number;
     /** Days of automatic snapshots (0-35; 0 turns them off). */
     snapshotRetentionDays: number;
@@ -93,25 +85,23 @@ export interface RedisCacheArgs extends StorePlacementArgs {
     snapshotWindow: string;
     /** Weekly maintenance window, UTC, at least 60 minutes. @example "sun:06:00-sun:07:00" */
     maintenanceWindow: string;
-    /** Take a uniquely named final snapshot when the group is deleted. @default true */
+    /** Take a uniquely named final snapshot when the group is deleted (`redis.finalSnapshot`). */
     finalSnapshot: boolean;
-    /** `maxmemory-policy`. @default "allkeys-lru" (evict least recently used keys: right for a cache) */
+    /** `maxmemory-policy` (`redis.evictionPolicy`). */
     evictionPolicy: string;
     /**
      * Generation of the AUTH token. Increasing it generates a new token, and the
-     * group is updated in place (never replaced) using `authTokenUpdateStrategy`.
-     * @default 1
+     * group is updated in place (never replaced) using `authTokenUpdateStrategy` (`redis.authTokenRotation`).
      */
     authTokenRotation: number;
     /**
      * How a new token is applied. "ROTATE" adds the new token while the old one
      * keeps working (clients move over from the secret at their own pace); "SET"
      * makes the current token the only one. Rotation: bump `authTokenRotation`
-     * with ROTATE, `up`, roll the clients, then set SET and `up` again.
-     * @default "ROTATE"
+     * with ROTATE, `up`, roll the clients, then set SET and `up` again (`redis.authTokenUpdateStrategy`).
      */
     authTokenUpdateStrategy: "ROTATE" | "SET";
-    /** Days CloudWatch Logs keeps the slow log. @default 30 */
+    /** Days CloudWatch Logs keeps the slow log (`redis.slowLogRetentionDays`). */
     slowLogRetentionDays: number;
     applyImmediately: boolean;
     alarms: RedisCacheAlarmThresholds;

@@ -23,7 +23,7 @@ export interface StorePlacementArgs {
     availabilityZones: pulumi.Input<string>[];
     /** Security groups whose members may connect on the store's port; one described rule each. */
     clientSecurityGroupIds: string[];
-    /** CIDR blocks that may connect on the store's port. @default [] */
+    /** CIDR blocks that may connect on the store's port (`network.clientCidrs`). */
     clientCidrs: string[];
     /** Where the store's alarms go: the topic of each severity band (AlarmTopics), the runbook links' base. */
     alarmRouting: AlarmRouting;
@@ -49,10 +49,9 @@ export interface ClusterLifecycleArgs {
      * Take a final snapshot when the cluster is deleted, named
      * `<clusterIdentifier>-final-<random>` so that a second deletion never
      * collides with the first one's snapshot.
-     * @default true
      */
     finalSnapshot: boolean;
-    /** Apply modifications now instead of in the maintenance window. @default false */
+    /** Apply modifications now instead of in the maintenance window. */
     applyImmediately: boolean;
 }
 

@@ -59,8 +59,14 @@ const subscriptionSchema = z
     .strictObject({
         protocol: z.enum(SUBSCRIPTION_PROTOCOLS as [keyof typeof ENDPOINTS, ...(keyof typeof ENDPOINTS)[]], {
             error: `must be one of ${SUBSCRIPTION_PROTOCOLS.join(", ")} (http is not allowed: alarms would travel unencrypted)`,
-        }),
-        endpoint: z.string({ error: "must be a string: where SNS delivers (a URL, address, number or ARN, by protocol)" }),
+        })
+            .describe(
+                "How SNS delivers (`http` is not allowed: alarms would travel unencrypted). Email subscriptions wait for the recipient to confirm, so a paging band should prefer `https` (PagerDuty, Opsgenie) or an external topic.",
+            ),
+        endpoint: z.string({ error: "must be a string: where SNS delivers (a URL, address, number or ARN, by protocol)" })
+            .describe(
+                "Where SNS delivers, by protocol: an https:// URL, an email address, a phone number in E.164 form, an SQS queue ARN or a Lambda function ARN.",
+            ),
     })
     .superRefine((s, ctx) => {
         const rule = ENDPOINTS[s.protocol];
@@ -71,10 +77,10 @@ const subscriptionSchema = z
 
 const bandSchema = z
     .strictObject({
-        /** An existing topic to notify instead of one the stack creates (its owner manages who is told). */
-        topicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall-sev1" }).optional(),
-        /** Who the stack's own topic notifies. */
-        subscriptions: z.array(subscriptionSchema).max(20, { error: "must list at most 20 subscriptions per band" }).default([]),
+        topicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall-sev1" }).optional()
+            .describe("An existing topic to notify instead of one the stack creates (its owner manages who is told); not with `subscriptions`."),
+        subscriptions: z.array(subscriptionSchema).max(20, { error: "must list at most 20 subscriptions per band" }).default([])
+            .describe("Who the stack's own KMS-encrypted topic notifies; empty when `topicArn` is set."),
     })
     .superRefine((b, ctx) => {
         if (b.topicArn !== undefined && b.subscriptions.length > 0) {
@@ -90,27 +96,30 @@ export type AlarmBandConfig = z.output<typeof bandSchema>;
 
 const defaultBand = () => ({ subscriptions: [] });
 
+const bandMeaning = (s: Severity) =>
+    `${SEVERITY_MEANING[s]}.${PAGING_SEVERITIES.includes(s) ? ` In ${PAGING_ENVIRONMENTS.join(", ")} it must have a target.` : ""}`;
+
 export const alarmsSchema = z
     .strictObject({
-        /** One entry per severity band; a band left out gets the stack's own topic, without subscriptions. */
         topics: z
             .strictObject({
-                sev1: bandSchema.default(defaultBand),
-                sev2: bandSchema.default(defaultBand),
-                sev3: bandSchema.default(defaultBand),
-                sev4: bandSchema.default(defaultBand),
+                sev1: bandSchema.default(defaultBand).describe(bandMeaning("sev1")),
+                sev2: bandSchema.default(defaultBand).describe(bandMeaning("sev2")),
+                sev3: bandSchema.default(defaultBand).describe(bandMeaning("sev3")),
+                sev4: bandSchema.default(defaultBand).describe(bandMeaning("sev4")),
             })
-            .default({ sev1: defaultBand(), sev2: defaultBand(), sev3: defaultBand(), sev4: defaultBand() }),
-        /**
-         * Prefix that turns a runbook path (docs/runbooks/incidents/<type>.md#section) into a link in each
-         * alarm's description, e.g. "https://github.com/example-org/mlops-data/blob/main/". Empty: the path alone.
-         */
+            .default({ sev1: defaultBand(), sev2: defaultBand(), sev3: defaultBand(), sev4: defaultBand() })
+            .describe("Where each severity band's alarms go; a band left out gets the stack's own topic, without subscriptions."),
         runbookBaseUrl: z
             .string()
             .regex(/^https:\/\/[^\s]+\/$/, { error: 'must be an https:// URL ending in "/", e.g. "https://github.com/example-org/mlops-data/blob/main/"' })
-            .optional(),
+            .optional()
+            .describe(
+                "Prefix that turns a runbook path (docs/runbooks/incidents/<type>.md#section) into a link in each alarm's description, e.g. `https://github.com/example-org/mlops-data/blob/main/`. Unset: the path alone.",
+            ),
     })
-    .prefault({});
+    .prefault({})
+    .describe("Where alarms go: one notification topic per severity band (docs/operations.md).");
 export type AlarmsConfig = z.output<typeof alarmsSchema>;
 
 /** A band reaches someone: an external topic, or at least one subscription on the stack's own. */

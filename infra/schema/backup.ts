@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { ScheduleFormatError, parseSchedule } from "../schedule";
-import { NamedWindow, STORE_WINDOWS, WINDOWED_STORES, WindowProblem, WindowedStore, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "../windows";
+import { NamedWindow, STORE_WINDOWS, WINDOWED_STORES, WindowedStore, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "../windows";
+import type { ConfigProblem } from "../problems";
 import { bool, int } from "./common";
 import { awsRegion } from "./regions";
-
-/** Re-exported from the one list of regions (./regions). */
-export { awsRegion } from "./regions";
 
 const schedule = z.string().superRefine((v, ctx) => {
     try {
@@ -26,21 +24,6 @@ const monthlySchedule = z.string().regex(MONTHLY, {
     error: 'must be a monthly AWS Backup cron expression in UTC: "cron(M H D * ? *)" with day D 1-28, or "cron(M H ? * DOW#N *)" for the Nth weekday (N 1-4), e.g. "cron(0 9 1 * ? *)" or "cron(0 9 ? * TUE#1 *)"',
 });
 
-const objective = z.strictObject({
-    /** Most data, in minutes, the store may lose: the oldest the newest protected recovery point may be. */
-    rpoMinutes: int(1, 527_040, "recovery point objective in minutes"),
-    /** Longest time, in minutes, the store may be unavailable before it is restored. */
-    rtoMinutes: int(1, 527_040, "recovery time objective in minutes"),
-});
-
-/** What each environment must survive, per store. infra/recovery.ts holds the backups to it. */
-export const recoverySchema = z.strictObject({
-    aurora: objective,
-    documentdb: objective,
-    /** The stack's data must survive the loss of its region: backups are copied to another region. */
-    survivesRegionLoss: bool(),
-});
-
 const days = (what: string) => int(1, 36_500, what);
 
 /**
@@ -55,57 +38,57 @@ export const AWS_BACKUP_STORES = [
 
 /** AWS Backup: one vault and plan per stack, covering the Aurora and DocumentDB clusters (AWS_BACKUP_STORES). */
 export const backupSchema = z.strictObject({
-    /** The one role that may delete or shorten recovery points (an existing role, used only in an emergency). */
     breakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
         error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/backup-break-glass"',
-    }),
-    schedule,
-    startWindowMinutes: int(60, 1440, "minutes a job may wait to start; AWS requires at least 60").default(60),
-    completionWindowMinutes: int(120, 43_200, "minutes a started job may run").default(480),
-    deleteAfterDays: days("days AWS Backup keeps each scheduled recovery point"),
+    }).describe("The one role that may delete or shorten recovery points: an existing IAM role, used only in an emergency."),
+    schedule: schedule.describe(
+        "When the plan's jobs start: an AWS Backup cron expression, UTC, at most hourly, starting outside every maintenance and cluster backup window, e.g. `cron(0 7 ? * * *)`.",
+    ),
+    startWindowMinutes: int(60, 1440, "minutes a job may wait to start; AWS requires at least 60").default(60)
+        .describe("Minutes a job may wait to start; AWS requires at least 60."),
+    completionWindowMinutes: int(120, 43_200, "minutes a started job may run").default(480)
+        .describe("Minutes a started job may run; at least `startWindowMinutes` + 60."),
+    deleteAfterDays: days("days AWS Backup keeps each scheduled recovery point").describe("Days AWS Backup keeps each scheduled recovery point."),
     continuous: z
         .strictObject({
-            /** Point-in-time recovery for Aurora from the vault (AWS Backup continuous backup); DocumentDB does not support it. */
-            enabled: bool(),
-            retentionDays: int(1, 35, "days of continuous backup; AWS allows at most 35").default(35),
+            enabled: bool()
+                .describe("Point-in-time recovery of Aurora from the vault (AWS Backup continuous backup); DocumentDB does not support it."),
+            retentionDays: int(1, 35, "days of continuous backup; AWS allows at most 35").default(35)
+                .describe("Days of continuous backup; at most 35, and equal to `aurora.backupRetentionDays`."),
         })
-        .prefault({ enabled: false }),
+        .prefault({ enabled: false }).describe("AWS Backup continuous backup."),
     copy: z
         .strictObject({
-            /** The region a copy of every recovery point goes to (the DR region). */
-            region: awsRegion,
-            deleteAfterDays: days("days the copies are kept"),
+            region: awsRegion.describe("The region a copy of every recovery point goes to (the DR region)."),
+            deleteAfterDays: days("days the copies are kept").describe("Days the copies are kept."),
         })
-        .optional(),
+        .optional().describe("Copy every recovery point to a vault in another region. Unset: no copy."),
     vaultLock: z
         .strictObject({
-            /** governance: the lock can be removed by an authorised principal; compliance: immutable after the grace time. */
-            mode: z.enum(["governance", "compliance"]),
-            minRetentionDays: days("shortest retention the vault accepts"),
-            maxRetentionDays: days("longest retention the vault accepts"),
-            /** Compliance mode only: days until the lock can no longer be changed or removed (at least 3). */
-            changeableForDays: int(3, 36_500, "grace days before a compliance lock becomes immutable").optional(),
+            mode: z.enum(["governance", "compliance"])
+                .describe("`governance`: an authorised principal can remove the lock; `compliance`: immutable after the grace time."),
+            minRetentionDays: days("shortest retention the vault accepts").describe("Shortest retention the vault accepts."),
+            maxRetentionDays: days("longest retention the vault accepts").describe("Longest retention the vault accepts."),
+            changeableForDays: int(3, 36_500, "grace days before a compliance lock becomes immutable").optional()
+                .describe("Compliance mode only: days until the lock can no longer be changed or removed (at least 3)."),
         })
-        .optional(),
-    /**
-     * AWS Backup restore testing: on a schedule (monthly, as the operations guide recommends), AWS Backup
-     * restores the latest recovery point of the Aurora and DocumentDB clusters from this stack's vault,
-     * keeps the restored cluster for the validation window (run `dbops verify` against it then), and
-     * deletes it. Off unless enabled. docs/runbooks/restore.md has the manual procedure, now the fallback.
-     */
+        .optional().describe("Vault lock on the vault and the copy vault. Unset: none."),
     restoreTesting: z
         .strictObject({
-            enabled: bool(),
-            /** When a test starts: an AWS Backup cron expression, UTC. @default the 1st of every month, 09:00 */
-            schedule: monthlySchedule.default("cron(0 9 1 * ? *)"),
-            startWindowHours: int(1, 168, "hours a restore test may wait to start").default(24),
-            /** How far back a recovery point may be to be tested; at most the days the vault keeps them. */
-            selectionWindowDays: int(1, 365, "days back from the test in which a recovery point is chosen").default(30),
-            /** Hours the restored cluster is kept for validation before AWS Backup deletes it. */
-            validationWindowHours: int(1, 168, "hours the restored cluster is kept for validation, then deleted").default(24),
-            algorithm: z.enum(["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"]).default("LATEST_WITHIN_WINDOW"),
+            enabled: bool().describe("Turn restore testing on."),
+            schedule: monthlySchedule.default("cron(0 9 1 * ? *)").meta({ allowed: 'monthly: `cron(M H D * ? *)` with day D 1-28, or `cron(M H ? * DOW#N *)` for the Nth weekday (N 1-4)', description: "When a test starts: an AWS Backup cron expression, UTC." }),
+            startWindowHours: int(1, 168, "hours a restore test may wait to start").default(24).describe("Hours a restore test may wait to start."),
+            selectionWindowDays: int(1, 365, "days back from the test in which a recovery point is chosen").default(30)
+                .describe("How far back, in days, a recovery point may be to be tested; at most `deleteAfterDays`."),
+            validationWindowHours: int(1, 168, "hours the restored cluster is kept for validation, then deleted").default(24)
+                .describe("Hours the restored cluster is kept for validation (run `dbops verify` against it then) before AWS Backup deletes it."),
+            algorithm: z.enum(["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"]).default("LATEST_WITHIN_WINDOW")
+                .describe("Which recovery point in the window is tested."),
         })
-        .prefault({ enabled: false }),
+        .prefault({ enabled: false })
+        .describe(
+            "AWS Backup restore testing: on a schedule (monthly, as the operations guide recommends) AWS Backup restores the latest recovery point of the Aurora and DocumentDB clusters from this stack's vault, keeps the restored cluster for the validation window and deletes it. docs/runbooks/restore.md has the manual procedure, now the fallback.",
+        ),
 }).superRefine((b, ctx) => {
     const t = b.restoreTesting;
     if (t.enabled && t.selectionWindowDays > b.deleteAfterDays) {
@@ -130,8 +113,8 @@ type BackupContext = { backup: z.output<typeof backupSchema>; aurora: { backupRe
  * fires, how long its jobs may take, what its vault lock admits, and when its
  * jobs start.
  */
-export function backupPlanProblems(cfg: BackupContext): WindowProblem[] {
-    const problems: WindowProblem[] = [];
+export function backupPlanProblems(cfg: BackupContext): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     const b = cfg.backup;
     const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
 
@@ -159,10 +142,10 @@ export function backupPlanProblems(cfg: BackupContext): WindowProblem[] {
 }
 
 /** The vault lock: consistent in itself, and admitting every recovery point the plan keeps. */
-function vaultLockProblems(b: z.output<typeof backupSchema>): WindowProblem[] {
+function vaultLockProblems(b: z.output<typeof backupSchema>): ConfigProblem[] {
     const lock = b.vaultLock;
     if (!lock) return [];
-    const problems: WindowProblem[] = [];
+    const problems: ConfigProblem[] = [];
     const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
     if (lock.minRetentionDays > lock.maxRetentionDays) {
         problem("backup.vaultLock.minRetentionDays", lock.minRetentionDays, `must not exceed maxRetentionDays (${lock.maxRetentionDays})`);
@@ -190,7 +173,7 @@ function vaultLockProblems(b: z.output<typeof backupSchema>): WindowProblem[] {
  * outside the clusters' own backup windows (AWS delays or fails a job that
  * collides with either, and the two would compete for the same I/O).
  */
-export function backupJobWindowProblems(cfg: BackupContext): WindowProblem[] {
+export function backupJobWindowProblems(cfg: BackupContext): ConfigProblem[] {
     const b = cfg.backup;
     const jobs: NamedWindow = { key: "backup.schedule", window: jobStartWindow(b.schedule, parseSchedule(b.schedule).firings, b.startWindowMinutes) };
     const windowOf = (store: WindowedStore, which: "backup" | "maintenance"): NamedWindow => {

@@ -62,6 +62,9 @@ export function isAwsRegion(name: string): boolean {
 }
 
 /** A region of the list above; the message names every allowed one. */
-export const awsRegion = z.string({ error: "must be an AWS region name such as \"us-east-1\"" }).refine(isAwsRegion, {
-    error: `is not an AWS region (commercial or GovCloud); allowed: ${AWS_REGIONS.join(", ")}`,
-});
+export const awsRegion = z
+    .string({ error: "must be an AWS region name such as \"us-east-1\"" })
+    .refine(isAwsRegion, {
+        error: `is not an AWS region (commercial or GovCloud); allowed: ${AWS_REGIONS.join(", ")}`,
+    })
+    .meta({ allowed: "a commercial or GovCloud AWS region of infra/schema/regions.ts, e.g. `us-east-1`" });

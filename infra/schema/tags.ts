@@ -58,7 +58,8 @@ export const tagValue = z
     .superRefine((v, ctx) => {
         const problem = tagTextProblem(v, "value");
         if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
+    })
+    .meta({ allowed: `1 to 256 characters of ${ALLOWED_TEXT} (control, zero-width and bidirectional characters are refused by code point)` });
 
 /** The further tags of `tags.extra`: keys and values AWS accepts, none the platform sets, few enough to fit. */
 const extraTags = z.record(z.string(), tagValue).superRefine((tags, ctx) => {
@@ -84,12 +85,18 @@ const extraTags = z.record(z.string(), tagValue).superRefine((tags, ctx) => {
                 `uses up to ${AWS_MAX_TAGS_PER_RESOURCE - MAX_EXTRA_TAGS} on one resource itself (${STACK_TAG_KEYS.join(", ")}, with ${PER_RESOURCE_TAG_KEYS.join(" and ")}, or on alarms ${ALARM_TAG_KEYS.join(" and ")})`,
         });
     }
+}).meta({
+    allowed:
+        `at most ${MAX_EXTRA_TAGS} tags (AWS allows ${AWS_MAX_TAGS_PER_RESOURCE} per resource; the platform sets up to ${AWS_MAX_TAGS_PER_RESOURCE - MAX_EXTRA_TAGS} on one resource: ` +
+        `${STACK_TAG_KEYS.join(", ")}, with ${PER_RESOURCE_TAG_KEYS.join(" and ")}, or on alarms ${ALARM_TAG_KEYS.join(" and ")}; extra may use none of them); ` +
+        `keys of 1 to 128 characters, without the \`aws:\` prefix; keys and values of ${ALLOWED_TEXT}`,
 });
 
-export const tagsSchema = z.strictObject({
-    owner: tagValue,
-    costCenter: tagValue,
-    dataClassification: z.enum(["public", "internal", "confidential", "restricted"]),
-    /** Further tags to put on every resource. */
-    extra: extraTags.default({}),
-});
+export const tagsSchema = z
+    .strictObject({
+        owner: tagValue.describe("Put on every resource as `owner`."),
+        costCenter: tagValue.describe("Put on every resource as `cost-center`."),
+        dataClassification: z.enum(["public", "internal", "confidential", "restricted"]).describe("Put on every resource as `data-classification`."),
+        extra: extraTags.default({}).describe("Further tags to put on every resource."),
+    })
+    .describe("Tags on every resource, beside the platform's own (infra/tags.ts).");

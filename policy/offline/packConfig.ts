@@ -11,6 +11,7 @@
  * errors, checked against every pack of the repository, since one file serves
  * both packs.
  */
+import type { ConfigProblem } from "../../infra/problems";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
@@ -30,12 +31,6 @@ export interface PolicyInfo {
     name: string;
     enforcementLevel: EnforcementLevel;
     configSchema?: { properties: Record<string, any>; required?: string[] };
-}
-
-export interface ConfigProblem {
-    key: string;
-    value: unknown;
-    message: string;
 }
 
 export class PolicyConfigError extends Error {

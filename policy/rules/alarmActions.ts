@@ -30,7 +30,7 @@ export const alarmsHaveActions: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create the alarm through infra/components/alarms.ts (thresholdAlarm or compositeAlarm), which routes it to its band's topic; " +
-        "configure the bands' targets in mlops-data:alarms.topics (README, Operations).",
+        "configure the bands' targets in mlops-data:alarms.topics (docs/operations.md).",
     configSchema: NO_THRESHOLDS,
     validateResource: [
         validateResourceOfType(aws.cloudwatch.MetricAlarm, (a, _args, report) => {

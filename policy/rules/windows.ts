@@ -49,9 +49,10 @@ const WINDOW_SUMMARY = WINDOWED_STORES.map((s) => {
     return `${STORE_NAMES[s]} ${r.backup} / ${r.maintenance} (at least ${r.backupMinimumMinutes} / ${r.maintenanceMinimumMinutes} minutes)`;
 }).join("; ");
 
-type Parsed = { window?: Window; problem?: string; unset?: boolean; unknown?: boolean };
+/** A window property as read from a resource: the window, why it is not one, or that it is unset or not known yet. */
+type WindowReading = { window?: Window; problem?: string; unset?: boolean; unknown?: boolean };
 
-function parse(props: Record<string, any>, key: string, parser: (t: string) => Window): Parsed {
+function parse(props: Record<string, any>, key: string, parser: (t: string) => Window): WindowReading {
     const v = peek(() => props[key]);
     if (v === UNKNOWN) return { unknown: true };
     if (v === undefined || v === null || v === "") return { unset: true };

@@ -9,11 +9,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DR_STACKS, PRIMARY_STACKS, TYPES, ofType, only, stack, within } from "../harness";
+import { contractSchema } from "../../infra/verification";
 import { configOf } from "./stackConfig";
 
 export const CONTRACT_DIR = path.resolve(__dirname, "..", "..", "out", "contract");
 
+/** Writes the contract after checking it against its one schema (infra/verification.ts), strictly: no key it does not declare. */
 function write(name: string, contract: unknown): void {
+    const checked = contractSchema.safeParse(contract);
+    assert.ok(checked.success, `stack ${name}'s verification output does not match contractSchema: ${checked.error?.message}`);
     fs.mkdirSync(CONTRACT_DIR, { recursive: true });
     fs.writeFileSync(path.join(CONTRACT_DIR, `${name}.verification.json`), JSON.stringify(contract, null, 2) + "\n");
 }

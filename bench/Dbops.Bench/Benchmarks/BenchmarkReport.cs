@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Dbops.Bench.Benchmarks;
 
-/// <summary>Everything one benchmark run measured, printed as Markdown tables (they go into the README as they are).</summary>
+/// <summary>Everything one benchmark run measured, printed as Markdown tables (they go into a dated file under docs/benchmarks/ as they are).</summary>
 public sealed class BenchmarkReport
 {
     public string Label { get; set; } = "";

@@ -17,12 +17,13 @@ export interface Statement {
     condition?: Record<string, Record<string, unknown>>;
 }
 
-export type Parsed = { statements: Statement[] } | { problem: string } | typeof UNKNOWN;
+/** A policy document as read from a property: its statements, why it is not one, or UNKNOWN. */
+export type ParsedPolicy = { statements: Statement[] } | { problem: string } | typeof UNKNOWN;
 
 const listOf = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The document a property holds (a JSON string or an object); UNKNOWN during preview when it is not known yet. */
-export function parsePolicy(read: () => unknown): Parsed {
+export function parsePolicy(read: () => unknown): ParsedPolicy {
     const v = peek(read);
     if (v === UNKNOWN) return UNKNOWN;
     let doc: any = v;
