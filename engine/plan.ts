@@ -179,10 +179,6 @@ export function planText(plan: Plan): string {
     return stableStringify(plan);
 }
 
-export function writePlan(file: string, plan: Plan): void {
-    fs.writeFileSync(file, planText(plan));
-}
-
 /** Reads and checks a plan file; a file that is not one is bad input (PlanFileError). */
 export function readPlan(file: string): Plan {
     let raw: unknown;

@@ -34,13 +34,7 @@ export interface StatefulType {
 
 export const STATEFUL_TYPES: StatefulType[] = SPECS.filter((s) => s.stateful).map((s) => ({ type: s.type, ...s.stateful!, source: s.source, properties: s.forceNew }));
 
-const BY_TYPE = new Map(STATEFUL_TYPES.map((t) => [t.type, t]));
-
 /** The argument as the provider schema (the source) names it: masterUsername is master_username. */
 export function terraformArgument(p: ReplacingProperty): string {
     return p.terraform ?? p.property.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-}
-
-export function statefulType(type: string): StatefulType | undefined {
-    return BY_TYPE.get(type);
 }

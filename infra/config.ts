@@ -11,10 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { pagingProblems } from "./schema/alarms";
 import { ENVIRONMENTS, stackConfigSchema } from "./schema/stack";
+import { backupPlanProblems } from "./schema/backup";
+import { replicationProblems } from "./schema/replication";
 import { ALLOWED_CIDRS_PROPERTY, INGRESS_POLICY, approvedClientCidrs } from "./policyConfig";
 import type { ConfigProblem } from "./problems";
 import { recoveryProblems } from "./recovery";
-import { MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES, StoreWindows, WindowFormatError, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
+import { STORE_WINDOWS, StoreWindows, WINDOWED_STORES, WindowFormatError, checkStackWindows, parseDailyWindow, parseWeeklyWindow } from "./windows";
 
 /** The Pulumi project name: the namespace of this program's config keys. */
 export const PROJECT = "mlops-data";
@@ -44,34 +46,6 @@ function presenceProblems(raw: Record<string, unknown>): ConfigProblem[] {
     ];
 }
 
-/** Where each store keeps its two windows in the config, and the minimum lengths its service allows. */
-const STORE_WINDOW_KEYS = [
-    {
-        store: "aurora",
-        backup: "preferredBackupWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
-        maintenance: "preferredMaintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
-    },
-    {
-        store: "documentdb",
-        backup: "preferredBackupWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
-        maintenance: "preferredMaintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
-    },
-    {
-        store: "redis",
-        backup: "snapshotWindow",
-        backupMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheSnapshot,
-        maintenance: "maintenanceWindow",
-        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheMaintenance,
-        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.elasticacheMaintenance,
-    },
-] as const;
-
 /**
  * The window rules across all stores of the stack (see checkStackWindows). They
  * read the raw values so that they are reported even when some unrelated key
@@ -81,16 +55,14 @@ const STORE_WINDOW_KEYS = [
  */
 function stackWindowProblems(raw: Record<string, unknown>): ConfigProblem[] {
     const stores: StoreWindows[] = [];
-    for (const k of STORE_WINDOW_KEYS) {
-        const section = raw[k.store] as Record<string, unknown> | undefined;
+    for (const store of WINDOWED_STORES) {
+        const rule = STORE_WINDOWS[store];
+        const section = raw[store] as Record<string, unknown> | undefined;
         try {
             stores.push({
-                store: k.store,
-                backup: { key: `${k.store}.${k.backup}`, window: parseDailyWindow(String(section?.[k.backup])) },
-                backupMinimumMinutes: k.backupMinimumMinutes,
-                maintenance: { key: `${k.store}.${k.maintenance}`, window: parseWeeklyWindow(String(section?.[k.maintenance])) },
-                maintenanceMinimumMinutes: k.maintenanceMinimumMinutes,
-                maintenanceMaximumMinutes: k.maintenanceMaximumMinutes,
+                rule,
+                backup: { key: `${store}.${rule.backup}`, window: parseDailyWindow(String(section?.[rule.backup])) },
+                maintenance: { key: `${store}.${rule.maintenance}`, window: parseWeeklyWindow(String(section?.[rule.maintenance])) },
             });
         } catch (e) {
             if (!(e instanceof WindowFormatError)) throw e;
@@ -126,7 +98,6 @@ export type RedisConfig = PrimaryStackConfig["redis"];
 export type BackupConfig = PrimaryStackConfig["backup"];
 export type RecoveryConfig = PrimaryStackConfig["recovery"];
 export type ReplicationConfig = Section<"replication">;
-export type DrConfig = Section<"dr">;
 export type KubernetesConfig = Section<"kubernetes">;
 export type NetworkConfig = PrimaryStackConfig["network"];
 
@@ -284,8 +255,8 @@ export function parseStackConfig(raw: Record<string, unknown>, keyProblems: Conf
         backup: backup!,
         replication,
     };
-    // The recovery rules read several sections at once, so they run on a config that passed the schema.
-    const recoveryIssues = recoveryProblems(cfg).map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
+    // These rules read several sections at once, so they run on a config that passed the schema.
+    const recoveryIssues = [...recoveryProblems(cfg), ...backupPlanProblems(cfg), ...replicationProblems(cfg)].map((p) => ({ key: `${PROJECT}:${p.key}`, value: p.value, message: p.message }));
     if (recoveryIssues.length > 0) throw new ConfigError(recoveryIssues);
     return cfg;
 }

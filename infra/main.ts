@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, DrStackConfig, PrimaryStackConfig, loadStackConfig } from "./config";
 import { DataPlatform } from "./components/dataPlatform";
 import { readHandoff } from "./handoff";
-import { PlatformPlan, drPlan, drProblems, primaryPlan } from "./plan";
+import { PlatformPlan, drPlan, drProblems, primaryPlan } from "./platformPlan";
 import { achievableRpoMinutes } from "./recovery";
 
 /**

@@ -234,38 +234,87 @@ export function jobStartWindow(text: string, firings: number[], minutes: number)
     return { kind: "weekly", text, minutes, intervals: normalize(firings.flatMap((f) => occurrence(f, minutes))) };
 }
 
-/** One data store's two windows, as configured, with the minimum lengths its service allows. */
-export interface StoreWindows {
-    /** The store's config key, e.g. "aurora". */
-    store: string;
-    backup: NamedWindow;
-    /** AWS's minimum for this store's backup/snapshot window (see MIN_WINDOW_MINUTES). */
+/**
+ * What one store's two windows are called and how long AWS lets them be. The
+ * names are both the keys in the store's section of the stack configuration
+ * and the provider's properties of the store's cluster (the config spells them
+ * as AWS does), so the same table reads a stack file and a planned resource.
+ */
+export interface StoreWindowRule {
+    /** The backup (snapshot) window, daily. */
+    backup: string;
+    /** AWS's minimum for it (see MIN_WINDOW_MINUTES). */
     backupMinimumMinutes: number;
-    maintenance: NamedWindow;
+    /** The maintenance window, weekly. */
+    maintenance: string;
     maintenanceMinimumMinutes: number;
-    /** AWS's maximum for this store's maintenance window (see MAX_WINDOW_MINUTES); none when absent. */
-    maintenanceMaximumMinutes?: number;
+    /** AWS's maximum for the maintenance window (see MAX_WINDOW_MINUTES). */
+    maintenanceMaximumMinutes: number;
 }
 
 /**
- * The rules for all windows of one stack: each window long enough, no store's
- * backup inside its own maintenance window, and no two stores backing up at
- * the same time (their snapshots would compete for the same I/O and the same
- * operator attention).
+ * Every store's windows, by the store's config section: the one table that
+ * config validation (config.ts), the AWS Backup job rule (schema/backup.ts)
+ * and the window policies (policy/rules/windows.ts) read.
+ */
+export const STORE_WINDOWS = {
+    aurora: {
+        backup: "preferredBackupWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
+        maintenance: "preferredMaintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
+    },
+    documentdb: {
+        backup: "preferredBackupWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.rdsBackup,
+        maintenance: "preferredMaintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.rdsMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.rdsMaintenance,
+    },
+    redis: {
+        backup: "snapshotWindow",
+        backupMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheSnapshot,
+        maintenance: "maintenanceWindow",
+        maintenanceMinimumMinutes: MIN_WINDOW_MINUTES.elasticacheMaintenance,
+        maintenanceMaximumMinutes: MAX_WINDOW_MINUTES.elasticacheMaintenance,
+    },
+} as const satisfies Record<string, StoreWindowRule>;
+
+export type WindowedStore = keyof typeof STORE_WINDOWS;
+export const WINDOWED_STORES = Object.keys(STORE_WINDOWS) as WindowedStore[];
+
+/** One data store's windows as found, with the rule for its service. */
+export interface StoreWindows {
+    rule: StoreWindowRule;
+    /** Absent when the store takes no backups (Redis without snapshots) or the window is unset or unreadable. */
+    backup?: NamedWindow;
+    /** Absent when unset or unreadable. */
+    maintenance?: NamedWindow;
+}
+
+/**
+ * The rules for one store's windows: each long enough, the maintenance window
+ * not too long, and the backup outside the maintenance window.
+ */
+export function checkStoreWindows(s: StoreWindows): ConfigProblem[] {
+    const { rule, backup, maintenance } = s;
+    const tooLong = maintenance ? checkMaximumLength(maintenance, rule.maintenanceMaximumMinutes) : [];
+    return [
+        ...(backup ? checkMinimumLength(backup, rule.backupMinimumMinutes) : []),
+        ...(maintenance ? checkMinimumLength(maintenance, rule.maintenanceMinimumMinutes) : []),
+        ...tooLong,
+        // A maintenance window that is too long (most often one written backwards) overlaps
+        // everything; its length is the problem to report, not the overlaps that follow from it.
+        ...(tooLong.length > 0 || !backup || !maintenance ? [] : checkNoOverlap([backup, maintenance])),
+    ];
+}
+
+/**
+ * The rules for all windows of one stack: every store's own (checkStoreWindows),
+ * and no two stores backing up at the same time (their snapshots would compete
+ * for the same I/O and the same operator attention).
  */
 export function checkStackWindows(stores: StoreWindows[]): ConfigProblem[] {
-    return [
-        ...stores.flatMap((s) => {
-            const tooLong = s.maintenanceMaximumMinutes === undefined ? [] : checkMaximumLength(s.maintenance, s.maintenanceMaximumMinutes);
-            return [
-                ...checkMinimumLength(s.backup, s.backupMinimumMinutes),
-                ...checkMinimumLength(s.maintenance, s.maintenanceMinimumMinutes),
-                ...tooLong,
-                // A maintenance window that is too long (most often one written backwards) overlaps
-                // everything; its length is the problem to report, not the overlaps that follow from it.
-                ...(tooLong.length > 0 ? [] : checkNoOverlap([s.backup, s.maintenance])),
-            ];
-        }),
-        ...checkNoOverlap(stores.map((s) => s.backup)),
-    ];
+    return [...stores.flatMap(checkStoreWindows), ...checkNoOverlap(stores.flatMap((s) => (s.backup ? [s.backup] : [])))];
 }

@@ -170,7 +170,7 @@ function ownerOf(sim: Simulator, clusterId: string, type: string): string | unde
  * Whether the stack that owns a store has it in service: its outputs (the
  * verification contract, the secrets, the Kubernetes names are built from the
  * same stores) name it. A dr stack's stores out of service (the standby beside a
- * restore, detached or earlier generations: infra/plan.ts, outOfService) are
+ * restore, detached or earlier generations: infra/platformPlan.ts, outOfService) are
  * declared but wired to no client. A store no stack owns counts as in service.
  */
 export function inService(sim: Simulator, kind: ClusterEngine | "cache", id: string): boolean {
@@ -207,7 +207,7 @@ export function clientsReach(sim: Simulator, engine: ClusterEngine | "cache", cl
 /**
  * Whether the store's security group, as its stack declares it, admits any client:
  * a stack fenced by replication.fenced declares no client ingress rule
- * (infra/plan.ts, isolated). A store no stack owns counts as admitting clients.
+ * (infra/platformPlan.ts, isolated). A store no stack owns counts as admitting clients.
  */
 function admitsClients(sim: Simulator, engine: ClusterEngine | "cache", id: string): boolean {
     const type = engine === "aurora" ? TYPES.rdsCluster : engine === "docdb" ? TYPES.docdbCluster : TYPES.cacheGroup;

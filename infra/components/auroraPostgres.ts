@@ -3,15 +3,27 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuroraConfig } from "../config";
 import { auroraSchema } from "../schema/aurora";
 import { named } from "../tags";
-import { clusterAlarms } from "./alarms";
 import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
-import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
+import { ClusterSourceArgs } from "./clusterOrigin";
+import {
+    ClusterBasics,
+    appliedPassword,
+    clusterBasics,
+    clusterCommonInputs,
+    clusterOptions,
+    createClusterAlarms,
+    createClusterCredentials,
+    createClusterKey,
+    createMasterSecret,
+    instanceCommonInputs,
+    instanceIdentifiers,
+} from "./clusterSkeleton";
 import { ApplicationLoginName, MLFLOW_APP_ROLE, applicationLoginName } from "../verification";
 import { ConnectionSecret, generatedPassword, rotationKeepers } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
-import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
+import { createStoreSecurityGroup, storeAlarmTarget } from "./storeSkeleton";
 
 /** The Aurora engine this component declares. */
 export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
@@ -131,6 +143,8 @@ export interface ApplicationCredential {
     settings: Omit<ApplicationRoleSettings, "passwordRotation">;
 }
 
+type Basics = ClusterBasics<AuroraPostgresArgs>;
+
 /** Without `application`, the schema's defaults (a component built outside a stack's config, e.g. in a test). */
 const DEFAULT_APPLICATION: ApplicationRoleSettings = auroraSchema.shape.application.parse(undefined);
 
@@ -159,7 +173,7 @@ export class AuroraPostgres extends pulumi.ComponentResource {
     public readonly port: pulumi.Output<number>;
     public readonly databaseName: pulumi.Output<string>;
     public readonly masterUsername: pulumi.Output<string>;
-    /** The master password, a Pulumi secret; known only once the cluster has taken it (see the constructor). */
+    /** The master password, a Pulumi secret; known only once the cluster has taken it (clusterSkeleton.ts appliedPassword). */
     public readonly masterPassword: pulumi.Output<string>;
     public readonly secretArn: pulumi.Output<string>;
     /**
@@ -173,215 +187,44 @@ export class AuroraPostgres extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuroraPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:AuroraPostgres", name, {}, opts);
-        const id = args.clusterIdentifier;
-        const family = `aurora-postgresql${args.engineVersion.split(".")[0]}`;
+        const c = clusterBasics(name, args);
 
-        const origin = args.origin ?? { kind: "primary" };
-        const { arn: kmsKeyArn, key } = clusterKey(
-            `${name}-key`,
-            args.kmsKeyArn,
-            clusterKeyDescription("Aurora PostgreSQL", id),
-            id,
-            args.tags,
+        const { arn: kmsKeyArn, key } = createClusterKey(c, "Aurora PostgreSQL", this);
+        const credentials = createClusterCredentials(c, this);
+        const subnetGroup = this.createSubnetGroup(c);
+        const securityGroup = createStoreSecurityGroup(name, args, { groupName: `${c.id}-postgres`, service: `PostgreSQL (Aurora ${c.id})`, port: args.port }, this);
+        const parameterGroups = this.createParameterGroups(c);
+        const cluster = this.createCluster(c, { credentials, kmsKeyArn, subnetGroup, securityGroup, parameterGroup: parameterGroups.cluster });
+        const identifiers = instanceIdentifiers(c);
+        const instances = this.createInstances(c, identifiers, { cluster, kmsKeyArn, subnetGroup, parameterGroup: parameterGroups.instance });
+        const password = appliedPassword(cluster.arn, credentials.password);
+        const secret = createMasterSecret(
+            c,
+            "Aurora PostgreSQL",
+            kmsKeyArn,
+            { engine: "postgres", host: cluster.endpoint, port: cluster.port, dbname: args.databaseName, username: credentials.username, password },
             this,
         );
+        const application = this.createApplicationCredential(c, cluster, kmsKeyArn);
+        this.createAlarms(c, identifiers, instances);
+        this.createReaderAutoScaling(c, instances);
+
         this.key = key;
-        const credentials = clusterCredentials(name, args, args.masterUsername, this);
-        const password = credentials.password;
-
-        const subnetGroup = new aws.rds.SubnetGroup(
-            `${name}-subnets`,
-            {
-                name: id,
-                description: `Private subnets of Aurora cluster ${id}`,
-                subnetIds: args.subnetIds,
-                tags: named(args.tags, id),
-            },
-            { parent: this },
-        );
-
-        this.securityGroup = new DatabaseSecurityGroup(
-            `${name}-sg`,
-            {
-                vpcId: args.vpcId,
-                groupName: `${id}-postgres`,
-                service: `PostgreSQL (Aurora ${id})`,
-                port: args.port,
-                clientSecurityGroupIds: args.clientSecurityGroupIds,
-                clientCidrs: args.clientCidrs,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        this.parameters = {
-            "rds.force_ssl": "1",
-            ssl_min_protocol_version: "TLSv1.2",
-            shared_preload_libraries: "pg_stat_statements",
-            log_min_duration_statement: String(args.slowQueryMs),
-            // Every schema change is logged (Checkov CKV2_AWS_27; policy database-logging-parameters): an
-            // incident review must tell who changed MLflow's tables and when. Dynamic: applied at once.
-            log_statement: "ddl",
-        };
-        // shared_preload_libraries is static: it takes effect at the next reboot.
-        // The others are dynamic and apply at once.
-        const staticParameters = new Set(["shared_preload_libraries"]);
-        this.clusterParameterGroup = new aws.rds.ClusterParameterGroup(
-            `${name}-cluster-params`,
-            {
-                name: `${id}-${family}`,
-                family,
-                description: `Cluster parameters of ${id}: TLS only, pg_stat_statements, slow statements logged`,
-                parameters: Object.entries(this.parameters).map(([pname, value]) => ({
-                    name: pname,
-                    value,
-                    applyMethod: staticParameters.has(pname) ? "pending-reboot" : "immediate",
-                })),
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        // An instance parameter group of our own, empty for now, so that tuning an
-        // instance parameter later edits this group instead of swapping the
-        // default group out (which needs a reboot of every instance).
-        const instanceParameterGroup = new aws.rds.ParameterGroup(
-            `${name}-instance-params`,
-            {
-                name: `${id}-instance-${family}`,
-                family,
-                description: `Instance parameters of ${id}`,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        // A secondary cannot take a final snapshot: it is deleted by detaching it first.
-        const finalSnapshot = args.finalSnapshot && origin.kind !== "secondary";
-
-        this.cluster = new aws.rds.Cluster(
-            `${name}-cluster`,
-            {
-                clusterIdentifier: id,
-                engine: AURORA_POSTGRES_ENGINE,
-                engineMode: "provisioned",
-                engineVersion: args.engineVersion,
-                allowMajorVersionUpgrade: false,
-                ...originClusterInputs(origin, credentials, { databaseName: args.databaseName }),
-                port: args.port,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [this.securityGroup.id],
-                dbClusterParameterGroupName: this.clusterParameterGroup.name,
-                storageEncrypted: true,
-                kmsKeyId: kmsKeyArn,
-                iamDatabaseAuthenticationEnabled: true,
-                enabledCloudwatchLogsExports: ["postgresql"],
-                copyTagsToSnapshot: true,
-                backupRetentionPeriod: args.backupRetentionDays,
-                preferredBackupWindow: args.preferredBackupWindow,
-                preferredMaintenanceWindow: args.preferredMaintenanceWindow,
-                deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !finalSnapshot,
-                finalSnapshotIdentifier: finalSnapshotName(name, id, finalSnapshot, this),
-                applyImmediately: args.applyImmediately,
-                tags: named(args.tags, id),
-            },
-            { parent: this, protect: args.deletionProtection, ignoreChanges: originIgnoreChanges(origin, args.globalSource ?? false) },
-        );
-
-        const monitoringRole = args.monitoringIntervalSeconds > 0 ? this.monitoringRole(name, id, args.tags) : undefined;
-
-        // Numbered, not "writer"/"reader": the roles move on failover.
-        const identifiers = Array.from({ length: args.instances }, (_, i) => `${id}-${i + 1}`);
-        this.instances = [];
-        identifiers.forEach((identifier, i) => {
-            this.instances.push(
-                new aws.rds.ClusterInstance(
-                    `${name}-instance-${i + 1}`,
-                    {
-                        identifier,
-                        clusterIdentifier: this.cluster.id,
-                        engine: AURORA_POSTGRES_ENGINE,
-                        engineVersion: this.cluster.engineVersion,
-                        instanceClass: args.instanceClass,
-                        availabilityZone: zoneFor(i, args.availabilityZones),
-                        promotionTier: promotionTier(i),
-                        dbSubnetGroupName: subnetGroup.name,
-                        dbParameterGroupName: instanceParameterGroup.name,
-                        publiclyAccessible: false,
-                        autoMinorVersionUpgrade: true,
-                        performanceInsightsEnabled: args.performanceInsights.enabled,
-                        performanceInsightsKmsKeyId: args.performanceInsights.enabled ? kmsKeyArn : undefined,
-                        performanceInsightsRetentionPeriod: args.performanceInsights.enabled
-                            ? args.performanceInsights.retentionDays
-                            : undefined,
-                        monitoringInterval: args.monitoringIntervalSeconds,
-                        monitoringRoleArn: monitoringRole?.arn,
-                        preferredMaintenanceWindow: args.preferredMaintenanceWindow,
-                        copyTagsToSnapshot: true,
-                        applyImmediately: args.applyImmediately,
-                        tags: named(args.tags, identifier),
-                    },
-                    { parent: this },
-                ),
-            );
-        });
-
-        // Resolved once the cluster's create or update has returned, so that the secret, the contract and
-        // the dbops Jobs get a new password only after ModifyDBCluster has taken it. AWS then applies it
-        // "asynchronously as soon as possible" (ModifyDBCluster, MasterUserPassword), a short window in
-        // which the old one may still be the one that works; only dbops uses the master password.
-        const applied = pulumi.secret(pulumi.all([this.cluster.arn, password]).apply(([, p]) => p));
-
-        this.secret = new ConnectionSecret(
-            `${name}-master-secret`,
-            {
-                secretName: args.secretName,
-                description: `Master credentials of Aurora PostgreSQL cluster ${id}`,
-                kmsKeyArn,
-                value: {
-                    engine: "postgres",
-                    host: this.cluster.endpoint,
-                    port: this.cluster.port,
-                    dbname: args.databaseName,
-                    username: credentials.username,
-                    password: applied,
-                },
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        this.application = this.applicationCredential(name, id, args, origin.kind, kmsKeyArn);
-
-        const alarmTarget = { routing: args.alarmRouting, tags: args.tags, parent: this };
-        const alarms = clusterAlarms(
-            { name, engine: "aurora", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
-            alarmTarget,
-        );
-        auroraWriterAlarms(
-            {
-                name,
-                clusterIdentifier: id,
-                thresholds: args.alarms,
-                slowQueryMs: args.slowQueryMs,
-                connectionsAlarm: alarms.connections![0],
-                writable: origin.kind !== "secondary",
-                instances: this.instances,
-            },
-            alarmTarget,
-        );
-        if (args.readerAutoScaling?.enabled && origin.kind !== "secondary") {
-            // After the instances: the scalable target needs an available cluster with its declared readers.
-            readerAutoScaling(name, id, args.readerAutoScaling, args.tags, { parent: this, dependsOn: this.instances });
-        }
-
-        this.clusterIdentifier = this.cluster.clusterIdentifier;
-        this.writerEndpoint = this.cluster.endpoint;
-        this.readerEndpoint = this.cluster.readerEndpoint;
-        this.port = this.cluster.port;
+        this.securityGroup = securityGroup;
+        this.parameters = parameterGroups.parameters;
+        this.clusterParameterGroup = parameterGroups.cluster;
+        this.cluster = cluster;
+        this.instances = instances;
+        this.secret = secret;
+        this.application = application;
+        this.clusterIdentifier = cluster.clusterIdentifier;
+        this.writerEndpoint = cluster.endpoint;
+        this.readerEndpoint = cluster.readerEndpoint;
+        this.port = cluster.port;
         this.databaseName = pulumi.output(args.databaseName);
         this.masterUsername = pulumi.output(credentials.username);
-        this.masterPassword = applied;
-        this.secretArn = this.secret.arn;
+        this.masterPassword = password;
+        this.secretArn = secret.arn;
         this.kmsKeyArn = kmsKeyArn;
 
         this.registerOutputs({
@@ -396,6 +239,146 @@ export class AuroraPostgres extends pulumi.ComponentResource {
         });
     }
 
+    private createSubnetGroup(c: Basics): aws.rds.SubnetGroup {
+        return new aws.rds.SubnetGroup(
+            `${c.name}-subnets`,
+            { name: c.id, description: `Private subnets of Aurora cluster ${c.id}`, subnetIds: c.args.subnetIds, tags: named(c.args.tags, c.id) },
+            { parent: this },
+        );
+    }
+
+    /**
+     * The cluster parameter group (TLS forced, pg_stat_statements preloaded, slow statements and DDL
+     * logged) and an instance parameter group of our own, empty for now, so that tuning an instance
+     * parameter later edits this group instead of swapping the default group out (which needs a
+     * reboot of every instance).
+     */
+    private createParameterGroups(c: Basics): { parameters: Record<string, string>; cluster: aws.rds.ClusterParameterGroup; instance: aws.rds.ParameterGroup } {
+        const family = `aurora-postgresql${c.args.engineVersion.split(".")[0]}`;
+        const parameters: Record<string, string> = {
+            "rds.force_ssl": "1",
+            ssl_min_protocol_version: "TLSv1.2",
+            shared_preload_libraries: "pg_stat_statements",
+            log_min_duration_statement: String(c.args.slowQueryMs),
+            // Every schema change is logged (Checkov CKV2_AWS_27; policy database-logging-parameters): an
+            // incident review must tell who changed MLflow's tables and when. Dynamic: applied at once.
+            log_statement: "ddl",
+        };
+        // shared_preload_libraries is static: it takes effect at the next reboot.
+        // The others are dynamic and apply at once.
+        const staticParameters = new Set(["shared_preload_libraries"]);
+        const cluster = new aws.rds.ClusterParameterGroup(
+            `${c.name}-cluster-params`,
+            {
+                name: `${c.id}-${family}`,
+                family,
+                description: `Cluster parameters of ${c.id}: TLS only, pg_stat_statements, slow statements logged`,
+                parameters: Object.entries(parameters).map(([pname, value]) => ({
+                    name: pname,
+                    value,
+                    applyMethod: staticParameters.has(pname) ? "pending-reboot" : "immediate",
+                })),
+                tags: c.args.tags,
+            },
+            { parent: this },
+        );
+        const instance = new aws.rds.ParameterGroup(
+            `${c.name}-instance-params`,
+            { name: `${c.id}-instance-${family}`, family, description: `Instance parameters of ${c.id}`, tags: c.args.tags },
+            { parent: this },
+        );
+        return { parameters, cluster, instance };
+    }
+
+    private createCluster(
+        c: Basics,
+        parts: {
+            credentials: { username: string; password: pulumi.Output<string> };
+            kmsKeyArn: pulumi.Output<string>;
+            subnetGroup: aws.rds.SubnetGroup;
+            securityGroup: DatabaseSecurityGroup;
+            parameterGroup: aws.rds.ClusterParameterGroup;
+        },
+    ): aws.rds.Cluster {
+        return new aws.rds.Cluster(
+            `${c.name}-cluster`,
+            {
+                ...clusterCommonInputs(
+                    c,
+                    {
+                        credentials: parts.credentials,
+                        primaryOnly: { databaseName: c.args.databaseName },
+                        subnetGroupName: parts.subnetGroup.name,
+                        securityGroupId: parts.securityGroup.id,
+                        parameterGroupName: parts.parameterGroup.name,
+                        kmsKeyArn: parts.kmsKeyArn,
+                    },
+                    this,
+                ),
+                engine: AURORA_POSTGRES_ENGINE,
+                engineMode: "provisioned",
+                iamDatabaseAuthenticationEnabled: true,
+                enabledCloudwatchLogsExports: ["postgresql"],
+                copyTagsToSnapshot: true,
+            },
+            clusterOptions(c, this),
+        );
+    }
+
+    /** One writer plus readers, spread over the zones, with Performance Insights and Enhanced Monitoring as configured. */
+    private createInstances(
+        c: Basics,
+        identifiers: string[],
+        parts: { cluster: aws.rds.Cluster; kmsKeyArn: pulumi.Output<string>; subnetGroup: aws.rds.SubnetGroup; parameterGroup: aws.rds.ParameterGroup },
+    ): aws.rds.ClusterInstance[] {
+        const a = c.args;
+        const monitoringRole = a.monitoringIntervalSeconds > 0 ? this.createMonitoringRole(c) : undefined;
+        const pi = a.performanceInsights;
+        return identifiers.map(
+            (identifier, i) =>
+                new aws.rds.ClusterInstance(
+                    `${c.name}-instance-${i + 1}`,
+                    {
+                        ...instanceCommonInputs(c, i, identifier, parts.cluster.id),
+                        engine: AURORA_POSTGRES_ENGINE,
+                        engineVersion: parts.cluster.engineVersion,
+                        dbSubnetGroupName: parts.subnetGroup.name,
+                        dbParameterGroupName: parts.parameterGroup.name,
+                        publiclyAccessible: false,
+                        performanceInsightsEnabled: pi.enabled,
+                        performanceInsightsKmsKeyId: pi.enabled ? parts.kmsKeyArn : undefined,
+                        performanceInsightsRetentionPeriod: pi.enabled ? pi.retentionDays : undefined,
+                        monitoringInterval: a.monitoringIntervalSeconds,
+                        monitoringRoleArn: monitoringRole?.arn,
+                    },
+                    { parent: this },
+                ),
+        );
+    }
+
+    /** The cluster's alarms (clusterAlarms) and the writer's own: deadlocks, slow statements, transaction IDs. */
+    private createAlarms(c: Basics, identifiers: string[], instances: aws.rds.ClusterInstance[]): void {
+        const alarms = createClusterAlarms(c, "aurora", identifiers, this);
+        auroraWriterAlarms(
+            {
+                name: c.name,
+                clusterIdentifier: c.id,
+                thresholds: c.args.alarms,
+                slowQueryMs: c.args.slowQueryMs,
+                connectionsAlarm: alarms.connections![0],
+                writable: !c.secondary,
+                instances,
+            },
+            storeAlarmTarget(c.args, this),
+        );
+    }
+
+    private createReaderAutoScaling(c: Basics, instances: aws.rds.ClusterInstance[]): void {
+        if (!c.args.readerAutoScaling?.enabled || c.secondary) return;
+        // After the instances: the scalable target needs an available cluster with its declared readers.
+        readerAutoScaling(c.name, c.id, c.args.readerAutoScaling, c.args.tags, { parent: this, dependsOn: instances });
+    }
+
     /**
      * mlflow_app's password and its secret. On a cluster of its own the password is generated with a
      * rotation counter (config `aurora.application.passwordRotation`) and set by `dbops migrate`, which
@@ -405,9 +388,10 @@ export class AuroraPostgres extends pulumi.ComponentResource {
      * rebuilt generation ("member"), whose own migrate Job sets the password once it serves, as on a
      * cluster of its own.
      */
-    private applicationCredential(name: string, id: string, args: AuroraPostgresArgs, origin: string, kmsKeyArn: pulumi.Output<string>): ApplicationCredential | undefined {
+    private createApplicationCredential(c: Basics, cluster: aws.rds.Cluster, kmsKeyArn: pulumi.Output<string>): ApplicationCredential | undefined {
+        const { name, id, args } = c;
         const settings = { ...DEFAULT_APPLICATION, ...args.application };
-        if (args.applicationPassword === undefined && origin !== "primary" && origin !== "member") return undefined;
+        if (args.applicationPassword === undefined && c.origin.kind !== "primary" && c.origin.kind !== "member") return undefined;
         const password =
             args.applicationPassword !== undefined
                 ? pulumi.secret(pulumi.output(args.applicationPassword))
@@ -422,16 +406,18 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 secretName: args.applicationSecretName ?? `${id}/app`,
                 description: `Credentials of the MLflow application's login (acting as role ${MLFLOW_APP_ROLE}) on Aurora PostgreSQL cluster ${id}`,
                 kmsKeyArn,
-                value: { engine: "postgres", host: this.cluster.endpoint, port: this.cluster.port, dbname: args.databaseName, username, password },
+                value: { engine: "postgres", host: cluster.endpoint, port: cluster.port, dbname: args.databaseName, username, password },
                 tags: args.tags,
             },
             { parent: this },
         );
-        return { username, generation, restoredCluster: origin === "snapshot", password, secretArn: secret.arn, settings: timeouts };
+        return { username, generation, restoredCluster: c.origin.kind === "snapshot", password, secretArn: secret.arn, settings: timeouts };
     }
 
     /** The role RDS assumes to publish Enhanced Monitoring metrics, with only the AWS-managed policy for that. */
-    private monitoringRole(name: string, id: string, tags: Record<string, string>): aws.iam.Role {
+    private createMonitoringRole(c: Basics): aws.iam.Role {
+        const { name, id } = c;
+        const tags = c.args.tags;
         const role = new aws.iam.Role(
             `${name}-monitoring-role`,
             {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword, rotationKeepers } from "./credentials";
-import { EncryptionKey } from "./encryptionKey";
+import { createStoreKey } from "./storeSkeleton";
 
 /** Where an Aurora or DocumentDB cluster's data comes from. */
 export type ClusterOrigin =
@@ -41,7 +41,7 @@ export type ClusterOrigin =
      * Only a new logical resource restores: the provider calls RestoreDBClusterFromSnapshot in Create
      * alone. A cluster already in state under the same name would keep its state's (absent) snapshot
      * through ignoreChanges and be updated in place instead, so the DR stack declares each restore
-     * under new Pulumi names and identifiers (a restore generation, infra/plan.ts). It never joins a
+     * under new Pulumi names and identifiers (a restore generation, infra/platformPlan.ts). It never joins a
      * global cluster (snapshot_identifier ConflictsWith global_cluster_identifier).
      */
     | { kind: "snapshot"; snapshotIdentifier: string }
@@ -130,20 +130,6 @@ export interface ClusterSourceArgs {
     masterPasswordRotation?: number;
 }
 
-/** The cluster's key: the one given, or a new rotating CMK under the cluster's identifier. */
-export function clusterKey(
-    name: string,
-    given: pulumi.Input<string> | undefined,
-    description: string,
-    alias: string,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): { arn: pulumi.Output<string>; key?: EncryptionKey } {
-    if (given !== undefined) return { arn: pulumi.output(given) };
-    const key = new EncryptionKey(name, { description, alias, tags }, { parent });
-    return { arn: key.arn, key };
-}
-
 /** The master credentials: given, or for a new primary generated here. */
 export function clusterCredentials(
     name: string,
@@ -165,8 +151,11 @@ function masterPassword(componentName: string, parent: pulumi.Resource, rotation
     return generatedPassword(`${componentName}-master-password`, parent, { keepers: rotationKeepers(rotation ?? 1, true) });
 }
 
+/** The services whose clusters come from an origin, as their keys describe them. */
+export type ClusterService = "Aurora PostgreSQL" | "DocumentDB";
+
 /** What a cluster's key protects, as its description: one text for a cluster's own key and a retained one. */
-export function clusterKeyDescription(service: "Aurora PostgreSQL" | "DocumentDB", id: string): string {
+export function clusterKeyDescription(service: ClusterService, id: string): string {
     return `${service} ${id}: storage, Performance Insights and master secret`;
 }
 
@@ -189,14 +178,14 @@ export class RetainedClusterSecrets extends pulumi.ComponentResource {
     constructor(
         type: string,
         name: string,
-        key: { service: "Aurora PostgreSQL" | "DocumentDB"; id: string; tags: Record<string, string> },
+        key: { service: ClusterService; id: string; tags: Record<string, string> },
         /** The cluster's masterPasswordRotation: the same keepers, or Pulumi would generate a new password. */
         rotation: number | undefined,
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super(type, name, {}, opts);
         this.password = pulumi.secret(masterPassword(name, this, rotation));
-        clusterKey(`${name}-key`, undefined, clusterKeyDescription(key.service, key.id), key.id, key.tags, this);
+        createStoreKey(name, undefined, { description: clusterKeyDescription(key.service, key.id), alias: key.id, tags: key.tags }, this);
         this.registerOutputs({});
     }
 }

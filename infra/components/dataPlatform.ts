@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
-import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../plan";
+import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../platformPlan";
 import { ApplicationContract, CONTRACT_VERSION, MLFLOW_APP_ROLE, VerificationContract, verificationOutput } from "../verification";
 import { AlarmTopics } from "./alarmTopics";
 import { ApplicationCredential, AuroraPostgres } from "./auroraPostgres";
@@ -18,7 +18,7 @@ import { RedisCache, cacheLogGroupPrefix } from "./redisCache";
 type StoreCommon = Pick<StorePlacementArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientCidrs" | "availabilityZones" | "alarmRouting" | "tags">;
 
 /**
- * The data tier of one stack, carried out from its plan (infra/plan.ts): the
+ * The data tier of one stack, carried out from its plan (infra/platformPlan.ts): the
  * three stores, their backups, and on a replicating primary the global
  * clusters and the DR-region keys.
  */

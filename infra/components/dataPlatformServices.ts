@@ -183,19 +183,22 @@ export class DataPlatformServices extends pulumi.ComponentResource {
      * names are for everything that follows DNS, and they move with a promotion.
      */
     private stableNames(name: string, c: pulumi.Output<VerificationContract>, hasCache: boolean, meta: Meta, o: Opts): void {
-        const external = (n: string, host: pulumi.Output<string>, port: number) =>
+        // Host and port both from the contract: a store's port is configurable (aurora.port, documentdb.port, redis.port).
+        const external = (n: string, endpoint: (v: VerificationContract) => { host: string; port: number }) => {
+            const e = c.apply(endpoint);
             new k8s.core.v1.Service(
                 `${name}-svc-${n}`,
-                { metadata: meta(n), spec: { type: "ExternalName", externalName: host, ports: [{ name: "tcp", port, protocol: "TCP" }] } },
+                { metadata: meta(n), spec: { type: "ExternalName", externalName: e.host, ports: [{ name: "tcp", port: e.port, protocol: "TCP" }] } },
                 o,
             );
-        external(SERVICE_NAMES.postgres, c.postgres.writer, 5432);
-        external(SERVICE_NAMES.postgresReadOnly, c.postgres.apply((p) => p.reader ?? p.writer), 5432);
-        external(SERVICE_NAMES.documents, c.apply((v) => v.documentdb!.endpoint), 27017);
-        external(SERVICE_NAMES.documentsReadOnly, c.apply((v) => v.documentdb!.readerEndpoint), 27017);
+        };
+        external(SERVICE_NAMES.postgres, (v) => ({ host: v.postgres.writer, port: v.postgres.port }));
+        external(SERVICE_NAMES.postgresReadOnly, (v) => ({ host: v.postgres.reader ?? v.postgres.writer, port: v.postgres.port }));
+        external(SERVICE_NAMES.documents, (v) => ({ host: v.documentdb!.endpoint, port: v.documentdb!.port }));
+        external(SERVICE_NAMES.documentsReadOnly, (v) => ({ host: v.documentdb!.readerEndpoint, port: v.documentdb!.port }));
         if (hasCache) {
-            external(SERVICE_NAMES.cache, c.apply((v) => v.redis!.primary), 6379);
-            external(SERVICE_NAMES.cacheReadOnly, c.apply((v) => v.redis!.reader ?? v.redis!.primary), 6379);
+            external(SERVICE_NAMES.cache, (v) => ({ host: v.redis!.primary, port: v.redis!.port }));
+            external(SERVICE_NAMES.cacheReadOnly, (v) => ({ host: v.redis!.reader ?? v.redis!.primary, port: v.redis!.port }));
         }
     }
 

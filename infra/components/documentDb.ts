@@ -2,13 +2,25 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DocumentDbConfig } from "../config";
 import { named } from "../tags";
-import { clusterAlarms } from "./alarms";
-import { ClusterSourceArgs, clusterCredentials, clusterKey, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";
+import { ClusterSourceArgs } from "./clusterOrigin";
+import {
+    ClusterBasics,
+    appliedPassword,
+    clusterBasics,
+    clusterCommonInputs,
+    clusterOptions,
+    createClusterAlarms,
+    createClusterCredentials,
+    createClusterKey,
+    createMasterSecret,
+    instanceCommonInputs,
+    instanceIdentifiers,
+} from "./clusterSkeleton";
 import { ConnectionSecret } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
-import { finalSnapshotName, promotionTier, zoneFor } from "./placement";
+import { createStoreSecurityGroup } from "./storeSkeleton";
 
 /** Alarm thresholds: the stack's `documentdb.alarms` (infra/schema/documentdb.ts and docs/configuration.md say what each means, its range and default). */
 export type DocumentDbAlarmThresholds = DocumentDbConfig["alarms"] & {
@@ -64,6 +76,8 @@ export interface DocumentDbArgs extends StorePlacementArgs, ClusterLifecycleArgs
     secretName: string;
 }
 
+type Basics = ClusterBasics<DocumentDbArgs>;
+
 /**
  * Amazon DocumentDB 5.0 cluster for the platform's flexible documents
  * (experiment metadata, run logs): storage encrypted with its own CMK, TLS
@@ -92,159 +106,40 @@ export class DocumentDb extends pulumi.ComponentResource {
 
     constructor(name: string, args: DocumentDbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:DocumentDb", name, {}, opts);
-        const id = args.clusterIdentifier;
-        const family = `docdb${args.engineVersion.split(".").slice(0, 2).join(".")}`;
+        const c = clusterBasics(name, args);
 
-        const origin = args.origin ?? { kind: "primary" };
-        const { arn: kmsKeyArn, key } = clusterKey(
-            `${name}-key`,
-            args.kmsKeyArn,
-            clusterKeyDescription("DocumentDB", id),
-            id,
-            args.tags,
+        const { arn: kmsKeyArn, key } = createClusterKey(c, "DocumentDB", this);
+        const credentials = createClusterCredentials(c, this);
+        const subnetGroup = this.createSubnetGroup(c);
+        const securityGroup = createStoreSecurityGroup(name, args, { groupName: `${c.id}-docdb`, service: `DocumentDB (${c.id})`, port: args.port }, this);
+        const parameterGroup = this.createParameterGroup(c);
+        const cluster = this.createCluster(c, { credentials, kmsKeyArn, subnetGroup, securityGroup, parameterGroup: parameterGroup.group });
+        const identifiers = instanceIdentifiers(c);
+        const instances = this.createInstances(c, identifiers, { cluster, kmsKeyArn });
+        // As for Aurora: a rotated password reaches the secret and the contract only after ModifyDBCluster has returned.
+        const password = appliedPassword(cluster.arn, credentials.password);
+        const secret = createMasterSecret(
+            c,
+            "DocumentDB",
+            kmsKeyArn,
+            { engine: "mongo", host: cluster.endpoint, port: args.port, username: credentials.username, password, ssl: "true" },
             this,
         );
+        createClusterAlarms(c, "docdb", identifiers, this);
+
         this.key = key;
-        const credentials = clusterCredentials(name, args, args.masterUsername, this);
-        const password = credentials.password;
-        // A secondary cannot take a final snapshot: it is deleted by detaching it first.
-        const finalSnapshot = args.finalSnapshot && origin.kind !== "secondary";
-
-        const subnetGroup = new aws.docdb.SubnetGroup(
-            `${name}-subnets`,
-            { name: id, description: `Private subnets of DocumentDB cluster ${id}`, subnetIds: args.subnetIds, tags: named(args.tags, id) },
-            { parent: this },
-        );
-
-        this.securityGroup = new DatabaseSecurityGroup(
-            `${name}-sg`,
-            {
-                vpcId: args.vpcId,
-                groupName: `${id}-docdb`,
-                service: `DocumentDB (${id})`,
-                port: args.port,
-                clientSecurityGroupIds: args.clientSecurityGroupIds,
-                clientCidrs: args.clientCidrs,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        // `tls` is static (takes effect at the next reboot); the logging parameters are dynamic.
-        const parameters: Record<string, { value: string; static: boolean }> = {
-            tls: { value: "enabled", static: true },
-            // DDL and DML (reads and writes) audited: "enabled" is the legacy value for DDL only
-            // (policy database-logging-parameters requires DDL and DML writes).
-            audit_logs: { value: "all", static: false },
-            profiler: { value: "enabled", static: false },
-            profiler_threshold_ms: { value: String(args.profilerThresholdMs), static: false },
-        };
-        this.tlsRequired = parameters.tls.value === "enabled";
-        const parameterGroup = new aws.docdb.ClusterParameterGroup(
-            `${name}-cluster-params`,
-            {
-                name: `${id}-${family.replace(".", "-")}`,
-                family,
-                description: `Cluster parameters of ${id}: TLS required, audit and profiler logs`,
-                parameters: Object.entries(parameters).map(([pname, p]) => ({
-                    name: pname,
-                    value: p.value,
-                    applyMethod: p.static ? "pending-reboot" : "immediate",
-                })),
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        this.cluster = new aws.docdb.Cluster(
-            `${name}-cluster`,
-            {
-                clusterIdentifier: id,
-                engine: "docdb",
-                engineVersion: args.engineVersion,
-                allowMajorVersionUpgrade: false,
-                ...originClusterInputs(origin, credentials),
-                port: args.port,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [this.securityGroup.id],
-                dbClusterParameterGroupName: parameterGroup.name,
-                storageEncrypted: true,
-                kmsKeyId: kmsKeyArn,
-                enabledCloudwatchLogsExports: ["audit", "profiler"],
-                backupRetentionPeriod: args.backupRetentionDays,
-                preferredBackupWindow: args.preferredBackupWindow,
-                preferredMaintenanceWindow: args.preferredMaintenanceWindow,
-                deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !finalSnapshot,
-                finalSnapshotIdentifier: finalSnapshotName(name, id, finalSnapshot, this),
-                applyImmediately: args.applyImmediately,
-                tags: named(args.tags, id),
-            },
-            { parent: this, protect: args.deletionProtection, ignoreChanges: originIgnoreChanges(origin, args.globalSource ?? false) },
-        );
-
-        // Numbered, not "writer"/"reader": the roles move on failover.
-        const identifiers = Array.from({ length: args.instances }, (_, i) => `${id}-${i + 1}`);
-        this.instances = [];
-        identifiers.forEach((identifier, i) => {
-            this.instances.push(
-                new aws.docdb.ClusterInstance(
-                    `${name}-instance-${i + 1}`,
-                    {
-                        identifier,
-                        clusterIdentifier: this.cluster.id,
-                        engine: "docdb",
-                        instanceClass: args.instanceClass,
-                        availabilityZone: zoneFor(i, args.availabilityZones),
-                        promotionTier: promotionTier(i),
-                        autoMinorVersionUpgrade: true,
-                        preferredMaintenanceWindow: args.preferredMaintenanceWindow,
-                        enablePerformanceInsights: args.performanceInsights,
-                        performanceInsightsKmsKeyId: args.performanceInsights ? kmsKeyArn : undefined,
-                        copyTagsToSnapshot: true,
-                        applyImmediately: args.applyImmediately,
-                        tags: named(args.tags, identifier),
-                    },
-                    { parent: this },
-                ),
-            );
-        });
-
-        // Resolved once the cluster has taken the password (as for Aurora, auroraPostgres.ts): a rotated
-        // one reaches the secret and the contract only after ModifyDBCluster has returned.
-        const applied = pulumi.secret(pulumi.all([this.cluster.arn, password]).apply(([, p]) => p));
-
-        this.secret = new ConnectionSecret(
-            `${name}-master-secret`,
-            {
-                secretName: args.secretName,
-                description: `Master credentials of DocumentDB cluster ${id}`,
-                kmsKeyArn,
-                value: {
-                    engine: "mongo",
-                    host: this.cluster.endpoint,
-                    port: args.port,
-                    username: credentials.username,
-                    password: applied,
-                    ssl: "true",
-                },
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        clusterAlarms(
-            { name, engine: "docdb", clusterIdentifier: id, instanceIdentifiers: identifiers, thresholds: args.alarms, secondary: origin.kind === "secondary" },
-            { routing: args.alarmRouting, tags: args.tags, parent: this },
-        );
-
-        this.clusterIdentifier = this.cluster.clusterIdentifier;
-        this.endpoint = this.cluster.endpoint;
-        this.readerEndpoint = this.cluster.readerEndpoint;
-        this.port = this.cluster.port.apply((p) => p ?? args.port);
+        this.securityGroup = securityGroup;
+        this.tlsRequired = parameterGroup.tlsRequired;
+        this.cluster = cluster;
+        this.instances = instances;
+        this.secret = secret;
+        this.clusterIdentifier = cluster.clusterIdentifier;
+        this.endpoint = cluster.endpoint;
+        this.readerEndpoint = cluster.readerEndpoint;
+        this.port = cluster.port.apply((p) => p ?? args.port);
         this.masterUsername = pulumi.output(credentials.username);
-        this.masterPassword = applied;
-        this.secretArn = this.secret.arn;
+        this.masterPassword = password;
+        this.secretArn = secret.arn;
         this.kmsKeyArn = kmsKeyArn;
         this.registerOutputs({
             clusterIdentifier: this.clusterIdentifier,
@@ -254,5 +149,92 @@ export class DocumentDb extends pulumi.ComponentResource {
             secretArn: this.secretArn,
             kmsKeyArn: this.kmsKeyArn,
         });
+    }
+
+    private createSubnetGroup(c: Basics): aws.docdb.SubnetGroup {
+        return new aws.docdb.SubnetGroup(
+            `${c.name}-subnets`,
+            { name: c.id, description: `Private subnets of DocumentDB cluster ${c.id}`, subnetIds: c.args.subnetIds, tags: named(c.args.tags, c.id) },
+            { parent: this },
+        );
+    }
+
+    /** TLS required, DDL and DML audited, slow operations profiled. */
+    private createParameterGroup(c: Basics): { group: aws.docdb.ClusterParameterGroup; tlsRequired: boolean } {
+        const family = `docdb${c.args.engineVersion.split(".").slice(0, 2).join(".")}`;
+        // `tls` is static (takes effect at the next reboot); the logging parameters are dynamic.
+        const parameters: Record<string, { value: string; static: boolean }> = {
+            tls: { value: "enabled", static: true },
+            // DDL and DML (reads and writes) audited: "enabled" is the legacy value for DDL only
+            // (policy database-logging-parameters requires DDL and DML writes).
+            audit_logs: { value: "all", static: false },
+            profiler: { value: "enabled", static: false },
+            profiler_threshold_ms: { value: String(c.args.profilerThresholdMs), static: false },
+        };
+        const group = new aws.docdb.ClusterParameterGroup(
+            `${c.name}-cluster-params`,
+            {
+                name: `${c.id}-${family.replace(".", "-")}`,
+                family,
+                description: `Cluster parameters of ${c.id}: TLS required, audit and profiler logs`,
+                parameters: Object.entries(parameters).map(([pname, p]) => ({
+                    name: pname,
+                    value: p.value,
+                    applyMethod: p.static ? "pending-reboot" : "immediate",
+                })),
+                tags: c.args.tags,
+            },
+            { parent: this },
+        );
+        return { group, tlsRequired: parameters.tls.value === "enabled" };
+    }
+
+    private createCluster(
+        c: Basics,
+        parts: {
+            credentials: { username: string; password: pulumi.Output<string> };
+            kmsKeyArn: pulumi.Output<string>;
+            subnetGroup: aws.docdb.SubnetGroup;
+            securityGroup: DatabaseSecurityGroup;
+            parameterGroup: aws.docdb.ClusterParameterGroup;
+        },
+    ): aws.docdb.Cluster {
+        return new aws.docdb.Cluster(
+            `${c.name}-cluster`,
+            {
+                ...clusterCommonInputs(
+                    c,
+                    {
+                        credentials: parts.credentials,
+                        subnetGroupName: parts.subnetGroup.name,
+                        securityGroupId: parts.securityGroup.id,
+                        parameterGroupName: parts.parameterGroup.name,
+                        kmsKeyArn: parts.kmsKeyArn,
+                    },
+                    this,
+                ),
+                engine: "docdb",
+                enabledCloudwatchLogsExports: ["audit", "profiler"],
+            },
+            clusterOptions(c, this),
+        );
+    }
+
+    /** One primary plus replicas, spread over the zones, with Performance Insights as configured. */
+    private createInstances(c: Basics, identifiers: string[], parts: { cluster: aws.docdb.Cluster; kmsKeyArn: pulumi.Output<string> }): aws.docdb.ClusterInstance[] {
+        const pi = c.args.performanceInsights;
+        return identifiers.map(
+            (identifier, i) =>
+                new aws.docdb.ClusterInstance(
+                    `${c.name}-instance-${i + 1}`,
+                    {
+                        ...instanceCommonInputs(c, i, identifier, parts.cluster.id),
+                        engine: "docdb",
+                        enablePerformanceInsights: pi,
+                        performanceInsightsKmsKeyId: pi ? parts.kmsKeyArn : undefined,
+                    },
+                    { parent: this },
+                ),
+        );
     }
 }

@@ -148,7 +148,7 @@ export class GlobalReplication extends pulumi.ComponentResource {
 }
 
 export interface RebuiltGlobalClustersArgs {
-    /** The global clusters' identifiers (infra/plan.ts, rebuiltGlobalIdentifiers). */
+    /** The global clusters' identifiers (infra/platformPlan.ts, rebuiltGlobalIdentifiers). */
     identifiers: { aurora: string; documentdb: string };
     /** The DR clusters serving now, by ARN: they become the new global clusters' primaries. */
     sources: { aurora: string; documentdb: string };

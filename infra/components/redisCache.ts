@@ -8,6 +8,16 @@ import { ConnectionSecret, generatedPassword } from "./credentials";
 import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { StorePlacementArgs } from "./storeArgs";
+import { createStoreKey, createStoreSecurityGroup, storeAlarmTarget } from "./storeSkeleton";
+
+/** What every step of RedisCache reads. */
+interface Basics {
+    name: string;
+    /** The replication group's identifier. */
+    id: string;
+    args: RedisCacheArgs;
+    origin: CacheOrigin;
+}
 
 /** Where a cache's replication group comes from. */
 export type CacheOrigin =
@@ -144,82 +154,106 @@ export class RedisCache extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlops:data:RedisCache", name, {}, opts);
-        const id = args.replicationGroupId;
-        const family = `${CACHE_ENGINE}${args.engineVersion.split(".")[0]}`;
-        const logGroupName = `${args.logGroupPrefix ?? cacheLogGroupPrefix(id)}slow-log`;
+        const c: Basics = { name, id: args.replicationGroupId, args, origin: args.origin ?? { kind: "primary" } };
 
-        const origin = args.origin ?? { kind: "primary" };
-        this.key =
-            args.kmsKeyArn === undefined
-                ? new EncryptionKey(
-                      `${name}-key`,
-                      {
-                          description: `ElastiCache ${id}: data at rest, AUTH token secret and slow log`,
-                          alias: id,
-                          logGroupNamePrefix: cacheLogGroupPrefix(id),
-                          tags: args.tags,
-                      },
-                      { parent: this },
-                  )
-                : undefined;
-        const kmsKeyArn = this.key?.arn ?? pulumi.output(args.kmsKeyArn!);
+        const { arn: kmsKeyArn, key } = createStoreKey(
+            name,
+            args.kmsKeyArn,
+            { description: `ElastiCache ${c.id}: data at rest, AUTH token secret and slow log`, alias: c.id, logGroupNamePrefix: cacheLogGroupPrefix(c.id), tags: args.tags },
+            this,
+        );
+        const token = this.createAuthToken(c);
+        const subnetGroup = this.createSubnetGroup(c);
+        const securityGroup = createStoreSecurityGroup(name, args, { groupName: `${c.id}-cache`, service: `Valkey (ElastiCache ${c.id})`, port: args.port }, this);
+        const parameterGroup = this.createParameterGroup(c);
+        const slowLog = this.createSlowLog(c, kmsKeyArn, key);
+        const group = this.createReplicationGroup(c, { token, kmsKeyArn, subnetGroup, securityGroup, parameterGroup, slowLog });
+        const secret = this.createAuthSecret(c, { group, kmsKeyArn, token });
+        this.nodeIdentifiers = Array.from({ length: args.nodes }, (_, i) => `${c.id}-${String(i + 1).padStart(3, "0")}`);
+        this.createAlarms(c);
 
-        // 64 characters; the keeper makes a bumped rotation generate a new token.
-        const token =
-            args.authToken !== undefined
-                ? pulumi.secret(pulumi.output(args.authToken))
-                : generatedPassword(`${name}-auth-token`, this, { length: 64, keepers: { rotation: String(args.authTokenRotation) } });
+        this.key = key;
+        this.securityGroup = securityGroup;
+        this.replicationGroup = group.replicationGroup;
+        this.tlsRequired = group.tlsRequired;
+        this.secret = secret;
+        this.primaryEndpoint = group.replicationGroup.primaryEndpointAddress;
+        this.readerEndpoint = group.replicationGroup.readerEndpointAddress;
+        this.port = pulumi.output(args.port);
+        this.authToken = token;
+        this.secretArn = secret.arn;
+        this.kmsKeyArn = kmsKeyArn;
+        this.registerOutputs({
+            primaryEndpoint: this.primaryEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            secretArn: this.secretArn,
+            kmsKeyArn: this.kmsKeyArn,
+        });
+    }
 
-        const subnetGroup = new aws.elasticache.SubnetGroup(
-            `${name}-subnets`,
-            { name: id, description: `Private subnets of cache ${id}`, subnetIds: args.subnetIds, tags: named(args.tags, id) },
+    /** The AUTH token: the one given (a DR standby takes the primary's), or 64 generated characters; the keeper makes a bumped rotation generate a new one. */
+    private createAuthToken(c: Basics): pulumi.Output<string> {
+        return c.args.authToken !== undefined
+            ? pulumi.secret(pulumi.output(c.args.authToken))
+            : generatedPassword(`${c.name}-auth-token`, this, { length: 64, keepers: { rotation: String(c.args.authTokenRotation) } });
+    }
+
+    private createSubnetGroup(c: Basics): aws.elasticache.SubnetGroup {
+        return new aws.elasticache.SubnetGroup(
+            `${c.name}-subnets`,
+            { name: c.id, description: `Private subnets of cache ${c.id}`, subnetIds: c.args.subnetIds, tags: named(c.args.tags, c.id) },
             { parent: this },
         );
+    }
 
-        this.securityGroup = new DatabaseSecurityGroup(
-            `${name}-sg`,
+    /** The eviction policy; none for a secondary, which takes its engine, node type and parameters from the global datastore. */
+    private createParameterGroup(c: Basics): aws.elasticache.ParameterGroup | undefined {
+        if (c.origin.kind === "secondary") return undefined;
+        const family = `${CACHE_ENGINE}${c.args.engineVersion.split(".")[0]}`;
+        return new aws.elasticache.ParameterGroup(
+            `${c.name}-params`,
             {
-                vpcId: args.vpcId,
-                groupName: `${id}-cache`,
-                service: `Valkey (ElastiCache ${id})`,
-                port: args.port,
-                clientSecurityGroupIds: args.clientSecurityGroupIds,
-                clientCidrs: args.clientCidrs,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-
-        // A secondary takes its engine, node type and parameters from the global datastore.
-        const secondary = origin.kind === "secondary";
-        const parameterGroup = secondary
-            ? undefined
-            : new aws.elasticache.ParameterGroup(
-            `${name}-params`,
-            {
-                name: `${id}-${family}`,
+                name: `${c.id}-${family}`,
                 family,
-                description: `Parameters of ${id}: eviction policy ${args.evictionPolicy}`,
-                parameters: [{ name: "maxmemory-policy", value: args.evictionPolicy }],
-                tags: args.tags,
+                description: `Parameters of ${c.id}: eviction policy ${c.args.evictionPolicy}`,
+                parameters: [{ name: "maxmemory-policy", value: c.args.evictionPolicy }],
+                tags: c.args.tags,
             },
             { parent: this },
         );
+    }
 
-        const slowLog = new aws.cloudwatch.LogGroup(
-            `${name}-slow-log`,
-            { name: logGroupName, kmsKeyId: kmsKeyArn, retentionInDays: args.slowLogRetentionDays, tags: args.tags },
+    private createSlowLog(c: Basics, kmsKeyArn: pulumi.Output<string>, key: EncryptionKey | undefined): aws.cloudwatch.LogGroup {
+        const logGroupName = `${c.args.logGroupPrefix ?? cacheLogGroupPrefix(c.id)}slow-log`;
+        return new aws.cloudwatch.LogGroup(
+            `${c.name}-slow-log`,
+            { name: logGroupName, kmsKeyId: kmsKeyArn, retentionInDays: c.args.slowLogRetentionDays, tags: c.args.tags },
             // The key policy must allow CloudWatch Logs before the group can use the key.
-            { parent: this, dependsOn: this.key ? [this.key] : [] },
+            { parent: this, dependsOn: key ? [key] : [] },
         );
+    }
 
+    private createReplicationGroup(
+        c: Basics,
+        parts: {
+            token: pulumi.Output<string>;
+            kmsKeyArn: pulumi.Output<string>;
+            subnetGroup: aws.elasticache.SubnetGroup;
+            securityGroup: DatabaseSecurityGroup;
+            parameterGroup: aws.elasticache.ParameterGroup | undefined;
+            slowLog: aws.cloudwatch.LogGroup;
+        },
+    ): { replicationGroup: aws.elasticache.ReplicationGroup; tlsRequired: boolean } {
+        const { name, id, args, origin } = c;
+        const secondary = origin.kind === "secondary";
+        const { token, kmsKeyArn, subnetGroup, parameterGroup, slowLog } = parts;
         // A new group requires TLS. A secondary may not declare transit encryption (below): it runs with
         // its global datastore's, which is the primary's, and the primary is a RedisCache too, so it is
         // "required" there as well (the datastore's TransitEncryptionEnabled is one setting for every
         // member: ElastiCache API GlobalReplicationGroup; the provider reads each member's mode back from
         // its nodes, replication_group.go resourceReplicationGroupRead). Clients of the standby use TLS.
         const transitEncryptionMode = "required";
-        this.tlsRequired = transitEncryptionMode === "required";
         const replicated = args.nodes > 1;
         // What the group declares about its engine and encryption. A secondary of a global datastore
         // declares none of it: the provider's global_replication_group_id ConflictsWith num_node_groups,
@@ -246,7 +280,7 @@ export class RedisCache extends pulumi.ComponentResource {
                   transitEncryptionEnabled: true,
                   transitEncryptionMode,
               };
-        this.replicationGroup = new aws.elasticache.ReplicationGroup(
+        const replicationGroup = new aws.elasticache.ReplicationGroup(
             `${name}-group`,
             {
                 replicationGroupId: id,
@@ -256,7 +290,7 @@ export class RedisCache extends pulumi.ComponentResource {
                 preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => zoneFor(i, args.availabilityZones)),
                 port: args.port,
                 subnetGroupName: subnetGroup.name,
-                securityGroupIds: [this.securityGroup.id],
+                securityGroupIds: [parts.securityGroup.id],
                 kmsKeyId: kmsKeyArn,
                 authToken: token,
                 authTokenUpdateStrategy: args.authTokenUpdateStrategy,
@@ -276,47 +310,36 @@ export class RedisCache extends pulumi.ComponentResource {
             },
             { parent: this, ignoreChanges: cacheIgnoreChanges(origin, args.globalSource ?? false) },
         );
+        return { replicationGroup, tlsRequired: transitEncryptionMode === "required" };
+    }
 
-        this.secret = new ConnectionSecret(
-            `${name}-auth-secret`,
+    /** Endpoint and AUTH token in Secrets Manager, for clients outside the cluster's Kubernetes wiring. */
+    private createAuthSecret(c: Basics, parts: { group: { replicationGroup: aws.elasticache.ReplicationGroup }; kmsKeyArn: pulumi.Output<string>; token: pulumi.Output<string> }): ConnectionSecret {
+        const rg = parts.group.replicationGroup;
+        return new ConnectionSecret(
+            `${c.name}-auth-secret`,
             {
-                secretName: args.secretName,
-                description: `Endpoint and AUTH token of cache ${id}`,
-                kmsKeyArn,
+                secretName: c.args.secretName,
+                description: `Endpoint and AUTH token of cache ${c.id}`,
+                kmsKeyArn: parts.kmsKeyArn,
                 value: {
                     engine: CACHE_ENGINE,
-                    host: this.replicationGroup.primaryEndpointAddress,
-                    readerHost: this.replicationGroup.readerEndpointAddress,
-                    port: args.port,
-                    authToken: token,
+                    host: rg.primaryEndpointAddress,
+                    readerHost: rg.readerEndpointAddress,
+                    port: c.args.port,
+                    authToken: parts.token,
                     tls: "true",
                 },
-                tags: args.tags,
+                tags: c.args.tags,
             },
             { parent: this },
         );
-
-        this.nodeIdentifiers = Array.from({ length: args.nodes }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`);
-        this.declareAlarms(name, id, args);
-
-        this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
-        this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
-        this.port = pulumi.output(args.port);
-        this.authToken = token;
-        this.secretArn = this.secret.arn;
-        this.kmsKeyArn = kmsKeyArn;
-        this.registerOutputs({
-            primaryEndpoint: this.primaryEndpoint,
-            readerEndpoint: this.readerEndpoint,
-            port: this.port,
-            secretArn: this.secretArn,
-            kmsKeyArn: this.kmsKeyArn,
-        });
     }
 
-    private declareAlarms(name: string, id: string, args: RedisCacheArgs): void {
+    private createAlarms(c: Basics): void {
+        const { name, id, args } = c;
         const t = args.alarms;
-        const target = { routing: args.alarmRouting, tags: args.tags, parent: this };
+        const target = storeAlarmTarget(args, this);
         const pressure: string[] = [];
         const members: aws.cloudwatch.MetricAlarm[] = [];
         for (let i = 0; i < args.nodes; i++) {

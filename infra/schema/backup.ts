@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ScheduleFormatError, parseSchedule } from "../schedule";
+import { NamedWindow, STORE_WINDOWS, WINDOWED_STORES, WindowedStore, checkClearOf, jobStartWindow, parseDailyWindow, parseWeeklyWindow } from "../windows";
+import type { ConfigProblem } from "../problems";
 import { bool, int } from "./common";
 import { awsRegion } from "./regions";
 
@@ -24,7 +26,17 @@ const monthlySchedule = z.string().regex(MONTHLY, {
 
 const days = (what: string) => int(1, 36_500, what);
 
-/** AWS Backup: one vault and plan per stack, covering the Aurora and DocumentDB clusters. */
+/**
+ * The stores the stack's AWS Backup plan covers, with whether AWS Backup's
+ * continuous backup applies to them (Aurora yes, DocumentDB no: AWS Backup
+ * Developer Guide, "Feature availability by resource").
+ */
+export const AWS_BACKUP_STORES = [
+    { store: "aurora", continuousSupported: true },
+    { store: "documentdb", continuousSupported: false },
+] as const;
+
+/** AWS Backup: one vault and plan per stack, covering the Aurora and DocumentDB clusters (AWS_BACKUP_STORES). */
 export const backupSchema = z.strictObject({
     breakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
         error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/backup-break-glass"',
@@ -88,3 +100,87 @@ export const backupSchema = z.strictObject({
         });
     }
 });
+
+/** AWS Backup runs a scheduled rule at most once an hour. */
+export const MIN_SCHEDULE_INTERVAL_MINUTES = 60;
+
+/** What the backup plan's rules read besides the backup section: the stores' windows and Aurora's retention. */
+type BackupContext = { backup: z.output<typeof backupSchema>; aurora: { backupRetentionDays: number } } & Record<WindowedStore, Record<string, unknown>>;
+
+/**
+ * The rules of the backup plan that read more than one of its keys, or other
+ * sections (run once the whole configuration passed the schema): how often it
+ * fires, how long its jobs may take, what its vault lock admits, and when its
+ * jobs start.
+ */
+export function backupPlanProblems(cfg: BackupContext): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const b = cfg.backup;
+    const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
+
+    const { firings } = parseSchedule(b.schedule);
+    const shortestGap = Math.min(...firings.map((f, i) => (i === 0 ? Infinity : f - firings[i - 1])));
+    if (shortestGap < MIN_SCHEDULE_INTERVAL_MINUTES) {
+        problem("backup.schedule", b.schedule, `fires ${shortestGap} minutes apart; AWS Backup runs a rule at most once every ${MIN_SCHEDULE_INTERVAL_MINUTES} minutes`);
+    }
+    if (b.continuous.enabled && cfg.aurora.backupRetentionDays !== b.continuous.retentionDays) {
+        // AWS Backup takes over Aurora's automated backups when it backs Aurora up
+        // continuously and sets their retention to its own: a different value here
+        // would show as drift on every preview.
+        problem(
+            "aurora.backupRetentionDays",
+            cfg.aurora.backupRetentionDays,
+            `must equal backup.continuous.retentionDays (${b.continuous.retentionDays}): AWS Backup manages Aurora's automated backup retention once continuous backup is on`,
+        );
+    }
+    if (b.completionWindowMinutes < b.startWindowMinutes + 60) {
+        problem("backup.completionWindowMinutes", b.completionWindowMinutes, `must be at least startWindowMinutes + 60 (${b.startWindowMinutes + 60})`);
+    }
+    problems.push(...vaultLockProblems(b));
+    problems.push(...backupJobWindowProblems(cfg));
+    return problems;
+}
+
+/** The vault lock: consistent in itself, and admitting every recovery point the plan keeps. */
+function vaultLockProblems(b: z.output<typeof backupSchema>): ConfigProblem[] {
+    const lock = b.vaultLock;
+    if (!lock) return [];
+    const problems: ConfigProblem[] = [];
+    const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
+    if (lock.minRetentionDays > lock.maxRetentionDays) {
+        problem("backup.vaultLock.minRetentionDays", lock.minRetentionDays, `must not exceed maxRetentionDays (${lock.maxRetentionDays})`);
+    }
+    const kept: [string, number][] = [["backup.deleteAfterDays", b.deleteAfterDays]];
+    if (b.copy) kept.push(["backup.copy.deleteAfterDays", b.copy.deleteAfterDays]);
+    if (b.continuous.enabled) kept.push(["backup.continuous.retentionDays", b.continuous.retentionDays]);
+    for (const [key, d] of kept) {
+        if (d < lock.minRetentionDays || d > lock.maxRetentionDays) {
+            problem(key, d, `is outside the vault lock's ${lock.minRetentionDays}-${lock.maxRetentionDays} days; the vault would refuse these recovery points`);
+        }
+    }
+    if (lock.mode === "compliance" && lock.changeableForDays === undefined) {
+        problem("backup.vaultLock.changeableForDays", undefined, "is required in compliance mode (at least 3): the grace time before the lock becomes immutable");
+    }
+    if (lock.mode === "governance" && lock.changeableForDays !== undefined) {
+        problem("backup.vaultLock.changeableForDays", lock.changeableForDays, "applies to compliance mode only; remove it or set mode: compliance");
+    }
+    return problems;
+}
+
+
+/**
+ * Rule: AWS Backup jobs start outside every store's maintenance window and
+ * outside the clusters' own backup windows (AWS delays or fails a job that
+ * collides with either, and the two would compete for the same I/O).
+ */
+export function backupJobWindowProblems(cfg: BackupContext): ConfigProblem[] {
+    const b = cfg.backup;
+    const jobs: NamedWindow = { key: "backup.schedule", window: jobStartWindow(b.schedule, parseSchedule(b.schedule).firings, b.startWindowMinutes) };
+    const windowOf = (store: WindowedStore, which: "backup" | "maintenance"): NamedWindow => {
+        const name = STORE_WINDOWS[store][which];
+        const text = String(cfg[store][name]);
+        return { key: `${store}.${name}`, window: which === "backup" ? parseDailyWindow(text) : parseWeeklyWindow(text) };
+    };
+    const others = [...WINDOWED_STORES.map((s) => windowOf(s, "maintenance")), ...AWS_BACKUP_STORES.map((s) => windowOf(s.store, "backup"))];
+    return checkClearOf(jobs, others, `starts jobs (within ${b.startWindowMinutes} minutes of each firing) inside`);
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { awsRegion } from "./regions";
 import { namePrefix } from "./names";
 import { bool, int } from "./common";
+import type { ConfigProblem } from "../problems";
 
 /** An RDS or DocumentDB cluster's ARN: both services name clusters in the rds namespace (arn:aws:rds:<region>:<account>:cluster:<id>). */
 const clusterArn = z.string().regex(/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[a-zA-Z][a-zA-Z0-9-]{0,62}$/, {
@@ -85,3 +86,40 @@ export const replicationSchema = z.strictObject({
         }
     });
 });
+
+/** What the replication rules read besides the replication section. */
+interface ReplicationContext {
+    environment: string;
+    region: string;
+    replication?: z.output<typeof replicationSchema>;
+    backup: { copy?: { region: string } };
+    redis: { nodeType: string };
+}
+
+/**
+ * The replication rules that read other sections (run once the whole
+ * configuration passed the schema): prod replicates, to another region, the
+ * one its backups are copied to, and a replicated cache runs on a node type
+ * global datastores accept.
+ */
+export function replicationProblems(cfg: ReplicationContext): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const problem = (key: string, value: unknown, message: string) => problems.push({ key, value: value as string, message });
+    const r = cfg.replication;
+    const copy = cfg.backup.copy;
+    if (cfg.environment === "prod" && !r) {
+        problem("replication", undefined, "is required in prod: every store replicates to the DR region (give replication.drRegion)");
+    }
+    if (r && r.drRegion === cfg.region) {
+        problem("replication.drRegion", r.drRegion, `is the stack's own region; the DR region must be another one than ${cfg.region}`);
+    }
+    if (r && copy && copy.region !== r.drRegion && copy.region !== cfg.region) {
+        problem("backup.copy.region", copy.region, `must be the DR region, replication.drRegion (${r.drRegion}): the dr stack restores from the copies there`);
+    }
+    // ElastiCache User Guide, global datastore prerequisites: no burstable (T) node types. The
+    // other types config accepts (ELASTICACHE_NODE_TYPES) are M and R of size large and above, which it takes.
+    if (r?.cacheGlobalDatastore && /^cache\.t/.test(cfg.redis.nodeType)) {
+        problem("redis.nodeType", cfg.redis.nodeType, "is a burstable type, which ElastiCache global datastores do not support; allowed: an m or r node type, or replication.cacheGlobalDatastore false");
+    }
+    return problems;
+}

@@ -9,11 +9,13 @@
  * or pack failure), 2 bad input (flag, stack, stack config, policy config).
  * Messages never carry property values of secrets: rules only test their presence.
  */
+import * as path from "path";
 import { ConfigError } from "../../infra/config";
+import { REPO_ROOT } from "../../engine/repoRoot";
 import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
 import { StackFileError, listStacks, readStackFile } from "../../engine/stackFile";
 import { PolicyViolation, closePolicyPacks, evaluatePolicies } from "./evaluate";
-import { PolicyConfigError, readConfigFile } from "./packConfig";
+import { PolicyConfigError, configFileForStack, readConfigFile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";
 import { ArgReader, UsageError, unknownArgument } from "../../engine/cliArgs";
 
@@ -85,7 +87,7 @@ async function run(): Promise<number> {
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
         if (mandatory.length) worst = Math.max(worst, 1);
         if (!args.json) {
-            const source = args.config ?? `policy/config/${environment}.json`;
+            const source = args.config ?? path.relative(REPO_ROOT, configFileForStack(file));
             console.log(`\nStack ${stack} (environment ${environment}, ${source}): ${ev.resources.length} resources, ${mandatory.length} mandatory and ${violations.length - mandatory.length} other violation(s)`);
             for (const v of violations) console.log(render(v));
         }

@@ -162,3 +162,21 @@ export function reconcile(policies: PolicyInfo[], given: PolicyPackConfig, sourc
     if (problems.length) throw new PolicyConfigError(source, problems);
     return result;
 }
+
+/** The key of a stack file naming the stack's environment. */
+const ENVIRONMENT_KEY = "mlops-data:environment";
+
+/**
+ * The policy config file the packs run with for a stack: its environment's,
+ * policy/config/<environment>.json, whatever the stack is called (the program
+ * never branches on the stack's name). The offline preview and policy run pass
+ * the stack's environment to evaluatePolicies, which takes configFileFor of it;
+ * the CI workflows ask this through policy/offline/configFile.ts.
+ */
+export function configFileForStack(stack: { file: string; config: Record<string, string> }, dir = CONFIG_DIR): string {
+    const environment = stack.config[ENVIRONMENT_KEY];
+    if (!environment) {
+        throw new PolicyConfigError(stack.file, [{ key: ENVIRONMENT_KEY, value: undefined, message: "is required: the policy config file is chosen by the stack's environment" }]);
+    }
+    return configFileFor(environment, dir);
+}

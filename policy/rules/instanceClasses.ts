@@ -16,9 +16,9 @@ const classList = (prefix: string, defaults: string[], what: string): PolicyConf
     description: `${what} allowed; "${prefix}.r7g.*" allows every size of a family.`,
 });
 
-const classesSchema = schema<{ aurora: string[]; documentDb: string[]; redis: string[] }>({
+const classesSchema = schema<{ aurora: string[]; documentdb: string[]; redis: string[] }>({
     aurora: classList("db", ["db.r6g.*", "db.r7g.*", "db.r8g.*"], "Aurora instance classes"),
-    documentDb: classList("db", ["db.r6g.*", "db.r7g.*", "db.r8g.*"], "DocumentDB instance classes"),
+    documentdb: classList("db", ["db.r6g.*", "db.r7g.*", "db.r8g.*"], "DocumentDB instance classes"),
     redis: classList("cache", ["cache.r6g.*", "cache.r7g.*", "cache.m7g.*"], "ElastiCache node types"),
 });
 
@@ -40,7 +40,7 @@ export const instanceClassAllowlist: ResourceValidationPolicy = {
             if (!allowed(String(i.instanceClass), list)) report(`Aurora instance class ${i.instanceClass} is not allowed here; allowed: ${list.join(", ")}.`);
         }),
         validateResourceOfType(aws.docdb.ClusterInstance, (i, args, report) => {
-            const list = configWithDefaults(classesSchema, args).documentDb;
+            const list = configWithDefaults(classesSchema, args).documentdb;
             if (!allowed(String(i.instanceClass), list)) report(`DocumentDB instance class ${i.instanceClass} is not allowed here; allowed: ${list.join(", ")}.`);
         }),
         validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {

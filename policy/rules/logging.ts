@@ -19,9 +19,9 @@ const logTypes = (defaults: string[], what: string): PolicyConfigJSONSchema => (
     description: `Log types every ${what} must export.`,
 });
 
-const exportsSchema = schema<{ auroraPostgresLogs: string[]; documentDbLogs: string[]; redisLogs: string[] }>({
-    auroraPostgresLogs: logTypes(["postgresql"], "Aurora PostgreSQL cluster (enabledCloudwatchLogsExports)"),
-    documentDbLogs: logTypes(["audit", "profiler"], "DocumentDB cluster (enabledCloudwatchLogsExports)"),
+const exportsSchema = schema<{ auroraLogs: string[]; documentdbLogs: string[]; redisLogs: string[] }>({
+    auroraLogs: logTypes(["postgresql"], "Aurora PostgreSQL cluster (enabledCloudwatchLogsExports)"),
+    documentdbLogs: logTypes(["audit", "profiler"], "DocumentDB cluster (enabledCloudwatchLogsExports)"),
     redisLogs: logTypes(["slow-log"], "ElastiCache replication group (logDeliveryConfigurations[].logType)"),
 });
 
@@ -40,16 +40,16 @@ export const databaseLogExports: ResourceValidationPolicy = {
     validateResource: [
         validateResourceOfType(aws.rds.Cluster, (c, args, report) => {
             if (c.engine !== "aurora-postgresql") return;
-            const gap = missing(configWithDefaults(exportsSchema, args).auroraPostgresLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
+            const gap = missing(configWithDefaults(exportsSchema, args).auroraLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
             if (gap.length) report(`Aurora cluster: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);
         }),
         validateResourceOfType(aws.rds.Instance, (i, args, report) => {
             if (i.engine !== "postgres") return;
-            const gap = missing(configWithDefaults(exportsSchema, args).auroraPostgresLogs, (i.enabledCloudwatchLogsExports ?? []) as string[]);
+            const gap = missing(configWithDefaults(exportsSchema, args).auroraLogs, (i.enabledCloudwatchLogsExports ?? []) as string[]);
             if (gap.length) report(`RDS PostgreSQL instance: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);
         }),
         validateResourceOfType(aws.docdb.Cluster, (c, args, report) => {
-            const gap = missing(configWithDefaults(exportsSchema, args).documentDbLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
+            const gap = missing(configWithDefaults(exportsSchema, args).documentdbLogs, (c.enabledCloudwatchLogsExports ?? []) as string[]);
             if (gap.length) report(`DocumentDB cluster: enabledCloudwatchLogsExports lacks ${gap.join(", ")}.`);
         }),
         validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, report) => {
@@ -60,7 +60,7 @@ export const databaseLogExports: ResourceValidationPolicy = {
     ],
 };
 
-const parametersSchema = schema<{ maximumSlowQueryMs: number; auroraLogStatement: string[]; documentDbAuditEvents: string[] }>({
+const parametersSchema = schema<{ maximumSlowQueryMs: number; auroraLogStatement: string[]; documentdbAuditEvents: string[] }>({
     maximumSlowQueryMs: {
         type: "integer",
         minimum: 0,
@@ -75,7 +75,7 @@ const parametersSchema = schema<{ maximumSlowQueryMs: number; auroraLogStatement
         default: ["ddl", "mod", "all"],
         description: "Values of log_statement allowed for Aurora PostgreSQL: ddl logs every schema change, mod also data changes, all every statement (none is never allowed).",
     },
-    documentDbAuditEvents: {
+    documentdbAuditEvents: {
         type: "array",
         items: { type: "string", enum: ["ddl", "dml_read", "dml_write"] },
         minItems: 1,
@@ -130,7 +130,7 @@ export const databaseLoggingParameters: StackValidationPolicy = {
         'and audit_logs "all" (or the categories configured) and profiler "enabled" for DocumentDB; the cluster must use that group.',
     configSchema: parametersSchema,
     validateStack: (args, report) => {
-        const { maximumSlowQueryMs, auroraLogStatement, documentDbAuditEvents } = configWithDefaults(parametersSchema, args);
+        const { maximumSlowQueryMs, auroraLogStatement, documentdbAuditEvents } = configWithDefaults(parametersSchema, args);
         const postgres: [PolicyResource, Map<string, string> | undefined, string][] = [
             ...ofType(args.resources, T.rdsCluster)
                 .filter((c) => knownString(() => c.props.engine) === "aurora-postgresql")
@@ -157,9 +157,9 @@ export const databaseLoggingParameters: StackValidationPolicy = {
             const params = clusterParameters(c, docdbGroups, "DocumentDB", report);
             if (!params) continue;
             const audit = params.get("audit_logs");
-            const missingAudit = documentDbAuditEvents.filter((e) => !auditCategories(audit ?? "").has(e));
+            const missingAudit = documentdbAuditEvents.filter((e) => !auditCategories(audit ?? "").has(e));
             if (missingAudit.length) {
-                report(`DocumentDB cluster ${c.name}: audit_logs is ${audit ?? "unset (disabled)"}, which does not audit ${missingAudit.join(", ")}; use "all" or cover ${documentDbAuditEvents.join(", ")}.`, c.urn);
+                report(`DocumentDB cluster ${c.name}: audit_logs is ${audit ?? "unset (disabled)"}, which does not audit ${missingAudit.join(", ")}; use "all" or cover ${documentdbAuditEvents.join(", ")}.`, c.urn);
             }
             const profiler = params.get("profiler");
             if (profiler !== "enabled") report(`DocumentDB cluster ${c.name}: profiler is ${profiler ?? "unset (disabled)"}; it must be enabled.`, c.urn);

@@ -36,9 +36,9 @@ export const enhancedMonitoring: ResourceValidationPolicy = {
     ),
 };
 
-const piSchema = schema<{ aurora: boolean; documentDb: boolean }>({
+const piSchema = schema<{ aurora: boolean; documentdb: boolean }>({
     aurora: { type: "boolean", default: true, description: "Whether Aurora cluster instances and RDS instances must have Performance Insights on." },
-    documentDb: { type: "boolean", default: true, description: "Whether DocumentDB instances must have Performance Insights on." },
+    documentdb: { type: "boolean", default: true, description: "Whether DocumentDB instances must have Performance Insights on." },
 });
 
 export const performanceInsights: ResourceValidationPolicy = {
@@ -54,7 +54,7 @@ export const performanceInsights: ResourceValidationPolicy = {
             }),
         ),
         validateResourceOfType(aws.docdb.ClusterInstance, (i, args, report) => {
-            if (configWithDefaults(piSchema, args).documentDb && i.enablePerformanceInsights !== true) report("DocumentDB instance: enablePerformanceInsights is not true.");
+            if (configWithDefaults(piSchema, args).documentdb && i.enablePerformanceInsights !== true) report("DocumentDB instance: enablePerformanceInsights is not true.");
         }),
     ],
 };

@@ -10,7 +10,7 @@ import { UNKNOWN, cannotDecideWithout, peek } from "./lib/values";
 /**
  * Types that take `tags` in @pulumi/aws v7, among those a data tier declares.
  * A resource of another aws type is checked too whenever it sets tags; this
- * list catches the ones that forget tags altogether. tests/policy/types.test.ts
+ * list catches the ones that forget tags altogether. tests/policy/packs.test.ts
  * checks each against the installed @pulumi/aws declarations.
  */
 export const TAGGABLE_TYPES = [

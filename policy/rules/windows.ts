@@ -7,12 +7,16 @@
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-    MIN_WINDOW_MINUTES,
     NamedWindow,
+    STORE_WINDOWS,
+    StoreWindowRule,
+    WINDOWED_STORES,
     Window,
     WindowFormatError,
+    WindowedStore,
     checkMinimumLength,
     checkNoOverlap,
+    checkStoreWindows,
     parseDailyWindow,
     parseWeeklyWindow,
 } from "../../infra/windows";
@@ -22,29 +26,28 @@ import { regionOf } from "./lib/regions";
 import { T } from "./lib/types";
 import { UNKNOWN, peek } from "./lib/values";
 
-/** Where each store keeps its windows. */
-interface WindowFields {
-    backup: string;
-    maintenance: string;
-    backupMinimum: number;
-    maintenanceMinimum: number;
+/** The resource that holds each store's windows (infra/windows.ts STORE_WINDOWS), and how messages name it. */
+interface WindowedResource {
+    label: string;
+    rule: StoreWindowRule;
     /** Whether the store takes backups at all with these props (Redis without snapshots has no snapshot window to keep). */
     backsUp: (props: Record<string, any>) => boolean;
 }
 
-const STORES: Record<string, WindowFields & { store: string }> = {
-    [T.rdsCluster]: { store: "Aurora cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.rdsBackup, maintenanceMinimum: MIN_WINDOW_MINUTES.rdsMaintenance, backsUp: () => true },
-    [T.docdbCluster]: { store: "DocumentDB cluster", backup: "preferredBackupWindow", maintenance: "preferredMaintenanceWindow", backupMinimum: MIN_WINDOW_MINUTES.rdsBackup, maintenanceMinimum: MIN_WINDOW_MINUTES.rdsMaintenance, backsUp: () => true },
-    [T.redisGroup]: {
-        store: "ElastiCache replication group",
-        backup: "snapshotWindow",
-        maintenance: "maintenanceWindow",
-        backupMinimum: MIN_WINDOW_MINUTES.elasticacheSnapshot,
-        maintenanceMinimum: MIN_WINDOW_MINUTES.elasticacheMaintenance,
-        backsUp: (p) => (peek(() => p.snapshotRetentionLimit) ?? 0) !== 0,
-    },
+const STORES: Record<string, WindowedResource> = {
+    [T.rdsCluster]: { label: "Aurora cluster", rule: STORE_WINDOWS.aurora, backsUp: () => true },
+    [T.docdbCluster]: { label: "DocumentDB cluster", rule: STORE_WINDOWS.documentdb, backsUp: () => true },
+    [T.redisGroup]: { label: "ElastiCache replication group", rule: STORE_WINDOWS.redis, backsUp: (p) => (peek(() => p.snapshotRetentionLimit) ?? 0) !== 0 },
 };
-const INSTANCE_TYPES = new Set<string>([T.rdsInstance, T.docdbInstance]);
+/** Instances carry their own maintenance window, under the same rule as their cluster's. */
+const INSTANCES: Record<string, StoreWindowRule> = { [T.rdsInstance]: STORE_WINDOWS.aurora, [T.docdbInstance]: STORE_WINDOWS.documentdb };
+
+/** "Aurora preferredBackupWindow / preferredMaintenanceWindow (at least 30 / 30 minutes)", for the policy's texts. */
+const STORE_NAMES: Record<WindowedStore, string> = { aurora: "Aurora", documentdb: "DocumentDB", redis: "ElastiCache" };
+const WINDOW_SUMMARY = WINDOWED_STORES.map((s) => {
+    const r = STORE_WINDOWS[s];
+    return `${STORE_NAMES[s]} ${r.backup} / ${r.maintenance} (at least ${r.backupMinimumMinutes} / ${r.maintenanceMinimumMinutes} minutes)`;
+}).join("; ");
 
 /** A window property as read from a resource: the window, why it is not one, or that it is unset or not known yet. */
 type WindowReading = { window?: Window; problem?: string; unset?: boolean; unknown?: boolean };
@@ -72,39 +75,38 @@ const windowsSchema = schema<{ requireExplicitWindows: boolean }>({
 export const backupAndMaintenanceWindows: ResourceValidationPolicy = {
     name: "backup-and-maintenance-windows",
     description:
-        "Backup (snapshot) and maintenance windows of every store are set, well-formed, long enough (30 min; ElastiCache snapshots and maintenance 60 min) and do not overlap each other.",
+        `Backup (snapshot) and maintenance windows of every store are set, well-formed, long enough and not too long, and do not overlap each other: ${WINDOW_SUMMARY}.`,
     enforcementLevel: "mandatory",
     remediationSteps:
-        'Set the windows in UTC: backups "hh24:mi-hh24:mi", maintenance "ddd:hh24:mi-ddd:hh24:mi", and move one of them so they share no minute. ' +
-        "For this repo's stores, the stack file's aurora.preferredBackupWindow / preferredMaintenanceWindow.",
+        'Set the windows in UTC: backups "hh24:mi-hh24:mi", maintenance "ddd:hh24:mi-ddd:hh24:mi", each at least as long as its service requires ' +
+        `(${WINDOW_SUMMARY}), and move one of a store's two windows so they share no minute.`,
     configSchema: windowsSchema,
     validateResource: (args, report) => {
         const props = args.props as Record<string, any>;
-        if (INSTANCE_TYPES.has(args.type)) {
-            const m = parse(props, "preferredMaintenanceWindow", parseWeeklyWindow);
+        const instance = INSTANCES[args.type];
+        if (instance) {
+            const m = parse(props, instance.maintenance, parseWeeklyWindow);
             if (m.problem) report(`Instance: ${m.problem}.`);
-            else if (m.window) checkMinimumLength({ key: "preferredMaintenanceWindow", window: m.window }, MIN_WINDOW_MINUTES.rdsMaintenance).forEach((p) => report(`Instance: ${p.key} "${p.value}" ${p.message}.`));
+            else if (m.window) checkMinimumLength({ key: instance.maintenance, window: m.window }, instance.maintenanceMinimumMinutes).forEach((p) => report(`Instance: ${p.key} "${p.value}" ${p.message}.`));
             return;
         }
         const f = STORES[args.type];
         if (!f) return;
         const { requireExplicitWindows } = configWithDefaults(windowsSchema, args);
-        const named: NamedWindow[] = [];
-        const checks: [string, (t: string) => Window, number, boolean][] = [
-            [f.backup, parseDailyWindow, f.backupMinimum, f.backsUp(props)],
-            [f.maintenance, parseWeeklyWindow, f.maintenanceMinimum, true],
+        const found: Partial<Record<"backup" | "maintenance", NamedWindow>> = {};
+        const checks: ["backup" | "maintenance", (t: string) => Window, boolean][] = [
+            ["backup", parseDailyWindow, f.backsUp(props)],
+            ["maintenance", parseWeeklyWindow, true],
         ];
-        for (const [key, parser, minimum, applies] of checks) {
+        for (const [which, parser, applies] of checks) {
             if (!applies) continue;
+            const key = f.rule[which];
             const w = parse(props, key, parser);
-            if (w.problem) report(`${f.store}: ${w.problem}.`);
-            else if (w.unset && requireExplicitWindows) report(`${f.store}: ${key} is not set, so AWS picks one at random.`);
-            else if (w.window) {
-                named.push({ key, window: w.window });
-                for (const p of checkMinimumLength({ key, window: w.window }, minimum)) report(`${f.store}: ${p.key} "${p.value}" ${p.message}.`);
-            }
+            if (w.problem) report(`${f.label}: ${w.problem}.`);
+            else if (w.unset && requireExplicitWindows) report(`${f.label}: ${key} is not set, so AWS picks one at random.`);
+            else if (w.window) found[which] = { key, window: w.window };
         }
-        for (const p of checkNoOverlap(named)) report(`${f.store}: ${p.key} "${p.value}" ${p.message}.`);
+        for (const p of checkStoreWindows({ rule: f.rule, ...found })) report(`${f.label}: ${p.key} "${p.value}" ${p.message}.`);
     },
 };
 
@@ -112,7 +114,9 @@ export const backupWindowsStaggered: StackValidationPolicy = {
     name: "backup-windows-staggered",
     description: "The backup and snapshot windows of the stack's stores do not overlap one another, so backups never compete for the same minutes.",
     enforcementLevel: "mandatory",
-    remediationSteps: "Give each store its own backup slot (this repo: Aurora 02:00-02:30, DocumentDB 02:30-03:00, Redis snapshots 03:00-04:00 UTC).",
+    remediationSteps:
+        "Give each store of a region its own backup slot: move one of the overlapping backup (snapshot) windows so that they share no minute, " +
+        "e.g. one store's backups starting when the other's end.",
     configSchema: NO_THRESHOLDS,
     validateStack: (args, report) => {
         // Backups compete for I/O and snapshot bandwidth within a region; stores in
@@ -121,9 +125,9 @@ export const backupWindowsStaggered: StackValidationPolicy = {
         for (const [type, f] of Object.entries(STORES)) {
             for (const r of ofType(args.resources, type)) {
                 if (!f.backsUp(r.props)) continue;
-                const w = parse(r.props, f.backup, parseDailyWindow);
+                const w = parse(r.props, f.rule.backup, parseDailyWindow);
                 const region = regionOf(r) ?? "(unknown)";
-                if (w.window) byRegion.set(region, [...(byRegion.get(region) ?? []), { key: `${f.store} ${r.name} ${f.backup}`, window: w.window, r }]);
+                if (w.window) byRegion.set(region, [...(byRegion.get(region) ?? []), { key: `${f.label} ${r.name} ${f.rule.backup}`, window: w.window, r }]);
             }
         }
         for (const named of byRegion.values()) {

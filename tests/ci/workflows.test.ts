@@ -7,11 +7,13 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { parseArgs } from "../../preview/args";
 import { REPO_ROOT } from "../../engine/repoRoot";
-import { listStacks } from "../../engine/stackFile";
+import { listStacks, readStackFile } from "../../engine/stackFile";
+import { configFileForStack } from "../../policy/offline/packConfig";
 
 const DIR = path.join(REPO_ROOT, ".github", "workflows");
 const WORKFLOWS = fs.readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
@@ -39,6 +41,28 @@ function expansions(text: string, job: Job): string[] {
     const values = m[2] ? (job.strategy?.matrix?.[m[2]] ?? []).map(String) : STACKS;
     assert.ok(values.length > 0, `no values for ${m[1]}`);
     return values.flatMap((v) => expansions(text.replace(m[0], v), job));
+}
+
+/** How the workflows must ask for a stack's policy config: the rule the offline run follows (configFileForStack). */
+const CONFIG_FILE_COMMAND = /^FILE=\$\(node bin\/policy\/offline\/configFile\.js "\$STACK_NAME"\)$/;
+
+/**
+ * The policy config file a `policyPackConfigs` line gives pulumi, for each
+ * stack the job runs: the line must be the output of an earlier step of the
+ * job that asks configFile.js for the job's stack (never a path built from the
+ * stack's name), and the file is then what that script prints for the stack.
+ */
+function policyConfigFiles(line: string, job: Job, step: Step): [string, string][] {
+    const m = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.file\s*\}\}$/.exec(line);
+    assert.ok(m, `policyPackConfigs "${line}" is not the output of the step that reads the stack's environment (a path from the stack's name would pick another environment's policies for a stack named otherwise)`);
+    const steps = job.steps ?? [];
+    const source = steps.find((st) => (st as { id?: string }).id === m[1]);
+    assert.ok(source && steps.indexOf(source) < steps.indexOf(step), `no step ${m[1]} before the pulumi step`);
+    assert.ok(commands(source.run ?? "").some((c) => CONFIG_FILE_COMMAND.test(c)), `step ${m[1]} does not run configFile.js for "$STACK_NAME"`);
+    assert.match(source.run ?? "", /echo "file=\$FILE" >> "\$GITHUB_OUTPUT"/);
+    const env = { ...(job as { env?: Record<string, string> }).env, ...(source as { env?: Record<string, string> }).env };
+    assert.ok(env.STACK_NAME, `step ${m[1]}: STACK_NAME is not set`);
+    return expansions(env.STACK_NAME, job).map((stack) => [stack, path.relative(REPO_ROOT, configFileForStack(readStackFile(stack))).split(path.sep).join("/")]);
 }
 
 /** Shell commands of a run script, continuation lines joined. */
@@ -117,16 +141,51 @@ describe("CI workflows", () => {
                 for (const [id, job] of jobs) {
                     for (const step of job.steps ?? []) {
                         if (!step.uses?.startsWith("pulumi/actions@")) continue;
-                        for (const key of ["policyPacks", "policyPackConfigs"]) {
-                            const lines = String(step.with?.[key] ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
-                            if (step.with?.command) assert.ok(lines.length > 0 || key === "policyPackConfigs", `job ${id}: pulumi ${step.with.command} without ${key}`);
-                            for (const line of lines) for (const p of expansions(line, job)) assert.ok(fs.existsSync(path.join(REPO_ROOT, p)), `job ${id}: ${key} names ${p}, which does not exist`);
+                        const lines = (key: string) => String(step.with?.[key] ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+                        if (step.with?.command) assert.ok(lines("policyPacks").length > 0, `job ${id}: pulumi ${step.with.command} without policyPacks`);
+                        for (const line of lines("policyPacks")) for (const p of expansions(line, job)) assert.ok(fs.existsSync(path.join(REPO_ROOT, p)), `job ${id}: policyPacks names ${p}, which does not exist`);
+                        for (const line of lines("policyPackConfigs")) {
+                            for (const [stack, file] of policyConfigFiles(line, job, step)) {
+                                assert.ok(fs.existsSync(path.join(REPO_ROOT, file)), `job ${id}, stack ${stack}: policyPackConfigs names ${file}, which does not exist`);
+                            }
                         }
                     }
                 }
             });
         });
     }
+
+    it("every pulumi run takes the policy config of the stack's environment, as the offline preview does", () => {
+        let runs = 0;
+        for (const file of WORKFLOWS) {
+            for (const [, job] of Object.entries(read(file).jobs ?? {})) {
+                for (const step of job.steps ?? []) {
+                    if (!step.uses?.startsWith("pulumi/actions@") || !step.with?.policyPacks) continue;
+                    const lines = String(step.with.policyPackConfigs ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+                    assert.strictEqual(lines.length, String(step.with.policyPacks).split("\n").filter((l) => l.trim()).length, `${file}: one config per pack`);
+                    for (const line of lines) {
+                        for (const [stack, config] of policyConfigFiles(line, job, step)) {
+                            assert.strictEqual(config, `policy/config/${readStackFile(stack).config["mlops-data:environment"]}.json`, `${file}, stack ${stack}`);
+                            runs++;
+                        }
+                    }
+                }
+            }
+        }
+        assert.ok(runs > 0, "no pulumi run with policy packs found");
+    });
+
+    it("the script the workflows ask chooses by environment: a stack named otherwise gets its environment's config, one without an environment none", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.sandbox-eu.yaml"), "config:\n  mlops-data:environment: dev\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.nameless.yaml"), "config:\n  aws:region: us-east-1\n");
+            assert.strictEqual(path.relative(REPO_ROOT, configFileForStack(readStackFile("sandbox-eu", dir))), path.join("policy", "config", "dev.json"));
+            assert.throws(() => configFileForStack(readStackFile("nameless", dir)), /mlops-data:environment: is required: the policy config file is chosen by the stack's environment/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 
     it("the DR stand-up offers the runbook's modes and runs the dr stack", () => {
         const wf = read("dr-standup.yml");

@@ -285,6 +285,18 @@ describe("Kubernetes wiring per environment", () => {
         assert.deepStrictEqual(ofKind(k8s(ev), T.job).map((j) => j.name).sort(), ["k8s-migrate", "k8s-verify"]);
     });
 
+    it("gives the stable names the stores' configured ports, not their defaults", async () => {
+        const base = readStackFile("staging");
+        const port = (section: string, value: number) => ({ [`mlops-data:${section}`]: JSON.stringify({ ...JSON.parse(base.config[`mlops-data:${section}`]), port: value }) });
+        const config = { ...base.config, ...port("aurora", 6543), ...port("documentdb", 27018), ...port("redis", 6380) };
+        const ev = k8s(await evaluateStack("staging", { stackConfig: { ...base, config } }));
+        const ports = (n: string) => named(ev, T.service, n).inputs.spec.ports.map((p: any) => p.port);
+        assert.deepStrictEqual(
+            ["mlflow-db", "mlflow-db-ro", "documents", "documents-ro", "cache", "cache-ro"].map((n) => [n, ports(n)]),
+            [["mlflow-db", [6543]], ["mlflow-db-ro", [6543]], ["documents", [27018]], ["documents-ro", [27018]], ["cache", [6380]], ["cache-ro", [6380]]],
+        );
+    });
+
     it("uses a kubeconfig from config as a secret, for every object it declares", async () => {
         const base = readStackFile("staging");
         const ev = await evaluateStack("staging", {

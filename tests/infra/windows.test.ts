@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import {
-    MIN_WINDOW_MINUTES,
     MINUTES_PER_DAY,
+    STORE_WINDOWS,
     StoreWindows,
+    WindowedStore,
     checkStackWindows,
+    checkStoreWindows,
     WindowFormatError,
     checkMinimumLength,
     checkNoOverlap,
@@ -12,6 +14,8 @@ import {
     windowContains,
     windowsOverlap,
 } from "../../infra/windows";
+import { TYPES, only, stack } from "../harness";
+import { configOf } from "./stackConfig";
 
 const SUN = 6 * MINUTES_PER_DAY;
 
@@ -111,16 +115,13 @@ describe("windows", () => {
     });
 
     describe("stack-wide rules", () => {
-        const store = (name: string, backup: string, maintenance: string, backupMin: number, maintenanceMin: number): StoreWindows => ({
-            store: name,
+        const store = (name: WindowedStore, backup: string, maintenance: string): StoreWindows => ({
+            rule: STORE_WINDOWS[name],
             backup: { key: `${name}.backup`, window: parseDailyWindow(backup) },
-            backupMinimumMinutes: backupMin,
             maintenance: { key: `${name}.maintenance`, window: parseWeeklyWindow(maintenance) },
-            maintenanceMinimumMinutes: maintenanceMin,
         });
-        const rds = (n: string, b: string, m: string) => store(n, b, m, MIN_WINDOW_MINUTES.rdsBackup, MIN_WINDOW_MINUTES.rdsMaintenance);
-        const cache = (b: string, m: string) =>
-            store("redis", b, m, MIN_WINDOW_MINUTES.elasticacheSnapshot, MIN_WINDOW_MINUTES.elasticacheMaintenance);
+        const rds = (n: "aurora" | "documentdb", b: string, m: string) => store(n, b, m);
+        const cache = (b: string, m: string) => store("redis", b, m);
 
         it("accepts staggered windows", () => {
             assert.deepStrictEqual(
@@ -150,9 +151,40 @@ describe("windows", () => {
             );
         });
 
+        it("checks the maintenance window of a store that takes no backups, and leaves it out of the stagger", () => {
+            const problems = checkStackWindows([
+                rds("aurora", "02:00-02:30", "sun:05:00-sun:05:30"),
+                { rule: STORE_WINDOWS.redis, maintenance: { key: "redis.maintenance", window: parseWeeklyWindow("sun:06:00-sun:06:30") } },
+            ]);
+            assert.deepStrictEqual(problems.map((p) => `${p.key}: ${p.message}`), ["redis.maintenance: lasts 30 minutes; AWS requires at least 60 minutes"]);
+        });
+
+        it("reports a maintenance window written backwards by its length, not by the overlaps it causes", () => {
+            const problems = checkStoreWindows(rds("documentdb", "02:00-02:30", "sun:07:00-sun:05:00"));
+            assert.deepStrictEqual(problems.map((p) => p.key), ["documentdb.maintenance"]);
+            assert.match(problems[0].message, /^ends 2 hours before it starts: .* at most 1410 minutes \(23 hours 30 minutes\)/);
+        });
+
         it("sees backups of two stores collide across midnight", () => {
             const problems = checkStackWindows([rds("aurora", "23:45-00:15", "sun:05:00-sun:05:30"), cache("00:00-01:00", "sun:06:00-sun:07:00")]);
             assert.deepStrictEqual(problems.map((p) => p.key), ["redis.backup"]);
         });
+    });
+
+    describe("the store-windows table", () => {
+        // The table's names must be both the stack config's keys and the providers' properties:
+        // config validation reads the first, the policies the second, and the components pass one to the other.
+        const clusterOf = { aurora: TYPES.cluster, documentdb: TYPES.docdbCluster, redis: TYPES.replicationGroup } as const;
+        for (const store of Object.keys(STORE_WINDOWS) as WindowedStore[]) {
+            it(`${store}: names the config keys whose values the store's resource registers under the same names`, async () => {
+                const rule = STORE_WINDOWS[store];
+                const section = configOf("dev")[store] as Record<string, unknown>;
+                const resource = only(await stack("dev"), clusterOf[store]);
+                for (const key of [rule.backup, rule.maintenance]) {
+                    assert.strictEqual(typeof section[key], "string", `dev's ${store}.${key}`);
+                    assert.strictEqual(resource.inputs[key], section[key], `${clusterOf[store]} ${key}`);
+                }
+            });
+        }
     });
 });

@@ -1,8 +1,9 @@
 /**
  * Type tokens of the resources the rules look at, for stack policies (which
  * filter the stack's resources by type). Resource policies use the @pulumi/aws
- * classes themselves; tests/policy/types.test.ts checks every token here
- * against the class of the installed @pulumi/aws, so a rename cannot slip by.
+ * classes themselves; tests/policy/packs.test.ts ("every type token is the type
+ * of the @pulumi/aws class it names") checks every token here against the class
+ * of the installed @pulumi/aws, so a rename cannot slip by.
  */
 export const T = {
     rdsCluster: "aws:rds/cluster:Cluster",
