@@ -44,7 +44,7 @@ public static class ApplicationRoleStep
         await ExecuteAsync(conn, $"alter role {Ident(app.Username)} with login password '{ScramVerifier(app.Password.Reveal())}'", ct);
         foreach (var statement in Settings(app, database)) await ExecuteAsync(conn, statement, ct);
         await tx.CommitAsync(ct);
-        progress.WriteLine($"dbops migrate: {app.Username}: login password set (from the contract), statement_timeout {app.StatementTimeoutMs} ms, idle_in_transaction_session_timeout {app.IdleInTransactionSessionTimeoutMs} ms, lock_timeout {app.LockTimeoutMs} ms in database {database}");
+        progress.WriteLine($"dbops migrate: {app.Username}: login password set (from the contract), statement_timeout {app.StatementTimeoutMs} ms, idle_in_transaction_session_timeout {app.IdleInTransactionSessionTimeoutMs} ms, lock_timeout {app.LockTimeoutMs} ms, {string.Join(", ", MlflowRoleSettings.All.Select(s => $"{s.Name} {s.Value}"))} in database {database}");
     }
 
     private static IEnumerable<string> Settings(ApplicationRole app, string database)
@@ -53,6 +53,7 @@ public static class ApplicationRoleStep
         yield return $"{role} statement_timeout = {app.StatementTimeoutMs}";
         yield return $"{role} idle_in_transaction_session_timeout = {app.IdleInTransactionSessionTimeoutMs}";
         yield return $"{role} lock_timeout = {app.LockTimeoutMs}";
+        foreach (var s in MlflowRoleSettings.All) yield return $"{role} {s.Name} = '{s.Value}'";
     }
 
     /// <summary>

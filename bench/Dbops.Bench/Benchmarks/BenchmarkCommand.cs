@@ -40,11 +40,11 @@ public static class BenchmarkCommand
                 report.Samples = await SampleSet.ReadAsync(conn, parse.GetValue(seed), ct);
             }
             var bench = new QueryBenchmark(ds, report.Samples, console.Error) { Iterations = parse.GetValue(iterations) };
-            report.Before = await bench.RunAsync("MLflow indexes", QueryShapes.All, ct);
+            report.Before = await bench.RunAsync("MLflow indexes", QueryShapes.For(report.Baseline.Release), ct);
             (report.Builds, report.MigrateTotal) = await IndexBuilds.ApplyAsync(ds, console.Error, ct);
-            report.After = await bench.RunAsync("platform indexes", QueryShapes.All, ct);
+            report.After = await bench.RunAsync("platform indexes", QueryShapes.For(report.Baseline.Release), ct);
             // Not a platform migration (a server parameter, for the cluster's parameter group): measured to show what it would add.
-            report.LowRandomPageCost = await bench.RunAsync("platform indexes, random_page_cost 1.1", QueryShapes.All, ct, "set random_page_cost = 1.1");
+            report.LowRandomPageCost = await bench.RunAsync("platform indexes, random_page_cost 1.1", QueryShapes.For(report.Baseline.Release), ct, "set random_page_cost = 1.1");
             if (!parse.GetValue(skipArchive))
             {
                 try

@@ -77,6 +77,28 @@ public class ApplicationRoleTests(LocalPostgres pg)
     }
 
     [Fact]
+    public async Task A_new_session_of_the_application_role_gets_the_measured_planner_settings_and_the_admin_keeps_the_servers()
+    {
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
+        var password = NewPassword();
+        var run = await MigrateAsync(ContractWithApplication(db, password));
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("work_mem 32MB, max_parallel_workers 0", run.Error);
+
+        await using var app = await LoginAsync(db, password);
+        Assert.Equal("32MB", await ShowAsync(app, "work_mem"));
+        Assert.Equal("0", await ShowAsync(app, "max_parallel_workers"));
+        // The role's sessions only: dbops (the owner) keeps the server's values for its index builds and reports.
+        await using var admin = await db.OpenAsync();
+        Assert.Equal("4MB", await ShowAsync(admin, "work_mem"));
+        Assert.NotEqual("0", await ShowAsync(admin, "max_parallel_workers"));
+        // The rows in the catalog are this database's, one per setting the platform declares.
+        var rows = await db.ScalarAsync<string[]>(
+            "select s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole join pg_database d on d.oid = s.setdatabase where r.rolname = 'mlflow_app' and d.datname = current_database()");
+        foreach (var setting in Dbops.Migrate.MlflowRoleSettings.All) Assert.Contains($"{setting.Name}={setting.Value}", rows);
+    }
+
+    [Fact]
     public async Task A_rotation_leaves_connected_clients_connected_and_admits_new_ones_with_the_new_password_only()
     {
         var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);

@@ -21,7 +21,7 @@ public class MigrateTests(LocalPostgres pg)
         var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("applied 5 migration(s): V1__roles.sql", first.Out);
+        Assert.Contains("applied 6 migration(s): V1__roles.sql", first.Out);
         var embedded = PlatformMigrations.Embedded().All;
         var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
         Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
@@ -154,7 +154,7 @@ public class MigrateTests(LocalPostgres pg)
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        var applier = Assert.Single(runs, r => r.Out.Contains("applied 5 migration(s)", StringComparison.Ordinal));
+        var applier = Assert.Single(runs, r => r.Out.Contains("applied 6 migration(s)", StringComparison.Ordinal));
         Assert.Contains("  5 pending of 5", applier.Out);
         // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
         Assert.All(runs.Where(r => r != applier), r =>
