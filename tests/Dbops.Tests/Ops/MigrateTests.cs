@@ -32,7 +32,7 @@ public class MigrateTests(LocalPostgres pg)
         }
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date: nothing to apply", second.Out);
-        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
         Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
         Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
-        Assert.Contains("5 pending of 5", run.Out);
+        Assert.Contains("6 pending of 6", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
     }
@@ -155,15 +155,15 @@ public class MigrateTests(LocalPostgres pg)
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
         var applier = Assert.Single(runs, r => r.Out.Contains("applied 6 migration(s)", StringComparison.Ordinal));
-        Assert.Contains("  5 pending of 5", applier.Out);
+        Assert.Contains("  6 pending of 6", applier.Out);
         // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
         Assert.All(runs.Where(r => r != applier), r =>
         {
-            Assert.Contains("  0 pending of 5", r.Out);
+            Assert.Contains("  0 pending of 6", r.Out);
             Assert.DoesNotMatch(@"\spending\s+(in transaction|statement-wise)", r.Out);
             Assert.EndsWith("up to date: nothing to apply", r.Out.TrimEnd());
         });
-        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Fact]
