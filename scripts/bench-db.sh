@@ -3,8 +3,10 @@
 # (TLS-only, loopback, scripts/local-stores.sh), for each scale: a fresh database with a real
 # MLflow release's schema (tests/fixtures/mlflow/$MLFLOW_RELEASE; its indexes are the "MLflow's
 # indexes" baseline, and dbops-bench run refuses a baseline that is not exactly the release's), filled by the synthetic workload (dbops-bench generate), then
-# dbops-bench run: every query shape with MLflow's indexes, the platform's migrations (each
-# index build timed), every shape again, and the archival of the 90-day window. Prints Markdown
+# dbops-bench run: every query shape (MLflow's search calls as its store sends them, with their
+# follow-up statements) with MLflow's indexes, the platform's migrations (each index build timed),
+# every shape again, then with the platform's settings (the parameter group's planner parameters
+# and mlflow_app's role settings), and the archival of the 90-day window. Prints Markdown
 # tables (progress goes to stderr); asserts nothing. Everything is removed afterwards.
 #   SCALES="runs:metric_rows ..."   default "10000:1000000 100000:10000000"
 #   SEED=n ITERATIONS=n             workload seed (42) and executions per shape (200)
@@ -19,6 +21,9 @@ MLFLOW_RELEASE="${MLFLOW_RELEASE:-3.11.1}"
 SCHEMA="$ROOT/tests/fixtures/mlflow/$MLFLOW_RELEASE/schema.sql"
 [ -f "$SCHEMA" ] || { echo "bench-db: no fixture $SCHEMA" >&2; exit 2; }
 [ -f "$BENCH" ] || { echo "bench-db: $BENCH not built (make bench-db builds it)" >&2; exit 2; }
+
+# The cluster parameter group's planner parameters, from the one place the program declares them.
+PARAMETER_GROUP="$(cd "$ROOT" && node_modules/.bin/tsx -e 'import { PLANNER_PARAMETERS } from "./infra/components/plannerParameters"; console.log(Object.entries(PLANNER_PARAMETERS).map(([k, v]) => `${k}=${v}`).join(","))')"
 
 dir="$(mktemp -d /tmp/dbops-bench-db.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
@@ -52,7 +57,7 @@ for scale in $SCALES; do
   label="$(numfmt --to=si "$runs" | sed 's/k$/K/') runs"
   echo "bench-db: $label: generating the workload" >&2
   generated="$(dotnet "$BENCH" generate --outputs "$contract" --ca-bundle "$dir/ca.pem" --runs "$runs" --metric-rows "$metrics" --seed "$SEED")"
-  dotnet "$BENCH" run --outputs "$contract" --ca-bundle "$dir/ca.pem" --label "$label" --iterations "$ITERATIONS"
+  dotnet "$BENCH" run --outputs "$contract" --ca-bundle "$dir/ca.pem" --label "$label" --iterations "$ITERATIONS" --parameter-group "$PARAMETER_GROUP"
   echo "Workload: $generated."
   echo
   psql_as postgres postgres -c "drop database $db"

@@ -109,7 +109,7 @@ public static class ApplicationRoleStep
         await tx.CommitAsync(ct);
         progress.WriteLine(
             $"dbops migrate: {app.Username} (generation {app.Generation}, acting as {ApplicationRole.Role}): login password set (from the contract), statement_timeout {app.StatementTimeoutMs} ms, " +
-            $"idle_in_transaction_session_timeout {app.IdleInTransactionSessionTimeoutMs} ms, lock_timeout {app.LockTimeoutMs} ms in database {database}; " +
+            $"idle_in_transaction_session_timeout {app.IdleInTransactionSessionTimeoutMs} ms, lock_timeout {app.LockTimeoutMs} ms, {string.Join(", ", MlflowRoleSettings.All.Select(s => $"{s.Name} {s.Value}"))} in database {database}; " +
             $"{app.PreviousLogin} left as it is{(retired ? $"; {ApplicationRole.Role} no longer logs in (the generation before the previous one)" : "")}");
     }
 
@@ -121,6 +121,7 @@ public static class ApplicationRoleStep
         yield return $"{role} statement_timeout = {app.StatementTimeoutMs}";
         yield return $"{role} idle_in_transaction_session_timeout = {app.IdleInTransactionSessionTimeoutMs}";
         yield return $"{role} lock_timeout = {app.LockTimeoutMs}";
+        foreach (var s in MlflowRoleSettings.All) yield return $"{role} {s.Name} = '{s.Value}'";
     }
 
     /// <summary>

@@ -64,6 +64,7 @@ public sealed class CheckPlan : IAsyncDisposable
         yield return new AlembicRevisionCheck(writer, settings);
         yield return new PlatformIndexesCheck(writer, migrations);
         yield return new QuerySloCheck(writer, settings);
+        yield return new SearchPlanCheck(writer, settings, migrations);
         if (pg.Reader is null)
         {
             yield return new SkippedCheck("postgres.reader", Categories.PostgresServer, "the contract declares no reader (postgres.readers is 0)");

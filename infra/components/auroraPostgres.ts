@@ -24,6 +24,7 @@ import { DatabaseSecurityGroup } from "./databaseSecurityGroup";
 import { EncryptionKey } from "./encryptionKey";
 import { ClusterLifecycleArgs, StorePlacementArgs } from "./storeArgs";
 import { createStoreSecurityGroup, storeAlarmTarget } from "./storeSkeleton";
+import { PLANNER_PARAMETERS } from "./plannerParameters";
 
 /** The Aurora engine this component declares. */
 export const AURORA_POSTGRES_ENGINE = "aurora-postgresql";
@@ -263,6 +264,8 @@ export class AuroraPostgres extends pulumi.ComponentResource {
             // Every schema change is logged (Checkov CKV2_AWS_27; policy database-logging-parameters): an
             // incident review must tell who changed MLflow's tables and when. Dynamic: applied at once.
             log_statement: "ddl",
+            // Planner costs measured on MLflow's real searches (plannerParameters.ts).
+            ...PLANNER_PARAMETERS,
         };
         // shared_preload_libraries is static: it takes effect at the next reboot.
         // The others are dynamic and apply at once.

@@ -67,6 +67,9 @@ for (const name of PRIMARY_STACKS) {
             assert.ok(params.shared_preload_libraries.value.split(",").includes("pg_stat_statements"));
             assert.strictEqual(params.shared_preload_libraries.applyMethod, "pending-reboot");
             assert.strictEqual(params.log_min_duration_statement.value, "1000");
+            // The planner cost measured on MLflow's real searches (docs/benchmarks/), dynamic: no reboot.
+            assert.strictEqual(params.random_page_cost.value, "1.1");
+            assert.strictEqual(params.random_page_cost.applyMethod, "immediate");
             assert.strictEqual(group.inputs.family, "aurora-postgresql16");
             const cluster = only(ev, TYPES.cluster);
             assert.strictEqual(cluster.inputs.dbClusterParameterGroupName, group.inputs.name);

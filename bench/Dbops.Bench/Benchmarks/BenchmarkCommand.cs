@@ -19,9 +19,10 @@ public static class BenchmarkCommand
         var iterations = new Option<int>("--iterations") { Description = "executions per shape and phase (fewer when a shape is slow)", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "seed of the parameter sequence", DefaultValueFactory = _ => 7 };
         var skipArchive = new Option<bool>("--skip-archive") { Description = "do not time the archival" };
+        var parameterGroup = new Option<string>("--parameter-group") { Description = "the cluster parameter group's planner parameters as name=value,... (scripts/bench-db.sh reads them from infra/components/plannerParameters.ts)", DefaultValueFactory = _ => "" };
         var command = new Command("run", "time MLflow's query shapes with MLflow's indexes and with the platform's, the index builds and the archival")
         {
-            label, iterations, seed, skipArchive,
+            label, iterations, seed, skipArchive, parameterGroup,
         };
         connection.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -29,6 +30,15 @@ public static class BenchmarkCommand
             var target = connection.Resolve(parse, console);
             await using var ds = target.OpenDataSource("dbops-bench run");
             var report = new BenchmarkReport { Label = parse.GetValue(label)! };
+            try
+            {
+                report.Settings = PlatformSettings.Parse(parse.GetValue(parameterGroup)!);
+            }
+            catch (ArgumentException e)
+            {
+                await console.Error.WriteLineAsync($"dbops-bench run: {e.Message}");
+                return ExitCodes.UnusableInput;
+            }
             await using (var conn = await ds.OpenConnectionAsync(ct))
             {
                 report.Scale = await Scale.ReadAsync(conn, ct);
@@ -41,11 +51,13 @@ public static class BenchmarkCommand
                 report.Samples = await SampleSet.ReadAsync(conn, parse.GetValue(seed), ct);
             }
             var bench = new QueryBenchmark(ds, report.Samples, console.Error) { Iterations = parse.GetValue(iterations) };
-            report.Before = await bench.RunAsync("MLflow indexes", QueryShapes.All, ct);
+            report.Before = await bench.RunAsync("MLflow indexes", QueryShapes.For(report.Baseline.Release), ct);
             (report.Builds, report.MigrateTotal) = await IndexBuilds.ApplyAsync(ds, console.Error, ct);
-            report.After = await bench.RunAsync("platform indexes", QueryShapes.All, ct);
-            // Not a platform migration (a server parameter, for the cluster's parameter group): measured to show what it would add.
-            report.LowRandomPageCost = await bench.RunAsync("platform indexes, random_page_cost 1.1", QueryShapes.All, ct, "set random_page_cost = 1.1");
+            report.After = await bench.RunAsync("platform indexes", QueryShapes.For(report.Baseline.Release), ct);
+            // The platform's settings, as MLflow's sessions get them on Aurora: the cluster parameter group's
+            // planner parameters and the role settings dbops migrate gives mlflow_app (set here per session,
+            // as the benchmark connects as the owner).
+            report.WithSettings = await bench.RunAsync("platform indexes and settings", QueryShapes.For(report.Baseline.Release), ct, report.Settings.SessionSql);
             if (!parse.GetValue(skipArchive))
             {
                 try
@@ -62,6 +74,34 @@ public static class BenchmarkCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+}
+
+/// <summary>The platform's settings a phase runs with: the parameter group's planner parameters and mlflow_app's role settings.</summary>
+public sealed record PlatformSettings(IReadOnlyList<(string Name, string Value)> ParameterGroup)
+{
+    public IReadOnlyList<(string Name, string Value)> Role { get; } = Dbops.Migrate.MlflowRoleSettings.All.Select(s => (s.Name, s.Value)).ToArray();
+
+    public string SessionSql => string.Join("; ", ParameterGroup.Concat(Role).Select(s => $"set {s.Name} = '{s.Value.Replace("'", "''", StringComparison.Ordinal)}'"));
+
+    public string Describe() =>
+        $"parameter group {(ParameterGroup.Count == 0 ? "(none given)" : string.Join(", ", ParameterGroup.Select(s => $"{s.Name} = {s.Value}")))}; mlflow_app {string.Join(", ", Role.Select(s => $"{s.Name} = {s.Value}"))}";
+
+    /// <summary>name=value pairs, comma-separated; a name is letters, digits, dots and underscores.</summary>
+    public static PlatformSettings Parse(string text)
+    {
+        var pairs = new List<(string, string)>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = item.IndexOf('=');
+            var name = eq > 0 ? item[..eq].Trim() : "";
+            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+            {
+                throw new ArgumentException($"--parameter-group: \"{item}\" is not name=value (a name of letters, digits, dots and underscores)");
+            }
+            pairs.Add((name, item[(eq + 1)..].Trim()));
+        }
+        return new PlatformSettings(pairs);
     }
 }
 

@@ -12,7 +12,11 @@ public sealed class BenchmarkReport
     public SampleSet Samples { get; set; } = null!;
     public IReadOnlyList<Latency> Before { get; set; } = [];
     public IReadOnlyList<Latency> After { get; set; } = [];
-    public IReadOnlyList<Latency> LowRandomPageCost { get; set; } = [];
+    public IReadOnlyList<Latency> WithSettings { get; set; } = [];
+    public PlatformSettings Settings { get; set; } = new([]);
+
+    /// <summary>Issue 20's goal: every main statement of MLflow's searches and the seed's queries under this p95 at 100 K runs.</summary>
+    public const double GoalP95Ms = 20;
     public IReadOnlyList<IndexBuild> Builds { get; set; } = [];
     public TimeSpan MigrateTotal { get; set; }
     public double QueryBudgetSeconds { get; set; } = 15;
@@ -37,15 +41,29 @@ public sealed class BenchmarkReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"Schema: {baseline.Release}; the \"MLflow's indexes\" column ran on {baseline.Describe()}; on the tables the queries read: {string.Join(", ", read)}.");
             sb.AppendLine();
         }
-        sb.AppendLine("| query | MLflow's indexes p50 / p95 (ms) | + platform's p50 / p95 (ms) | p95 ratio | + random_page_cost 1.1 p50 / p95 (ms) |");
-        sb.AppendLine("|---|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"MLflow's search calls are sent as MLflow's store sends them (values inlined, DISTINCT, LIMIT 101), each followed by its {MlflowFollowUps} follow-up statements for the page's run ids; the p50 / p95 columns time the main statement, \"call's SQL p95\" the whole call (main and follow-ups, one round trip each). Platform settings: {Settings.Describe()}.");
+        sb.AppendLine();
+        sb.AppendLine("| query | MLflow's indexes p50 / p95 (ms) | + platform's p50 / p95 (ms) | p95 ratio | + platform settings p50 / p95 (ms) | call's SQL p95: MLflow's / + platform's / + settings (ms) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var before in Before)
         {
             var after = After.Single(a => a.Shape == before.Shape);
-            var rpc = LowRandomPageCost.SingleOrDefault(a => a.Shape == before.Shape);
-            var rpcCell = rpc is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{rpc.P50:0.00} / {rpc.P95:0.00}");
+            var set = WithSettings.SingleOrDefault(a => a.Shape == before.Shape);
+            var setCell = set is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{set.P50:0.00} / {set.P95:0.00}");
+            var callCell = before.CallP95 is { } c0
+                ? string.Create(CultureInfo.InvariantCulture, $"{c0:0.00} / {after.CallP95:0.00} / {set?.CallP95:0.00}")
+                : "";
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {before.Shape} | {before.P50:0.00} / {before.P95:0.00} | {after.P50:0.00} / {after.P95:0.00} | {Ratio(before.P95, after.P95)} | {rpcCell} |");
+                $"| {before.Shape} | {before.P50:0.00} / {before.P95:0.00} | {after.P50:0.00} / {after.P95:0.00} | {Ratio(before.P95, after.P95)} | {setCell} | {callCell} |");
+        }
+        if (WithSettings.Count > 0)
+        {
+            // The goal covers MLflow's searches and the seed's queries, judged on the last column.
+            var judged = WithSettings.Where(l => l.Calls is not null || l.Shape.StartsWith("seed:", StringComparison.Ordinal)).ToArray();
+            var met = judged.Where(l => l.P95 < GoalP95Ms).Select(l => $"{l.Shape} ({l.P95:0.0} ms)").ToArray();
+            var missed = judged.Where(l => l.P95 >= GoalP95Ms).Select(l => $"{l.Shape} ({l.P95:0.0} ms)").ToArray();
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Goal (issue 20): main statement p95 under {GoalP95Ms:0} ms with the platform's indexes and settings. Met: {(met.Length == 0 ? "none" : string.Join(", ", met))}. Not met: {(missed.Length == 0 ? "none" : string.Join(", ", missed))}.");
         }
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Executions per shape and column: {string.Join(", ", Before.Select(b => b.Samples.Count).Distinct().OrderDescending())} (a shape stops after {QueryBudgetSeconds:0} s, with at least 20).");
@@ -73,6 +91,8 @@ public sealed class BenchmarkReport
         sb.AppendLine();
         return sb.ToString();
     }
+
+    private int MlflowFollowUps => Baseline is { } b ? Dbops.Verify.Postgres.MlflowSearchSql.FollowUps(b.Release, ["x"]).Count : 5;
 
     private static string Ratio(double before, double after) =>
         after <= 0 ? "-" : (before / after).ToString(before / after >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + "x";

@@ -1,46 +1,48 @@
+using Dbops.Data;
+using Dbops.Verify.Postgres;
+
 namespace Dbops.Bench.Benchmarks;
 
-/// <summary>The parameters one execution of a shape takes: an experiment, one of its runs, and that run's metric, param and tag.</summary>
-public sealed record Sample(int ExperimentId, long ExperimentRuns, string RunUuid, string MetricKey, string ParamKey, string ParamValue, string TagKey, string TagValue);
+/// <summary>The parameters one execution of a shape takes: an experiment, one of its runs, and that run's metric (with its latest value), param and tag.</summary>
+public sealed record Sample(int ExperimentId, long ExperimentRuns, string RunUuid, string MetricKey, string ParamKey, string ParamValue, string TagKey, string TagValue, double MetricValue = 0.5);
 
 /// <summary>
-/// A query MLflow (or the seed's examples) runs, in the SQL MLflow's SQLAlchemy store
-/// produces for it, written from the facts file. <see cref="Writes"/>: run inside a
-/// transaction that is rolled back, so every execution sees the same data.
+/// A query MLflow (or the seed's examples) runs. <see cref="Sql"/> and <see cref="Args"/>: a
+/// statement with parameters. <see cref="Literal"/>: a statement as MLflow's store sends it, values
+/// inlined (<see cref="MlflowSearchSql"/>), and <see cref="FollowUps"/> the statements the same call
+/// sends next for the run ids the first returned (timed apart and as the call's total).
+/// <see cref="Writes"/>: run inside a transaction that is rolled back, so every execution sees the same data.
 /// </summary>
-public sealed record QueryShape(string Name, string Sql, Func<Sample, object[]> Args, bool Writes = false);
+public sealed record QueryShape(string Name, string Sql, Func<Sample, object[]> Args, bool Writes = false)
+{
+    public Func<Sample, string>? Literal { get; init; }
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>>? FollowUps { get; init; }
+
+    /// <summary>A search_runs call of MLflow's store on <paramref name="release"/>'s schema.</summary>
+    public static QueryShape Search(MlflowRelease release, MlflowSearchSql.Shape shape) =>
+        new(MlflowSearchSql.Describe(shape), "", _ => [])
+        {
+            Literal = s => MlflowSearchSql.MainStatement(release, shape, Values(s)),
+            FollowUps = ids => MlflowSearchSql.FollowUps(release, ids),
+        };
+
+    /// <summary>
+    /// The sample's values in a shape: its experiment, its run's metric key (ordered by, or filtered
+    /// below that run's latest value, so the share of matching runs varies), param and tag.
+    /// </summary>
+    public static MlflowSearchSql.SearchValues Values(Sample s) =>
+        new(s.ExperimentId, s.MetricKey, s.ParamKey, s.ParamValue, s.TagKey, s.TagValue, s.MetricValue);
+}
 
 public static class QueryShapes
 {
-    public static readonly IReadOnlyList<QueryShape> All =
+    /// <summary>MLflow's four search_runs calls on the release's schema, then the other shapes.</summary>
+    public static IReadOnlyList<QueryShape> For(MlflowRelease release) =>
+        [.. Enum.GetValues<MlflowSearchSql.Shape>().Select(s => QueryShape.Search(release, s)), .. Others];
+
+    /// <summary>Metric history, the seed's four examples (sent as the PostgreSQL guide writes them) and two writes.</summary>
+    public static readonly IReadOnlyList<QueryShape> Others =
     [
-        new("search runs: active runs of an experiment by start_time",
-            """
-            select r.* from runs r
-            where r.experiment_id = $1 and r.lifecycle_stage = 'active'
-            order by r.start_time desc, r.run_uuid
-            limit 100
-            """,
-            s => [s.ExperimentId]),
-        new("search runs: ordered by a metric",
-            """
-            select r.*, m.value from runs r
-            left join (select run_uuid, value, is_nan from latest_metrics where key = $2) m on m.run_uuid = r.run_uuid
-            where r.experiment_id = $1 and r.lifecycle_stage = 'active'
-            order by case when m.is_nan then 1 when m.value is null then 2 else 0 end, m.value desc, r.start_time desc, r.run_uuid
-            limit 100
-            """,
-            s => [s.ExperimentId, s.MetricKey]),
-        new("search runs: filtered by a param and a tag",
-            """
-            select r.* from runs r
-            join (select run_uuid from params where key = $2 and value = $3) p on p.run_uuid = r.run_uuid
-            join (select run_uuid from tags where key = $4 and value = $5) t on t.run_uuid = r.run_uuid
-            where r.experiment_id = $1 and r.lifecycle_stage = 'active'
-            order by r.start_time desc, r.run_uuid
-            limit 100
-            """,
-            s => [s.ExperimentId, s.ParamKey, s.ParamValue, s.TagKey, s.TagValue]),
         new("metric history of a run",
             "select key, value, timestamp, step, is_nan from metrics where run_uuid = $1 and key = $2 order by step, timestamp",
             s => [s.RunUuid, s.MetricKey]),

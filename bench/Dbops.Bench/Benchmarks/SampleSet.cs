@@ -5,7 +5,7 @@ namespace Dbops.Bench.Benchmarks;
 
 /// <summary>
 /// The parameters the shapes run with: ten runs from each of the twenty experiments with the
-/// most active runs, with one of each run's metrics, params and tags. Executions pick an
+/// most active runs, with one of each run's metrics (and its latest value), params and tags. Executions pick an
 /// experiment weighted by its size, as traffic goes where the runs are. Read once, before
 /// any index is added, so both phases run with the same parameters in the same order.
 /// </summary>
@@ -20,11 +20,11 @@ public sealed class SampleSet(IReadOnlyList<Sample> samples, int seed)
             with top as (
                 select experiment_id, count(*) as n from runs where lifecycle_stage = 'active'
                 group by experiment_id order by n desc, experiment_id limit 20)
-            select t.experiment_id, t.n, r.run_uuid::text, m.key::text, p.key::text, p.value::text, g.key::text, g.value::text
+            select t.experiment_id, t.n, r.run_uuid::text, m.key::text, p.key::text, p.value::text, g.key::text, g.value::text, m.value
             from top t
             cross join lateral (select run_uuid from runs where experiment_id = t.experiment_id and lifecycle_stage = 'active'
                                 order by md5(run_uuid || $1) limit 10) r
-            cross join lateral (select key from latest_metrics where run_uuid = r.run_uuid order by md5(key || $1) limit 1) m
+            cross join lateral (select key, value from latest_metrics where run_uuid = r.run_uuid order by md5(key || $1) limit 1) m
             cross join lateral (select key, value from params where run_uuid = r.run_uuid and key not in ('seed', 'config')
                                 order by md5(key || $1) limit 1) p
             cross join lateral (select key, value from tags where run_uuid = r.run_uuid and key in ('mlflow.user', 'stage')
@@ -36,7 +36,7 @@ public sealed class SampleSet(IReadOnlyList<Sample> samples, int seed)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            list.Add(new Sample(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7)));
+            list.Add(new Sample(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetDouble(8)));
         }
         if (list.Count == 0) throw new InvalidOperationException("no active run with metrics, params and tags to sample: generate a workload first");
         return new SampleSet(list, seed);

@@ -120,6 +120,28 @@ public class ApplicationRoleTests(LocalPostgres pg)
     }
 
     [Fact]
+    public async Task A_new_session_of_the_application_role_gets_the_measured_planner_settings_and_the_admin_keeps_the_servers()
+    {
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
+        var password = NewPassword();
+        var run = await MigrateAsync(Contract(db, 1, password));
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("work_mem 32MB, max_parallel_workers 0", run.Error);
+
+        await using var app = await LoginAsync(db, A, password);
+        Assert.Equal("32MB", await ScalarAsync(app, "show work_mem"));
+        Assert.Equal("0", await ScalarAsync(app, "show max_parallel_workers"));
+        // The role's sessions only: dbops (the owner) keeps the server's values for its index builds and reports.
+        await using var admin = await db.OpenAsync();
+        Assert.Equal("4MB", await ScalarAsync(admin, "show work_mem"));
+        Assert.NotEqual("0", await ScalarAsync(admin, "show max_parallel_workers"));
+        // The rows in the catalog are this database's, on the generation's login (settings are not inherited through membership), one per setting the platform declares.
+        var rows = await db.ScalarAsync<string[]>(
+            "select s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole join pg_database d on d.oid = s.setdatabase where r.rolname = 'mlflow_app_a' and d.datname = current_database()");
+        foreach (var setting in Dbops.Migrate.MlflowRoleSettings.All) Assert.Contains($"{setting.Name}={setting.Value}", rows);
+    }
+
+    [Fact]
     public async Task A_walk_of_two_rotations_keeps_the_previous_generation_connecting_and_refuses_the_one_before()
     {
         var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);

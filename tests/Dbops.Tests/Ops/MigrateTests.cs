@@ -22,7 +22,7 @@ public class MigrateTests(LocalPostgres pg)
         var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("applied 5 migration(s): V1__roles.sql", first.Out);
+        Assert.Contains("applied 6 migration(s): V1__roles.sql", first.Out);
         var embedded = PlatformMigrations.Embedded().All;
         var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
         Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
@@ -33,7 +33,7 @@ public class MigrateTests(LocalPostgres pg)
         }
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date: nothing to apply", second.Out);
-        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
         Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
         Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
-        Assert.Contains("5 pending of 5", run.Out);
+        Assert.Contains("6 pending of 6", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
     }
@@ -155,16 +155,16 @@ public class MigrateTests(LocalPostgres pg)
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        var applier = Assert.Single(runs, r => r.Out.Contains("applied 5 migration(s)", StringComparison.Ordinal));
-        Assert.Contains("  5 pending of 5", applier.Out);
+        var applier = Assert.Single(runs, r => r.Out.Contains("applied 6 migration(s)", StringComparison.Ordinal));
+        Assert.Contains("  6 pending of 6", applier.Out);
         // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
         Assert.All(runs.Where(r => r != applier), r =>
         {
-            Assert.Contains("  0 pending of 5", r.Out);
+            Assert.Contains("  0 pending of 6", r.Out);
             Assert.DoesNotMatch(@"\spending\s+(in transaction|statement-wise)", r.Out);
             Assert.EndsWith("up to date: nothing to apply", r.Out.TrimEnd());
         });
-        Assert.Equal(5, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Fact]

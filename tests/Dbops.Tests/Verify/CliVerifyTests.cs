@@ -19,7 +19,7 @@ public class CliVerifyTests(LocalStores stores)
         Assert.Contains("PASS    postgres.writer.tls", run.Out);
         // The four MLflow schema checks (tables, primary keys, foreign keys, indexes) among them.
         Assert.Contains("PASS    postgres.writer.mlflow-indexes", run.Out);
-        Assert.Matches(@"OK: 30 passed, 0 failed, 0 warnings, 2 skipped in \d+ ms", run.Out);
+        Assert.Matches(@"OK: 31 passed, 0 failed, 0 warnings, 2 skipped in \d+ ms", run.Out);
         foreach (var secret in Secrets) Assert.DoesNotContain(secret, run.All);
     }
 
@@ -35,12 +35,12 @@ public class CliVerifyTests(LocalStores stores)
             Assert.Equal(0, run.ExitCode);
             var report = JsonNode.Parse(run.Out)!;
             Assert.Equal("pass", (string)report["status"]!);
-            Assert.Equal(32, report["checks"]!.AsArray().Count);
+            Assert.Equal(33, report["checks"]!.AsArray().Count);
             var bytes = await File.ReadAllBytesAsync(junit);
             Assert.False(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "the JUnit file starts with a byte-order mark");
             Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", System.Text.Encoding.UTF8.GetString(bytes));
             var xml = XDocument.Load(junit);
-            Assert.Equal(32, xml.Descendants("testcase").Count());
+            Assert.Equal(33, xml.Descendants("testcase").Count());
             Assert.Equal(2, xml.Descendants("skipped").Count());
             Assert.Empty(xml.Descendants("failure"));
             foreach (var secret in Secrets)
