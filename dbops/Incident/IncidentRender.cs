@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Dbops.Incident;
 
@@ -12,11 +13,13 @@ internal static class IncidentRender
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter<ActionKind>(JsonNamingPolicy.CamelCase) },
+        // Generated metadata, not reflection: a Native AOT build of dbops has no reflection serializer.
+        TypeInfoResolver = IncidentJsonContext.Default,
     };
 
     public static string Json(IncidentSnapshot s, IReadOnlyList<ActionResult> actions, string target, double tookSeconds) =>
-        JsonSerializer.Serialize(new { target, tookSeconds = Math.Round(tookSeconds, 2), snapshot = s, actions }, Options);
+        JsonSerializer.Serialize(new IncidentJson(target, Math.Round(tookSeconds, 2), s, actions), (JsonTypeInfo<IncidentJson>)Options.GetTypeInfo(typeof(IncidentJson)));
 
     public static string Text(IncidentSnapshot s, IReadOnlyList<ActionResult> actions, string target, double tookSeconds)
     {
@@ -93,3 +96,9 @@ internal static class IncidentRender
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The JSON document of <c>dbops incident --format json</c>, in this order.</summary>
+internal sealed record IncidentJson(string Target, double TookSeconds, IncidentSnapshot Snapshot, IReadOnlyList<ActionResult> Actions);
+
+[JsonSerializable(typeof(IncidentJson))]
+internal sealed partial class IncidentJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Dbops.Report;
 
@@ -12,7 +13,12 @@ internal static class ReportJson
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = Cli.JsonOutput.Encoder,
+        // Generated metadata, not reflection: a Native AOT build of dbops has no reflection serializer.
+        TypeInfoResolver = ReportJsonContext.Default,
     };
 
-    public static string Render(DatabaseReport r) => JsonSerializer.Serialize(r, Options);
+    public static string Render(DatabaseReport r) => JsonSerializer.Serialize(r, (JsonTypeInfo<DatabaseReport>)Options.GetTypeInfo(typeof(DatabaseReport)));
 }
+
+[JsonSerializable(typeof(DatabaseReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
