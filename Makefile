@@ -27,8 +27,13 @@ JS_STAMP := bin/.built
 # `make install`: where the dbops command goes (PREFIX/bin/dbops, its files in PREFIX/lib/dbops).
 PREFIX ?= /usr/local
 DBOPS_PUBLISH := out/dbops-publish
+# make bench's ReadyToRun build, published from a copy of dbops/ (its restore differs: Crossgen2, no ILCompiler).
+DBOPS_R2R := out/bench/r2r
+DBOPS_R2R_SRC := out/bench/r2r-src
+# Native AOT links with the C toolchain (ILCompiler calls clang, or gcc where clang is absent).
+AOT_PACKAGES := gcc libc6-dev zlib1g-dev
 
-.PHONY: help preview dr-drill policy test typecheck test-ts test-cs tools clean verify-local bench bench-preview bench-db dbops dbops-bench install
+.PHONY: help preview dr-drill policy test typecheck test-ts test-cs test-published tools clean verify-local bench bench-preview bench-db dbops dbops-bench dbops-publish dbops-r2r install
 
 help:
 	@echo "make preview [STACK=<name>] [BASE=<rev>]   offline preview of every stack (or one), no cloud credentials;"
@@ -93,11 +98,27 @@ dbops: $(DOTNET_STAMP)
 	@echo "dotnet build dbops/Dbops.csproj -c Release" >&2
 	@dotnet build dbops/Dbops.csproj -c Release --no-restore -v quiet -nologo >&2
 
-# The dbops command: a Release publish with its own launcher, installed under PREFIX.
-install: $(DOTNET_STAMP)
-	@scripts/ensure-tools.sh
+# dbops as shipped: the Release publish, Native AOT (PublishAot in dbops/Dbops.csproj), for install and bench.
+dbops-publish: $(DOTNET_STAMP)
+	@scripts/ensure-tools.sh $(AOT_PACKAGES)
+	@echo "dotnet publish dbops/Dbops.csproj -c Release -o $(DBOPS_PUBLISH)" >&2
 	@dotnet publish dbops/Dbops.csproj -c Release --no-restore -o $(DBOPS_PUBLISH) -v quiet -nologo >&2
+
+# The ReadyToRun build, for make bench only, from a copy of dbops/ so that its own restore leaves dbops/obj alone.
+dbops-r2r: $(DOTNET_STAMP)
+	@mkdir -p $(DBOPS_R2R_SRC)
+	@find $(DBOPS_R2R_SRC) -mindepth 1 -maxdepth 1 ! -name bin ! -name obj -exec rm -rf {} +
+	@tar -C dbops --exclude=./bin --exclude=./obj -cf - . | tar -C $(DBOPS_R2R_SRC) -xf -
+	@echo "dotnet publish (ReadyToRun, framework-dependent) -o $(DBOPS_R2R)" >&2
+	@dotnet publish $(DBOPS_R2R_SRC)/Dbops.csproj -c Release -p:PublishAot=false -p:PublishReadyToRun=true --use-current-runtime --self-contained false -o $(DBOPS_R2R) -v quiet -nologo >&2
+
+# The dbops command: the shipped publish, installed under PREFIX.
+install: dbops-publish
 	@scripts/install-dbops.sh $(DBOPS_PUBLISH) $(PREFIX)
+
+# The C# tests once more, their command lines run by the shipped executable instead of in-process.
+test-published: dbops-publish
+	DBOPS_TEST_BINARY=$(abspath $(DBOPS_PUBLISH))/dbops dotnet test tests/Dbops.Tests --no-restore
 
 # Release build of the synthetic workload and the database benchmarks.
 dbops-bench: $(DOTNET_STAMP)
@@ -106,7 +127,7 @@ dbops-bench: $(DOTNET_STAMP)
 verify-local: tools dbops
 	@scripts/verify-local.sh $(ARGS)
 
-bench: tools dbops
+bench: tools dbops dbops-publish dbops-r2r
 	@scripts/bench.sh
 
 bench-db: tools dbops-bench

@@ -1,4 +1,7 @@
 using Dbops.Cli;
+using Dbops.Verify;
+
+RunTimings.Start();
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -7,4 +10,7 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-return await DbopsCli.RunAsync(args, CliConsole.System(), cancel.Token);
+var exitCode = await DbopsCli.RunAsync(args, CliConsole.System(), cancel.Token);
+RunTimings.Mark("command done, connections closed");
+RunTimings.Print(Console.Error);
+return exitCode;

@@ -1,19 +1,44 @@
 #!/usr/bin/env bash
 # `make bench`: how long a full verification of the local setup takes, beside the same checks
 # done the traditional way, with psql and redis-cli one command at a time (a new process and
-# connection each, as a shell script would). Prints figures; asserts nothing.
-#   RUNS=N   repetitions of each side (default 7); the median and the fastest are shown.
+# connection each, as a shell script would). Every build of dbops is timed in the same run, the
+# rounds interleaved so that a change in the machine's load falls on all of them alike:
+#   jit       the framework-dependent JIT build (`make dbops`, what `make test` runs)
+#   r2r       ReadyToRun, framework-dependent (`make dbops-r2r`), with tiered compilation as is
+#   r2r-tc0   the same files with DOTNET_TieredCompilation=0
+#   aot       Native AOT, what `make install` and the image ship (`make dbops-publish`)
+# Prints figures; asserts nothing (a build whose checks differ from the JIT build's is reported).
+#   RUNS=N      rounds (default 7); the median and the fastest wall-clock time are shown
+#   TIMINGS=1   also one run of each build with DBOPS_TIMINGS=1: where its time goes
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DBOPS="${DBOPS:-$ROOT/dbops/bin/Release/net10.0/dbops.dll}"
+JIT_DLL="${DBOPS:-$ROOT/dbops/bin/Release/net10.0/dbops.dll}"
+R2R="${DBOPS_R2R:-$ROOT/out/bench/r2r/dbops}"
+AOT="${DBOPS_AOT:-$ROOT/out/dbops-publish/dbops}"
 RUNS="${RUNS:-7}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
-[ -f "$DBOPS" ] || { echo "bench: $DBOPS not built (make bench builds it)" >&2; exit 2; }
+[ -f "$JIT_DLL" ] || { echo "bench: $JIT_DLL not built (make bench builds it)" >&2; exit 2; }
 
+# name | what it is | command (the environment first where it sets some)
+variants=(
+  "jit|JIT, framework-dependent (make dbops; make test's build)|dotnet $JIT_DLL"
+  "r2r|ReadyToRun, framework-dependent|$R2R"
+  "r2r-tc0|ReadyToRun, TieredCompilation=0|env DOTNET_TieredCompilation=0 $R2R"
+  "aot|Native AOT (make install's build, shipped)|$AOT"
+)
+shipped=aot
+built=()
+for v in "${variants[@]}"; do
+  IFS='|' read -r name _ cmd <<<"$v"
+  exe="${cmd##* }"
+  if [ -e "$exe" ]; then built+=("$v"); else echo "bench: $name: $exe not built, left out (make bench builds it)" >&2; fi
+done
+
+load_before="$(uptime | sed 's/.*load average: //')"
 dir="$(mktemp -d /tmp/dbops-bench.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
 "$ROOT/scripts/local-stores.sh" start "$dir" >/dev/null
-dotnet "$DBOPS" migrate --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" >/dev/null 2>&1
+dotnet "$JIT_DLL" migrate --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" >/dev/null 2>&1
 source "$dir/stores.env"
 
 # Credentials for the baseline tools through files and the environment, never on a command line.
@@ -24,6 +49,12 @@ export REDISCLI_AUTH
 REDISCLI_AUTH="$(json authToken)"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# CPU time (user + system) of this shell's finished children so far, in ms: `times` in this shell
+# (not in a $(...) subshell, whose children start from zero), from its second line.
+children_cpu_ms() {
+  times > "$dir/times"
+  tail -1 "$dir/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }'
+}
 
 # The baseline: every check of dbops verify as one psql or redis-cli command.
 pg() { "$PG_BIN/psql" -X -At "host=$1 port=$PG_PORT dbname=mlflow user=mlflow_admin sslmode=verify-full sslrootcert=$dir/ca.pem" -c "$2" >/dev/null; }
@@ -69,31 +100,71 @@ baseline() {
   echo "$n"
 }
 
-verify() { dotnet "$DBOPS" verify --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" --format json; }
+# shellcheck disable=SC2086 # the command is words on purpose (env VAR=... exe)
+verify() { $1 verify --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" --format json; }
+# Each check's id and status, one a line: what must not depend on the build.
+outcomes() { sed -n 's/^      "check": "\(.*\)",$/\1/p; s/^      "status": "\(.*\)",$/\1/p' | paste - -; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 fastest() { sort -n | head -1; }
 
-verify >/dev/null || { echo "bench: dbops verify does not pass on the local setup" >&2; exit 1; }
+declare -A wall cpu inproc same
+for v in "${built[@]}"; do
+  IFS='|' read -r name _ cmd <<<"$v"
+  out="$(verify "$cmd")" || { echo "bench: dbops verify ($name) does not pass on the local setup" >&2; exit 1; }
+  echo "$out" | outcomes > "$dir/outcomes.$name"
+  if cmp -s "$dir/outcomes.jit" "$dir/outcomes.$name"; then same[$name]=yes; else same[$name]=no; fi
+done
 baseline >/dev/null
 
-verify_ms=(); inproc_ms=(); base_ms=(); commands=0
+base_wall=(); base_cpu=(); commands=0
 for _ in $(seq 1 "$RUNS"); do
-  t0=$(now_ms); out="$(verify)"; t1=$(now_ms)
-  verify_ms+=($((t1 - t0)))
-  inproc_ms+=("$(echo "$out" | sed -n 's/^  "durationMs": \([0-9.]*\),$/\1/p' | head -1 | cut -d. -f1)")
-  t0=$(now_ms); commands=$(baseline); t1=$(now_ms)
-  base_ms+=($((t1 - t0)))
+  for v in "${built[@]}"; do
+    IFS='|' read -r name _ cmd <<<"$v"
+    c0=$(children_cpu_ms); t0=$(now_ms); out="$(verify "$cmd")"; t1=$(now_ms); c1=$(children_cpu_ms)
+    wall[$name]+="$((t1 - t0)) "; cpu[$name]+="$((c1 - c0)) "
+    inproc[$name]+="$(echo "$out" | sed -n 's/^  "durationMs": \([0-9.]*\),$/\1/p' | head -1 | cut -d. -f1) "
+  done
+  c0=$(children_cpu_ms); t0=$(now_ms); commands=$(baseline); t1=$(now_ms); c1=$(children_cpu_ms)
+  base_wall+=($((t1 - t0))); base_cpu+=($((c1 - c0)))
 done
-checks="$(verify | grep -c '"check":')"
+checks="$(wc -l < "$dir/outcomes.jit")"
+load_after="$(uptime | sed 's/.*load average: //')"
 
-v_med=$(printf '%s\n' "${verify_ms[@]}" | median); v_min=$(printf '%s\n' "${verify_ms[@]}" | fastest)
-i_med=$(printf '%s\n' "${inproc_ms[@]}" | median)
-b_med=$(printf '%s\n' "${base_ms[@]}" | median); b_min=$(printf '%s\n' "${base_ms[@]}" | fastest)
+b_med=$(printf '%s\n' "${base_wall[@]}" | median); b_min=$(printf '%s\n' "${base_wall[@]}" | fastest)
+b_cpu=$(printf '%s\n' "${base_cpu[@]}" | median)
+stat() { tr ' ' '\n' <<<"$1" | grep . | "$2"; }
 
-echo "Full verification of the local setup (PostgreSQL writer + replica, Redis primary + replica, TLS), $RUNS runs each, $(nproc) cores:"
-printf '  %-58s %8s %8s\n' "" "median" "fastest"
-printf '  %-58s %6s ms %6s ms\n' "dbops verify ($checks checks, concurrent, whole process)" "$v_med" "$v_min"
-printf '  %-58s %6s ms\n' "  of which the checks themselves (the run's own clock)" "$i_med"
-printf '  %-58s %6s ms %6s ms\n' "psql + redis-cli, one command at a time ($commands commands)" "$b_med" "$b_min"
-awk -v v="$v_med" -v b="$b_med" 'BEGIN { printf "  dbops verify takes %.2f of the baseline'"'"'s time; target: under 1000 ms wall-clock -> %s\n", v / b, (v < 1000 ? "met" : "NOT met") }'
+echo "Full verification of the local setup (PostgreSQL writer + replica, Redis primary + replica, TLS), $RUNS rounds, interleaved;"
+echo "$(nproc) cores; load average before: $load_before; after: $load_after"
+printf '  %-62s %9s %9s %9s %9s %10s\n' "" "median" "fastest" "CPU" "checks" "script /"
+printf '  %-62s %9s %9s %9s %9s %10s\n' "" "wall" "wall" "median" "median" "this"
+printf '  %-62s %6s ms %6s ms %6s ms %9s %10s\n' "psql + redis-cli, one command at a time ($commands commands)" "$b_med" "$b_min" "$b_cpu" "" "1.00"
+for v in "${built[@]}"; do
+  IFS='|' read -r name what _ <<<"$v"
+  m=$(stat "${wall[$name]}" median); f=$(stat "${wall[$name]}" fastest)
+  c=$(stat "${cpu[$name]}" median); i=$(stat "${inproc[$name]}" median)
+  printf '  %-62s %6s ms %6s ms %6s ms %6s ms %10s\n' "dbops verify, $what" "$m" "$f" "$c" "$i" "$(awk -v b="$b_med" -v v="$m" 'BEGIN { printf "%.2f", b / v }')"
+done
+echo "  (script / this: the script's median wall-clock time over the build's: how many times as fast; checks: the run's own clock)"
+for v in "${built[@]}"; do
+  IFS='|' read -r name _ <<<"$v"
+  [ "${same[$name]}" = yes ] || echo "  $name: its $checks check results (id and status) DIFFER from the JIT build's" 
+done
+echo "  every build: $checks checks; ids and statuses identical to the JIT build's: $( [ -z "$(for v in "${built[@]}"; do IFS='|' read -r n _ <<<"$v"; [ "${same[$n]}" = yes ] || echo x; done)" ] && echo yes || echo NO)"
+if [ -n "${wall[$shipped]:-}" ]; then
+  s_med=$(stat "${wall[$shipped]}" median)
+  awk -v b="$b_med" -v v="$s_med" 'BEGIN { r = b / v; printf "  goal (issue 20): the shipped build (Native AOT) at least 3 times as fast as the script: %.2f times -> %s\n", r, (r >= 3 ? "met" : "NOT met") }'
+  awk -v v="$s_med" 'BEGIN { printf "  target: under 1000 ms wall-clock -> %s\n", (v < 1000 ? "met" : "NOT met") }'
+fi
+
+if [ "${TIMINGS:-0}" = 1 ]; then
+  for v in "${built[@]}"; do
+    IFS='|' read -r name what cmd <<<"$v"
+    echo
+    echo "Where the time goes, $name ($what), one run with DBOPS_TIMINGS=1:"
+    # shellcheck disable=SC2086
+    DBOPS_TIMINGS=1 DBOPS_TIMINGS_T0="$(date +%s%N)" $cmd verify --outputs "$dir/contract.json" --ca-bundle "$dir/ca.pem" --format json 2>&1 >/dev/null \
+      | grep -v '^  check ' | sed 's/^/  /'
+  done
+fi

@@ -26,17 +26,21 @@ public static class VerifyRun
             return await UnusableAsync(request, console, e.Message, stack: null);
         }
 
+        RunTimings.Mark("contract read");
         await using var plan = new CheckPlan(contract, request.Settings, PlatformMigrations.Embedded());
         var checks = plan.Select(request.Only, request.Skip);
         if (checks.Count == 0)
         {
             return await UnusableAsync(request, console, "--only/--skip leave no check to run", contract.Stack);
         }
+        RunTimings.Mark("checks planned");
         var runner = new CheckRunner(new RunLimits(request.Settings.CheckTimeout, request.Settings.OverallTimeout));
         // Scrubbed as results already, so that the JUnit file (not stdout) is clean too.
         var report = new SecretScrubber(contract.Secrets()).Scrub(await runner.RunAsync(checks, ct));
+        RunTimings.Mark("checks run");
 
         await ReportOutput.WriteAsync(console, request.Format, new VerificationRender(contract.Stack), report, contract.Secrets());
+        RunTimings.Mark("report written");
         if (request.JUnitPath is not null)
         {
             try

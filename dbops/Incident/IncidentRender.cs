@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dbops.Output;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Dbops.Incident;
 
@@ -23,11 +24,13 @@ public sealed class IncidentRender(string target, double tookSeconds) : IReportR
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter<ActionKind>(JsonNamingPolicy.CamelCase) },
+        // Generated metadata, not reflection: a Native AOT build of dbops has no reflection serializer.
+        TypeInfoResolver = IncidentJsonContext.Default,
     };
 
     public string Json(IncidentOutcome o) =>
-        JsonSerializer.Serialize(new { target, tookSeconds = Math.Round(tookSeconds, 2), snapshot = o.Snapshot, actions = o.Actions }, Options);
+        JsonSerializer.Serialize(new IncidentJson(target, Math.Round(tookSeconds, 2), o.Snapshot, o.Actions), (JsonTypeInfo<IncidentJson>)Options.GetTypeInfo(typeof(IncidentJson)));
 
     public string Text(IncidentOutcome o)
     {
@@ -105,3 +108,9 @@ public sealed class IncidentRender(string target, double tookSeconds) : IReportR
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The JSON document of <c>dbops incident --format json</c>, in this order.</summary>
+internal sealed record IncidentJson(string Target, double TookSeconds, IncidentSnapshot Snapshot, IReadOnlyList<ActionResult> Actions);
+
+[JsonSerializable(typeof(IncidentJson))]
+internal sealed partial class IncidentJsonContext : JsonSerializerContext;

@@ -14,7 +14,7 @@ public sealed class MaintenanceRender(string target, string task) : IReportRende
         var items = new JsonArray();
         foreach (var s in steps)
         {
-            items.Add(new JsonObject
+            items.Add((JsonNode)new JsonObject
             {
                 ["task"] = s.Task, ["target"] = s.Target, ["outcome"] = Outcome(s.Outcome),
                 ["seconds"] = Math.Round(s.Took.TotalSeconds, 3), ["detail"] = s.Detail,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -16,9 +17,11 @@ public sealed class ReportRender(string target) : IReportRenderer<DatabaseReport
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Generated metadata, not reflection: a Native AOT build of dbops has no reflection serializer.
+        TypeInfoResolver = ReportJsonContext.Default,
     };
 
-    public string Json(DatabaseReport r) => JsonSerializer.Serialize(r, Options);
+    public string Json(DatabaseReport r) => JsonSerializer.Serialize(r, (JsonTypeInfo<DatabaseReport>)Options.GetTypeInfo(typeof(DatabaseReport)));
 
     public string Text(DatabaseReport r)
     {
@@ -64,3 +67,6 @@ public sealed class ReportRender(string target) : IReportRenderer<DatabaseReport
 
     private static string Abbreviate(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
 }
+
+[JsonSerializable(typeof(DatabaseReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;

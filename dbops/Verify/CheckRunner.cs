@@ -32,6 +32,7 @@ public sealed class CheckRunner(RunLimits limits)
     private async Task<CheckResult> RunOneAsync(ICheck check, CancellationToken overall, CancellationToken caller)
     {
         var clock = Stopwatch.StartNew();
+        var started = RunTimings.Begin();
         using var own = CancellationTokenSource.CreateLinkedTokenSource(overall);
         own.CancelAfter(limits.PerCheck);
         // Task.Run: a check that blocks before its first await must not hold up the others.
@@ -50,6 +51,7 @@ public sealed class CheckRunner(RunLimits limits)
             _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default);
             result = CheckResult.Fail(WhyStopped(caller, overall));
         }
+        RunTimings.End(started, $"check {check.Id}");
         return result with { Check = check.Id, Category = check.Category, Duration = clock.Elapsed };
     }
 

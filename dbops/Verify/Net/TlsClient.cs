@@ -37,6 +37,7 @@ public sealed class TlsClient(CertificateTrust trust)
     /// <summary>Connects and completes the TLS handshake; the stream owns the TCP connection.</summary>
     public async Task<(SslStream Stream, TlsSessionInfo Info)> ConnectAsync(string host, int port, CancellationToken ct)
     {
+        var started = RunTimings.Begin();
         var tcp = await ConnectTcpAsync(host, port, ct);
         string? rejected = null;
         var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, chain, errors) =>
@@ -66,6 +67,7 @@ public sealed class TlsClient(CertificateTrust trust)
             throw;
         }
         var subject = ssl.RemoteCertificate?.Subject ?? "";
+        RunTimings.End(started, $"tls probe {host}:{port}");
         return (ssl, new TlsSessionInfo(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), subject, trust.Trust));
     }
 

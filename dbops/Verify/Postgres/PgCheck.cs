@@ -21,9 +21,11 @@ public abstract class PgCheck(PgEndpoint endpoint) : ICheck
     public async Task<CheckResult> RunAsync(CancellationToken cancellationToken)
     {
         NpgsqlConnection conn;
+        var opening = RunTimings.Begin();
         try
         {
             conn = await Endpoint.DataSource.OpenConnectionAsync(cancellationToken);
+            if (RunTimings.Enabled) RunTimings.End(opening, $"postgres {Endpoint.Role} connection for {Name} (backend {conn.ProcessID})");
         }
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {

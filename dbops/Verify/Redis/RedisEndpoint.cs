@@ -122,9 +122,12 @@ public sealed class RedisEndpoint : INetworkEndpoint, IAsyncDisposable
         };
         options.CertificateValidation += Tls.Trust.CallbackFor(Host);
         var connecting = ConnectionMultiplexer.ConnectAsync(options);
+        var started = RunTimings.Begin();
         try
         {
-            return await connecting.WaitAsync(ct);
+            var mux = await connecting.WaitAsync(ct);
+            RunTimings.End(started, $"redis {Role} connect ({(token is null ? "no token" : "token")})");
+            return mux;
         }
         catch (RedisConnectionException e)
         {

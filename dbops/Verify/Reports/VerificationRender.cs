@@ -31,14 +31,14 @@ public sealed class VerificationRender(string stack) : IReportRenderer<Verificat
         var checks = new JsonArray();
         foreach (var r in report.Results)
         {
-            checks.Add(new JsonObject
+            checks.Add((JsonNode)new JsonObject
             {
                 ["check"] = r.Check,
                 ["category"] = r.Category,
                 ["status"] = r.Status.ToString().ToLowerInvariant(),
                 ["message"] = r.Message,
                 ["durationMs"] = Math.Round(r.Duration.TotalMilliseconds, 1),
-                ["data"] = JsonSerializer.SerializeToNode(r.Data),
+                ["data"] = Node(r.Data),
             });
         }
         var doc = new JsonObject
@@ -71,4 +71,31 @@ public sealed class VerificationRender(string stack) : IReportRenderer<Verificat
     };
 
     private static string Millis(TimeSpan t) => $"{t.TotalMilliseconds:0} ms";
+
+    /// <summary>
+    /// A check's figures as JSON, written out by type rather than by the reflection serializer,
+    /// which a Native AOT build of dbops does not have. The figures are numbers, text, booleans
+    /// and lists or maps of them; anything else is a mistake in a check, said as such.
+    /// </summary>
+    internal static JsonNode? Node(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        decimal m => JsonValue.Create(m),
+        float f => JsonValue.Create(f),
+        IEnumerable<KeyValuePair<string, object?>> map => Map(map),
+        System.Collections.IEnumerable list => new JsonArray([.. list.Cast<object?>().Select(Node)]),
+        _ => throw new InvalidOperationException($"a check's data holds a {value.GetType().Name}, which the JSON report does not write; use numbers, text, booleans, arrays or maps"),
+    };
+
+    private static JsonObject Map(IEnumerable<KeyValuePair<string, object?>> map)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in map) o[k] = Node(v);
+        return o;
+    }
 }

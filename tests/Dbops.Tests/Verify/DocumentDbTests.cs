@@ -171,6 +171,54 @@ public sealed class DocumentDbTests : IAsyncLifetime
         Assert.StartsWith("missing members:", r.Message);
     }
 
+    [Fact]
+    public async Task The_command_runs_the_documentdb_checks_through_the_driver_and_reports_them()
+    {
+        // One member that answers as the primary behind both names: the cluster endpoint passes, and
+        // the reader endpoint, which must reach a secondary, fails. Through the whole command, so that
+        // DBOPS_TEST_BINARY proves the published (Native AOT) build speaks to DocumentDB as this one does.
+        server.Reply = c => c == "hello" ? Primary(ThreeMembers) : null;
+        var contract = Path.Combine(Path.GetTempPath(), $"contract-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(contract, new System.Text.Json.Nodes.JsonObject
+        {
+            ["contractVersion"] = 1, ["stack"] = "t", ["environment"] = "dev", ["region"] = "us-east-1",
+            ["postgres"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["writer"] = "127.0.0.1", ["reader"] = null, ["port"] = 1, ["database"] = "mlflow", ["username"] = "u",
+                ["password"] = "pg-secret", ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 0,
+                ["parameters"] = new System.Text.Json.Nodes.JsonObject(), ["secretArn"] = "arn:x",
+            },
+            ["documentdb"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["endpoint"] = "127.0.0.1", ["readerEndpoint"] = "127.0.0.1", ["port"] = server.Port, ["username"] = "mlops",
+                ["password"] = "docdb-secret", ["instances"] = 3, ["tlsRequired"] = true, ["secretArn"] = "arn:y",
+            },
+        }.ToJsonString());
+        try
+        {
+            var run = await CliRun.RunAsync(["verify", "--outputs", contract, "--ca-bundle", caBundle, "--only", "documentdb", "--format", "json"]);
+
+            Assert.Equal(1, run.ExitCode);
+            var checks = System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["checks"]!.AsArray()
+                .ToDictionary(c => (string)c!["check"]!, c => ((string)c!["status"]!, (string)c["message"]!, c["data"]!.ToJsonString()));
+            Assert.Equal(["documentdb.cluster.tls", "documentdb.cluster.primary", "documentdb.reader.secondary"], checks.Keys);
+            Assert.Equal("pass", checks["documentdb.cluster.tls"].Item1);
+            Assert.Contains("CN=fake documentdb", checks["documentdb.cluster.tls"].Item2);
+            Assert.Equal(("pass", "writable primary docdb-1:27017 in replica set rs0 with 3 member(s) (expected 3)"),
+                (checks["documentdb.cluster.primary"].Item1, checks["documentdb.cluster.primary"].Item2));
+            Assert.Equal("""{"writablePrimary":true,"setName":"rs0","members":["docdb-1:27017","docdb-2:27017","docdb-3:27017"],"expectedMembers":3}""",
+                checks["documentdb.cluster.primary"].Item3);
+            Assert.Equal(("fail", "the reader endpoint reaches docdb-1:27017 that is not a secondary"),
+                (checks["documentdb.reader.secondary"].Item1, checks["documentdb.reader.secondary"].Item2));
+            Assert.Equal(2, server.Received.Count(d => d.GetElement(0).Name == "hello"));
+            Assert.DoesNotContain("docdb-secret", run.All);
+        }
+        finally
+        {
+            File.Delete(contract);
+        }
+    }
+
     private static string WriteOtherCa()
     {
         var other = new FakeDocumentDb();
