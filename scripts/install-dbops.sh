@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# `make install`: puts the published dbops (a framework-dependent build with its own launcher,
-# `dotnet publish`) under PREFIX/lib/dbops and links PREFIX/bin/dbops to it, so that `dbops` is
+# `make install`: puts the published dbops (a Native AOT executable since issue 20: `make dbops-publish`;
+# it needs no .NET runtime) under PREFIX/lib/dbops and links PREFIX/bin/dbops to it, so that `dbops` is
 # a command. Usage: scripts/install-dbops.sh PUBLISH_DIR PREFIX
-# The launcher finds the .NET runtime where the SDK put it (/usr/share/dotnet, or DOTNET_ROOT).
 set -euo pipefail
 
 die() { echo "install-dbops: $*" >&2; exit 2; }
@@ -23,7 +22,7 @@ chmod 0755 "$lib"
 ln -sfn "../lib/dbops/dbops" "$bin/dbops"
 
 # The proof: the installed command runs.
-"$bin/dbops" --version >/dev/null || die "$bin/dbops does not run (is the .NET 10 runtime installed? DOTNET_ROOT=${DOTNET_ROOT:-unset})"
+"$bin/dbops" --version >/dev/null || die "$bin/dbops does not run"
 echo "installed dbops $("$bin/dbops" --version) as $bin/dbops" >&2
 case ":$PATH:" in
   *":$bin:"*) ;;
