@@ -1,5 +1,5 @@
 using Dbops.Cli;
-using Dbops.Verify;
+using Dbops.Output;
 
 RunTimings.Start();
 

@@ -1,3 +1,4 @@
+using Dbops.Output;
 using System.CommandLine;
 
 namespace Dbops.Cli;
@@ -15,7 +16,7 @@ public static class DbopsCli
         root.Subcommands.Add(MaintainCommand.Create(console));
         root.Subcommands.Add(IncidentCommand.Create(console));
         var parsed = root.Parse(args);
-        Dbops.Verify.RunTimings.Mark("command line parsed");
+        RunTimings.Mark("command line parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) await console.Error.WriteLineAsync($"dbops: {e.Message}");

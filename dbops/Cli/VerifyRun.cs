@@ -1,3 +1,4 @@
+using Dbops.Output;
 using Dbops.Contract;
 using Dbops.Data;
 using Dbops.Migrate;

@@ -1,3 +1,4 @@
+using Dbops.Output;
 using System.Diagnostics;
 
 namespace Dbops.Verify;

@@ -115,7 +115,7 @@ public class ContractSchemaTests
         var c = ContractReader.Parse(Sample(Schema).ToJsonString(), "schema-sample");
 
         Assert.Equal("sample", c.Postgres.Writer);
-        Assert.Equal("mlflow_app", c.Postgres.Application!.Username);
+        Assert.Equal("mlflow_app_a", c.Postgres.Application!.Username);
         Assert.NotNull(c.DocumentDb);
         Assert.NotNull(c.Redis);
     }

@@ -1,3 +1,4 @@
+using Dbops.Output;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;

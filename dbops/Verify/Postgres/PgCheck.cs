@@ -1,3 +1,4 @@
+using Dbops.Output;
 using Dbops.Data;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using Dbops.Output;
 using System.Security.Authentication;
 using Dbops.Contract;
 using Dbops.Verify.Net;

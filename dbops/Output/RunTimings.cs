@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Dbops.Verify;
+namespace Dbops.Output;
 
 /// <summary>
 /// Where a <c>dbops verify</c> process spends its time, printed to stderr when
