@@ -11,7 +11,7 @@ namespace Dbops.Tests.Layout;
 internal static partial class Layering
 {
     /// <summary>
-    /// The root (Program.cs) is the process's entry and calls the CLI only. Verify's one reach
+    /// The root (Program.cs) is the process's entry: it starts the run's clock (Output's RunTimings) and calls the CLI. Verify's one reach
     /// sideways, to Migrate, is one-way: verify checks that the platform's migrations are in place
     /// and reads what they create from the migrations themselves (PlatformIndexesCheck), so that the
     /// list of platform indexes lives in one place; Migrate needs nothing of Verify.
@@ -28,7 +28,7 @@ internal static partial class Layering
         ["Incident"] = ["Contract", "Data", "Output"],
         ["Verify"] = ["Contract", "Data", "Output", "Migrate"],
         ["Cli"] = ["Contract", "Data", "Output", "Migrate", "Archive", "Report", "Maintain", "Incident", "Verify"],
-        [""] = ["Cli"],
+        [""] = ["Cli", "Output"],
     };
 
     public static IEnumerable<string> Layers => Allowed.Keys.Where(k => k.Length > 0);
