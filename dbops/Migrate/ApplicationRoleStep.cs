@@ -33,6 +33,12 @@ namespace Dbops.Migrate;
 /// https://www.postgresql.org/docs/current/sql-alterrole.html), so a group role's would never apply.
 /// A password change ends no session: PostgreSQL checks the password at authentication only.
 ///
+/// From PostgreSQL 16 (Aurora PostgreSQL 16), a CREATEROLE role that is not a superuser (RDS's master)
+/// needs ADMIN OPTION on mlflow_app to make a login its member, and on a login to alter it (release
+/// notes 16, "Restrict the privileges of CREATEROLE and its ability to modify other roles"); PostgreSQL
+/// grants a role's creator ADMIN OPTION on it, and the master creates mlflow_app (V1) and both logins
+/// (here). Tested on PostgreSQL 15 only: Debian 12 ships no 16, so that path is not run here.
+///
 /// The step records each generation it applies (<c>dbops.application_logins</c>) and refuses a
 /// generation of the same parity as the last one applied but another number (a counter raised by
 /// two), and the generation last applied coming again with a password its login does not have:
