@@ -74,6 +74,18 @@ describe("issue 17: alarms reach the people their severity says", () => {
                     assert.ok(key, `${t.inputs.name}: kmsMasterKeyId is not a key of the stack`);
                     const statement = JSON.parse(key.inputs.policy).Statement.find((s: Json) => s.Principal?.Service === "cloudwatch.amazonaws.com");
                     assert.deepStrictEqual(statement?.Action, ["kms:Decrypt", "kms:GenerateDataKey*"], `${t.inputs.name}: CloudWatch may not use the topic's key`);
+                    assert.deepStrictEqual(Object.keys(statement?.Condition?.StringEquals ?? {}), ["aws:SourceAccount"], `${t.inputs.name}: the key's CloudWatch grant is not limited to this account`);
+                    // The topic's own policy: only this account's CloudWatch publishes, and nothing goes without TLS.
+                    const policies = ofType(ev, "aws:sns/topicPolicy:TopicPolicy").filter((p) => p.inputs.arn === t.outputs.arn);
+                    assert.strictEqual(policies.length, 1, `${t.inputs.name}: ${policies.length} topic policies`);
+                    const doc = JSON.parse(policies[0].inputs.policy);
+                    const allows = doc.Statement.filter((x: Json) => x.Effect === "Allow");
+                    assert.deepStrictEqual(
+                        allows.map((x: Json) => [x.Principal, x.Action, x.Resource, Object.keys(x.Condition.StringEquals)]),
+                        [[{ Service: "cloudwatch.amazonaws.com" }, "sns:Publish", t.outputs.arn, ["aws:SourceAccount"]]],
+                    );
+                    const deny = doc.Statement.find((x: Json) => x.Effect === "Deny");
+                    assert.deepStrictEqual([deny?.Principal, deny?.Action, deny?.Condition], ["*", "sns:*", { Bool: { "aws:SecureTransport": "false" } }]);
                 }
                 // Subscriptions: exactly the configured ones, on their band's topic.
                 const subscriptions = ofType(ev, SUBSCRIPTION).map((s) => [topics.find((t) => t.outputs.arn === s.inputs.topic)?.inputs.name, s.inputs.protocol, s.inputs.endpoint]);
