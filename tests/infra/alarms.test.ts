@@ -12,6 +12,7 @@ import { ALARM_KINDS, INCIDENT_TAG, INCIDENT_TYPES, SEVERITY_TAG, runbookPath } 
 import { PAGING_ENVIRONMENTS, PAGING_SEVERITIES, SEVERITIES } from "../../infra/schema/alarms";
 import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
 import { REPO_ROOT } from "../../engine/repoRoot";
+import { FIXTURE_ACCOUNT_ID } from "../../engine/fixture";
 import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 import { PRIMARY_STACKS, STACKS, byUrn, ofType, only, stack } from "../harness";
 import { anyConfigOf, configOf } from "./stackConfig";
@@ -74,7 +75,7 @@ describe("issue 17: alarms reach the people their severity says", () => {
                     assert.ok(key, `${t.inputs.name}: kmsMasterKeyId is not a key of the stack`);
                     const statement = JSON.parse(key.inputs.policy).Statement.find((s: Json) => s.Principal?.Service === "cloudwatch.amazonaws.com");
                     assert.deepStrictEqual(statement?.Action, ["kms:Decrypt", "kms:GenerateDataKey*"], `${t.inputs.name}: CloudWatch may not use the topic's key`);
-                    assert.deepStrictEqual(Object.keys(statement?.Condition?.StringEquals ?? {}), ["aws:SourceAccount"], `${t.inputs.name}: the key's CloudWatch grant is not limited to this account`);
+                    assert.deepStrictEqual(statement?.Condition?.StringEquals ?? {}, { "aws:SourceAccount": FIXTURE_ACCOUNT_ID }, `${t.inputs.name}: the key's CloudWatch grant is not limited to this account`);
                     // The topic's own policy: only this account's CloudWatch publishes, and nothing goes without TLS.
                     const policies = ofType(ev, "aws:sns/topicPolicy:TopicPolicy").filter((p) => p.inputs.arn === t.outputs.arn);
                     assert.strictEqual(policies.length, 1, `${t.inputs.name}: ${policies.length} topic policies`);
