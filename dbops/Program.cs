@@ -2,6 +2,8 @@ using Dbops.Cli;
 using Dbops.Output;
 
 RunTimings.Start();
+// Before any TLS handshake: see ProcessTrust (issue 20, verify's startup).
+ProcessTrust.NarrowToCaBundle(args);
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -34,7 +34,8 @@ export interface AlarmKind {
 
 /**
  * Every alarm kind. Severities follow the guide's bands: Sev 1 where the store
- * is about to stop taking writes (transaction-ID wraparound shuts writes down);
+ * is about to stop taking writes (transaction-ID wraparound shuts writes down)
+ * or new connections (an instance at its max_connections refuses them);
  * Sev 2 for degradation a user notices (saturation, lag, connections, a root
  * cause named by a composite alarm); Sev 3 for symptoms that are minor alone
  * (one deadlock burst, slow statements, cache host CPU, evictions); Sev 4 for
@@ -46,6 +47,7 @@ export const ALARM_KINDS = {
     "free-local-storage": { incident: "storage-exhaustion", anchor: "free-local-storage", severity: "sev2" },
     "volume-growth": { incident: "storage-exhaustion", anchor: "volume-growth", severity: "sev4" },
     connections: { incident: "connection-exhaustion", anchor: "connections", severity: "sev2" },
+    "connections-limit": { incident: "connection-exhaustion", anchor: "connections-limit", severity: "sev1" },
     "replica-lag": { incident: "replication-lag", anchor: "replica-lag", severity: "sev2" },
     "global-lag": { incident: "replication-lag", anchor: "global-lag", severity: "sev2" },
     deadlocks: { incident: "lock-contention", anchor: "deadlocks", severity: "sev3" },

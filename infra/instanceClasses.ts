@@ -69,3 +69,33 @@ export const ELASTICACHE_NODE_TYPES = catalogue("ElastiCache", {
     "cache.r6gd": D_TO_16,
     "cache.r7g": R_TO_16,
 });
+
+/**
+ * Nominal memory (GiB) of an Aurora PostgreSQL instance class, from the family's memory per vCPU and
+ * the size's vCPUs (EC2's naming: large = 2 vCPUs, xlarge = 4, Nxlarge = 4N); the burstable t4g
+ * classes by name. Source: "Supported DB engines for DB instance classes" / "Hardware specifications
+ * for DB instance classes for Aurora" (AWS Aurora User Guide): memory-optimised R classes have 8 GiB
+ * per vCPU, X2g 16 GiB; db.t4g.medium 4 GiB, db.t4g.large 8 GiB.
+ */
+export function auroraInstanceMemoryGiB(instanceClass: string): number {
+    const burstable: Record<string, number> = { "db.t4g.medium": 4, "db.t4g.large": 8 };
+    if (burstable[instanceClass] !== undefined) return burstable[instanceClass];
+    const m = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|(\d+)xlarge)$/.exec(instanceClass);
+    if (!m) throw new Error(`no memory figure for Aurora PostgreSQL instance class ${JSON.stringify(instanceClass)}; allowed: ${AURORA_POSTGRES_CLASSES.hint}`);
+    const vcpus = m[2] === "large" ? 2 : m[2] === "xlarge" ? 4 : 4 * Number(m[3]);
+    return vcpus * (m[1] === "x2g" ? 16 : 8);
+}
+
+/**
+ * Aurora PostgreSQL's default max_connections for an instance class: LEAST({DBInstanceClassMemory/9531392}, 5000)
+ * ("Maximum connections to an Aurora PostgreSQL DB instance", Aurora User Guide; its table gives, for
+ * example, 1600 for db.r4.large's 15.25 GiB, computed with the memory in decimal gigabytes, and 5000 from
+ * 2xlarge up). Computed here from the class's nominal memory in bytes (GiB x 2^30): an upper bound,
+ * because DBInstanceClassMemory is the memory left after what RDS reserves for the operating system and
+ * its own processes, which AWS does not publish per class (not checkable here). The program sets no
+ * max_connections of its own (infra/components/auroraPostgres.ts createParameterGroups), so the default holds.
+ */
+export function auroraDefaultMaxConnections(instanceClass: string): number {
+    const bytes = auroraInstanceMemoryGiB(instanceClass) * 2 ** 30;
+    return Math.min(Math.floor(bytes / 9_531_392), 5000);
+}

@@ -74,6 +74,7 @@ export const postgresContractSchema = z.strictObject({
     engineMajor: whole(9, 99, "PostgreSQL major version."),
     tlsRequired: z.boolean().describe("The cluster refuses connections without TLS (`rds.force_ssl` is 1)."),
     readers: whole(0, 15, "Reader instances the cluster is declared with (0 on a standby)."),
+    replicaLagMs: whole(1, 3_600_000, "Aurora replica lag in milliseconds above which the verifier fails: the replica lag alarm's threshold (aurora.alarms.replicaLagMs)."),
     parameters: z.record(z.string(), z.string()).describe("Parameters the cluster parameter group sets, as `SHOW <name>` reports them."),
     secretArn: text("The Secrets Manager secret holding the master credentials."),
     alembicRevision: text("MLflow's schema revision.").nullable().describe("The `alembic_version` MLflow's schema must be at; null when the stack does not pin one."),

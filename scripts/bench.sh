@@ -49,11 +49,13 @@ export REDISCLI_AUTH
 REDISCLI_AUTH="$(json authToken)"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# CPU time (user + system) of this shell's finished children so far, in ms: `times` in this shell
-# (not in a $(...) subshell, whose children start from zero), from its second line.
+# CPU time (user + system) of this shell's finished children so far, in ms, into the variable named
+# $1. `times` must run in this shell itself: called as $(children_cpu_ms) it ran in a subshell, whose
+# own children start from zero (why the column read 0 before). A child's figure includes the
+# processes it waited for (getrusage RUSAGE_CHILDREN), so a $(...) around verify or the baseline counts.
 children_cpu_ms() {
   times > "$dir/times"
-  tail -1 "$dir/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }'
+  printf -v "$1" '%s' "$(tail -1 "$dir/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')"
 }
 
 # The baseline: every check of dbops verify as one psql or redis-cli command.
@@ -121,11 +123,11 @@ base_wall=(); base_cpu=(); commands=0
 for _ in $(seq 1 "$RUNS"); do
   for v in "${built[@]}"; do
     IFS='|' read -r name _ cmd <<<"$v"
-    c0=$(children_cpu_ms); t0=$(now_ms); out="$(verify "$cmd")"; t1=$(now_ms); c1=$(children_cpu_ms)
+    children_cpu_ms c0; t0=$(now_ms); out="$(verify "$cmd")"; t1=$(now_ms); children_cpu_ms c1
     wall[$name]+="$((t1 - t0)) "; cpu[$name]+="$((c1 - c0)) "
     inproc[$name]+="$(echo "$out" | sed -n 's/^  "durationMs": \([0-9.]*\),$/\1/p' | head -1 | cut -d. -f1) "
   done
-  c0=$(children_cpu_ms); t0=$(now_ms); commands=$(baseline); t1=$(now_ms); c1=$(children_cpu_ms)
+  children_cpu_ms c0; t0=$(now_ms); commands=$(baseline); t1=$(now_ms); children_cpu_ms c1
   base_wall+=($((t1 - t0))); base_cpu+=($((c1 - c0)))
 done
 checks="$(wc -l < "$dir/outcomes.jit")"

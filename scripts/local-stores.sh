@@ -231,6 +231,7 @@ write_contract() {
     "engineMajor": $PG_MAJOR,
     "tlsRequired": true,
     "readers": $readers,
+    "replicaLagMs": 1000,
     "parameters": {
       "log_min_duration_statement": "1000",
       "shared_preload_libraries": "pg_stat_statements",

@@ -81,8 +81,10 @@ public sealed class ArchiveRestore(NpgsqlDataSource dataSource, RestoreSettings 
             // ... then out of the archive, children first (the archive finds a child's rows through its parents there).
             foreach (var t in model.Tables)
             {
-                var removed = await conn.ExecuteAsync(
-                    $"delete from {ArchiveModel.Archive}.{ArchiveModel.Q(t.Name)} where {model.Owned(t.Name, ArchiveModel.Archive, ArchiveKeys.Experiments)}", ct, (object)ids);
+                var owned = model.Owned(t.Name, ArchiveModel.Archive, ArchiveKeys.Experiments);
+                var removed = PackedMetrics.Applies(t.Name, columns[t.Name])
+                    ? await PackedMetrics.DeleteAsync(conn, owned, ids, ct)
+                    : await conn.ExecuteAsync($"delete from {ArchiveModel.Archive}.{ArchiveModel.Q(t.Name)} where {owned}", ct, (object)ids);
                 if (removed != restored[t.Name])
                 {
                     throw new OpsException($"restore of experiment {id} rolled back: {restored[t.Name]} rows of {t.Name} went live but {removed} left the archive; nothing was restored");

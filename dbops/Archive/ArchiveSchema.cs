@@ -49,6 +49,11 @@ internal static class ArchiveSchema
         foreach (var table in model.Tables)
         {
             if (!columns.TryGetValue((ArchiveModel.Live, table.Name), out var live)) continue;
+            if (PackedMetrics.Applies(table.Name, live.Select(c => c.Name)))
+            {
+                changes.AddRange(await PackedMetrics.SyncAsync(conn, live, analytics, ct));
+                continue;
+            }
             var qualified = $"{ArchiveModel.Archive}.{ArchiveModel.Q(table.Name)}";
             if (!columns.TryGetValue((ArchiveModel.Archive, table.Name), out var archived))
             {

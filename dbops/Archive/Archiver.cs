@@ -173,6 +173,7 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
     private static async Task<long> MoveAsync<T>(NpgsqlConnection conn, string table, string predicate, string[] columns, T[] keys, CancellationToken ct)
     {
         if (keys.Length == 0 || predicate == "false") return 0;
+        if (PackedMetrics.Applies(table, columns)) return await PackedMetrics.MoveAsync(conn, predicate, columns, keys, ct);
         var list = string.Join(", ", columns.Select(ArchiveModel.Q));
         return await conn.ExecuteAsync(
             $"""

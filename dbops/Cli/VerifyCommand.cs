@@ -34,7 +34,12 @@ public static class VerifyCommand
         };
         var longTx = Seconds("--long-transaction-seconds", defaults.LongTransaction, "a transaction open longer fails");
         var lockWait = Seconds("--lock-wait-seconds", defaults.LockWait, "a lock wait longer fails (shorter ones warn)");
-        var replicaLag = Millis("--replica-lag-ms", defaults.ReplicaLag, "Aurora replica lag at or above fails");
+        // No default of its own: the contract carries the threshold (postgres.replicaLagMs, the replica lag alarm's).
+        var replicaLag = Positive(new Option<double?>("--replica-lag-ms")
+        {
+            Description = "Aurora replica lag above which the check fails, in milliseconds (overrides the contract's postgres.replicaLagMs, the replica lag alarm's threshold)",
+            HelpName = "MS",
+        });
         var querySlo = Millis("--query-slo-ms", defaults.QuerySlo, "the query SLO line");
 
         var command = new Command("verify", "prove a deployed stack's stores work and its MLflow schema is the expected one")
@@ -57,7 +62,7 @@ public static class VerifyCommand
                     AlembicRevision = parse.GetValue(alembic),
                     LongTransaction = TimeSpan.FromSeconds(parse.GetValue(longTx)),
                     LockWait = TimeSpan.FromSeconds(parse.GetValue(lockWait)),
-                    ReplicaLag = TimeSpan.FromMilliseconds(parse.GetValue(replicaLag)),
+                    ReplicaLag = parse.GetValue(replicaLag) is { } lag ? TimeSpan.FromMilliseconds(lag) : null,
                     QuerySlo = TimeSpan.FromMilliseconds(parse.GetValue(querySlo)),
                 });
             return await VerifyRun.RunAsync(request, console, ct);
@@ -71,7 +76,7 @@ public static class VerifyCommand
     private static Option<double> Millis(string name, TimeSpan byDefault, string what) =>
         Positive(new Option<double>(name) { Description = $"{what}, in milliseconds", DefaultValueFactory = _ => byDefault.TotalMilliseconds, HelpName = "MS" });
 
-    private static Option<double> Positive(Option<double> option)
+    private static Option<T> Positive<T>(Option<T> option)
     {
         option.Validators.Add(r =>
         {

@@ -93,6 +93,9 @@ public static class ContractReader
             EngineMajor: pg.Int("engineMajor", min: 9, max: 99),
             TlsRequired: pg.Bool("tlsRequired"),
             Readers: readers,
+            // Required, with no default here: the contract comes from the same commit, and a default would be a
+            // second home of the alarm's threshold (aurora.alarms.replicaLagMs) that could drift from it.
+            ReplicaLagMs: pg.Int("replicaLagMs", min: 1, max: 3_600_000),
             Parameters: pg.StringMap("parameters"),
             SecretArn: pg.String("secretArn"),
             AlembicRevision: pg.OptionalString("alembicRevision"),

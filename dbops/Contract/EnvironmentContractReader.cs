@@ -50,6 +50,7 @@ public static class EnvironmentContractReader
         new("DBOPS_PG_ENGINE_MAJOR", "postgres.engineMajor", Kind.Int),
         new("DBOPS_PG_TLS_REQUIRED", "postgres.tlsRequired", Kind.Bool),
         new("DBOPS_PG_READERS", "postgres.readers", Kind.Int),
+        new("DBOPS_PG_REPLICA_LAG_MS", "postgres.replicaLagMs", Kind.Int),
         new("DBOPS_PG_PARAMETERS", "postgres.parameters", Kind.Map),
         new("DBOPS_PG_SECRET_ARN", "postgres.secretArn", Kind.String),
         new("DBOPS_PG_ALEMBIC_REVISION", "postgres.alembicRevision", Kind.OptionalString),

@@ -51,6 +51,7 @@ public sealed record PostgresTarget(
     int EngineMajor,
     bool TlsRequired,
     int Readers,
+    int ReplicaLagMs,
     IReadOnlyDictionary<string, string> Parameters,
     string SecretArn,
     string? AlembicRevision = null,

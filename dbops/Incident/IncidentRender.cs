@@ -14,16 +14,12 @@ public sealed record IncidentOutcome(IncidentSnapshot Snapshot, IReadOnlyList<Ac
 /// The snapshot and the actions taken on <paramref name="target"/>, read in <paramref name="tookSeconds"/>:
 /// for a terminal (text) or for tools (json: the same records, camelCase).
 /// </summary>
-/// <remarks>
-/// Its JSON keeps System.Text.Json's default encoder (&lt;, &gt;, &amp;, ', + and non-ASCII as \uXXXX),
-/// not the other reports' <see cref="JsonOutput.Encoder"/>: these bytes are what tools read today.
-/// </remarks>
 public sealed class IncidentRender(string target, double tookSeconds) : IReportRenderer<IncidentOutcome>
 {
-    private static readonly JsonSerializerOptions Options = new()
+    // JsonOutput's options, as every report: its encoder writes a client's '+', quote or non-ASCII as they are.
+    private static readonly JsonSerializerOptions Options = new(JsonOutput.Indented)
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
         Converters = { new JsonStringEnumConverter<ActionKind>(JsonNamingPolicy.CamelCase) },
         // Generated metadata, not reflection: a Native AOT build of dbops has no reflection serializer.
         TypeInfoResolver = IncidentJsonContext.Default,

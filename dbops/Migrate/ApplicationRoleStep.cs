@@ -33,9 +33,16 @@ namespace Dbops.Migrate;
 /// https://www.postgresql.org/docs/current/sql-alterrole.html), so a group role's would never apply.
 /// A password change ends no session: PostgreSQL checks the password at authentication only.
 ///
+/// From PostgreSQL 16 (Aurora PostgreSQL 16), a CREATEROLE role that is not a superuser (RDS's master)
+/// needs ADMIN OPTION on mlflow_app to make a login its member, and on a login to alter it (release
+/// notes 16, "Restrict the privileges of CREATEROLE and its ability to modify other roles"); PostgreSQL
+/// grants a role's creator ADMIN OPTION on it, and the master creates mlflow_app (V1) and both logins
+/// (here). Tested on PostgreSQL 15 only: Debian 12 ships no 16, so that path is not run here.
+///
 /// The step records each generation it applies (<c>dbops.application_logins</c>) and refuses a
 /// generation of the same parity as the last one applied but another number (a counter raised by
-/// two): that would change the password the running pods use. A restored cluster (the contract says so)
+/// two), and the generation last applied coming again with a password its login does not have:
+/// either would change the password the running pods use. A restored cluster (the contract says so)
 /// is exempt: its records are its snapshot's, and no client of those generations ever reached it.
 ///
 /// A database set up before there were two logins has <c>mlflow_app</c> itself as the login, with the
@@ -78,7 +85,13 @@ public static class ApplicationRoleStep
                 $"the pods still using generation {l.Generation}'s; change aurora.application.passwordRotation by one at a time (to {l.Generation + 1}), one deploy each");
         }
 
-        if (await RoleAsync(conn, app.Username, ct) is null)
+        var login = await RoleAsync(conn, app.Username, ct);
+        if (last is { } same && same.Generation == app.Generation && login == true && !app.RestoredCluster)
+        {
+            await RefuseAnotherPasswordOfTheSameGenerationAsync(conn, app, progress, ct);
+        }
+
+        if (login is null)
         {
             await ExecuteAsync(conn, $"create role {Ident(app.Username)} login in role {Ident(ApplicationRole.Role)}", ct);
         }
@@ -111,6 +124,47 @@ public static class ApplicationRoleStep
             $"dbops migrate: {app.Username} (generation {app.Generation}, acting as {ApplicationRole.Role}): login password set (from the contract), statement_timeout {app.StatementTimeoutMs} ms, " +
             $"idle_in_transaction_session_timeout {app.IdleInTransactionSessionTimeoutMs} ms, lock_timeout {app.LockTimeoutMs} ms, {string.Join(", ", MlflowRoleSettings.All.Select(s => $"{s.Name} {s.Value}"))} in database {database}; " +
             $"{app.PreviousLogin} left as it is{(retired ? $"; {ApplicationRole.Role} no longer logs in (the generation before the previous one)" : "")}");
+    }
+
+    /// <summary>
+    /// A generation already applied here comes again: its login has the password its pods hold, which
+    /// should be the contract's. When it is not (the stack generated another password for the same
+    /// generation: its password resource was replaced, or prod was rebuilt from the DR region's cluster,
+    /// whose pods hold the handoff's), setting the contract's would refuse every new connection of
+    /// those pods until they roll. The master cannot read the stored verifier on RDS (pg_authid is
+    /// superuser-only, and RDS has no superuser), so the step asks the server: a login over the same
+    /// endpoint and TLS as this session, with the contract's password. Only a refused password
+    /// (28P01) refuses the run; any other failure to log in (pg_hba, the connection limit, the
+    /// network) leaves the question open and the run goes on as before, saying so.
+    /// </summary>
+    private static async Task RefuseAnotherPasswordOfTheSameGenerationAsync(NpgsqlConnection conn, ApplicationRole app, TextWriter progress, CancellationToken ct)
+    {
+        var b = new NpgsqlConnectionStringBuilder(conn.ConnectionString)
+        {
+            Username = app.Username,
+            Password = app.Password.Reveal(),
+            Pooling = false,
+            ApplicationName = "dbops migrate (login check)",
+            // The login's own settings apply; the session does nothing but authenticate.
+            Options = null,
+        };
+        try
+        {
+            await using var probe = new NpgsqlConnection(b.ConnectionString);
+            await probe.OpenAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidPassword)
+        {
+            throw new MigrationException(
+                $"postgres.application.generation {app.Generation} is applied here already, and {app.Username}'s password is not the contract's: the stack generated another password for " +
+                $"the same generation, and setting it would refuse new connections of the pods that hold the current one; raise aurora.application.passwordRotation by one " +
+                $"(to {app.Generation + 1}), so that the new password goes to the other login ({app.PreviousLogin}) while these pods keep theirs");
+        }
+        catch (Exception e) when (e is PostgresException or NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // Not a verdict on the password: say so and set it as before (the run's progress line is scrubbed of secrets).
+            progress.WriteLine($"dbops migrate: could not check {app.Username}'s current password by logging in ({e.GetType().Name}); setting the contract's");
+        }
     }
 
     private static IEnumerable<string> Settings(ApplicationRole app, string database)

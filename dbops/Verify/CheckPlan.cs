@@ -21,6 +21,9 @@ public sealed class CheckPlan : IAsyncDisposable
 
     public IReadOnlyList<ICheck> Checks { get; }
 
+    /// <summary>The PostgreSQL endpoints whose connection the checks share (for the tests).</summary>
+    internal IReadOnlyList<PgEndpoint> PostgresEndpoints => pools;
+
     public CheckPlan(VerificationContract contract, VerifySettings settings, PlatformMigrations migrations)
     {
         var tls = new TlsClient(new CertificateTrust(settings.CaBundlePath));

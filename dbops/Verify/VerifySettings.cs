@@ -20,8 +20,8 @@ public sealed record VerifySettings
     /// <summary>A lock wait shorter than this warns (it may be a deploy's own DDL); longer fails.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Same default as the Aurora replica lag alarm.</summary>
-    public TimeSpan ReplicaLag { get; init; } = TimeSpan.FromMilliseconds(1000);
+    /// <summary>Overrides the contract's <c>postgres.replicaLagMs</c> (the replica lag alarm's threshold).</summary>
+    public TimeSpan? ReplicaLag { get; init; }
 
     /// <summary>The scaling guide's line: queries under 1 s.</summary>
     public TimeSpan QuerySlo { get; init; } = TimeSpan.FromSeconds(1);

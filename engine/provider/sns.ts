@@ -2,12 +2,13 @@
  * Resource types of the sns service. Provider facts from hashicorp/terraform-provider-aws
  * internal/service/sns/topic.go and topic_subscription.go; AWS facts from the SNS API reference.
  */
-import { validArn } from "./backup";
+import { policyJsonProblem, validArn } from "./backup";
 import { tagRules } from "./common";
 import { ResourceTypeSpec, TF, identifier, known } from "./spec";
 
 const TOPIC = `${TF}/sns/topic.go`;
 const SUBSCRIPTION = `${TF}/sns/topic_subscription.go`;
+const TOPIC_POLICY = `${TF}/sns/topic_policy.go`;
 const SUBSCRIBE_DOC = "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html";
 
 const set = (v: unknown) => v !== undefined && v !== null;
@@ -73,6 +74,43 @@ export const SPECS: ResourceTypeSpec[] = [
         ],
         // name, name_prefix: Optional, Computed, ForceNew; fifo_topic: ForceNew (default false). kms_master_key_id changes in place.
         forceNew: [identifier("name"), identifier("namePrefix"), { property: "fifoTopic", default: false }],
+    },
+    {
+        type: "aws:sns/topicPolicy:TopicPolicy",
+        source: TOPIC_POLICY,
+        example: {
+            arn: "arn:aws:sns:us-east-1:123456789012:mlops-prod-alarms-sev1",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Sid: "CloudWatchAlarmsOfThisAccountPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:123456789012:mlops-prod-alarms-sev1", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }],
+            }),
+        },
+        rules: [
+            {
+                id: "sns-topic-policy-arn",
+                property: "arn",
+                origin: "provider",
+                // topic_policy.go: arn Required, ForceNew, ValidateFunc verify.ValidARN.
+                source: `${TOPIC_POLICY} (arn)`,
+                check: (i) => {
+                    if (!set(i.arn)) return "arn is required";
+                    return known(i.arn) && !validArn(i.arn) ? `arn ${JSON.stringify(i.arn)} is not an ARN` : undefined;
+                },
+                cases: { pass: [{ arn: "arn:aws:sns:us-east-1:123456789012:t" }], fail: [{ arn: undefined }, { arn: "mlops-prod-alarms-sev1" }] },
+            },
+            {
+                id: "sns-topic-policy-json",
+                property: "policy",
+                origin: "provider",
+                // topic_policy.go policy: sdkv2.IAMPolicyDocumentSchemaRequired() (ValidateFunc verify.ValidIAMPolicyJSON).
+                source: `${TOPIC_POLICY} (policy)`,
+                check: (i) => (set(i.policy) ? policyJsonProblem(i.policy) : "policy is required"),
+                cases: { pass: [{ policy: '{"Version":"2012-10-17","Statement":[]}' }], fail: [{ policy: undefined }, { policy: ' {"Version":"2012-10-17"}' }, { policy: "[]" }] },
+            },
+        ],
+        // arn: ForceNew; Create and Update both set the topic's Policy attribute. Delete puts SNS's default
+        // policy back (it cannot be removed): deleting this resource re-opens the topic to the account's principals.
+        forceNew: [{ property: "arn" }],
     },
     {
         type: "aws:sns/topicSubscription:TopicSubscription",

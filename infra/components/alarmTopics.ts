@@ -20,7 +20,8 @@ export interface AlarmTopicsArgs {
  * stack's, encrypted with a customer-managed key that CloudWatch alarms may
  * use, with the configured subscriptions. Alarms never go without a topic:
  * a band without subscriptions still has one, so that adding a subscriber
- * later changes no alarm.
+ * later changes no alarm. Each of its own topics has a policy that lets only
+ * this account's CloudWatch alarms publish and refuses any request without TLS.
  */
 export class AlarmTopics extends pulumi.ComponentResource {
     /** The key of the stack's own topics; undefined when every band names an external topic. */
@@ -64,6 +65,7 @@ export class AlarmTopics extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            new aws.sns.TopicPolicy(`${name}-${s}-policy`, { arn: topic.arn, policy: topicPolicy(topic.arn, this) }, { parent: this });
             this.topics[s] = topic;
             arns[s] = topic.arn;
             band.subscriptions.forEach((sub, i) => {
@@ -77,4 +79,45 @@ export class AlarmTopics extends pulumi.ComponentResource {
         this.routing = { topicArns: arns, runbookBaseUrl: args.alarms.runbookBaseUrl };
         this.registerOutputs({ topicArns: arns });
     }
+}
+
+/**
+ * The policy of one of the stack's own topics, in place of SNS's default one (which lets every principal
+ * of the account publish and subscribe: topic_policy.go defaultTopicPolicy).
+ * - CloudWatch publishes as the service principal, only for alarms of this account (aws:SourceAccount, the
+ *   confused-deputy guard AWS recommends for service principals; the alarm key's policy has the same
+ *   condition). Not aws:SourceArn as well: whether CloudWatch's alarm actions send it could not be checked
+ *   here, and a condition on a key that is absent would silence every alarm.
+ * - No statement for the account's own principals: within one account an allow in either an identity-based
+ *   or a resource-based policy suffices (IAM's policy evaluation logic), so operators and the deploying
+ *   role keep what their IAM policies give them, and nothing more.
+ * - Every action without TLS is denied (SNS security best practices, "Enforce encryption of data in
+ *   transit"). A Bool condition on aws:SecureTransport matches only when the key is present and false, so
+ *   it cannot refuse a service's call that carries no such key.
+ */
+function topicPolicy(topicArn: pulumi.Output<string>, parent: pulumi.Resource): pulumi.Output<string> {
+    const identity = aws.getCallerIdentityOutput({}, { parent });
+    return pulumi.all([topicArn, identity.accountId]).apply(([arn, account]) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "CloudWatchAlarmsOfThisAccountPublish",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: arn,
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                },
+                {
+                    Sid: "DenyWithoutTls",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "sns:*",
+                    Resource: arn,
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        }),
+    );
 }

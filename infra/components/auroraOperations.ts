@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { auroraDefaultMaxConnections } from "../instanceClasses";
 import { AlarmTarget, compositeAlarm, inAlarm, thresholdAlarm } from "./alarms";
 
 /** Namespace of the metrics this program derives from logs (not an AWS/ namespace, which AWS reserves). */
@@ -188,5 +189,46 @@ export function readerAutoScaling(name: string, clusterIdentifier: string, s: Re
             },
         },
         opts,
+    );
+}
+
+export interface AuroraConnectionLimitAlarms {
+    name: string;
+    clusterIdentifier: string;
+    /** The instances' identifiers, in order; all of one class (aurora.instanceClass). */
+    instanceIdentifiers: string[];
+    instanceClass: string;
+    /** aurora.alarms.connectionsLimitPercent. */
+    percent: number;
+}
+
+/**
+ * One Sev 1 alarm per instance when its connections come near its max_connections, where PostgreSQL
+ * refuses new ones ("FATAL: sorry, too many clients already" / "remaining connection slots are
+ * reserved"): the cluster's Sev 2 alarm is a number an operator chose, this one is the limit itself.
+ * Per instance, because the limit is (each instance counts its own connections), and per minute, with
+ * 3 of 3 minutes breaching: a page within minutes, as the guide asks of Sev 1, not on one spike.
+ */
+export function auroraConnectionLimitAlarms(a: AuroraConnectionLimitAlarms, target: AlarmTarget): aws.cloudwatch.MetricAlarm[] {
+    const limit = auroraDefaultMaxConnections(a.instanceClass);
+    const threshold = Math.floor((limit * a.percent) / 100);
+    return a.instanceIdentifiers.map((identifier, i) =>
+        thresholdAlarm(
+            `${a.name}-connections-limit-${i + 1}`,
+            {
+                alarmName: `${identifier}-connections-near-limit`,
+                description: `Connections to Aurora instance ${identifier} at ${threshold} or more, ${a.percent}% of its max_connections ${limit} (${a.instanceClass}'s default), for 3 minutes: new connections will be refused`,
+                kind: "connections-limit",
+                namespace: "AWS/RDS",
+                metricName: "DatabaseConnections",
+                dimensions: { DBInstanceIdentifier: identifier },
+                statistic: "Maximum",
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold,
+                periodSeconds: 60,
+                datapoints: 3,
+            },
+            target,
+        ),
     );
 }

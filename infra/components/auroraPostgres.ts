@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AuroraConfig } from "../config";
 import { auroraSchema } from "../schema/aurora";
 import { named } from "../tags";
-import { ReaderAutoScaling, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
+import { ReaderAutoScaling, auroraConnectionLimitAlarms, auroraWriterAlarms, readerAutoScaling } from "./auroraOperations";
 import { ClusterSourceArgs } from "./clusterOrigin";
 import {
     ClusterBasics,
@@ -372,6 +372,10 @@ export class AuroraPostgres extends pulumi.ComponentResource {
                 writable: !c.secondary,
                 instances,
             },
+            storeAlarmTarget(c.args, this),
+        );
+        auroraConnectionLimitAlarms(
+            { name: c.name, clusterIdentifier: c.id, instanceIdentifiers: identifiers, instanceClass: c.args.instanceClass, percent: c.args.alarms.connectionsLimitPercent },
             storeAlarmTarget(c.args, this),
         );
     }

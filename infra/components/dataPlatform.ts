@@ -354,6 +354,7 @@ export class DataPlatform extends pulumi.ComponentResource {
                     engineMajor: Number(a.engineVersion.split(".")[0]),
                     tlsRequired: pg.parameters["rds.force_ssl"] === "1",
                     readers: standby ? 0 : a.instances - 1,
+                    replicaLagMs: a.alarms.replicaLagMs,
                     parameters: pg.parameters,
                     secretArn,
                     alembicRevision: alembicRevision ?? null,

@@ -112,6 +112,8 @@ function keyPolicy(logGroupNamePrefix: string | undefined, alarmPublishers: bool
                     Principal: { Service: "cloudwatch.amazonaws.com" },
                     Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                     Resource: "*",
+                    // The actions SNS documents for CloudWatch publishing to a topic with a customer managed key
+                    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
                     // Only alarms of this account (the confused-deputy guard AWS recommends for service principals).
                     Condition: { StringEquals: { "aws:SourceAccount": account } },
                 });

@@ -97,6 +97,10 @@ export const auroraSchema = z.strictObject({
             .describe("Freeable memory in MiB (minimum over 5 minutes, 3 periods) below which an instance alarms."),
         connections: int(1, 262_143, "database connections above which the alarm is raised").default(800)
             .describe("Connections to the cluster (maximum over 5 minutes, 3 periods) above which the cluster alarms."),
+        connectionsLimitPercent: int(50, 99, "percent of an instance's max_connections at which the Sev 1 alarm is raised").default(85)
+            .describe(
+                "Percent of each instance's `max_connections` (Aurora's default for its instance class, `LEAST(DBInstanceClassMemory/9531392, 5000)`) that its connections (maximum over a minute, 3 minutes running) reach before the Sev 1 alarm pages: new connections are refused at the limit. The limit is computed from the class's nominal memory, an upper bound, so leave room.",
+            ),
         replicaLagMs: int(1, 3_600_000, "Aurora replica lag in milliseconds above which the alarm is raised").default(1000)
             .describe("Largest replica lag in the cluster, in milliseconds, above which it alarms (only with readers)."),
         freeLocalStorageMiB: int(64, 1_048_576, "MiB of free local (temporary) storage per instance below which the alarm is raised").default(1024)

@@ -30,6 +30,7 @@ import {
     noSplitRuleManagement,
 } from "./network";
 import { snapshotsEncryptedWithCmk, snapshotsNotShared } from "./snapshots";
+import { snsTopicPolicies } from "./snsTopicPolicies";
 import { requiredTags } from "./tags";
 import { auroraTlsEnforced, documentDbTlsEnforced, rdsCaCertificate, redisTlsAndAuth } from "./tlsInTransit";
 import { backupAndMaintenanceWindows, backupWindowsStaggered } from "./windows";
@@ -46,6 +47,7 @@ export const SECURITY_POLICIES: Policies = [
     secretsUseCmk,
     logGroupsUseCmk,
     backupVaultsUseCmk,
+    snsTopicPolicies,
     auroraTlsEnforced,
     documentDbTlsEnforced,
     redisTlsAndAuth,

@@ -24,6 +24,7 @@ public class ContractReaderTests
             ["engineMajor"] = 16,
             ["tlsRequired"] = true,
             ["readers"] = 1,
+            ["replicaLagMs"] = 500,
             ["parameters"] = new JsonObject { ["rds.force_ssl"] = "1" },
             ["secretArn"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:x",
         },
@@ -44,6 +45,7 @@ public class ContractReaderTests
         Assert.Equal("staging", c.Stack);
         Assert.Equal(5432, c.Postgres.Port);
         Assert.Equal(1, c.Postgres.Readers);
+        Assert.Equal(500, c.Postgres.ReplicaLagMs);
         Assert.Equal("c.cluster-ro-x.us-east-1.rds.amazonaws.com", c.Postgres.Reader);
         Assert.Equal(Password, c.Postgres.Password.Reveal());
         Assert.Equal("1", c.Postgres.Parameters["rds.force_ssl"]);
@@ -65,6 +67,19 @@ public class ContractReaderTests
         doc["postgres"]!.AsObject().Remove("writer");
 
         Assert.Equal("outputs.json: key postgres.writer is missing; expected a non-empty string", Fails(doc).Message);
+    }
+
+    [Fact]
+    public void The_replica_lag_limit_has_no_default_of_its_own()
+    {
+        // The contract comes from the same commit as dbops; a default here would be a second home of the alarm's threshold.
+        var doc = Valid();
+        doc["postgres"]!.AsObject().Remove("replicaLagMs");
+        var zero = Valid();
+        zero["postgres"]!["replicaLagMs"] = 0;
+
+        Assert.Equal("outputs.json: key postgres.replicaLagMs is missing; expected a whole number", Fails(doc).Message);
+        Assert.Equal("outputs.json: key postgres.replicaLagMs is 0; expected a whole number from 1 to 3600000", Fails(zero).Message);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class ContractSectionsTests
         ["postgres"] = new JsonObject
         {
             ["writer"] = "w", ["reader"] = "r", ["port"] = 5432, ["database"] = "mlflow", ["username"] = "u", ["password"] = "p",
-            ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 2, ["parameters"] = new JsonObject(), ["secretArn"] = "arn:pg",
+            ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 2, ["replicaLagMs"] = 1000, ["parameters"] = new JsonObject(), ["secretArn"] = "arn:pg",
             ["alembicRevision"] = "1b5f0d9ad7c1",
         },
         ["documentdb"] = new JsonObject

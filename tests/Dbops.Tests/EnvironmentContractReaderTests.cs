@@ -12,7 +12,7 @@ public class EnvironmentContractReaderTests
         ["DBOPS_STACK"] = "prod", ["DBOPS_ENVIRONMENT"] = "prod", ["DBOPS_REGION"] = "us-east-1",
         ["DBOPS_PG_WRITER"] = "w.example", ["DBOPS_PG_READER"] = "r.example", ["DBOPS_PG_PORT"] = "5432",
         ["DBOPS_PG_DATABASE"] = "mlflow", ["DBOPS_PG_USERNAME"] = "mlflow_admin", ["DBOPS_PG_PASSWORD"] = Password,
-        ["DBOPS_PG_ENGINE_MAJOR"] = "16", ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "2",
+        ["DBOPS_PG_ENGINE_MAJOR"] = "16", ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "2", ["DBOPS_PG_REPLICA_LAG_MS"] = "500",
         ["DBOPS_PG_PARAMETERS"] = """{"rds.force_ssl":"1"}""", ["DBOPS_PG_SECRET_ARN"] = "arn:pg",
     };
 
@@ -31,6 +31,7 @@ public class EnvironmentContractReaderTests
         Assert.Equal("w.example", c.Postgres.Writer);
         Assert.Equal(5432, c.Postgres.Port);
         Assert.Equal(2, c.Postgres.Readers);
+        Assert.Equal(500, c.Postgres.ReplicaLagMs);
         Assert.Equal(Password, c.Postgres.Password.Reveal());
         Assert.Equal("1", c.Postgres.Parameters["rds.force_ssl"]);
         Assert.Null(c.Postgres.AlembicRevision);
@@ -61,6 +62,9 @@ public class EnvironmentContractReaderTests
         env.Remove("DBOPS_PG_PASSWORD");
 
         Assert.Equal("environment: DBOPS_PG_PASSWORD is missing; expected a non-empty string", Fails(env).Message);
+        env = Postgres();
+        env.Remove("DBOPS_PG_REPLICA_LAG_MS");
+        Assert.Equal("environment: DBOPS_PG_REPLICA_LAG_MS is missing; expected a whole number", Fails(env).Message);
     }
 
     [Fact]

@@ -7,10 +7,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../infra/config";
+import { auroraDefaultMaxConnections } from "../../infra/instanceClasses";
 import { ALARM_KINDS, INCIDENT_TAG, INCIDENT_TYPES, SEVERITY_TAG, runbookPath } from "../../infra/incidents";
 import { PAGING_ENVIRONMENTS, PAGING_SEVERITIES, SEVERITIES } from "../../infra/schema/alarms";
 import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
 import { REPO_ROOT } from "../../engine/repoRoot";
+import { FIXTURE_ACCOUNT_ID } from "../../engine/fixture";
 import { StackFileConfig, readStackFile } from "../../engine/stackFile";
 import { PRIMARY_STACKS, STACKS, byUrn, ofType, only, stack } from "../harness";
 import { anyConfigOf, configOf } from "./stackConfig";
@@ -46,7 +48,7 @@ function withAlarms(name: string, change: (v: Json) => void): StackFileConfig {
     return { ...base, config: { ...base.config, "mlops-data:alarms": JSON.stringify(value) } };
 }
 
-async function problemsOf(name: string, cfg: StackFileConfig): Promise<{ key: string; message: string }[]> {
+async function problemsOf(name: string, cfg: StackFileConfig): Promise<{ key: string; value: unknown; message: string }[]> {
     try {
         await evaluateStack(name, { stackConfig: cfg });
     } catch (e) {
@@ -73,6 +75,18 @@ describe("issue 17: alarms reach the people their severity says", () => {
                     assert.ok(key, `${t.inputs.name}: kmsMasterKeyId is not a key of the stack`);
                     const statement = JSON.parse(key.inputs.policy).Statement.find((s: Json) => s.Principal?.Service === "cloudwatch.amazonaws.com");
                     assert.deepStrictEqual(statement?.Action, ["kms:Decrypt", "kms:GenerateDataKey*"], `${t.inputs.name}: CloudWatch may not use the topic's key`);
+                    assert.deepStrictEqual(statement?.Condition?.StringEquals ?? {}, { "aws:SourceAccount": FIXTURE_ACCOUNT_ID }, `${t.inputs.name}: the key's CloudWatch grant is not limited to this account`);
+                    // The topic's own policy: only this account's CloudWatch publishes, and nothing goes without TLS.
+                    const policies = ofType(ev, "aws:sns/topicPolicy:TopicPolicy").filter((p) => p.inputs.arn === t.outputs.arn);
+                    assert.strictEqual(policies.length, 1, `${t.inputs.name}: ${policies.length} topic policies`);
+                    const doc = JSON.parse(policies[0].inputs.policy);
+                    const allows = doc.Statement.filter((x: Json) => x.Effect === "Allow");
+                    assert.deepStrictEqual(
+                        allows.map((x: Json) => [x.Principal, x.Action, x.Resource, Object.keys(x.Condition.StringEquals)]),
+                        [[{ Service: "cloudwatch.amazonaws.com" }, "sns:Publish", t.outputs.arn, ["aws:SourceAccount"]]],
+                    );
+                    const deny = doc.Statement.find((x: Json) => x.Effect === "Deny");
+                    assert.deepStrictEqual([deny?.Principal, deny?.Action, deny?.Condition], ["*", "sns:*", { Bool: { "aws:SecureTransport": "false" } }]);
                 }
                 // Subscriptions: exactly the configured ones, on their band's topic.
                 const subscriptions = ofType(ev, SUBSCRIPTION).map((s) => [topics.find((t) => t.outputs.arn === s.inputs.topic)?.inputs.name, s.inputs.protocol, s.inputs.endpoint]);
@@ -163,6 +177,51 @@ describe("issue 17: alarms reach the people their severity says", () => {
             );
         });
     }
+
+    it("Aurora's default max_connections per class follows AWS's formula, LEAST(memory/9531392, 5000)", () => {
+        // AWS's table: db.r4.large (15.25 GiB) 1600 computed in decimal GB; these from nominal GiB in bytes.
+        assert.strictEqual(auroraDefaultMaxConnections("db.t4g.medium"), 450);
+        assert.strictEqual(auroraDefaultMaxConnections("db.r6g.large"), 1802);
+        assert.strictEqual(auroraDefaultMaxConnections("db.r7g.xlarge"), 3604);
+        assert.strictEqual(auroraDefaultMaxConnections("db.x2g.large"), 3604);
+        assert.strictEqual(auroraDefaultMaxConnections("db.r6g.2xlarge"), 5000);
+        assert.strictEqual(auroraDefaultMaxConnections("db.r6i.32xlarge"), 5000);
+        assert.throws(() => auroraDefaultMaxConnections("db.serverless"), /no memory figure for Aurora PostgreSQL instance class "db.serverless"; allowed: db\.t4g/);
+    });
+
+    for (const name of STACKS) {
+        it(`${name}: each Aurora instance pages (Sev 1) at connectionsLimitPercent of its max_connections`, async () => {
+            const ev = await stack(name);
+            const alarms = ofType(ev, METRIC_ALARM).filter((a) => a.inputs.tags[INCIDENT_TAG] === "connection-exhaustion" && a.inputs.tags[SEVERITY_TAG] === "sev1");
+            const instances = ofType(ev, "aws:rds/clusterInstance:ClusterInstance");
+            assert.ok(instances.length > 0, `${name}: no Aurora instance`);
+            const cfg = anyConfigOf(name);
+            // The dr stack's Aurora takes prod's sections (class and thresholds) through the handoff; a primary its own.
+            const percent = (cfg.kind === "primary" ? cfg : configOf("prod")).aurora.alarms.connectionsLimitPercent;
+            assert.deepStrictEqual(alarms.map((a) => a.inputs.dimensions.DBInstanceIdentifier).sort(), instances.map((i) => i.inputs.identifier).sort());
+            for (const i of instances) {
+                const a = alarms.find((x) => x.inputs.dimensions.DBInstanceIdentifier === i.inputs.identifier)!;
+                const limit = auroraDefaultMaxConnections(i.inputs.instanceClass);
+                assert.strictEqual(a.inputs.name, `${i.inputs.identifier}-connections-near-limit`);
+                assert.strictEqual(a.inputs.threshold, Math.floor((limit * percent) / 100), `${a.inputs.name}: threshold`);
+                assert.ok(a.inputs.threshold < limit);
+                assert.strictEqual(a.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+                assert.deepStrictEqual([a.inputs.metricName, a.inputs.namespace, a.inputs.statistic, a.inputs.period, a.inputs.evaluationPeriods], ["DatabaseConnections", "AWS/RDS", "Maximum", 60, 3]);
+                assert.match(a.inputs.alarmDescription, new RegExp(`^Sev 1 .*${percent}% of its max_connections ${limit} \\(${i.inputs.instanceClass.replace(/\./g, "\\.")}'s default\\).*#connections-limit$`));
+            }
+        });
+    }
+
+    it("connectionsLimitPercent out of range is refused with the key, the value and the range", async () => {
+        const base = readStackFile("staging");
+        const aurora = JSON.parse(base.config["mlops-data:aurora"]);
+        aurora.alarms = { ...(aurora.alarms ?? {}), connectionsLimitPercent: 100 };
+        const problems = await problemsOf("staging", { ...base, config: { ...base.config, "mlops-data:aurora": JSON.stringify(aurora) } });
+        const p = problems.find((x) => x.key === "mlops-data:aurora.alarms.connectionsLimitPercent");
+        assert.ok(p, JSON.stringify(problems));
+        assert.strictEqual(p.value, 100);
+        assert.match(p.message, /^must be from 50 to 99 \(percent of an instance's max_connections/);
+    });
 
     it("the slow-statement alarm counts the exported PostgreSQL log's duration lines over slowQueryMs", async () => {
         const ev = await stack("prod");

@@ -53,6 +53,7 @@ const full: VerificationContract = {
         engineMajor: 16,
         tlsRequired: true,
         readers: 1,
+        replicaLagMs: 1000,
         parameters: { "rds.force_ssl": "1" },
         secretArn: "arn:pg",
         alembicRevision: "1bd49d398cd23",

@@ -45,6 +45,10 @@ for (const name of PRIMARY_STACKS) {
             assert.strictEqual(c.postgres.engineMajor, Number(String(cluster.inputs.engineVersion).split(".")[0]));
             assert.strictEqual(c.postgres.readers, instances.length - 1);
             assert.strictEqual(c.postgres.tlsRequired, true);
+            // The verifier's replica lag limit is the replica lag alarm's threshold: one config key, not a default of dbops's own.
+            assert.strictEqual(c.postgres.replicaLagMs, configOf(name).aurora.alarms.replicaLagMs);
+            const lagAlarms = ofType(ev, TYPES.alarm).filter((x) => x.inputs.metricName === "AuroraReplicaLagMaximum" && x.inputs.dimensions.DBClusterIdentifier === cluster.inputs.clusterIdentifier);
+            assert.deepStrictEqual(lagAlarms.map((x) => x.inputs.threshold), instances.length > 1 ? [c.postgres.replicaLagMs] : []);
             const group = only(aurora, TYPES.clusterParams);
             assert.deepStrictEqual(
                 c.postgres.parameters,
@@ -109,6 +113,8 @@ for (const name of DR_STACKS) {
             assert.strictEqual(c.postgres.writer, cluster.outputs.readerEndpoint, "a secondary's sessions go to its reader endpoint");
             assert.strictEqual(c.postgres.reader, null);
             assert.strictEqual(c.postgres.readers, 0);
+            // The primary's setting, which the DR stack takes through the handoff.
+            assert.strictEqual(c.postgres.replicaLagMs, (await stack("prod")).outputs.drHandoff.sections.aurora.alarms.replicaLagMs);
             assert.strictEqual(c.postgres.secretArn, only(within(ev, TYPES.aurora), TYPES.secret, "aurora-master-secret").outputs.arn);
             assert.strictEqual(c.documentdb.endpoint, docdb.outputs.readerEndpoint);
             const rg = only(ev, TYPES.replicationGroup);

@@ -27,11 +27,12 @@ public sealed class AuroraReplicaCheck(PgEndpoint endpoint, VerifySettings setti
             r => (Server: r.GetString(0), LagMs: r.GetDouble(1)), ct, WriterSession);
         var expected = Endpoint.Target.Readers;
         var maxLag = readers.Count == 0 ? 0 : readers.Max(r => r.LagMs);
-        var limit = settings.ReplicaLag.TotalMilliseconds;
+        var limit = settings.ReplicaLag?.TotalMilliseconds ?? Endpoint.Target.ReplicaLagMs;
         var data = Data(("readers", readers.Select(r => r.Server).ToArray()), ("expectedReaders", expected), ("maxLagMs", maxLag), ("lagLimitMs", limit));
         var summary = $"{readers.Count} readers (expected {expected}), max replica lag {maxLag:0} ms (limit {limit:0} ms)";
         if (readers.Count < expected) return CheckResult.Fail($"missing readers: {summary}", data);
-        if (maxLag >= limit) return CheckResult.Fail($"replica lag too high: {summary}", data);
+        // Above the limit, as the alarm's GreaterThanThreshold: the same number means the same line.
+        if (maxLag > limit) return CheckResult.Fail($"replica lag too high: {summary}", data);
         if (readers.Count > expected) return CheckResult.Warn($"more readers than declared: {summary}", data);
         return CheckResult.Pass(summary, data);
     }

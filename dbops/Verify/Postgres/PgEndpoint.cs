@@ -5,8 +5,8 @@ using Npgsql;
 namespace Dbops.Verify.Postgres;
 
 /// <summary>
-/// One PostgreSQL endpoint of the contract (the writer, or the reader endpoint) and a
-/// connection pool to it that every check of that endpoint shares.
+/// One PostgreSQL endpoint of the contract (the writer, or the reader endpoint) and the one
+/// connection to it that every check of that endpoint shares, one check at a time.
 /// </summary>
 public sealed class PgEndpoint : IAsyncDisposable
 {
@@ -19,6 +19,11 @@ public sealed class PgEndpoint : IAsyncDisposable
     /// <summary>How the server's certificate is checked, for reports.</summary>
     public string Trust { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> backends = new();
+
+    /// <summary>The backend process ids of the physical connections opened so far, in order.</summary>
+    public IReadOnlyCollection<int> OpenedBackends => backends.ToArray();
+
     public PgEndpoint(PostgresTarget target, string role, string host, VerifySettings settings)
     {
         Target = target;
@@ -28,13 +33,19 @@ public sealed class PgEndpoint : IAsyncDisposable
         Trust = settings.CaBundlePath is null ? "verify-full, system trust store" : "verify-full, --ca-bundle";
         var b = ContractConnection.Builder(target, host, settings.CaBundlePath);
         Bound(b, settings);
-        // A few connections per endpoint: enough that one slow check does not queue the rest, few
-        // enough that TLS handshakes and authentication (CPU on both sides) do not dominate the run.
-        b.MaxPoolSize = 4;
+        // One connection per endpoint (issue 20): every further connection costs a TLS handshake and a
+        // SCRAM authentication (PBKDF2 on both sides), which on a loaded machine took longer than the
+        // queries they would run beside each other; the endpoints' checks still run concurrently with
+        // each other. A check waiting for the connection waits within its own --check-timeout.
+        b.MaxPoolSize = 1;
         var builder = new NpgsqlDataSourceBuilder(b.ConnectionString);
         // The checks read only built-in types (casting the rest to text); skipping the type
         // catalogue saves a round trip on every new connection.
         builder.ConfigureTypeLoading(t => t.EnableTypeLoading(false));
+        // Which server backends this endpoint's pool opened: what the tests read to prove the sharing.
+        builder.UsePhysicalConnectionInitializer(
+            conn => backends.Enqueue(conn.ProcessID),
+            conn => { backends.Enqueue(conn.ProcessID); return Task.CompletedTask; });
         DataSource = builder.Build();
     }
 

@@ -24,6 +24,8 @@ export const T = {
     kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
     kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     backupVaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
+    snsTopic: "aws:sns/topic:Topic",
+    snsTopicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     backupVaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
     rdsDbInstance: "aws:rds/instance:Instance",
     rdsClusterSnapshot: "aws:rds/clusterSnapshot:ClusterSnapshot",

@@ -269,6 +269,39 @@ public class ApplicationRoleTests(LocalPostgres pg)
     }
 
     [Fact]
+    public async Task The_same_generation_with_another_password_is_refused_and_its_login_keeps_the_pods_password()
+    {
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
+        var p1 = NewPassword();
+        await ApplyAsync(db, 1, p1);
+        // The same generation and password again (every deploy's migrate Job): nothing to refuse.
+        await ApplyAsync(db, 1, p1);
+        await AssertAdmittedAsync(db, A, p1);
+
+        // The stack generated another password for generation 1 (its password resource replaced, or prod rebuilt
+        // from the DR region's cluster): the pods hold p1.
+        var other = NewPassword();
+        var run = await MigrateAsync(Contract(db, 1, other));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("postgres.application.generation 1 is applied here already, and mlflow_app_a's password is not the contract's", run.Error);
+        Assert.Contains("raise aurora.application.passwordRotation by one (to 2)", run.Error);
+        Assert.DoesNotContain(other, run.All);
+        Assert.DoesNotContain(p1, run.All);
+        await AssertAdmittedAsync(db, A, p1);
+        await AssertRefusedAsync(db, A, other, "the refused password was not set");
+
+        // The way out the error names: the next generation goes to the other login, and p1's pods keep theirs.
+        await ApplyAsync(db, 2, other);
+        await AssertAdmittedAsync(db, A, p1);
+        await AssertAdmittedAsync(db, B, other);
+
+        // A restored cluster is exempt: no client of its snapshot's generations ever reached it.
+        var restored = NewPassword();
+        await ApplyAsync(db, 2, restored, restored: true);
+        await AssertAdmittedAsync(db, B, restored);
+    }
+
+    [Fact]
     public async Task The_dry_run_names_the_login_statements_without_the_password_and_a_login_that_is_not_the_generations_is_refused()
     {
         var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);

@@ -93,6 +93,22 @@ public sealed class IncidentTests(LocalPostgres pg) : IAsyncLifetime
     private static JsonNode Action(JsonNode report, int pid) => report["actions"]!.AsArray().Single(a => (int)a!["pid"]! == pid)!;
 
     [Fact]
+    public async Task Its_json_writes_what_clients_call_themselves_as_it_is_like_every_other_report()
+    {
+        // Application names are the client's: a '+', a quote, '<' or '&' come in them (PostgreSQL keeps printable ASCII only).
+        const string name = "notebook+ui's <run> & co";
+        var a = await SessionAsync(name);
+        await Execute(a, "begin; select 1");
+        var run = await CliRun.RunAsync(["incident", "--format", "json", "--window", "0", .. db.Args()]);
+        Assert.True(run.ExitCode == 0, run.All);
+        // JsonOutput.Encoder (the relaxed one): as the other reports write it, not as \u002B, \u0027, \u003C, \u0026.
+        Assert.Contains($"\"application\": \"{name}\"", run.Out);
+        Assert.DoesNotContain("\\u00", run.Out);
+        var report = JsonNode.Parse(run.Out)!;
+        Assert.Contains(report["snapshot"]!["idleInTransaction"]!.AsArray(), x => (string)x!["application"]! == name);
+    }
+
+    [Fact]
     public async Task Shows_the_blocking_chain_the_idle_transaction_and_the_connections_by_role_and_application()
     {
         // A holds a lock and goes idle in its transaction; B queues for an exclusive lock behind it; C queues behind B.

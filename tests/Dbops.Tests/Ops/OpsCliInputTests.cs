@@ -128,7 +128,7 @@ public class OpsConnectionInputTests(LocalPostgres pg)
             ["DBOPS_STACK"] = "local", ["DBOPS_ENVIRONMENT"] = "dev", ["DBOPS_REGION"] = "loopback",
             ["DBOPS_PG_WRITER"] = c.Writer, ["DBOPS_PG_PORT"] = c.Port.ToString(), ["DBOPS_PG_DATABASE"] = c.Database,
             ["DBOPS_PG_USERNAME"] = c.Username, ["DBOPS_PG_PASSWORD"] = c.Password.Reveal(), ["DBOPS_PG_ENGINE_MAJOR"] = c.EngineMajor.ToString(),
-            ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "0", ["DBOPS_PG_PARAMETERS"] = "{}", ["DBOPS_PG_SECRET_ARN"] = "arn:x",
+            ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "0", ["DBOPS_PG_REPLICA_LAG_MS"] = c.ReplicaLagMs.ToString(), ["DBOPS_PG_PARAMETERS"] = "{}", ["DBOPS_PG_SECRET_ARN"] = "arn:x",
         };
 
         var run = await CliRun.RunAsync(["migrate", "--dry-run", "--ca-bundle", pg.CaBundle], environment: env);

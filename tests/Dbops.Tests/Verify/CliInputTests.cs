@@ -16,7 +16,7 @@ public class CliInputTests
             ["postgres"] = new JsonObject
             {
                 ["writer"] = "127.0.0.1", ["reader"] = null, ["port"] = 1, ["database"] = "mlflow", ["username"] = "u",
-                ["password"] = Password, ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 0,
+                ["password"] = Password, ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 0, ["replicaLagMs"] = 1000,
                 ["parameters"] = new JsonObject(), ["secretArn"] = "arn:x",
             },
         };

@@ -77,7 +77,7 @@ public class CliVerifyTests(LocalStores stores)
             ["DBOPS_STACK"] = "local", ["DBOPS_ENVIRONMENT"] = "dev", ["DBOPS_REGION"] = "loopback",
             ["DBOPS_PG_WRITER"] = c.Postgres.Writer, ["DBOPS_PG_READER"] = c.Postgres.Reader, ["DBOPS_PG_PORT"] = c.Postgres.Port.ToString(),
             ["DBOPS_PG_DATABASE"] = "mlflow", ["DBOPS_PG_USERNAME"] = c.Postgres.Username, ["DBOPS_PG_PASSWORD"] = c.Postgres.Password.Reveal(),
-            ["DBOPS_PG_ENGINE_MAJOR"] = c.Postgres.EngineMajor.ToString(), ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "1",
+            ["DBOPS_PG_ENGINE_MAJOR"] = c.Postgres.EngineMajor.ToString(), ["DBOPS_PG_TLS_REQUIRED"] = "true", ["DBOPS_PG_READERS"] = "1", ["DBOPS_PG_REPLICA_LAG_MS"] = c.Postgres.ReplicaLagMs.ToString(),
             ["DBOPS_PG_PARAMETERS"] = """{"log_min_duration_statement":"1000"}""", ["DBOPS_PG_SECRET_ARN"] = "arn:x",
             ["DBOPS_PG_ALEMBIC_REVISION"] = c.Postgres.AlembicRevision,
         };

@@ -185,7 +185,7 @@ public sealed class DocumentDbTests : IAsyncLifetime
             ["postgres"] = new System.Text.Json.Nodes.JsonObject
             {
                 ["writer"] = "127.0.0.1", ["reader"] = null, ["port"] = 1, ["database"] = "mlflow", ["username"] = "u",
-                ["password"] = "pg-secret", ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 0,
+                ["password"] = "pg-secret", ["engineMajor"] = 16, ["tlsRequired"] = true, ["readers"] = 0, ["replicaLagMs"] = 1000,
                 ["parameters"] = new System.Text.Json.Nodes.JsonObject(), ["secretArn"] = "arn:x",
             },
             ["documentdb"] = new System.Text.Json.Nodes.JsonObject

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Dbops.Tests.Verify;
 
 /// <summary>
-/// The README's demo as a user runs it: `make verify-local ARGS="--format json"`, whose stdout
+/// The demo of dbops/README.md ("Try it without AWS") as a user runs it: `make verify-local ARGS="--format json"`, whose stdout
 /// another tool reads. Make, the build, the stores' setup and the migration all print too; only
 /// the report may reach stdout.
 /// </summary>

@@ -279,6 +279,11 @@ public class PostgresFailureTests(LocalStores stores)
             var healthy = await CheckAsync("postgres.writer.aurora-replicas");
             await ReplicaLagIs(4000);
             var lagging = await CheckAsync("postgres.writer.aurora-replicas");
+            // The limit is the contract's (the replica lag alarm's threshold); --replica-lag-ms overrides it.
+            var tolerant = stores.ContractJson();
+            tolerant["postgres"]!["replicaLagMs"] = 4000;
+            var atTheAlarmsLine = await CheckAsync("postgres.writer.aurora-replicas", LocalStores.Read(tolerant));
+            var overridden = await CheckAsync("postgres.writer.aurora-replicas", LocalStores.Read(tolerant), stores.Settings with { ReplicaLag = TimeSpan.FromMilliseconds(3999) });
             var json = stores.ContractJson();
             json["postgres"]!["readers"] = 2;
             var missing = await CheckAsync("postgres.writer.aurora-replicas", LocalStores.Read(json));
@@ -287,6 +292,10 @@ public class PostgresFailureTests(LocalStores stores)
             Assert.Equal("1 readers (expected 1), max replica lag 12 ms (limit 1000 ms)", healthy.Message);
             Assert.Equal(CheckStatus.Fail, lagging.Status);
             Assert.StartsWith("replica lag too high", lagging.Message);
+            Assert.Equal(CheckStatus.Pass, atTheAlarmsLine.Status);
+            Assert.Equal("1 readers (expected 1), max replica lag 4000 ms (limit 4000 ms)", atTheAlarmsLine.Message);
+            Assert.Equal(CheckStatus.Fail, overridden.Status);
+            Assert.Equal("replica lag too high: 1 readers (expected 1), max replica lag 4000 ms (limit 3999 ms)", overridden.Message);
             Assert.StartsWith("missing readers: 1 readers (expected 2)", missing.Message);
         }
         finally
