@@ -26,5 +26,14 @@ public static class MlflowRoleSettings
         // also plans the incremental sort without parallelism; the setting keeps its searches free of
         // worker starts as well. The parallel plans of other roles (dbops, analytics) are untouched.
         new("max_parallel_workers", "0", "no parallel worker starts for MLflow's page-sized searches"),
+        // That plan exists only where the planner may scan the index in parallel, which it considers only
+        // when the experiment's part of platform_runs_experiment_stage_start is at least 512 kB (the default):
+        // at 100 K runs the experiments of 2-5 K runs fall short, and there the cheapest plan left walked
+        // platform_runs_start_time (every run of every experiment, newest first) until it had found 101 of
+        // theirs: 87-122 ms for an experiment whose runs are older than 70-80 K others, the tail of the
+        // default search and of the metric filter (EXPLAIN ANALYZE per experiment, docs/benchmarks/
+        // 2026-12-02-bench-db-2.md). At 0 they get the index's page (1.5-6 ms). No worker is started (above),
+        // so the setting changes plans, not the work a search runs with.
+        new("min_parallel_index_scan_size", "0", "the experiment's index gives the search its order at every experiment size"),
     ];
 }

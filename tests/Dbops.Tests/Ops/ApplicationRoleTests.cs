@@ -126,15 +126,17 @@ public class ApplicationRoleTests(LocalPostgres pg)
         var password = NewPassword();
         var run = await MigrateAsync(Contract(db, 1, password));
         Assert.True(run.ExitCode == 0, run.All);
-        Assert.Contains("work_mem 32MB, max_parallel_workers 0", run.Error);
+        Assert.Contains("work_mem 32MB, max_parallel_workers 0, min_parallel_index_scan_size 0", run.Error);
 
         await using var app = await LoginAsync(db, A, password);
         Assert.Equal("32MB", await ScalarAsync(app, "show work_mem"));
         Assert.Equal("0", await ScalarAsync(app, "show max_parallel_workers"));
+        Assert.Equal("0", await ScalarAsync(app, "show min_parallel_index_scan_size"));
         // The role's sessions only: dbops (the owner) keeps the server's values for its index builds and reports.
         await using var admin = await db.OpenAsync();
         Assert.Equal("4MB", await ScalarAsync(admin, "show work_mem"));
         Assert.NotEqual("0", await ScalarAsync(admin, "show max_parallel_workers"));
+        Assert.Equal("512kB", await ScalarAsync(admin, "show min_parallel_index_scan_size"));
         // The rows in the catalog are this database's, on the generation's login (settings are not inherited through membership), one per setting the platform declares.
         var rows = await db.ScalarAsync<string[]>(
             "select s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole join pg_database d on d.oid = s.setdatabase where r.rolname = 'mlflow_app_a' and d.datname = current_database()");

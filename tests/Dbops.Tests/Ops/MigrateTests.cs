@@ -56,6 +56,54 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Equal(1, await db.ScalarAsync<long>("select count(*) from tags where value = (select value from tags where run_uuid = 'r1')"));
     }
 
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_run_with_every_column_at_its_longest_in_four_byte_characters_is_accepted_and_would_not_fit_a_whole_key_index(string release)
+    {
+        // varchar(n) counts characters and UTF-8 takes up to 4 bytes each: every varchar column of runs at
+        // its declared length in 4-byte characters (random, so that no compression shrinks the entry), the
+        // columns MLflow's CHECK constraints hold to ASCII words (in some releases) at their longest word.
+        var db = await pg.CreateDatabaseAsync(release);
+        Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
+        var columns = await db.RowsAsync(
+            "select column_name::text, data_type::text, character_maximum_length from information_schema.columns where table_schema = 'public' and table_name = 'runs' order by ordinal_position",
+            r => (Name: r.GetString(0), Type: r.GetString(1), Max: r.IsDBNull(2) ? (int?)null : r.GetInt32(2)));
+        var rng = new Random(20);
+        string FourByte(int n) => string.Concat(Enumerable.Range(0, n).Select(_ => char.ConvertFromUtf32(0x20000 + rng.Next(0xA000))));
+        var fixedWords = new Dictionary<string, string> { ["status"] = "FINISHED", ["lifecycle_stage"] = "deleted", ["source_type"] = "NOTEBOOK" };
+        var values = new List<string>();
+        var names = new List<string>();
+        foreach (var c in columns)
+        {
+            names.Add(c.Name);
+            values.Add(c.Name switch
+            {
+                _ when fixedWords.TryGetValue(c.Name, out var word) => $"'{word}'",
+                "experiment_id" => "1",
+                _ when c.Type == "character varying" && c.Max is int max => $"'{FourByte(max)}'",
+                _ when c.Type == "bigint" || c.Type == "integer" => "1",
+                _ => "null",
+            });
+        }
+        var insert = $"insert into runs ({string.Join(", ", names)}) values ({string.Join(", ", values)})";
+        await db.ExecuteAsync("insert into experiments (experiment_id, name) values (1, 'e')", asOwner: true);
+
+        // With every platform index on runs in place, MLflow's INSERT of that run succeeds.
+        await db.ExecuteAsync(insert, asOwner: true);
+        var bytes = await db.ScalarAsync<int>("select " + string.Join(" + ", columns.Where(c => c.Type == "character varying").Select(c => $"coalesce(octet_length({c.Name}), 0)")) + " from runs");
+        Assert.True(bytes > 2704, $"the run's text is {bytes} bytes");
+
+        // The index the issue measured (MLflow's whole DISTINCT key, every selected runs column in it) holds
+        // that row in one entry, and B-tree refuses entries over 2704 bytes: on a table holding this run it
+        // cannot be built, and on a table where it is built this INSERT would fail: why the platform does not build it.
+        var whole = "experiment_id, lifecycle_stage, start_time desc, " + string.Join(", ", columns.Select(c => c.Name).Where(n => n is not ("experiment_id" or "lifecycle_stage" or "start_time")));
+        await using var conn = await db.OpenAsync(asOwner: true);
+        await using var cmd = new NpgsqlCommand($"create index whole_key on runs ({whole})", conn);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.ProgramLimitExceeded, e.SqlState);
+        Assert.Matches(@"index row size \d+ exceeds btree version 4 maximum 2704 for index ""whole_key""", e.MessageText);
+    }
+
     [Fact]
     public async Task Dry_run_prints_the_plan_with_each_pending_statement_and_changes_nothing()
     {
