@@ -189,7 +189,8 @@ for (const name of PRIMARY_STACKS) {
                 byMetric("CPUUtilization").map((x) => x.dimensions.DBInstanceIdentifier).sort(),
                 ofType(ev, TYPES.instance).map((i) => i.inputs.identifier).sort(),
             );
-            const [conn] = byMetric("DatabaseConnections");
+            // The cluster's threshold alarm; the per-instance Sev 1 ones at the limit: tests/infra/alarms.test.ts.
+            const [conn] = byMetric("DatabaseConnections").filter((x) => x.dimensions.DBClusterIdentifier !== undefined);
             assert.strictEqual(conn.threshold, a.alarms.connections);
             assert.strictEqual(conn.dimensions.DBClusterIdentifier, `${cfg.namePrefix}-mlflow`);
             const lag = byMetric("AuroraReplicaLagMaximum");

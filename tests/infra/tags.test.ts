@@ -8,6 +8,8 @@ const UNTAGGABLE = new Set([
     "aws:secretsmanager/secretVersion:SecretVersion",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:backup/vaultPolicy:VaultPolicy",
+    // topic_policy.go: arn, policy and owner only.
+    "aws:sns/topicPolicy:TopicPolicy",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
     "aws:backup/selection:Selection",
     "aws:docdb/globalCluster:GlobalCluster",

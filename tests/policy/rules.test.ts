@@ -169,6 +169,13 @@ const CASES: Case[] = [
         violated: ["alarms-have-actions"],
         message: /Metric alarm pg-1-cpu: alarmActions is empty/,
     },
+    {
+        title: "an SNS topic without a topic policy (more cases: tests/policy/snsTopicPolicies.test.ts)",
+        change: (f) =>
+            f.add("aws:sns/topic:Topic", "alarms-sev1", { name: "alarms-sev1", kmsMasterKeyId: `arn:aws:kms:${REGION}:123456789012:key/alarms`, tags: f.get("pg").inputs.tags }, { outputs: { arn: `arn:aws:sns:${REGION}:123456789012:alarms-sev1` } }),
+        violated: ["sns-topic-policies"],
+        message: /SNS topic alarms-sev1 has no topic policy/,
+    },
 ];
 
 /** Cases that change the config so that a rule no longer applies. */
