@@ -23,7 +23,9 @@ public class ArchiveFaultTests(LocalPostgres pg)
     {
         var db = await pg.CreateDatabaseAsync(release);
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
-        var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 60_000 });
+        // Enough metric rows per run that a batch outlasts the delay between its progress line and the kill even
+        // under load: archived metrics are packed (one statement a batch), which made 60,000 rows too quick.
+        var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 300_000 });
         var idle = string.Join(",", Workloads.Idle(model));
         var toArchive = await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({idle})");
         var original = await Workloads.LiveAndArchivedAsync(db);
