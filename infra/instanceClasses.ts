@@ -71,19 +71,21 @@ export const ELASTICACHE_NODE_TYPES = catalogue("ElastiCache", {
 });
 
 /**
- * Nominal memory (GiB) of an Aurora PostgreSQL instance class, from the family's memory per vCPU and
- * the size's vCPUs (EC2's naming: large = 2 vCPUs, xlarge = 4, Nxlarge = 4N); the burstable t4g
- * classes by name. Source: "Supported DB engines for DB instance classes" / "Hardware specifications
- * for DB instance classes for Aurora" (AWS Aurora User Guide): memory-optimised R classes have 8 GiB
- * per vCPU, X2g 16 GiB; db.t4g.medium 4 GiB, db.t4g.large 8 GiB.
+ * Nominal memory (GiB) of an Aurora PostgreSQL instance class of the catalogue above, from the family's
+ * memory per vCPU and the size's vCPUs (EC2's naming: large = 2 vCPUs, xlarge = 4, Nxlarge = 4N); the
+ * burstable t4g classes by name. Source: "Supported DB engines for DB instance classes" / "Hardware
+ * specifications for DB instance classes for Aurora" (AWS Aurora User Guide): the memory-optimised R
+ * families have 8 GiB per vCPU, the X families 16 GiB; db.t4g.medium 4 GiB, db.t4g.large 8 GiB.
  */
 export function auroraInstanceMemoryGiB(instanceClass: string): number {
     const burstable: Record<string, number> = { "db.t4g.medium": 4, "db.t4g.large": 8 };
     if (burstable[instanceClass] !== undefined) return burstable[instanceClass];
-    const m = /^db\.(r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.(large|xlarge|(\d+)xlarge)$/.exec(instanceClass);
-    if (!m) throw new Error(`no memory figure for Aurora PostgreSQL instance class ${JSON.stringify(instanceClass)}; allowed: ${AURORA_POSTGRES_CLASSES.hint}`);
+    const m = /^db\.([a-z]\w*)\.(large|xlarge|(\d+)xlarge)$/.exec(instanceClass);
+    if (!m || !AURORA_POSTGRES_CLASSES.classes.has(instanceClass)) {
+        throw new Error(`no memory figure for Aurora PostgreSQL instance class ${JSON.stringify(instanceClass)}; allowed: ${AURORA_POSTGRES_CLASSES.hint}`);
+    }
     const vcpus = m[2] === "large" ? 2 : m[2] === "xlarge" ? 4 : 4 * Number(m[3]);
-    return vcpus * (m[1] === "x2g" ? 16 : 8);
+    return vcpus * (m[1].startsWith("x") ? 16 : 8);
 }
 
 /**

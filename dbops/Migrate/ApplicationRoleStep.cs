@@ -160,7 +160,7 @@ public static class ApplicationRoleStep
                 $"the same generation, and setting it would refuse new connections of the pods that hold the current one; raise aurora.application.passwordRotation by one " +
                 $"(to {app.Generation + 1}), so that the new password goes to the other login ({app.PreviousLogin}) while these pods keep theirs");
         }
-        catch (Exception e) when (e is PostgresException or NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             // Not a verdict on the password: say so and set it as before (the run's progress line is scrubbed of secrets).
             progress.WriteLine($"dbops migrate: could not check {app.Username}'s current password by logging in ({e.GetType().Name}); setting the contract's");
