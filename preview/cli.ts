@@ -95,6 +95,7 @@ async function stackResults(stacks: string[], args: PreviewArgs, jobs: number, t
         return evaluateConcurrently(stacks, { jobs, stacksDir: args.stacksDir, transport: args.policyTransport, timings: recorded });
     }
     const plans = timings.time("load", "the SDK, the program, the engine, the packs' rules", () => {
+        (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
         require("../infra/main");
         return require("./stackPlans") as typeof import("./stackPlans");
     });

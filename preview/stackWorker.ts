@@ -33,6 +33,7 @@ process.chdir = (dir: string) => {
 process.cwd = () => cwd ?? processCwd();
 
 const loadStart = performance.timeOrigin;
+(require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
 const plans = require("./stackPlans") as typeof import("./stackPlans");
 require("../infra/main");
 timings.since("load", "thread start, the SDK, the program, the engine, the packs' rules", loadStart);

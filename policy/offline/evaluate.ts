@@ -40,7 +40,16 @@ export interface EvaluatePoliciesOptions {
     packs?: PackSpec["id"][];
     /** How the packs run: as the CLI runs them (default), or loaded into this process. */
     transport?: PolicyTransport;
+    /**
+     * In-process only: how a request's properties reach the pack. "plain" (default): the
+     * plain object protobuf's Struct would decode to, built directly (see plainStruct);
+     * "protobuf": a real Struct, as over gRPC (kept for tests/policy/plainStructs.test.ts,
+     * which shows both give the validators the same arguments and the same findings).
+     */
+    structs?: StructEncoding;
 }
+
+export type StructEncoding = "plain" | "protobuf";
 
 export const POLICY_TRANSPORTS = ["grpc", "in-process"] as const;
 export type PolicyTransport = (typeof POLICY_TRANSPORTS)[number];
@@ -105,6 +114,50 @@ function struct(values: Record<string, unknown>) {
     return structProto.Struct.fromJavaScript(JSON.parse(JSON.stringify(values ?? {})));
 }
 
+/**
+ * What `struct(values).toJavaScript()` returns, without building the Struct: the JSON
+ * value (undefined dropped, as JSON does), with every object's keys in sorted order,
+ * because google-protobuf's Map iterates its keys sorted (jspb.Map forEach: `keys.sort()`,
+ * google-protobuf 3.21, google-protobuf.js) and Struct.toJavaScript assigns them in that
+ * order. Struct.fromJavaScript takes exactly JSON's kinds (null, number, string, boolean,
+ * list, struct), so after the JSON round trip nothing else differs: numbers stay doubles,
+ * nulls stay null, empty lists stay empty lists. Building it directly saves the Struct's
+ * encoding and decoding of every resource (docs/benchmarks/2026-12-02-bench-preview-2.md).
+ */
+export function plainStruct(values: Record<string, unknown>): Record<string, unknown> {
+    return sortedKeys(JSON.parse(JSON.stringify(values ?? {}))) as Record<string, unknown>;
+}
+
+function sortedKeys(v: unknown): unknown {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(sortedKeys);
+    const ret: Record<string, unknown> = {};
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o).sort()) ret[k] = sortedKeys(o[k]);
+    return ret;
+}
+
+/** A message whose properties are a Struct. */
+interface WithProperties {
+    setProperties(s: ReturnType<typeof structProto.Struct.fromJavaScript>): unknown;
+}
+
+/**
+ * Sets a message's properties. "plain": the message answers getProperties() with one
+ * object whose toJavaScript() gives plainStruct(values), a new one each call as a Struct
+ * would; the in-process host calls the server's handlers with the message itself, and
+ * they only ever call toJavaScript() on it (server.js configure, deserialize.js
+ * deserializeProperties). Never used over gRPC, where the message is encoded.
+ */
+function setProperties(m: WithProperties, values: Record<string, unknown>, encoding: StructEncoding): void {
+    if (encoding === "protobuf") {
+        m.setProperties(struct(values));
+        return;
+    }
+    const decoded = { toJavaScript: () => plainStruct(values) };
+    (m as unknown as { getProperties(): unknown }).getProperties = () => decoded;
+}
+
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Outputs as the engine holds them: plain values, but secret where the inputs were secret. */
@@ -141,13 +194,13 @@ function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>, o
     return { urn: `urn:pulumi:${opts.stack ?? "stack"}::${opts.project ?? "mlops-data"}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name, props };
 }
 
-function providerMessage(p: Provider | undefined) {
+function providerMessage(p: Provider | undefined, encoding: StructEncoding) {
     if (!p) return undefined;
     const m = new proto.AnalyzerProviderResource();
     m.setUrn(p.urn);
     m.setType(p.type);
     m.setName(p.name);
-    m.setProperties(struct(p.props));
+    setProperties(m, p.props, encoding);
     return m;
 }
 
@@ -175,6 +228,7 @@ function diagnostics(res: InstanceType<typeof proto.AnalyzeResponse>, fallbackUr
 async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions): Promise<PolicyViolation[]> {
     const reconciled = reconcile(pack.info.policies, config, source);
     const { host, info } = pack;
+    const encoding: StructEncoding = host instanceof InProcessHost ? (opts.structs ?? "plain") : "protobuf";
 
     const stackReq = new proto.AnalyzerStackConfigureRequest();
     stackReq.setStack(opts.stack ?? "stack");
@@ -187,7 +241,7 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
     for (const [name, c] of Object.entries(reconciled)) {
         const pc = new proto.PolicyConfig();
         pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
-        pc.setProperties(struct(c.properties));
+        setProperties(pc, c.properties, encoding);
         configure.getPolicyconfigMap().set(name, pc);
     }
     await host.configure(configure);
@@ -201,9 +255,9 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
         req.setUrn(r.urn);
         req.setType(r.type);
         req.setName(r.name);
-        req.setProperties(struct(r.rawInputs));
+        setProperties(req, r.rawInputs, encoding);
         req.setOptions(optionsMessage(r));
-        const provider = providerMessage(providerOf(r, byUrn, opts));
+        const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
         if (provider) req.setProvider(provider);
         // A resource policy's finding is about the resource analyzed.
         found.push(...diagnostics(await host.analyze(req), r.urn, info.version));
@@ -214,7 +268,7 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
         m.setUrn(r.urn);
         m.setType(r.type);
         m.setName(r.name);
-        m.setProperties(struct(outputsWithSecrets(r)));
+        setProperties(m, outputsWithSecrets(r), encoding);
         m.setOptions(optionsMessage(r));
         if (r.parent) m.setParent(r.parent);
         m.setDependenciesList(r.dependencies ?? []);
@@ -223,7 +277,7 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
             deps.setUrnsList(urns);
             m.getPropertydependenciesMap().set(k, deps);
         }
-        const provider = providerMessage(providerOf(r, byUrn, opts));
+        const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
         if (provider) m.setProvider(provider);
         return m;
     });

@@ -1,0 +1,89 @@
+/**
+ * Two modules of @pulumi/pulumi that its runtime/index.js requires eagerly, but that the
+ * offline preview never calls, loaded when first called instead of at require time:
+ *
+ *   runtime/closure/codePaths.js         computeCodePaths: loads npm's arborist, pacote,
+ *                                        sigstore ... (for packaging a function's closure)
+ *   runtime/closure/serializeClosure.js  serializeFunction(Async): loads TypeScript's 9 MB
+ *                                        compiler (to parse a function's source)
+ *
+ * Both serve only function serialization (aws.lambda.CallbackFunction and the like), which
+ * this program does not use. Loading them was about half of the SDK's load time
+ * (docs/benchmarks/2026-12-02-bench-preview-2.md). Each is replaced, before the SDK loads,
+ * by a stand-in whose exported functions load the real module on first call and forward to
+ * it (the real exports are all async functions, so a forwarding async function behaves the
+ * same); any other property read loads the real module as well. Nothing else changes:
+ * once loaded, the real module is the one every later require gets.
+ *
+ * Only the offline preview installs this (preview/cli.ts, preview/stackWorker.ts); `pulumi up`
+ * runs infra/index.ts through Pulumi's language host, which never loads this file.
+ * tests/preview/deferredSdkModules.test.ts checks that the stand-ins cover every function
+ * the real modules export and forward to them.
+ */
+import Module = require("module");
+
+/** The deferred modules (paths inside @pulumi/pulumi) and the functions runtime/index.js takes from each at load. */
+export const DEFERRED: Readonly<Record<string, readonly string[]>> = {
+    "runtime/closure/codePaths.js": ["computeCodePaths", "findWorkspaceRoot"],
+    "runtime/closure/serializeClosure.js": ["serializeFunction", "serializeFunctionAsync"],
+};
+
+/** Files whose stand-in was installed, and whether the real module has been loaded since. */
+const state = new Map<string, { loaded: boolean }>();
+
+function sdkFile(rel: string): string {
+    const pkg = require.resolve("@pulumi/pulumi/package.json");
+    return require("path").join(require("path").dirname(pkg), rel);
+}
+
+/** Whether the real module behind `rel` has been loaded (for the tests). */
+export function isLoaded(rel: string): boolean | undefined {
+    return state.get(sdkFile(rel))?.loaded;
+}
+
+/**
+ * Installs the stand-ins, unless @pulumi/pulumi's runtime is already loaded (then nothing is
+ * deferred: the real modules are in place). Returns the files deferred.
+ */
+export function deferSdkClosureModules(): string[] {
+    const cache = require.cache;
+    if (cache[sdkFile("runtime/index.js")]) return [];
+    const installed: string[] = [];
+    for (const [rel, names] of Object.entries(DEFERRED)) {
+        const file = sdkFile(rel);
+        if (cache[file]) continue;
+        const entry = { loaded: false };
+        state.set(file, entry);
+        let real: Record<string, any> | undefined;
+        const load = (): Record<string, any> => {
+            if (!real) {
+                delete cache[file];
+                real = require(file) as Record<string, any>;
+                entry.loaded = true;
+            }
+            return real;
+        };
+        const forwarders: Record<string, unknown> = { __esModule: true };
+        for (const name of names) {
+            forwarders[name] = {
+                // Named as the real function, for stack traces.
+                [name]: async function (this: unknown, ...args: unknown[]) {
+                    return load()[name].apply(this, args);
+                },
+            }[name];
+        }
+        const exports = new Proxy(forwarders, {
+            get: (target, prop) => (prop in target ? target[prop as string] : load()[prop as string]),
+            has: (target, prop) => prop in target || prop in load(),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (target, prop) => (prop in target ? Reflect.getOwnPropertyDescriptor(target, prop) : Reflect.getOwnPropertyDescriptor(load(), prop)),
+        });
+        const m = new Module(file, module);
+        m.filename = file;
+        m.loaded = true;
+        m.exports = exports;
+        cache[file] = m;
+        installed.push(rel);
+    }
+    return installed;
+}

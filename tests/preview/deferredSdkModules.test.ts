@@ -1,0 +1,62 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+/**
+ * The stand-ins of engine/deferredSdkModules.ts run in a fresh node process each (the SDK
+ * must not be loaded yet, and this mocha process has loaded it).
+ */
+const ROOT = path.resolve(__dirname, "../..");
+function inFreshNode(script: string): any {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+describe("deferred SDK modules (the offline preview's load)", function () {
+    this.timeout(60_000);
+
+    it("covers every function the real modules export, and the SDK loads without them", () => {
+        const got = inFreshNode(`
+            const d = require("./engine/deferredSdkModules");
+            const installed = d.deferSdkClosureModules();
+            require("@pulumi/pulumi");
+            const loadedAfterSdk = Object.keys(d.DEFERRED).map((rel) => d.isLoaded(rel));
+            const tsLoaded = Object.keys(require.cache).some((f) => f.includes("/node_modules/typescript/"));
+            const arboristLoaded = Object.keys(require.cache).some((f) => f.includes("/@npmcli/arborist/"));
+            const real = {};
+            for (const rel of Object.keys(d.DEFERRED)) {
+                const m = require(require("path").join(require("path").dirname(require.resolve("@pulumi/pulumi/package.json")), rel));
+                real[rel] = Object.keys(m).filter((k) => typeof m[k] === "function").sort();
+            }
+            console.log(JSON.stringify({ installed, loadedAfterSdk, tsLoaded, arboristLoaded, real, declared: d.DEFERRED }));
+        `);
+        assert.deepEqual(got.installed, Object.keys(got.declared));
+        assert.deepEqual(got.loadedAfterSdk, [false, false]);
+        assert.equal(got.tsLoaded, false);
+        assert.equal(got.arboristLoaded, false);
+        for (const rel of Object.keys(got.declared)) assert.deepEqual([...got.declared[rel]].sort(), got.real[rel], rel);
+    });
+
+    it("forwards to the real module on first call: a serialized function is the same as without the stand-ins", () => {
+        const script = (defer: boolean) => `
+            ${defer ? 'require("./engine/deferredSdkModules").deferSdkClosureModules();' : ""}
+            const pulumi = require("@pulumi/pulumi");
+            const k = 42;
+            pulumi.runtime.serializeFunction(() => k + 1).then((s) => console.log(JSON.stringify({ text: s.text, exportName: s.exportName })));
+        `;
+        const deferred = inFreshNode(script(true));
+        const direct = inFreshNode(script(false));
+        assert.ok(deferred.text.includes("42"), deferred.text);
+        assert.equal(deferred.text, direct.text);
+        assert.equal(deferred.exportName, direct.exportName);
+    });
+
+    it("defers nothing once the SDK's runtime is loaded", () => {
+        const got = inFreshNode(`
+            require("@pulumi/pulumi");
+            console.log(JSON.stringify(require("./engine/deferredSdkModules").deferSdkClosureModules()));
+        `);
+        assert.deepEqual(got, []);
+    });
+});
