@@ -144,7 +144,8 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
             // The batch's metric rows are held twice in memory, by the DELETE ... RETURNING's tuplestore and by the sort that
             // packs them; past work_mem each goes to a temporary file ("before writing to temporary disk files",
             // https://www.postgresql.org/docs/15/runtime-config-resource.html#GUC-WORK-MEM). PostgreSQL's default of 4 MB
-            // holds ~30 K rows; a 1,000-run batch of MLflow's ~100 steps a run is ~100 K. For this transaction only.
+            // is less than a 1,000-run batch at ~100 steps a run (~100 K rows of ~100 bytes). For this transaction only;
+            // measured beside the default: docs/benchmarks/2026-12-02-bench-archive-2.md.
             await conn.ExecuteAsync($"set local work_mem = '{BatchWorkMem}'", ct);
             // Lock the batch's runs first: a write to one of them now waits for the batch, or the batch for it.
             var locked = (await conn.RowsAsync("select run_uuid::text from public.runs where run_uuid = any($1) order by run_uuid for update", r => r.GetString(0), ct, (object)runs)).ToArray();
