@@ -131,6 +131,7 @@ bench: tools dbops dbops-publish dbops-r2r
 	@scripts/bench.sh
 
 bench-db: tools dbops-bench
+	@scripts/ensure-tools.sh time
 	@scripts/bench-db.sh
 
 clean:

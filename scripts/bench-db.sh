@@ -56,9 +56,13 @@ for scale in $SCALES; do
   ( umask 077; sed "s/\"database\": \"mlflow\"/\"database\": \"$db\"/" "$dir/contract.json" > "$contract" )
   label="$(numfmt --to=si "$runs" | sed 's/k$/K/') runs"
   echo "bench-db: $label: generating the workload" >&2
-  generated="$(dotnet "$BENCH" generate --outputs "$contract" --ca-bundle "$dir/ca.pem" --runs "$runs" --metric-rows "$metrics" --seed "$SEED")"
-  dotnet "$BENCH" run --outputs "$contract" --ca-bundle "$dir/ca.pem" --label "$label" --iterations "$ITERATIONS" --parameter-group "$PARAMETER_GROUP"
+  # Peak memory as the kernel counts it (GNU time's maximum resident set, KiB), of the whole process:
+  # the generator, and the run, in which the queries, dbops' migrations and dbops' archiver execute.
+  generated="$(/usr/bin/time -o "$dir/generate.time" -f %M dotnet "$BENCH" generate --outputs "$contract" --ca-bundle "$dir/ca.pem" --runs "$runs" --metric-rows "$metrics" --seed "$SEED")"
+  /usr/bin/time -o "$dir/run.time" -f %M dotnet "$BENCH" run --outputs "$contract" --ca-bundle "$dir/ca.pem" --label "$label" --iterations "$ITERATIONS" --parameter-group "$PARAMETER_GROUP"
   echo "Workload: $generated."
+  echo
+  echo "Peak memory (maximum resident set, GNU time): generator $(( $(tail -1 "$dir/generate.time") / 1024 )) MiB; the run (queries, dbops' migrations and archival, one process) $(( $(tail -1 "$dir/run.time") / 1024 )) MiB; PostgreSQL's own not counted."
   echo
   psql_as postgres postgres -c "drop database $db"
 done

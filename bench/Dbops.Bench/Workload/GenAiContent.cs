@@ -39,6 +39,9 @@ public static class GenAiContent
         if (!present.Contains("trace_info")) return rows;
 
         // Each experiment's traces, each on one of its runs (the n-th by id), timed just after the run started.
+        // The n-th run comes from one numbering pass over runs: a lateral "offset n - 1 limit 1" per experiment
+        // read all of runs each time (MLflow has no index on runs.experiment_id) and passed the 10-minute
+        // statement timeout at 1 M runs.
         await ExecuteAsync(conn,
             $"""
             create temp table workload_traces as
@@ -46,7 +49,9 @@ public static class GenAiContent
                    coalesce(r.start_time, e.creation_time) + n * 1000 as ts, 40 + (hashtext(e.experiment_id || '-' || n) & 1023) as took, r.run_uuid
             from experiments e
             cross join generate_series(1, {TracesPerExperiment}) as n
-            left join lateral (select run_uuid, start_time from runs where experiment_id = e.experiment_id order by run_uuid offset n - 1 limit 1) r on true
+            left join (
+                select run_uuid, start_time, experiment_id, row_number() over (partition by experiment_id order by run_uuid) as k
+                from runs) r on r.experiment_id = e.experiment_id and r.k = n
             where e.experiment_id <> 0
             """, ct);
         rows["trace_info"] = await CountAsync(conn, "insert into trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status) select request_id, experiment_id, ts, took, case when n = 3 then 'ERROR' else 'OK' end from workload_traces", ct);
