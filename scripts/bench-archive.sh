@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The archival's speed beside another build of dbops (issue 20, goals 3 and 4): a benchmark, not a test.
+# On a PostgreSQL started for the purpose (scripts/local-stores.sh, the settings of bench-db.sh), one
+# database with MLflow's schema is generated once (dbops-bench generate) and migrated (this tree's
+# dbops migrate), then for each round a fresh copy of it (CREATE DATABASE ... TEMPLATE) is archived
+# by the baseline's dbops and another copy by the candidate's, alternated (A B A B ...), each run
+# `dbops archive --older-than 90d --format json` on its own copy. Prints per run the rows moved, the
+# move's seconds as dbops reports them, the whole process's seconds, rows/s, the archive's size per
+# archived row (whole mlflow_archive schema; and its metrics relation per metric row), then the
+# medians and the ratio candidate / baseline. With PROFILE=1 also where each run's time went, per
+# statement (pg_stat_statements: calls, ms, WAL bytes). Asserts nothing; everything is removed after.
+#   ARCHIVE_BASELINE=rev       the baseline's dbops (default b96a9ea, the last commit before metrics were packed);
+#                              "worktree" builds this tree (to compare settings of one build)
+#   ARCHIVE_CANDIDATE=rev      the candidate (default "worktree": this tree, uncommitted changes included)
+#   ARCHIVE_THIRD=rev          optional third build (C), run after B in each round (A B C A B C ...)
+#   BASE_ARGS=, CAND_ARGS=, THIRD_ARGS=   more `dbops archive` arguments per side (e.g. "--batch-size 5000")
+#   RUNS=n METRIC_ROWS=n SEED=n   the workload (default 100000 runs, 10000000 metric rows, seed 42)
+#   ROUNDS=n                   A B pairs (default 2)
+#   PROFILE=1                  per-statement figures after each run
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BASELINE="${ARCHIVE_BASELINE:-b96a9ea}"
+CANDIDATE="${ARCHIVE_CANDIDATE:-worktree}"
+BASE_ARGS="${BASE_ARGS:-}"
+CAND_ARGS="${CAND_ARGS:-}"
+THIRD="${ARCHIVE_THIRD:-}"
+THIRD_ARGS="${THIRD_ARGS:-}"
+SIDES="a b"; [ -n "$THIRD" ] && SIDES="a b c"
+RUNS="${RUNS:-100000}"
+METRIC_ROWS="${METRIC_ROWS:-10000000}"
+SEED="${SEED:-42}"
+ROUNDS="${ROUNDS:-2}"
+PROFILE="${PROFILE:-0}"
+MLFLOW_RELEASE="${MLFLOW_RELEASE:-3.11.1}"
+SCHEMA="$ROOT/tests/fixtures/mlflow/$MLFLOW_RELEASE/schema.sql"
+[ -f "$SCHEMA" ] || { echo "bench-archive: no fixture $SCHEMA" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "bench-archive: ROUNDS=$ROUNDS: expected a whole number of at least 1" >&2; exit 2; }
+
+dir="$(mktemp -d /tmp/dbops-bench-archive.XXXXXX)"
+chmod 755 "$dir"  # the servers run as their own user under it (scripts/local-stores.sh)
+trap '"$ROOT/scripts/local-stores.sh" stop "$dir/stores" || true; rm -rf "$dir"' EXIT
+
+# One build of dbops per side, Release, each from its own sources: a revision is exported with
+# git archive (the repository's worktrees are left alone), "worktree" is this tree as it is.
+build() {
+  local rev="$1" out="$2" src
+  if [ "$rev" = worktree ]; then
+    src="$ROOT"
+  else
+    src="$dir/src-$(basename "$out")"
+    mkdir -p "$src"
+    git -C "$ROOT" archive "$rev" dbops | tar -x -C "$src"
+  fi
+  echo "bench-archive: building dbops ($rev) into $out" >&2
+  dotnet build -c Release -nologo -v q "$src/dbops/Dbops.csproj" -o "$out" >&2
+}
+build "$BASELINE" "$dir/a"
+build "$CANDIDATE" "$dir/b"
+[ -n "$THIRD" ] && build "$THIRD" "$dir/c"
+BENCH="$dir/bench/dbops-bench.dll"
+echo "bench-archive: building dbops-bench (this tree) for the generator" >&2
+dotnet build -c Release -nologo -v q "$ROOT/bench/Dbops.Bench/Dbops.Bench.csproj" -o "$dir/bench" >&2
+
+export LOCAL_STORES=postgres LOCAL_STORES_SEED=none LOCAL_STORES_MLFLOW="$MLFLOW_RELEASE"
+export PG_CONF_EXTRA="shared_buffers = 2GB
+effective_cache_size = 8GB
+maintenance_work_mem = 512MB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+pg_stat_statements.max = 10000"
+"$ROOT/scripts/local-stores.sh" start "$dir/stores" >&2
+source "$dir/stores/stores.env"
+psql_as() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_WRITER" -p "$PG_PORT" -U "$1" -d "$2" "${@:3}"; }
+contract_for() { ( umask 077; sed "s/\"database\": \"mlflow\"/\"database\": \"$1\"/" "$dir/stores/contract.json" > "$dir/$1.json" ); echo "$dir/$1.json"; }
+
+src_db=archive_src
+psql_as postgres postgres -c "create database $src_db owner mlflow_admin"
+psql_as postgres "$src_db" -c "create extension if not exists pg_stat_statements"
+psql_as mlflow_admin "$src_db" < "$SCHEMA" >/dev/null
+echo "bench-archive: generating $RUNS runs, $METRIC_ROWS metric rows" >&2
+generated="$(dotnet "$BENCH" generate --outputs "$(contract_for $src_db)" --ca-bundle "$dir/stores/ca.pem" --runs "$RUNS" --metric-rows "$METRIC_ROWS" --seed "$SEED")"
+# The platform's migrations (this tree's), as a deployed database has them, then statistics and visibility settled once, for every copy.
+dotnet "$dir/b/dbops.dll" migrate --outputs "$dir/$src_db.json" --ca-bundle "$dir/stores/ca.pem" >&2
+psql_as postgres "$src_db" -c "vacuum analyze"
+
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "## dbops archive: $BASELINE (A) beside $CANDIDATE (B)${THIRD:+ and $THIRD (C)}"
+echo
+echo "Machine: $(nproc) cores ($cpu), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on loopback with TLS, shared_buffers 2GB; .NET $(dotnet --version). Commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- dbops || echo ' (dbops changed since)'). Workload: $generated."
+echo "Started $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uptime | sed 's/.*load/load/'). A: dbops archive --older-than 90d $BASE_ARGS; B: the same $CAND_ARGS${THIRD:+; C: the same $THIRD_ARGS}."
+echo
+echo "| run | build | rows moved | metric rows | move s | process s | rows/s (move) | archive B/row | metrics B/metric row | reconciled | load (1 min) |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+
+results="$dir/results.tsv"
+: > "$results"
+profiles="$dir/profiles.md"
+: > "$profiles"
+n=0
+for round in $(seq 1 "$ROUNDS"); do
+  for side in $SIDES; do
+    n=$((n + 1))
+    db="archive_${side}${round}"
+    case "$side" in a) args="$BASE_ARGS" ;; b) args="$CAND_ARGS" ;; c) args="$THIRD_ARGS" ;; esac
+    psql_as postgres postgres -c "create database $db template $src_db owner mlflow_admin strategy file_copy"
+    psql_as postgres "$db" -c "checkpoint" -c "select pg_stat_statements_reset()" >/dev/null
+    contract="$(contract_for "$db")"
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    dotnet "$dir/$side/dbops.dll" archive --outputs "$contract" --ca-bundle "$dir/stores/ca.pem" --older-than 90d --format json $args > "$dir/$db.out" 2> "$dir/$db.err" \
+      || { echo "bench-archive: run $n ($side) failed:" >&2; cat "$dir/$db.err" >&2; exit 1; }
+    end=$(date +%s.%N)
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    rows="$(jq '.moved.rows' "$dir/$db.out")"
+    metric_rows="$(jq '[.reconciliation[] | select(.table == "metrics") | .movedNow] | add // 0' "$dir/$db.out")"
+    move="$(jq '.moved.seconds' "$dir/$db.out")"
+    reconciled="$(jq -r '[.reconciliation[] | .leftLive == 0 and .inArchive == .toArchive] | all' "$dir/$db.out")"
+    # Every table of the archive with its TOAST and indexes; the metrics relation is the plain table or the packed series.
+    archive_bytes="$(psql_as postgres "$db" -Atc "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'mlflow_archive' and c.relkind = 'r'")"
+    metric_bytes="$(psql_as postgres "$db" -Atc "select pg_total_relation_size(coalesce(to_regclass('mlflow_archive.metric_series'), to_regclass('mlflow_archive.metrics')))")"
+    process="$(echo "$end - $start" | bc -l)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$rows" "$metric_rows" "$move" "$process" "$archive_bytes" "$metric_bytes" >> "$results"
+    awk -v n="$n" -v s="$side" -v r="$rows" -v m="$metric_rows" -v mv="$move" -v p="$process" -v ab="$archive_bytes" -v mb="$metric_bytes" -v ok="$reconciled" -v l="$load" \
+      'BEGIN { printf "| %d | %s | %\047d | %\047d | %.1f | %.1f | %\047d | %.1f | %.1f | %s | %s |\n", n, toupper(s), r, m, mv, p, r / mv, ab / r, (m > 0 ? mb / m : 0), ok, l }'
+    if [ "$PROFILE" = 1 ]; then
+      {
+        echo
+        echo "Run $n (${side^^}): statements of dbops archive by total time (pg_stat_statements; WAL of the statement)"
+        echo
+        echo "| calls | total ms | ms/call | rows | WAL MB | statement |"
+        echo "|---:|---:|---:|---:|---:|---|"
+        psql_as postgres "$db" -At -F '|' -c "
+          select calls, round(total_exec_time), round((total_exec_time / calls)::numeric, 1), rows, round(wal_bytes / 1048576.0, 1),
+                 left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+          from pg_stat_statements s join pg_database d on d.oid = s.dbid
+          where d.datname = current_database() and query not like '%pg_stat_statements%'
+          order by total_exec_time desc limit 14" | sed 's/^/| /; s/$/ |/; s/|\([^ ]\)/| \1/g'
+      } >> "$profiles"
+    fi
+    psql_as postgres postgres -c "drop database $db"
+  done
+done
+
+echo
+echo "Finished $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uptime | sed 's/.*load/load/')."
+echo
+# Medians per side (of 2 runs: their mean), and B against A.
+awk -F'\t' '
+  function median(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  { k[$1]++; rate[$1, k[$1]] = $2 / $4; proc[$1, k[$1]] = $5; per[$1] = $6 / $2; mper[$1] = ($3 > 0 ? $7 / $3 : 0) }
+  END {
+    for (s in k) { delete x; for (i = 1; i <= k[s]; i++) x[i] = rate[s, i]; r[s] = median(x, k[s]); delete x; for (i = 1; i <= k[s]; i++) x[i] = proc[s, i]; p[s] = median(x, k[s]) }
+    printf "| build | rows/s of the move (median) | / A | process s (median) | / A | archive B/row | / A | metrics B/metric row | / A |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    n = split("a b c", order, " ")
+    for (i = 1; i <= n; i++) { s = order[i]; if (!(s in k)) continue
+      printf "| %s | %d | %.3f | %.1f | %.3f | %.1f | %.3f | %.1f | %.3f |\n", toupper(s), r[s], r[s] / r["a"], p[s], p[s] / p["a"], per[s], per[s] / per["a"], mper[s], (mper["a"] > 0 ? mper[s] / mper["a"] : 0) }
+  }' "$results"
+if [ "$PROFILE" = 1 ]; then cat "$profiles"; fi
+psql_as postgres postgres -c "drop database $src_db"
