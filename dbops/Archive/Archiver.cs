@@ -116,9 +116,6 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
         return new ArchiveOutcome(model, candidates, planned, after, moved, report.Batches, finished, leftInPlace, report.Elapsed, applied, []);
     }
 
-    /// <summary>work_mem of a batch's transaction (see MoveBatchAsync): one batch's sort and tuplestore, bounded per operation.</summary>
-    internal const string BatchWorkMem = "64MB";
-
     /// <summary>The archive lock, which archive and restore share: one of them at a time per database.</summary>
     internal static async Task<AdvisoryLock> TakeLockAsync(NpgsqlConnection conn, ArchiveSettings settings, TextWriter progress, CancellationToken ct)
     {
@@ -141,12 +138,6 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             await conn.ExecuteAsync($"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
-            // The batch's metric rows are held twice in memory, by the DELETE ... RETURNING's tuplestore and by the sort that
-            // packs them; past work_mem each goes to a temporary file ("before writing to temporary disk files",
-            // https://www.postgresql.org/docs/15/runtime-config-resource.html#GUC-WORK-MEM). PostgreSQL's default of 4 MB
-            // is less than a 1,000-run batch at ~100 steps a run (~100 K rows of ~100 bytes). For this transaction only;
-            // measured beside the default: docs/benchmarks/2026-12-02-bench-archive-2.md.
-            await conn.ExecuteAsync($"set local work_mem = '{BatchWorkMem}'", ct);
             // Lock the batch's runs first: a write to one of them now waits for the batch, or the batch for it.
             var locked = (await conn.RowsAsync("select run_uuid::text from public.runs where run_uuid = any($1) order by run_uuid for update", r => r.GetString(0), ct, (object)runs)).ToArray();
             foreach (var t in model.RunLevel)
