@@ -6,14 +6,11 @@
  * handed and every value it returns, in call order, keys in order) and the same findings.
  */
 import * as assert from "assert";
-import * as fs from "fs";
 import { createRequire } from "module";
 import { StructEncoding, closePolicyPacks, evaluatePolicies, plainStruct } from "../../policy/offline/evaluate";
 import { structProto } from "../../policy/offline/analyzerHost";
-import { RecordedResource, StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
-import { readStackFile } from "../../engine/stackFile";
-import { STACKS, stack } from "../harness";
-import { UNSAFE_DIR, readUnsafeStack } from "./unsafeStacks";
+import { RecordedResource } from "../../engine/mockEngine";
+import { itAgreesOverEveryStack } from "./everyStack";
 
 after(closePolicyPacks);
 
@@ -60,22 +57,5 @@ describe("policy packs in-process: plain properties and protobuf Structs agree",
         assert.deepStrictEqual(Object.keys(plainStruct({ b: 1, a: 2 })), ["a", "b"]);
     });
 
-    for (const name of STACKS) {
-        it(`stack ${name}`, async () => {
-            await bothWays((await stack(name)).resources, readStackFile(name).config["mlops-data:environment"]);
-        });
-    }
-
-    const unsafe = fs.readdirSync(UNSAFE_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
-    it(`the unsafe stacks (${unsafe.length}), with their violations`, async () => {
-        let found = 0;
-        for (const name of unsafe) {
-            const ev = await evaluateStack(name, { stackConfig: readUnsafeStack(name) }).catch((e) => {
-                if (e instanceof StackEvaluationError) return undefined;
-                throw e;
-            });
-            if (ev) found += (await bothWays(ev.resources, "prod")).length;
-        }
-        assert.ok(found >= 6, `expected the unsafe stacks' violations, found ${found}`);
-    });
+    itAgreesOverEveryStack(bothWays);
 });

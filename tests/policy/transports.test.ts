@@ -6,12 +6,8 @@
  * policies, levels, messages, resources, in the same order.
  */
 import * as assert from "assert";
-import * as fs from "fs";
 import { closePolicyPacks, evaluatePolicies } from "../../policy/offline/evaluate";
-import { StackEvaluationError, evaluateStack } from "../../engine/mockEngine";
-import { readStackFile } from "../../engine/stackFile";
-import { STACKS, stack } from "../harness";
-import { UNSAFE_DIR, readUnsafeStack } from "./unsafeStacks";
+import { itAgreesOverEveryStack } from "./everyStack";
 
 after(closePolicyPacks);
 
@@ -25,23 +21,5 @@ describe("policy transports: in-process and gRPC agree", function () {
         return inProcess;
     };
 
-    for (const name of STACKS) {
-        it(`stack ${name}`, async () => {
-            await bothWays((await stack(name)).resources, readStackFile(name).config["mlops-data:environment"]);
-        });
-    }
-
-    const unsafe = fs.readdirSync(UNSAFE_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
-    it(`the unsafe stacks (${unsafe.length}), with their violations`, async () => {
-        let found = 0;
-        for (const name of unsafe) {
-            const ev = await evaluateStack(name, { stackConfig: readUnsafeStack(name) }).catch((e) => {
-                // Two of them the program's own validation refuses: no resources to compare.
-                if (e instanceof StackEvaluationError) return undefined;
-                throw e;
-            });
-            if (ev) found += (await bothWays(ev.resources, "prod")).length;
-        }
-        assert.ok(found >= 6, `expected the unsafe stacks' violations, found ${found}`);
-    });
+    itAgreesOverEveryStack(bothWays);
 });
