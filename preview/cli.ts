@@ -97,6 +97,7 @@ async function stackResults(stacks: string[], args: PreviewArgs, jobs: number, t
     const plans = timings.time("load", "the SDK, the program, the engine, the packs' rules", () => {
         (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
         require("../infra/main");
+        (require("../engine/previewSdkPatches") as typeof import("../engine/previewSdkPatches")).installPreviewSdkPatches();
         return require("./stackPlans") as typeof import("./stackPlans");
     });
     const outcomes = await plans.evaluateStacks(stacks, { stacksDir: args.stacksDir, policies: { transport: args.policyTransport }, timings: recorded });

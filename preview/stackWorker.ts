@@ -36,6 +36,7 @@ const loadStart = performance.timeOrigin;
 (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
 const plans = require("./stackPlans") as typeof import("./stackPlans");
 require("../infra/main");
+(require("../engine/previewSdkPatches") as typeof import("../engine/previewSdkPatches")).installPreviewSdkPatches();
 timings.since("load", "thread start, the SDK, the program, the engine, the packs' rules", loadStart);
 
 /** A stack this thread evaluated is offered to the others at once (a reference to it need not wait for its policies). */

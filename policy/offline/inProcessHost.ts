@@ -71,6 +71,12 @@ function freshServer(): ServerInstance {
 
 const declarations = new Map<string, PackDeclaration>();
 
+/** For tests: run Analyze over the pack's whole policy list, as server.js would (see policiesForType). */
+let unfiltered = false;
+export function setUnfilteredAnalyze(on: boolean): void {
+    unfiltered = on;
+}
+
 /**
  * Loads the pack's entry module (its index) and captures what it declares:
  * PolicyPack calls the shared server.js's serve(), replaced for that moment.
@@ -148,10 +154,59 @@ function decodeOnce(request: unknown): void {
     for (const r of req.getResourcesList?.() ?? []) resource(r);
 }
 
+/** A resource policy as server.js reads it (validateResource: one validation or several). */
+interface ResourcePolicyShape {
+    validateResource?: unknown;
+}
+
+/** The Pulumi type a validation is restricted to (what @pulumi/policy's getPulumiType reads), if any. */
+function pulumiTypeOf(validation: unknown): string | undefined {
+    const t = (validation as { __pulumiType?: unknown } | null | undefined)?.__pulumiType;
+    return typeof t === "string" && t.length > 0 ? t : undefined;
+}
+
+/**
+ * The pack's policies as server.js's Analyze handler would run them for a resource of
+ * `type`, minus the validations that can only say "not applicable". A validation made by
+ * validateResourceOfType(Class, ...) carries Class's Pulumi type (policy.js attaches
+ * `__pulumiType`), and for any other type it always throws NotApplicableError
+ * (policy.js validateResourceOfType: `args.isType(Class)` is server.js isTypeOf, which is
+ * `type === __pulumiType` when the class has one), which the handler turns into a
+ * PolicyNotApplicable entry and no diagnostic. The handler skips such a policy itself
+ * when validateResource is a single function (its "fast check"), but not when it is a
+ * list: there it decodes the properties, builds the arguments and throws, per validation.
+ * Here such validations are dropped from a list beforehand (a list left empty drops the
+ * policy), so every validation that could report runs as before, in the same order.
+ * What differs is only the response's not-applicable list, which the offline evaluation
+ * never reads (evaluate.ts diagnostics); tests/policy/transports.test.ts checks that the
+ * findings equal gRPC's, where the pack runs unfiltered.
+ */
+export function policiesForType<P extends ResourcePolicyShape>(policies: readonly P[], type: string): P[] {
+    const out: P[] = [];
+    for (const p of policies) {
+        const v = p.validateResource;
+        if (!Array.isArray(v)) {
+            out.push(p);
+            continue;
+        }
+        const kept = v.filter((f) => {
+            const t = pulumiTypeOf(f);
+            return t === undefined || t === type;
+        });
+        if (kept.length === v.length) out.push(p);
+        else if (kept.length > 0) out.push({ ...p, validateResource: kept });
+    }
+    return out;
+}
+
 export class InProcessHost extends PackHost {
+    /** Analyze handlers by resource type, each over policiesForType of that type. */
+    private readonly analyzeByType = new Map<string, Handler>();
+
     private constructor(
         dir: string,
         private readonly handlers: Record<"configure" | "configureStack" | "getAnalyzerInfo" | "analyze" | "analyzeStack", Handler>,
+        private readonly analyzeFor: (type: string) => Handler,
     ) {
         super(dir);
     }
@@ -167,13 +222,21 @@ export class InProcessHost extends PackHost {
             getAnalyzerInfo: server.__offline.makeGetAnalyzerInfoRpcFun(d.name, d.version, d.enforcementLevel, d.args, d.initialConfig),
             analyze: server.makeAnalyzeRpcFun(d.name, d.version, d.enforcementLevel, policies),
             analyzeStack: server.makeAnalyzeStackRpcFun(d.name, d.version, d.enforcementLevel, policies),
-        });
+        }, (type) => server.makeAnalyzeRpcFun(d.name, d.version, d.enforcementLevel, policiesForType(policies as ResourcePolicyShape[], type)));
+    }
+
+    /** The Analyze handler for a resource of `type` (made once per type). */
+    private analyzeHandler(type: string): Handler {
+        let h = this.analyzeByType.get(type);
+        if (!h) this.analyzeByType.set(type, (h = this.analyzeFor(type)));
+        return h;
     }
 
     protected call(method: keyof InProcessHost["handlers"], request: unknown): Promise<any> {
         if (method === "analyze" || method === "analyzeStack") decodeOnce(request);
+        const handler = method === "analyze" && !unfiltered ? this.analyzeHandler((request as { getType(): string }).getType()) : this.handlers[method];
         return new Promise((resolve, reject) =>
-            this.handlers[method]({ request }, (err, res) => {
+            handler({ request }, (err, res) => {
                 if (err) reject(new Error(`policy pack ${this.dir}: ${method} failed: ${err.message}`));
                 else resolve(res);
             }),
