@@ -30,7 +30,8 @@ describe("policiesForType (the in-process Analyze filter)", function () {
         const mixed = { name: "mixed", validateResource: [a, untyped, b] };
         const allOther = { name: "allOther", validateResource: [b, b] };
         const stack = { name: "stack", validateStack: untyped };
-        const got = policiesForType([single, mixed, allOther, stack], "aws:rds/cluster:Cluster");
+        const policies: { name: string; validateResource?: unknown; validateStack?: unknown }[] = [single, mixed, allOther, stack];
+        const got = policiesForType(policies, "aws:rds/cluster:Cluster");
         assert.deepEqual(
             got.map((p) => p.name),
             ["single", "mixed", "stack"],
