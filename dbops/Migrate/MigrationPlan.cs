@@ -42,7 +42,8 @@ public sealed record MigrationPlan(IReadOnlyList<MigrationStep> Steps, IReadOnly
         var steps = migrations.All.Select(m =>
         {
             if (!applied.TryGetValue(m.Version, out var a)) return new MigrationStep(m, MigrationState.Pending, null);
-            return new MigrationStep(m, a.Checksum == m.Checksum ? MigrationState.Applied : MigrationState.Changed, a);
+            var same = a.Checksum == m.Checksum || m.ValidChecksums.Contains(a.Checksum, StringComparer.Ordinal);
+            return new MigrationStep(m, same ? MigrationState.Applied : MigrationState.Changed, a);
         }).ToArray();
         var known = migrations.All.Select(m => m.Version).ToHashSet();
         return new MigrationPlan(steps, history.Where(h => !known.Contains(h.Version)).ToArray());

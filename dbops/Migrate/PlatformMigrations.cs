@@ -78,6 +78,10 @@ public sealed partial class PlatformMigrations(IReadOnlyList<Migration> migratio
                 continue;
             }
             if (statements.Count == 0) problems.Add($"{m.Name}: no statement");
+            foreach (var c in m.ValidChecksums.Where(c => !Sha256Hex().IsMatch(c)))
+            {
+                problems.Add($"{m.Name}: '{Migration.ValidChecksumDirective} {c}' is not a checksum; expected the 64 lowercase hex digits of an earlier text's SHA-256 (dbops migrate --dry-run shows the first 12 of each)");
+            }
             foreach (var s in statements.Select(SqlStatements.Normalize))
             {
                 var concurrently = Concurrently().IsMatch(s);
@@ -129,6 +133,9 @@ public sealed partial class PlatformMigrations(IReadOnlyList<Migration> migratio
 
     [GeneratedRegex(@"^drop\s+index\s+(?:concurrently\s+)?(?:if\s+exists\s+)?(?:(?<schema>" + Ident + @")\.)?(?<name>" + Ident + ")", RegexOptions.IgnoreCase)]
     private static partial Regex DropIndex();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
 
     [GeneratedRegex(@"\bconcurrently\b", RegexOptions.IgnoreCase)]
     private static partial Regex Concurrently();

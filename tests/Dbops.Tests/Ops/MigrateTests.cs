@@ -22,7 +22,7 @@ public class MigrateTests(LocalPostgres pg)
         var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("applied 6 migration(s): V1__roles.sql", first.Out);
+        Assert.Contains($"applied {PlatformMigrations.Embedded().All.Count} migration(s): V1__roles.sql", first.Out);
         var embedded = PlatformMigrations.Embedded().All;
         var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
         Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
@@ -33,7 +33,7 @@ public class MigrateTests(LocalPostgres pg)
         }
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date: nothing to apply", second.Out);
-        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(PlatformMigrations.Embedded().All.Count, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Theory]
@@ -115,7 +115,7 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
         Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
         Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
-        Assert.Contains("6 pending of 6", run.Out);
+        Assert.Contains($"{PlatformMigrations.Embedded().All.Count} pending of {PlatformMigrations.Embedded().All.Count}", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
     }
@@ -133,6 +133,61 @@ public class MigrateTests(LocalPostgres pg)
         Assert.StartsWith("V1__one.sql was changed after it was applied (checksum ", e.Message);
         Assert.Contains("an applied migration must not change; add a new migration instead", e.Message);
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('public.two') is not null"));
+    }
+
+    [Fact]
+    public async Task An_earlier_text_named_by_a_valid_checksum_line_counts_as_applied_and_no_other_does()
+    {
+        var db = await pg.CreateDatabaseAsync(LocalPostgres.DefaultRelease);
+        await using var ds = db.Target.OpenDataSource("test");
+        var earlier = new Migration("V1__one.sql", "create table one (x int);");
+        await MigratorFor(ds, new PlatformMigrations([earlier])).ApplyAsync(CancellationToken.None);
+
+        var revised = new PlatformMigrations([
+            new("V1__one.sql", $"-- dbops:valid-checksum {earlier.Checksum} the first text\ncreate table one (x int, y int);"),
+            new("V2__two.sql", "create table two (x int);")]);
+        await MigratorFor(ds, revised).ApplyAsync(CancellationToken.None);
+
+        Assert.True(await db.ScalarAsync<bool>("select to_regclass('public.two') is not null"));
+        Assert.Equal(earlier.Checksum, await db.ScalarAsync<string>("select checksum from dbops.schema_history where version = 1"));
+        var other = new PlatformMigrations([
+            new("V1__one.sql", $"-- dbops:valid-checksum {new string('0', 64)} not the text applied\ncreate table one (x int, y int);"),
+            new("V2__two.sql", "create table two (x int);")]);
+        var e = await Assert.ThrowsAsync<MigrationException>(() => MigratorFor(ds, other).ApplyAsync(CancellationToken.None));
+        Assert.StartsWith("V1__one.sql was changed after it was applied (checksum ", e.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
+    public async Task A_database_that_applied_V3_with_its_hash_indexes_migrates_to_the_same_end_as_a_new_one(string release)
+    {
+        // The sequence a deployed database goes through: the earlier V3 (hash indexes on params.value
+        // and tags.value) applied by an older dbops, then this build's migrate.
+        var db = await pg.CreateDatabaseAsync(release);
+        var fresh = await pg.CreateDatabaseAsync(release);
+        Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. fresh.Args()])).ExitCode);
+        var v3 = PlatformMigrations.Embedded().All.Single(m => m.Version == 3);
+        var earlierChecksum = Assert.Single(v3.ValidChecksums);
+        var upToV6 = new PlatformMigrations(PlatformMigrations.Embedded().All.Where(m => m.Version <= 6).ToArray());
+        await using (var ds = db.Target.OpenDataSource("test"))
+        {
+            await MigratorFor(ds, upToV6).ApplyAsync(CancellationToken.None);
+        }
+        await db.ExecuteAsync(
+            $"""
+            create index platform_params_value on params using hash (value);
+            create index platform_tags_value on tags using hash (value);
+            update dbops.schema_history set checksum = '{earlierChecksum}' where version = 3;
+            """);
+
+        var run = await CliRun.RunAsync(["migrate", .. db.Args()]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("applied 1 migration(s): V7__drop_value_hash_indexes.sql", run.Out);
+        const string indexes = "select indexname || ' ' || indexdef from pg_indexes where schemaname = 'public' order by indexname";
+        var ended = await db.ColumnAsync<string>(indexes);
+        Assert.DoesNotContain(ended, i => i.StartsWith("platform_params_value", StringComparison.Ordinal) || i.StartsWith("platform_tags_value", StringComparison.Ordinal));
+        Assert.Equal(await fresh.ColumnAsync<string>(indexes), ended);
     }
 
     [Fact]
@@ -203,16 +258,16 @@ public class MigrateTests(LocalPostgres pg)
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        var applier = Assert.Single(runs, r => r.Out.Contains("applied 6 migration(s)", StringComparison.Ordinal));
-        Assert.Contains("  6 pending of 6", applier.Out);
+        var applier = Assert.Single(runs, r => r.Out.Contains($"applied {PlatformMigrations.Embedded().All.Count} migration(s)", StringComparison.Ordinal));
+        Assert.Contains($"  {PlatformMigrations.Embedded().All.Count} pending of {PlatformMigrations.Embedded().All.Count}", applier.Out);
         // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
         Assert.All(runs.Where(r => r != applier), r =>
         {
-            Assert.Contains("  0 pending of 6", r.Out);
+            Assert.Contains($"  0 pending of {PlatformMigrations.Embedded().All.Count}", r.Out);
             Assert.DoesNotMatch(@"\spending\s+(in transaction|statement-wise)", r.Out);
             Assert.EndsWith("up to date: nothing to apply", r.Out.TrimEnd());
         });
-        Assert.Equal(6, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(PlatformMigrations.Embedded().All.Count, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Fact]

@@ -51,6 +51,18 @@ public class PlatformMigrationsTests
     }
 
     [Fact]
+    public void The_value_hash_indexes_are_neither_built_nor_expected_and_the_earlier_V3_counts_as_applied()
+    {
+        var v3 = Embedded.All.Single(m => m.Version == 3);
+
+        Assert.DoesNotContain(Embedded.All.SelectMany(m => m.Statements), s => s.Contains("using hash", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(Embedded.Indexes, i => i.Index is "platform_params_value" or "platform_tags_value");
+        // The text databases applied up to 2026-12-02 (git show 1e38637:dbops/migrations/V3__performance_indexes.sql | sha256sum).
+        Assert.Equal(["df6837542827855d1999590b3455ae377f9ad365506f87ff49f361f64c8a9bc8"], v3.ValidChecksums);
+        Assert.NotEqual(v3.ValidChecksums[0], v3.Checksum);
+    }
+
+    [Fact]
     public void The_checksum_ignores_line_endings_and_nothing_else()
     {
         var lf = new Migration("V1__a.sql", "create table a (x int);\nselect 1;\n");
@@ -73,6 +85,7 @@ public class PlatformMigrationsTests
             new("V3__concurrent_in_tx.sql", "create index concurrently ix on runs (name);"),
             new("V4__not_rerunnable.sql", "-- dbops:no-transaction\ncreate index concurrently if not exists ix on runs (name);\ncreate table t (x int);"),
             new("V5__plain_index_outside.sql", "-- dbops:no-transaction\ncreate index concurrently ix2 on runs (name);"),
+            new("V6__short_checksum.sql", "-- dbops:valid-checksum df6837542827 an abbreviated checksum\nselect 6;"),
         ]);
 
         var problems = set.Problems();
@@ -82,6 +95,7 @@ public class PlatformMigrationsTests
         Assert.Contains(problems, p => p.StartsWith("V3__concurrent_in_tx.sql: 'create index concurrently ix on runs (name)' cannot run inside a transaction", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("V4__not_rerunnable.sql: 'create table t (x int)' is not allowed in a no-transaction migration", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("V5__plain_index_outside.sql: 'create index concurrently ix2 on runs (name)' is not allowed", StringComparison.Ordinal));
-        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("V6__short_checksum.sql: '-- dbops:valid-checksum df6837542827' is not a checksum; expected the 64 lowercase hex digits", StringComparison.Ordinal));
+        Assert.Equal(6, problems.Count);
     }
 }
