@@ -31,6 +31,9 @@ function observed(ev: StackEvaluation): string {
 
 describe("the preview's SDK patches (engine/previewSdkPatches.ts)", function () {
     this.timeout(120_000);
+    // Other suites in the same mocha process run the preview's entry points in-process, which install the
+    // patches; each case here starts from the SDK's own functions.
+    beforeEach(uninstallPreviewSdkPatches);
     afterEach(uninstallPreviewSdkPatches);
 
     it("are installed by the preview's entry points only, never by the program pulumi up runs", () => {
@@ -40,7 +43,6 @@ describe("the preview's SDK patches (engine/previewSdkPatches.ts)", function () 
         assert.deepEqual(users.sort(), ["preview/cli.ts", "preview/stackWorker.ts"]);
         const main = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
         assert.match(main, /main:\s*infra\/?/);
-        assert.equal(previewSdkPatchesInstalled(), false);
     });
 
     it("give no source frames, and keep the promise-leak bookkeeping", async () => {
@@ -48,7 +50,9 @@ describe("the preview's SDK patches (engine/previewSdkPatches.ts)", function () 
         const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(p: Promise<T>, ctx: string): Promise<T> };
         const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
         assert.ok(Resource.stackTrace(0).length > 0, "the SDK's own stackTrace sees this test's frames");
+        assert.equal(previewSdkPatchesInstalled(), false);
         assert.deepEqual(installPreviewSdkPatches(), ["Resource.stackTrace", "debuggablePromise"]);
+        assert.equal(previewSdkPatchesInstalled(), true);
         assert.deepEqual(Resource.stackTrace(0), []);
         for (let i = 0; i < 2; i++) {
             // The first call goes to the SDK's own function (it arms the exit check), the next to the patch.
