@@ -62,12 +62,10 @@ echo "bench-archive: building dbops-bench (this tree) for the generator" >&2
 dotnet build -c Release -nologo -v q "$ROOT/bench/Dbops.Bench/Dbops.Bench.csproj" -o "$dir/bench" >&2
 
 export LOCAL_STORES=postgres LOCAL_STORES_SEED=none LOCAL_STORES_MLFLOW="$MLFLOW_RELEASE"
-export PG_CONF_EXTRA="shared_buffers = 2GB
-effective_cache_size = 8GB
-maintenance_work_mem = 512MB
-max_wal_size = 8GB
-checkpoint_timeout = 30min
+# bench-db.sh's settings, and room for PROFILE=1's per-statement figures.
+PG_CONF_EXTRA="$(cat "$ROOT/scripts/bench-postgres.conf")
 pg_stat_statements.max = 10000"
+export PG_CONF_EXTRA
 "$ROOT/scripts/local-stores.sh" start "$dir/stores" >&2
 source "$dir/stores/stores.env"
 psql_as() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_WRITER" -p "$PG_PORT" -U "$1" -d "$2" "${@:3}"; }

@@ -27,14 +27,9 @@ PARAMETER_GROUP="$(cd "$ROOT" && node_modules/.bin/tsx -e 'import { PLANNER_PARA
 
 dir="$(mktemp -d /tmp/dbops-bench-db.XXXXXX)"
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir"' EXIT
-# Memory for a 4 GB database on a 24 GB machine, and checkpoints spaced out for the bulk load.
-# Planner settings stay PostgreSQL's (and Aurora's) defaults.
 export LOCAL_STORES=postgres LOCAL_STORES_SEED=none LOCAL_STORES_MLFLOW="$MLFLOW_RELEASE"
-export PG_CONF_EXTRA="shared_buffers = 2GB
-effective_cache_size = 8GB
-maintenance_work_mem = 512MB
-max_wal_size = 8GB
-checkpoint_timeout = 30min"
+PG_CONF_EXTRA="$(cat "$ROOT/scripts/bench-postgres.conf")"
+export PG_CONF_EXTRA
 "$ROOT/scripts/local-stores.sh" start "$dir" >&2
 source "$dir/stores.env"
 psql_as() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_WRITER" -p "$PG_PORT" -U "$1" -d "$2" "${@:3}"; }

@@ -9,6 +9,9 @@ namespace Dbops.Tests.Ops;
 [Collection(LocalPostgresCollection.Name)]
 public class MigrateTests(LocalPostgres pg)
 {
+    /// <summary>How many migrations this build embeds (the counts below follow it as migrations are added).</summary>
+    private static readonly int EmbeddedCount = PlatformMigrations.Embedded().All.Count;
+
     private static Migrator MigratorFor(NpgsqlDataSource ds, PlatformMigrations set, TextWriter? progress = null) =>
         new(ds, set, new MigrateSettings { LockWait = TimeSpan.FromSeconds(60) }, progress ?? TextWriter.Null);
 
@@ -22,7 +25,7 @@ public class MigrateTests(LocalPostgres pg)
         var second = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains($"applied {PlatformMigrations.Embedded().All.Count} migration(s): V1__roles.sql", first.Out);
+        Assert.Contains($"applied {EmbeddedCount} migration(s): V1__roles.sql", first.Out);
         var embedded = PlatformMigrations.Embedded().All;
         var history = await db.ColumnAsync<string>("select version || ' ' || script || ' ' || checksum || ' ' || transactional from dbops.schema_history order by installed_on, version");
         Assert.Equal(embedded.Select(m => $"{m.Version} {m.Name} {m.Checksum} {(m.NoTransaction ? "false" : "true")}"), history);
@@ -33,7 +36,7 @@ public class MigrateTests(LocalPostgres pg)
         }
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date: nothing to apply", second.Out);
-        Assert.Equal(PlatformMigrations.Embedded().All.Count, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(EmbeddedCount, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Theory]
@@ -115,7 +118,7 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Matches(@"V3\s+performance indexes\s+pending\s+statement-wise", run.Out);
         Assert.Matches(@"V1\s+roles\s+pending\s+in transaction", run.Out);
         Assert.Contains("create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
-        Assert.Contains($"{PlatformMigrations.Embedded().All.Count} pending of {PlatformMigrations.Embedded().All.Count}", run.Out);
+        Assert.Contains($"{EmbeddedCount} pending of {EmbeddedCount}", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
     }
@@ -258,16 +261,16 @@ public class MigrateTests(LocalPostgres pg)
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CliRun.RunAsync(["migrate", .. db.Args()]))));
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
-        var applier = Assert.Single(runs, r => r.Out.Contains($"applied {PlatformMigrations.Embedded().All.Count} migration(s)", StringComparison.Ordinal));
-        Assert.Contains($"  {PlatformMigrations.Embedded().All.Count} pending of {PlatformMigrations.Embedded().All.Count}", applier.Out);
+        var applier = Assert.Single(runs, r => r.Out.Contains($"applied {EmbeddedCount} migration(s)", StringComparison.Ordinal));
+        Assert.Contains($"  {EmbeddedCount} pending of {EmbeddedCount}", applier.Out);
         // The runs that waited announce the plan they read under the lock: nothing pending, nothing applied.
         Assert.All(runs.Where(r => r != applier), r =>
         {
-            Assert.Contains($"  0 pending of {PlatformMigrations.Embedded().All.Count}", r.Out);
+            Assert.Contains($"  0 pending of {EmbeddedCount}", r.Out);
             Assert.DoesNotMatch(@"\spending\s+(in transaction|statement-wise)", r.Out);
             Assert.EndsWith("up to date: nothing to apply", r.Out.TrimEnd());
         });
-        Assert.Equal(PlatformMigrations.Embedded().All.Count, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
+        Assert.Equal(EmbeddedCount, await db.ScalarAsync<long>("select count(*) from dbops.schema_history"));
     }
 
     [Fact]
