@@ -14,6 +14,9 @@
 #   ARCHIVE_CANDIDATE=rev      the candidate (default "worktree": this tree, uncommitted changes included)
 #   ARCHIVE_THIRD=rev          optional third build (C), run after B in each round (A B C A B C ...)
 #   BASE_ARGS=, CAND_ARGS=, THIRD_ARGS=   more `dbops archive` arguments per side (e.g. "--batch-size 5000")
+#   BASE_SQL=, CAND_SQL=, THIRD_SQL=      SQL run as postgres on that side's copy before it is archived, e.g.
+#                              "drop index platform_logged_model_metrics_run_id" to measure without one of this
+#                              tree's migrations (every copy is migrated by this tree's dbops)
 #   RUNS=n METRIC_ROWS=n SEED=n   the workload (default 100000 runs, 10000000 metric rows, seed 42)
 #   ROUNDS=n                   A B pairs (default 2)
 #   PROFILE=1                  per-statement figures after each run
@@ -25,6 +28,9 @@ BASE_ARGS="${BASE_ARGS:-}"
 CAND_ARGS="${CAND_ARGS:-}"
 THIRD="${ARCHIVE_THIRD:-}"
 THIRD_ARGS="${THIRD_ARGS:-}"
+BASE_SQL="${BASE_SQL:-}"
+CAND_SQL="${CAND_SQL:-}"
+THIRD_SQL="${THIRD_SQL:-}"
 SIDES="a b"; [ -n "$THIRD" ] && SIDES="a b c"
 RUNS="${RUNS:-100000}"
 METRIC_ROWS="${METRIC_ROWS:-10000000}"
@@ -85,7 +91,7 @@ cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "## dbops archive: $BASELINE (A) beside $CANDIDATE (B)${THIRD:+ and $THIRD (C)}"
 echo
 echo "Machine: $(nproc) cores ($cpu), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on loopback with TLS, shared_buffers 2GB; .NET $(dotnet --version). Commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- dbops || echo ' (dbops changed since)'). Workload: $generated."
-echo "Started $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uptime | sed 's/.*load/load/'). A: dbops archive --older-than 90d $BASE_ARGS; B: the same $CAND_ARGS${THIRD:+; C: the same $THIRD_ARGS}."
+echo "Started $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uptime | sed 's/.*load/load/'). A: dbops archive --older-than 90d $BASE_ARGS; B: the same $CAND_ARGS${THIRD:+; C: the same $THIRD_ARGS}.${BASE_SQL:+ Before each A run: $BASE_SQL.}${CAND_SQL:+ Before each B run: $CAND_SQL.}${THIRD_SQL:+ Before each C run: $THIRD_SQL.}"
 echo
 echo "| run | build | rows moved | metric rows | move s | process s | rows/s (move) | archive B/row | metrics B/metric row | reconciled | load (1 min) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
@@ -99,8 +105,9 @@ for round in $(seq 1 "$ROUNDS"); do
   for side in $SIDES; do
     n=$((n + 1))
     db="archive_${side}${round}"
-    case "$side" in a) args="$BASE_ARGS" ;; b) args="$CAND_ARGS" ;; c) args="$THIRD_ARGS" ;; esac
+    case "$side" in a) args="$BASE_ARGS" sql="$BASE_SQL" ;; b) args="$CAND_ARGS" sql="$CAND_SQL" ;; c) args="$THIRD_ARGS" sql="$THIRD_SQL" ;; esac
     psql_as postgres postgres -c "create database $db template $src_db owner mlflow_admin strategy file_copy"
+    [ -z "$sql" ] || psql_as postgres "$db" -c "$sql"
     psql_as postgres "$db" -c "checkpoint" -c "select pg_stat_statements_reset()" >/dev/null
     contract="$(contract_for "$db")"
     start=$(date +%s.%N)
