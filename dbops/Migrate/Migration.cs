@@ -10,6 +10,8 @@ namespace Dbops.Migrate;
 /// statement outside a transaction (CREATE INDEX CONCURRENTLY cannot run inside one).
 /// A header line <c>-- dbops:valid-checksum &lt;sha-256&gt; &lt;why&gt;</c> names an earlier text of the
 /// file that databases may have applied and that still counts as this migration applied.
+/// A no-transaction migration whose header holds <c>-- dbops:if-table-exists</c> builds each index only where
+/// its table exists (a table some MLflow releases lack), and later runs build it once MLflow has created it.
 /// </summary>
 /// <remarks>
 /// Why an applied migration may ever be revised: an earlier text that does harm on databases that
@@ -23,6 +25,7 @@ public sealed partial record Migration(string Name, string Sql)
 {
     public const string NoTransactionDirective = "-- dbops:no-transaction";
     public const string ValidChecksumDirective = "-- dbops:valid-checksum";
+    public const string IfTableExistsDirective = "-- dbops:if-table-exists";
 
     /// <summary>The version from the name, or -1 when the name does not follow the pattern.</summary>
     public int Version => NamePattern().Match(Name) is { Success: true } m && int.TryParse(m.Groups["v"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
@@ -37,6 +40,19 @@ public sealed partial record Migration(string Name, string Sql)
 
     /// <summary>True when the header (the comment lines before the first statement) holds the directive.</summary>
     public bool NoTransaction => Header.Any(l => string.Equals(l, NoTransactionDirective, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// True when the header holds <see cref="IfTableExistsDirective"/>: an index whose table does not exist
+    /// is skipped rather than failed, and built by the first <c>dbops migrate</c> after the table appears
+    /// (<see cref="Migrator"/>); <c>dbops verify</c> expects it only where the table exists.
+    /// </summary>
+    /// <remarks>
+    /// Why not a DO block testing to_regclass: PostgreSQL refuses CREATE INDEX CONCURRENTLY there ("cannot be
+    /// executed from a function", as inside a transaction block:
+    /// https://www.postgresql.org/docs/16/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY), and a plain
+    /// CREATE INDEX would hold MLflow's writes to the table off while it builds.
+    /// </remarks>
+    public bool IfTableExists => Header.Any(l => string.Equals(l, IfTableExistsDirective, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Checksums of earlier texts of this file that count as this migration applied (header lines

@@ -72,6 +72,10 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
             progress.WriteLine($"dbops migrate: applied {m.Name} in {Seconds(result.Took)}");
             results.Add(result);
         }
+        foreach (var step in plan.Steps.Where(s => s.State == MigrationState.Applied && s.Migration.IfTableExists))
+        {
+            await BuildWhereTablesAppearedAsync(conn, step.Migration, ct);
+        }
         if (settings.Application is { } app)
         {
             try
@@ -121,6 +125,11 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
             var created = PlatformMigrations.CreatedIndex(statements[i], m.Name);
             try
             {
+                if (created is not null && m.IfTableExists && !await TableExistsAsync(conn, created, ct))
+                {
+                    progress.WriteLine($"dbops migrate: {m.Name} [{i + 1}/{statements.Count}] {created.Index}: skipped, this MLflow release has no table {created.Table}; a dbops migrate after the MLflow upgrade that creates it builds it");
+                    continue;
+                }
                 if (created is not null)
                 {
                     await DropInvalidAsync(conn, created, ct);
@@ -141,6 +150,53 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         }
         await SchemaHistory.RecordAsync(conn, m, total.Elapsed, ct);
         return new AppliedResult(m, total.Elapsed, timings);
+    }
+
+    /// <summary>
+    /// The indexes an applied <c>-- dbops:if-table-exists</c> migration skipped because their table was missing,
+    /// built now that MLflow's upgrade has created it (the history keeps the migration as applied: its
+    /// text is unchanged, only the tables it names have appeared). Every statement of such a migration is
+    /// a CREATE INDEX CONCURRENTLY IF NOT EXISTS (<see cref="PlatformMigrations.Problems"/>), safe to run again.
+    /// </summary>
+    private async Task BuildWhereTablesAppearedAsync(NpgsqlConnection conn, Migration m, CancellationToken ct)
+    {
+        var statements = m.Statements;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (PlatformMigrations.CreatedIndex(statements[i], m.Name) is not { } created) continue;
+            if (!await TableExistsAsync(conn, created, ct) || await ValidIndexExistsAsync(conn, created, ct)) continue;
+            progress.WriteLine($"dbops migrate: {m.Name} is applied and table {created.Table} exists now (MLflow's upgrade created it since): building {created.Index}");
+            try
+            {
+                await DropInvalidAsync(conn, created, ct);
+                await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+                await TimeAsync(conn, m, statements, i, ct);
+            }
+            catch (PostgresException e)
+            {
+                throw new MigrationException($"{m.Name}: building {created.Index} on {created.Table}, which MLflow created after {m.Name} was applied, failed: {Describe(e)}; run dbops migrate again once the cause is fixed");
+            }
+        }
+    }
+
+    private static async Task<bool> TableExistsAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select to_regclass(format('%I.%I', coalesce($1, current_schema()), $2::text)) is not null", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)index.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = index.Table });
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
+    private static async Task<bool> ValidIndexExistsAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            select exists (select 1 from pg_class c join pg_index i on i.indexrelid = c.oid
+                           where c.relname = $1 and c.relnamespace = coalesce(to_regnamespace($2), current_schema()::regnamespace) and i.indisvalid)
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = index.Index });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)index.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     /// <summary>

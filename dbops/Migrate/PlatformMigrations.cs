@@ -12,8 +12,11 @@ public sealed partial class PlatformMigrations(IReadOnlyList<Migration> migratio
 {
     public IReadOnlyList<Migration> All { get; } = migrations.OrderBy(m => m.Version).ToArray();
 
-    /// <summary>An index a migration creates and no later migration drops.</summary>
-    public sealed record PlatformIndex(string Index, string? Schema, string Table, string Migration);
+    /// <summary>
+    /// An index a migration creates and no later migration drops. <paramref name="IfTableExists"/>: its
+    /// migration holds <c>-- dbops:if-table-exists</c>, so it is expected only where its table exists.
+    /// </summary>
+    public sealed record PlatformIndex(string Index, string? Schema, string Table, string Migration, bool IfTableExists = false);
 
     /// <summary>
     /// Indexes the migrations leave behind, in order, each with the migration that creates it.
@@ -30,7 +33,7 @@ public sealed partial class PlatformMigrations(IReadOnlyList<Migration> migratio
                 {
                     if (CreatedIndex(statement, m.Name) is { } created)
                     {
-                        found.Add(created);
+                        found.Add(created with { IfTableExists = m.IfTableExists });
                     }
                     else if (DropIndex().Match(statement) is { Success: true } d)
                     {
@@ -81,6 +84,11 @@ public sealed partial class PlatformMigrations(IReadOnlyList<Migration> migratio
             foreach (var c in m.ValidChecksums.Where(c => !Sha256Hex().IsMatch(c)))
             {
                 problems.Add($"{m.Name}: '{Migration.ValidChecksumDirective} {c}' is not a checksum; expected the 64 lowercase hex digits of an earlier text's SHA-256 (dbops migrate --dry-run shows the first 12 of each)");
+            }
+            // Skipping a statement and running it on a later dbops migrate is only sound for index builds that are safe to re-run.
+            if (m.IfTableExists && (!m.NoTransaction || statements.Any(s => CreatedIndex(s, m.Name) is null)))
+            {
+                problems.Add($"{m.Name}: '{Migration.IfTableExistsDirective}' needs '{Migration.NoTransactionDirective}' and nothing but CREATE INDEX CONCURRENTLY IF NOT EXISTS statements (an index is skipped while its table is missing and built by a later run)");
             }
             foreach (var s in statements.Select(SqlStatements.Normalize))
             {

@@ -1,11 +1,11 @@
 -- dbops:no-transaction
 -- dbops:if-table-exists
 -- Indexes on the referencing side of MLflow's foreign keys that dbops archive deletes through.
--- PostgreSQL indexes the referenced key (it must be a primary key or unique) but not the referencing
--- columns: "a DELETE of a row from the referenced table ... will require a scan of the referencing
--- table for rows matching the old value, it is often a good idea to index the referencing columns
--- too" (https://www.postgresql.org/docs/16/ddl-constraints.html#DDL-CONSTRAINTS-FK). Without an index
--- every deleted parent row is one sequential scan of the referencing table, inside the batch's
+-- PostgreSQL indexes the referenced side of a foreign key (it must be a primary key or unique) and never
+-- the referencing side: its documentation notes that deleting a referenced row scans the referencing
+-- table for matches, recommends indexing the referencing columns for that reason, and says the
+-- constraint does not create that index (https://www.postgresql.org/docs/16/ddl-constraints.html#DDL-CONSTRAINTS-FK).
+-- Without it every deleted parent row is one sequential scan of the referencing table, inside the batch's
 -- transaction, whatever the key's ON DELETE (NO ACTION checks for rows, CASCADE deletes them).
 --
 -- The logged-model tables came with MLflow 3 (2.17.2 has none of them): this file's header line
@@ -14,14 +14,14 @@
 -- where the table exists.
 --
 -- Found with a catalog query on the fixtures of MLflow 2.17.2, 3.11.1 and 3.11.2.dev0 (tests/fixtures/mlflow/;
--- the query is in PlatformMigrationsTests): foreign keys into runs, experiments, trace_info and
+-- the query is MigrateTests.UnindexedForeignKeys, which also asserts what this file leaves): foreign keys into runs, experiments, trace_info and
 -- logged_models whose columns lead no index.
 --
 -- Per deleted run (a batch of 1000 runs is 1000 scans): logged_model_metrics.run_id (ON DELETE
 -- CASCADE), the only one. On the benchmark's 100 K runs, with a few hundred rows in the table, the
 -- batch's delete from runs spent 50-69 ms of its 170-190 ms in those scans
--- (docs/benchmarks/2026-12-03-bench-archive.md); the scan grows with the table, which MLflow 3 fills
--- with a row for each metric a run logs for a logged model.
+-- (docs/benchmarks/2026-12-03-bench-archive.md); the scan grows with the table, which holds every
+-- step of every metric logged for a logged model.
 create index concurrently if not exists platform_logged_model_metrics_run_id
     on logged_model_metrics (run_id);
 

@@ -63,6 +63,27 @@ public class PlatformMigrationsTests
     }
 
     [Fact]
+    public void V8s_indexes_are_expected_only_where_their_table_exists_and_the_directive_allows_only_index_builds()
+    {
+        var v8 = Embedded.All.Single(m => m.Version == 8);
+        Assert.True(v8.NoTransaction && v8.IfTableExists);
+        Assert.All(Embedded.Indexes, i => Assert.Equal(i.Migration == v8.Name, i.IfTableExists));
+        Assert.Contains(Embedded.Indexes, i => i is { Index: "platform_logged_model_metrics_run_id", Table: "logged_model_metrics", IfTableExists: true });
+
+        var set = new PlatformMigrations(
+        [
+            new("V1__in_tx.sql", "-- dbops:if-table-exists\ncreate index if not exists ix on logged_models (name);"),
+            new("V2__other_statement.sql", "-- dbops:no-transaction\n-- dbops:if-table-exists\ncreate index concurrently if not exists ix2 on logged_models (name);\nanalyze logged_models;"),
+            new("V3__ok.sql", "-- dbops:no-transaction\n-- dbops:if-table-exists\ncreate index concurrently if not exists ix3 on logged_models (name);"),
+        ]);
+        var problems = set.Problems();
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("V1__in_tx.sql: '-- dbops:if-table-exists' needs '-- dbops:no-transaction'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("V2__other_statement.sql: '-- dbops:if-table-exists' needs", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_checksum_ignores_line_endings_and_nothing_else()
     {
         var lf = new Migration("V1__a.sql", "create table a (x int);\nselect 1;\n");

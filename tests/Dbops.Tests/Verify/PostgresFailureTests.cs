@@ -336,6 +336,36 @@ public class PostgresFailureTests(LocalStores stores)
     }
 
     [Fact]
+    public async Task A_platform_index_on_a_table_the_release_lacks_is_expected_only_once_the_table_exists()
+    {
+        var migrations = new Dbops.Migrate.PlatformMigrations(
+        [
+            new("V1__optional.sql", "-- dbops:no-transaction\n-- dbops:if-table-exists\ncreate index concurrently if not exists ix_optional_x on optional_table (x);"),
+        ]);
+        var endpoint = new Dbops.Verify.Postgres.PgEndpoint(stores.Contract.Postgres, "writer", stores.Contract.Postgres.Writer, stores.Settings);
+        await using (endpoint)
+        {
+            var check = new Dbops.Verify.Postgres.PlatformIndexesCheck(endpoint, migrations);
+
+            var absent = await check.RunAsync(CancellationToken.None);
+            await stores.AdminExecuteAsync("create table optional_table (x int)");
+            try
+            {
+                var missing = await check.RunAsync(CancellationToken.None);
+
+                Assert.Equal(CheckStatus.Pass, absent.Status);
+                Assert.Equal("all 0 platform indexes present and valid; 1 not expected, their tables are not in this MLflow release (optional_table)", absent.Message);
+                Assert.Equal(CheckStatus.Fail, missing.Status);
+                Assert.Equal("missing platform index(es): ix_optional_x (V1__optional.sql) (has dbops migrate run?)", missing.Message);
+            }
+            finally
+            {
+                await stores.AdminExecuteAsync("drop table optional_table");
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_slow_query_fails_the_slo_with_its_figures()
     {
         // A line no real query meets: the check must compare the measured times with it.
