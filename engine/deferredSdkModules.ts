@@ -1,19 +1,26 @@
 /**
- * Two modules of @pulumi/pulumi that its runtime/index.js requires eagerly, but that the
- * offline preview never calls, loaded when first called instead of at require time:
+ * Modules of @pulumi/pulumi that it requires eagerly, but that the offline preview never
+ * calls, loaded when first used instead of at require time:
  *
  *   runtime/closure/codePaths.js         computeCodePaths: loads npm's arborist, pacote,
  *                                        sigstore ... (for packaging a function's closure)
  *   runtime/closure/serializeClosure.js  serializeFunction(Async): loads TypeScript's 9 MB
  *                                        compiler (to parse a function's source)
+ *   automation/index.js                  the Automation API (`pulumi.automation`): loads
+ *                                        execa, js-yaml, semver and the CLI's wrappers
  *
- * Both serve only function serialization (aws.lambda.CallbackFunction and the like), which
- * this program does not use. Loading them was about half of the SDK's load time
- * (docs/benchmarks/2026-12-02-bench-preview-2.md). Each is replaced, before the SDK loads,
- * by a stand-in whose exported functions load the real module on first call and forward to
- * it (the real exports are all async functions, so a forwarding async function behaves the
- * same); any other property read loads the real module as well. Nothing else changes:
- * once loaded, the real module is the one every later require gets.
+ * The first two serve only function serialization (aws.lambda.CallbackFunction and the like),
+ * which this program does not use; loading them was about half of the SDK's load time
+ * (docs/benchmarks/2026-12-02-bench-preview-2.md). The Automation API drives the pulumi CLI
+ * from a program; nothing running inside a program needs it, and it was 50-120 ms of the
+ * SDK's load (docs/benchmarks/2026-12-03-bench-preview.md). Each is replaced, before the SDK
+ * loads, by a stand-in. runtime/index.js takes the two closure modules' functions at load, so
+ * their stand-ins export functions that load the real module on first call and forward to it
+ * (the real exports are all async functions, so a forwarding async function behaves the same).
+ * index.js takes the Automation API only as a namespace (`__importStar`, which reads
+ * `__esModule` alone), so its stand-in has no functions of its own. Any other property read
+ * loads the real module. Nothing else changes: once loaded, the real module is the one every
+ * later require gets.
  *
  * Only the offline preview installs this (preview/cli.ts, preview/stackWorker.ts); `pulumi up`
  * runs infra/index.ts through Pulumi's language host, which never loads this file.
@@ -22,10 +29,11 @@
  */
 import Module = require("module");
 
-/** The deferred modules (paths inside @pulumi/pulumi) and the functions runtime/index.js takes from each at load. */
+/** The deferred modules (paths inside @pulumi/pulumi) and the functions their requirer takes from each at load. */
 export const DEFERRED: Readonly<Record<string, readonly string[]>> = {
     "runtime/closure/codePaths.js": ["computeCodePaths", "findWorkspaceRoot"],
     "runtime/closure/serializeClosure.js": ["serializeFunction", "serializeFunctionAsync"],
+    "automation/index.js": [],
 };
 
 /** Files whose stand-in was installed, and whether the real module has been loaded since. */
