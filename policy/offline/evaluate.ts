@@ -158,6 +158,43 @@ function setProperties(m: WithProperties, values: Record<string, unknown>, encod
     (m as unknown as { getProperties(): unknown }).getProperties = () => decoded;
 }
 
+/** setProperties of a resource's inputs or outputs: "plain", the decoding SharedDecodings holds. */
+function setResourceProperties(m: WithProperties, values: () => Record<string, unknown>, encoding: StructEncoding, shared: () => Record<string, unknown>): void {
+    if (encoding === "protobuf") {
+        m.setProperties(struct(values()));
+        return;
+    }
+    const decoded = { toJavaScript: shared };
+    (m as unknown as { getProperties(): unknown }).getProperties = () => decoded;
+}
+
+/**
+ * A resource's inputs and outputs as plainStruct decodes them, made once per evaluation and
+ * handed to both packs' Analyze and AnalyzeStack requests (each pack built its own before:
+ * the same JSON round trip and key sort, twice per resource and kind). Safe for the reason
+ * inProcessHost.ts decodeOnce gives: those handlers pass the decoding only to
+ * @pulumi/policy's deserializeProperties, which copies it, so no policy sees or changes the
+ * shared object. Not used for a Configure request, whose handler adds to what it decodes.
+ */
+class SharedDecodings {
+    private readonly inputs = new Map<RecordedResource, Record<string, unknown>>();
+    private readonly outputs = new Map<RecordedResource, Record<string, unknown>>();
+
+    inputsOf(r: RecordedResource): () => Record<string, unknown> {
+        return () => SharedDecodings.once(this.inputs, r, () => r.rawInputs);
+    }
+
+    outputsOf(r: RecordedResource): () => Record<string, unknown> {
+        return () => SharedDecodings.once(this.outputs, r, () => outputsWithSecrets(r));
+    }
+
+    private static once(memo: Map<RecordedResource, Record<string, unknown>>, r: RecordedResource, values: () => Record<string, unknown>): Record<string, unknown> {
+        let d = memo.get(r);
+        if (!d) memo.set(r, (d = plainStruct(values())));
+        return d;
+    }
+}
+
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Outputs as the engine holds them: plain values, but secret where the inputs were secret. */
@@ -225,7 +262,7 @@ function diagnostics(res: InstanceType<typeof proto.AnalyzeResponse>, fallbackUr
     }));
 }
 
-async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions): Promise<PolicyViolation[]> {
+async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions, shared: SharedDecodings): Promise<PolicyViolation[]> {
     const reconciled = reconcile(pack.info.policies, config, source);
     const { host, info } = pack;
     const encoding: StructEncoding = host instanceof InProcessHost ? (opts.structs ?? "plain") : "protobuf";
@@ -255,7 +292,7 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
         req.setUrn(r.urn);
         req.setType(r.type);
         req.setName(r.name);
-        setProperties(req, r.rawInputs, encoding);
+        setResourceProperties(req, () => r.rawInputs, encoding, shared.inputsOf(r));
         req.setOptions(optionsMessage(r));
         const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
         if (provider) req.setProvider(provider);
@@ -268,7 +305,7 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
         m.setUrn(r.urn);
         m.setType(r.type);
         m.setName(r.name);
-        setProperties(m, outputsWithSecrets(r), encoding);
+        setResourceProperties(m, () => outputsWithSecrets(r), encoding, shared.outputsOf(r));
         m.setOptions(optionsMessage(r));
         if (r.parent) m.setParent(r.parent);
         m.setDependenciesList(r.dependencies ?? []);
@@ -324,9 +361,10 @@ export async function evaluatePolicies(resources: RecordedResource[], opts: Eval
         PULUMI_DRY_RUN: "true",
     };
     const packs = await Promise.all(specs.map((s) => startPack(s, env, opts.transport ?? "grpc")));
+    const shared = new SharedDecodings();
     const results = await Promise.all(
         packs.map((pack) => {
-            const next = pack.queue.then(() => runPack(pack, resources, config, source, opts));
+            const next = pack.queue.then(() => runPack(pack, resources, config, source, opts, shared));
             pack.queue = next.catch(() => undefined);
             return next;
         }),
