@@ -133,8 +133,8 @@ function redactDeep<T>(value: T, secrets: Set<string>): T {
     return value;
 }
 
-export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, violations: PolicyViolation[] | null): Plan {
-    const secrets = secretValues(ev.resources);
+/** `secrets`: secretValues(ev.resources), when the caller has it already. */
+export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, violations: PolicyViolation[] | null, secrets = secretValues(ev.resources)): Plan {
     const environment = stackConfig.config["mlops-data:environment"] ?? "";
     const secretOutputs = new Set(ev.secretOutputs);
     const resources = ev.resources
@@ -173,6 +173,16 @@ export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, vio
         },
         secrets,
     );
+}
+
+/**
+ * What buildPlan(ev, stackConfig, violations, secrets) returns, given `plan`, buildPlan's result
+ * for the same evaluation without findings: the resources and outputs are computed once per
+ * stack, not again once the packs have run (the preview builds the plan before the provider
+ * rules and needs it again with the findings). The findings are redacted as buildPlan redacts them.
+ */
+export function withViolations(plan: Plan, violations: PolicyViolation[] | null, secrets: Set<string>): Plan {
+    return { ...plan, violations: redactDeep(violations, secrets) };
 }
 
 export function planText(plan: Plan): string {
