@@ -124,13 +124,24 @@ export function redact(text: string, secrets: Set<string>): string {
     return out;
 }
 
-function redactDeep<T>(value: T, secrets: Set<string>): T {
-    if (typeof value === "string") return redact(value, secrets) as T;
-    if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
+/**
+ * A copy of `value` with every string redacted. A string shorter than the shortest secret
+ * cannot hold one, so it is kept as it is without a search per secret: nearly all of a plan's
+ * strings are such (names, regions, ports), and a plan has thousands.
+ */
+function redactDeep<T>(value: T, secrets: Set<string>, shortest = shortestLength(secrets)): T {
+    if (typeof value === "string") return (value.length < shortest ? value : redact(value, secrets)) as T;
+    if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, shortest)) as T;
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)])) as T;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets, shortest)])) as T;
     }
     return value;
+}
+
+function shortestLength(secrets: Set<string>): number {
+    let n = Infinity;
+    for (const s of secrets) n = Math.min(n, s.length);
+    return n;
 }
 
 /** `secrets`: secretValues(ev.resources), when the caller has it already. */
