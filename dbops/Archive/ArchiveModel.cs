@@ -62,7 +62,7 @@ public sealed class ArchiveModel
 
     /// <summary>entity_associations' types and the table and id column each names (mlflow/entities/entity_type.py).</summary>
     private static readonly (string Type, string Table, string Id)[] AssociationTypes =
-        [("experiment", "experiments", "experiment_id::text"), ("run", "runs", "run_uuid"), ("trace", "trace_info", "request_id"), ("model", "logged_models", "model_id")];
+        [("experiment", "experiments", "experiment_id"), ("run", "runs", "run_uuid"), ("trace", "trace_info", "request_id"), ("model", "logged_models", "model_id")];
 
     /// <summary>Every archived table (link tables included), children before parents: the order of a move; a restore goes the other way.</summary>
     public IReadOnlyList<ArchivedTable> Tables { get; }
@@ -70,7 +70,7 @@ public sealed class ArchiveModel
     public IReadOnlyList<string> Problems { get; }
 
     private readonly Dictionary<string, ArchivedTable> byName;
-    private readonly Dictionary<(string, string, ArchiveKeys, string), string> memo = [];
+    private readonly Dictionary<(string, string, string, ArchiveKeys, string), string> memo = [];
 
     /// <summary>Every live table's column names.</summary>
     public IReadOnlyDictionary<string, HashSet<string>> LiveColumns { get; }
@@ -201,57 +201,94 @@ public sealed class ArchiveModel
     public IEnumerable<ArchivedTable> RunLevel => Tables.Where(t => Owned(t.Name, Live, ArchiveKeys.Runs) != "false");
 
     /// <summary>
-    /// A SQL condition on <paramref name="table"/>'s rows in <paramref name="schema"/> (unqualified columns): the
-    /// row belongs to the rows <paramref name="keys"/> names, given as <paramref name="param"/> (text[] of run ids
-    /// for <see cref="ArchiveKeys.Runs"/>, int[] of experiment ids for <see cref="ArchiveKeys.Experiments"/>).
-    /// "false" when no row of the table can.
+    /// A SQL condition on <paramref name="table"/>'s rows in <paramref name="schema"/>: the row belongs to the rows
+    /// <paramref name="keys"/> names, given as <paramref name="param"/> (text[] of run ids for <see cref="ArchiveKeys.Runs"/>,
+    /// int[] of experiment ids for <see cref="ArchiveKeys.Experiments"/>). Its columns are qualified by the table's
+    /// name, so a statement names the table as <c>schema.table</c> or gives it that alias. "false" when no row of the table can.
+    /// <para>
+    /// A parent's rows are named by a correlated <c>exists</c> that probes the parent's key, never by
+    /// <c>col in (select ...)</c>: inside an <c>or</c> (a link table's several kinds of link, a row with several parents)
+    /// PostgreSQL cannot turn a sub-select into a join, and an <c>in</c> sub-select is then either hashed, while its ids
+    /// fit <c>work_mem</c>, or rescanned for every row, which made the count of 61 K runs' inputs take 96 s instead of
+    /// 0.1 s at 1 MB (docs/benchmarks/2026-12-02-bench-db-7.md). A correlated <c>exists</c> is one index probe per row
+    /// whatever the sizes, and at the top level PostgreSQL still turns it into a semi-join
+    /// (https://www.postgresql.org/docs/current/functions-subquery.html; the planner's pull-up of EXISTS sublinks,
+    /// src/backend/optimizer/plan/subselect.c, convert_EXISTS_sublink_to_join).
+    /// </para>
     /// </summary>
-    public string Owned(string table, string schema, ArchiveKeys keys, string param = "$1")
+    public string Owned(string table, string schema, ArchiveKeys keys, string param = "$1") => Owned(table, Q(table), 0, schema, keys, param);
+
+    private string Owned(string table, string self, int depth, string schema, ArchiveKeys keys, string param)
     {
-        var key = (table, schema, keys, param);
+        var key = (table, self, schema, keys, param);
         if (memo.TryGetValue(key, out var cached)) return cached;
+        string Column(string c) => $"{self}.{Q(c)}";
         var result = table switch
         {
-            "experiments" => keys == ArchiveKeys.Experiments ? $"experiment_id = any({param})" : "false",
-            "runs" => keys == ArchiveKeys.Runs ? $"run_uuid = any({param})" : $"experiment_id = any({param})",
+            "experiments" => keys == ArchiveKeys.Experiments ? $"{Column("experiment_id")} = any({param})" : "false",
+            "runs" => keys == ArchiveKeys.Runs ? $"{Column("run_uuid")} = any({param})" : $"{Column("experiment_id")} = any({param})",
             "inputs" => Any(
-                Link("destination_type = 'RUN' and destination_id", "runs", "run_uuid", schema, keys, param),
-                Link("source_type in ('RUN_INPUT', 'RUN_OUTPUT') and source_id", "runs", "run_uuid", schema, keys, param),
-                Link("destination_type in ('MODEL_INPUT', 'MODEL_OUTPUT') and destination_id", "logged_models", "model_id", schema, keys, param)),
-            "input_tags" => Link("input_uuid", "inputs", "input_uuid", schema, keys, param),
+                Link(self, "destination_type", ["RUN"], "destination_id", "runs", "run_uuid", depth, schema, keys, param),
+                Link(self, "source_type", ["RUN_INPUT", "RUN_OUTPUT"], "source_id", "runs", "run_uuid", depth, schema, keys, param),
+                Link(self, "destination_type", ["MODEL_INPUT", "MODEL_OUTPUT"], "destination_id", "logged_models", "model_id", depth, schema, keys, param)),
+            "input_tags" => Link(self, null, [], "input_uuid", "inputs", "input_uuid", depth, schema, keys, param),
             "entity_associations" => Any(AssociationTypes.SelectMany(a => new[]
             {
-                Link($"source_type = '{a.Type}' and source_id", a.Table, a.Id, schema, keys, param),
-                Link($"destination_type = '{a.Type}' and destination_id", a.Table, a.Id, schema, keys, param),
+                Link(self, "source_type", [a.Type], "source_id", a.Table, a.Id, depth, schema, keys, param),
+                Link(self, "destination_type", [a.Type], "destination_id", a.Table, a.Id, depth, schema, keys, param),
             }).ToArray()),
-            _ => Any(byName[table].Parents.Select(k => Parent(k, schema, keys, param)).ToArray()),
+            _ => Any(byName[table].Parents.Select(k => Parent(k, self, depth, schema, keys, param)).ToArray()),
         };
         memo[key] = result;
         return result;
     }
 
     /// <summary>The rows of the parent a foreign key points at, when they belong; a key straight into experiments or a batch's runs needs no sub-select.</summary>
-    private string Parent(ForeignKey k, string schema, ArchiveKeys keys, string param)
+    private string Parent(ForeignKey k, string self, int depth, string schema, ArchiveKeys keys, string param)
     {
         if (k.Columns.Length == 1 && k.References == "experiments" && k.ReferencedColumns[0] == "experiment_id")
         {
-            return keys == ArchiveKeys.Experiments ? $"{Q(k.Columns[0])} = any({param})" : "false";
+            return keys == ArchiveKeys.Experiments ? $"{self}.{Q(k.Columns[0])} = any({param})" : "false";
         }
         if (k.Columns.Length == 1 && k.References == "runs" && k.ReferencedColumns[0] == "run_uuid" && keys == ArchiveKeys.Runs)
         {
-            return $"{Q(k.Columns[0])} = any({param})";
+            return $"{self}.{Q(k.Columns[0])} = any({param})";
         }
-        var inner = Owned(k.References, schema, keys, param);
+        var alias = Alias(depth + 1);
+        var inner = Owned(k.References, alias, depth + 1, schema, keys, param);
         if (inner == "false") return "false";
-        return $"({string.Join(", ", k.Columns.Select(Q))}) in (select {string.Join(", ", k.ReferencedColumns.Select(Q))} from {schema}.{k.References} where {inner})";
+        var join = string.Join(" and ", k.Columns.Zip(k.ReferencedColumns, (c, r) => $"{alias}.{Q(r)} = {self}.{Q(c)}"));
+        return $"exists (select 1 from {schema}.{Q(k.References)} {alias} where {join} and {inner})";
     }
 
-    private string Link(string condition, string parent, string id, string schema, ArchiveKeys keys, string param)
+    /// <summary>
+    /// A link MLflow keeps without a foreign key: <paramref name="typeColumn"/> (when there is one) is one of
+    /// <paramref name="types"/> and <paramref name="idColumn"/> names a row of <paramref name="parent"/> that belongs.
+    /// An experiment, or a batch's run, is named straight from the ids (as <see cref="Parent"/> does for a foreign key).
+    /// </summary>
+    private string Link(string self, string? typeColumn, string[] types, string idColumn, string parent, string parentId, int depth, string schema, ArchiveKeys keys, string param)
     {
         if (!byName.ContainsKey(parent)) return "false";
-        var inner = Owned(parent, schema, keys, param);
-        return inner == "false" ? "false" : $"({condition} in (select {id} from {schema}.{parent} where {inner}))";
+        var typed = typeColumn is null ? "" : types.Length == 1
+            ? $"{self}.{Q(typeColumn)} = '{types[0]}' and "
+            : $"{self}.{Q(typeColumn)} in ({string.Join(", ", types.Select(t => $"'{t}'"))}) and ";
+        var id = $"{self}.{Q(idColumn)}";
+        if (parent == "experiments")
+        {
+            return keys == ArchiveKeys.Experiments ? $"({typed}{id} = any(({param})::text[]))" : "false";
+        }
+        if (parent == "runs" && keys == ArchiveKeys.Runs)
+        {
+            return $"({typed}{id} = any({param}))";
+        }
+        var alias = Alias(depth + 1);
+        var inner = Owned(parent, alias, depth + 1, schema, keys, param);
+        if (inner == "false") return "false";
+        return $"({typed}exists (select 1 from {schema}.{Q(parent)} {alias} where {alias}.{Q(parentId)} = {id} and {inner}))";
     }
+
+    /// <summary>A sub-select's name for its parent row, one per depth, so that a nested sub-select's columns never bind to an outer row.</summary>
+    private static string Alias(int depth) => $"p{depth}";
 
     private static string Any(params string[] conditions)
     {

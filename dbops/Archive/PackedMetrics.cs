@@ -143,12 +143,13 @@ internal static class PackedMetrics
             """, ct, (object)keys);
     }
 
-    /// <summary>The archived rows (steps) matching <paramref name="predicate"/>, counted from the series without unpacking them.</summary>
-    public static string CountSql(string predicate) => $"(select coalesce(sum(cardinality({Counted})), 0)::bigint from {Qualified} where {predicate})";
+    /// <summary>The archived rows (steps) matching <paramref name="predicate"/>, counted from the series without unpacking them.
+    /// The series is named as the table it packs: the predicate's columns are qualified by that name (<see cref="ArchiveModel.Owned"/>).</summary>
+    public static string CountSql(string predicate) => $"(select coalesce(sum(cardinality({Counted})), 0)::bigint from {Qualified} {ArchiveModel.Q(Table)} where {predicate})";
 
     /// <summary>Deletes the series matching <paramref name="predicate"/>; returns the rows (steps) they held.</summary>
     public static Task<long> DeleteAsync(NpgsqlConnection conn, string predicate, object keys, CancellationToken ct) =>
-        conn.ScalarAsync<long>($"with gone as (delete from {Qualified} where {predicate} returning cardinality({Counted}) n) select coalesce(sum(n), 0)::bigint from gone", ct, keys);
+        conn.ScalarAsync<long>($"with gone as (delete from {Qualified} {ArchiveModel.Q(Table)} where {predicate} returning cardinality({Counted}) n) select coalesce(sum(n), 0)::bigint from gone", ct, keys);
 
     /// <summary>The smallest array to count steps by (one byte an element): is_nan, in every release.</summary>
     private static string Counted => ArchiveModel.Q("is_nan");

@@ -51,14 +51,14 @@ public class ArchiveModelTests
     public void A_run_batch_moves_what_points_at_runs_and_an_experiment_pass_the_rest()
     {
         var model = Of(MlflowReleases.Newest);
-        Assert.Equal("\"run_uuid\" = any($1)", model.Owned("metrics", ArchiveModel.Live, ArchiveKeys.Runs));
+        Assert.Equal("\"metrics\".\"run_uuid\" = any($1)", model.Owned("metrics", ArchiveModel.Live, ArchiveKeys.Runs));
         Assert.Equal("false", model.Owned("trace_info", ArchiveModel.Live, ArchiveKeys.Runs));
-        Assert.Equal("\"experiment_id\" = any($1)", model.Owned("trace_info", ArchiveModel.Live, ArchiveKeys.Experiments));
-        Assert.Contains("source_type in ('RUN_INPUT', 'RUN_OUTPUT') and source_id in (select run_uuid from public.runs where run_uuid = any($1))", model.Owned("inputs", ArchiveModel.Live, ArchiveKeys.Runs));
+        Assert.Equal("\"trace_info\".\"experiment_id\" = any($1)", model.Owned("trace_info", ArchiveModel.Live, ArchiveKeys.Experiments));
+        Assert.Contains("\"inputs\".\"source_type\" in ('RUN_INPUT', 'RUN_OUTPUT') and \"inputs\".\"source_id\" = any($1)", model.Owned("inputs", ArchiveModel.Live, ArchiveKeys.Runs));
         Assert.Contains("logged_model_metrics", model.RunLevel.Select(t => t.Name));
         Assert.Contains("issues", model.RunLevel.Select(t => t.Name));
         Assert.DoesNotContain("spans", model.RunLevel.Select(t => t.Name));
-        Assert.Contains("mlflow_archive.trace_info", model.Owned("spans", ArchiveModel.Archive, ArchiveKeys.Experiments));
+        Assert.Contains("mlflow_archive.\"trace_info\" p1", model.Owned("spans", ArchiveModel.Archive, ArchiveKeys.Experiments));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class ArchiveModelTests
             new ForeignKey("fk_run_links_run", "run_links", ["run_id"], "runs", ["run_uuid"], "SET NULL"));
 
         Assert.Equal(["span_notes"], model.Unknown.Select(t => t.Name).ToArray());
-        Assert.Equal("(\"trace_id\", \"span_id\") in (select \"trace_id\", \"span_id\" from public.spans where (\"experiment_id\" = any($1) or (\"trace_id\") in (select \"request_id\" from public.trace_info where \"experiment_id\" = any($1))))",
+        Assert.Equal("exists (select 1 from public.\"spans\" p1 where p1.\"trace_id\" = \"span_notes\".\"trace_id\" and p1.\"span_id\" = \"span_notes\".\"span_id\" and (p1.\"experiment_id\" = any($1) or exists (select 1 from public.\"trace_info\" p2 where p2.\"request_id\" = p1.\"trace_id\" and p2.\"experiment_id\" = any($1))))",
             model.Owned("span_notes", ArchiveModel.Live, ArchiveKeys.Experiments));
         // Reached only by a key that survives the run's deletion: it refers to the run, it does not belong to it.
         Assert.Contains(model.Referrers, r => r.Key.Table == "run_links" && r.Why == "run_links outlives what it points at (on delete set null)");
