@@ -36,29 +36,54 @@ export const DEFERRED: Readonly<Record<string, readonly string[]>> = {
     "automation/index.js": [],
 };
 
+/**
+ * One module of another package, deferred the same way: zod's locales index, every language's
+ * error messages (64 files), which zod's core and classic indexes require only to export them
+ * as the `locales` namespace (`__importStar`, which reads `__esModule` alone). The program never
+ * switches zod's language (the English default, locales/en.cjs, classic/schemas.cjs requires
+ * directly), so nothing reads `z.locales`; 20-25 ms of every start
+ * (docs/benchmarks/2026-12-03-bench-preview.md). Keyed "<package>/<path inside it>".
+ */
+export const DEFERRED_ELSEWHERE: Readonly<Record<string, readonly string[]>> = {
+    "zod/v4/locales/index.cjs": [],
+};
+
 /** Files whose stand-in was installed, and whether the real module has been loaded since. */
 const state = new Map<string, { loaded: boolean }>();
 
-function sdkFile(rel: string): string {
-    const pkg = require.resolve("@pulumi/pulumi/package.json");
-    return require("path").join(require("path").dirname(pkg), rel);
+function packageFile(pkg: string, rel: string): string {
+    const path = require("path") as typeof import("path");
+    return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), rel);
 }
 
-/** Whether the real module behind `rel` has been loaded (for the tests). */
+function sdkFile(rel: string): string {
+    return packageFile("@pulumi/pulumi", rel);
+}
+
+/** "zod/v4/locales/index.cjs": the package ("zod", or "@scope/name") and the path inside it. */
+function elsewhereFile(key: string): string {
+    const parts = key.split("/");
+    const n = key.startsWith("@") ? 2 : 1;
+    return packageFile(parts.slice(0, n).join("/"), parts.slice(n).join("/"));
+}
+
+/** Whether the real module behind `rel` (a key of DEFERRED or DEFERRED_ELSEWHERE) has been loaded (for the tests). */
 export function isLoaded(rel: string): boolean | undefined {
-    return state.get(sdkFile(rel))?.loaded;
+    return state.get(rel in DEFERRED_ELSEWHERE ? elsewhereFile(rel) : sdkFile(rel))?.loaded;
 }
 
 /**
- * Installs the stand-ins, unless @pulumi/pulumi's runtime is already loaded (then nothing is
- * deferred: the real modules are in place). Returns the files deferred.
+ * Installs the stand-ins: the SDK's unless @pulumi/pulumi's runtime is already loaded (then
+ * those real modules are in place), the others unless that module is loaded. Returns the keys
+ * of the modules deferred (of DEFERRED, then of DEFERRED_ELSEWHERE).
  */
 export function deferSdkClosureModules(): string[] {
     const cache = require.cache;
-    if (cache[sdkFile("runtime/index.js")]) return [];
+    const todo: [string, string, readonly string[]][] = [];
+    if (!cache[sdkFile("runtime/index.js")]) for (const [rel, names] of Object.entries(DEFERRED)) todo.push([rel, sdkFile(rel), names]);
+    for (const [key, names] of Object.entries(DEFERRED_ELSEWHERE)) todo.push([key, elsewhereFile(key), names]);
     const installed: string[] = [];
-    for (const [rel, names] of Object.entries(DEFERRED)) {
-        const file = sdkFile(rel);
+    for (const [rel, file, names] of todo) {
         if (cache[file]) continue;
         const entry = { loaded: false };
         state.set(file, entry);

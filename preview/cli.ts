@@ -8,6 +8,8 @@
  * <plans>` applies the provider's and AWS's rules to plan files.
  * Usage and exit codes: preview/args.ts.
  */
+// First: the deferred modules' stand-ins must be in place before anything below loads zod or the SDK.
+import "./deferModules";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

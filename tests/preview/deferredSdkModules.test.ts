@@ -30,9 +30,9 @@ describe("deferred SDK modules (the offline preview's load)", function () {
                 const m = require(require("path").join(require("path").dirname(require.resolve("@pulumi/pulumi/package.json")), rel));
                 real[rel] = Object.keys(m).filter((k) => typeof m[k] === "function").sort();
             }
-            console.log(JSON.stringify({ installed, loadedAfterSdk, tsLoaded, arboristLoaded, execaLoaded, real, declared: d.DEFERRED }));
+            console.log(JSON.stringify({ installed, loadedAfterSdk, tsLoaded, arboristLoaded, execaLoaded, real, declared: d.DEFERRED, elsewhere: d.DEFERRED_ELSEWHERE }));
         `);
-        assert.deepEqual(got.installed, Object.keys(got.declared));
+        assert.deepEqual(got.installed, [...Object.keys(got.declared), ...Object.keys(got.elsewhere)]);
         assert.deepEqual(got.loadedAfterSdk, [false, false, false]);
         assert.equal(got.tsLoaded, false);
         assert.equal(got.arboristLoaded, false);
@@ -79,9 +79,31 @@ describe("deferred SDK modules (the offline preview's load)", function () {
         assert.deepEqual(got, { before: false, after: true, same: true, keys: true, name: "o/p/s" });
     });
 
+    it("zod loads without its locales, speaks English as before, and hands out a real locale on first use", () => {
+        const script = (defer: boolean) => `
+            const d = require("./engine/deferredSdkModules");
+            ${defer ? "d.deferSdkClosureModules();" : ""}
+            const { z } = require("zod");
+            const localeFiles = () => Object.keys(require.cache).filter((f) => f.includes("/zod/v4/locales/")).length;
+            const afterLoad = localeFiles();
+            const messages = [z.string().safeParse(1), z.number().max(3).safeParse(9), z.enum(["a", "b"]).safeParse("c")].map((r) => r.error.issues[0].message);
+            const before = d.isLoaded("zod/v4/locales/index.cjs");
+            const de = typeof z.locales.de;
+            console.log(JSON.stringify({ afterLoad, messages, before, after: d.isLoaded("zod/v4/locales/index.cjs"), de, german: z.locales.de().localeError !== undefined }));
+        `;
+        const deferred = inFreshNode(script(true));
+        const direct = inFreshNode(script(false));
+        // The stand-in and English: two files, not the 60-odd of every language.
+        assert.ok(deferred.afterLoad <= 2, String(deferred.afterLoad));
+        assert.ok(direct.afterLoad > 20, String(direct.afterLoad));
+        assert.deepEqual(deferred.messages, direct.messages);
+        assert.deepEqual({ before: deferred.before, after: deferred.after, de: deferred.de, german: deferred.german }, { before: false, after: true, de: "function", german: true });
+    });
+
     it("defers nothing once the SDK's runtime is loaded", () => {
         const got = inFreshNode(`
             require("@pulumi/pulumi");
+            require("zod");
             console.log(JSON.stringify(require("./engine/deferredSdkModules").deferSdkClosureModules()));
         `);
         assert.deepEqual(got, []);
