@@ -124,17 +124,28 @@ export function redact(text: string, secrets: Set<string>): string {
     return out;
 }
 
-function redactDeep<T>(value: T, secrets: Set<string>): T {
-    if (typeof value === "string") return redact(value, secrets) as T;
-    if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
+/**
+ * A copy of `value` with every string redacted. A string shorter than the shortest secret
+ * cannot hold one, so it is kept as it is without a search per secret: nearly all of a plan's
+ * strings are such (names, regions, ports), and a plan has thousands.
+ */
+function redactDeep<T>(value: T, secrets: Set<string>, shortest = shortestLength(secrets)): T {
+    if (typeof value === "string") return (value.length < shortest ? value : redact(value, secrets)) as T;
+    if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, shortest)) as T;
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)])) as T;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets, shortest)])) as T;
     }
     return value;
 }
 
-export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, violations: PolicyViolation[] | null): Plan {
-    const secrets = secretValues(ev.resources);
+function shortestLength(secrets: Set<string>): number {
+    let n = Infinity;
+    for (const s of secrets) n = Math.min(n, s.length);
+    return n;
+}
+
+/** `secrets`: secretValues(ev.resources), when the caller has it already. */
+export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, violations: PolicyViolation[] | null, secrets = secretValues(ev.resources)): Plan {
     const environment = stackConfig.config["mlops-data:environment"] ?? "";
     const secretOutputs = new Set(ev.secretOutputs);
     const resources = ev.resources
@@ -173,6 +184,16 @@ export function buildPlan(ev: StackEvaluation, stackConfig: StackFileConfig, vio
         },
         secrets,
     );
+}
+
+/**
+ * What buildPlan(ev, stackConfig, violations, secrets) returns, given `plan`, buildPlan's result
+ * for the same evaluation without findings: the resources and outputs are computed once per
+ * stack, not again once the packs have run (the preview builds the plan before the provider
+ * rules and needs it again with the findings). The findings are redacted as buildPlan redacts them.
+ */
+export function withViolations(plan: Plan, violations: PolicyViolation[] | null, secrets: Set<string>): Plan {
+    return { ...plan, violations: redactDeep(violations, secrets) };
 }
 
 export function planText(plan: Plan): string {

@@ -15,9 +15,10 @@ export const USAGE = `usage:
       evaluate the stacks offline (default: every stacks/Pulumi.<name>.yaml), run the policy packs,
       print a tree per stack, write <out>/<stack>.plan.json and <out>/report.md (default out/preview);
       with --base, also diff every stack against that git revision or those plan files;
-      --jobs: stacks evaluated at once, each in a worker thread (default: one per core the load
-      average leaves idle, at most one per stack; 1 evaluates them one after another in this
-      thread); --timings: where the time went, on stderr
+      --jobs: stacks evaluated at once, each in a worker thread (1 evaluates them one after
+      another in this thread; default 1 on fewer than 3 cores or for fewer than 4 stacks, where
+      workers cost more than they share out, else one per core the load average leaves idle,
+      at most one per stack); --timings: where the time went, on stderr
   preview diff <base> <head> [--stack <name>]... [--markdown <file>] [--fail-on-replace]
       compare two sets of plans: each side a plan file, a directory of plan files or a git revision
   preview check <plan file|directory of plan files>...

@@ -8,6 +8,8 @@
  * <plans>` applies the provider's and AWS's rules to plan files.
  * Usage and exit codes: preview/args.ts.
  */
+// First: the deferred modules' stand-ins must be in place before anything below loads zod or the SDK.
+import "./deferModules";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -104,7 +106,7 @@ async function stackResults(stacks: string[], args: PreviewArgs, jobs: number, t
     return outcomes.map((o) => plans.stackResult(o, timings));
 }
 
-async function runPreview(args: PreviewArgs, io: Io, defaultJobs: number): Promise<number> {
+async function runPreview(args: PreviewArgs, io: Io, jobsFor: (stacks: number) => number): Promise<number> {
     const started = performance.now();
     const timings = args.timings ? new Timings() : NO_TIMINGS;
     timings.since("load", "node start, this thread's modules", performance.timeOrigin);
@@ -116,7 +118,7 @@ async function runPreview(args: PreviewArgs, io: Io, defaultJobs: number): Promi
     const stacks = args.stacks.length ? [...new Set(args.stacks)] : known;
     const base = args.base !== undefined ? planSource(args.base) : undefined;
 
-    const results = await stackResults(stacks, args, args.jobs ?? defaultJobs, timings);
+    const results = await stackResults(stacks, args, args.jobs ?? jobsFor(stacks.length), timings);
     io.out(results.map((r) => r.text).join("\n"));
     const head = planMap(results);
     const failures = results.filter((r) => r.failure).map((r) => ({ stack: r.stack, message: r.failure!.message }));
@@ -194,11 +196,11 @@ function isPolicyConfigError(e: unknown): e is Error {
 
 export interface MainDefaults {
     /**
-     * Stacks evaluated at once when --jobs is not given. The command uses one per idle core
-     * (idleCores); called from code (the tests) it is 1: a process that has loaded the SDK
-     * already evaluates in its own thread faster than new workers load it again.
+     * Stacks evaluated at once when --jobs is not given, given the number of stacks to preview.
+     * The command uses defaultJobs; called from code (the tests) it is 1: a process that has
+     * loaded the SDK already evaluates in its own thread faster than new workers load it again.
      */
-    jobs?: number;
+    jobs?: (stacks: number) => number;
 }
 
 /** Runs the command; bad input is reported as one line and exit code 2. */
@@ -211,7 +213,7 @@ export async function main(argv: string[], io: Io, defaults: MainDefaults = {}):
             return 0;
         }
         if (args.command === "check") return runCheck(args, io);
-        return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io, defaults.jobs ?? 1);
+        return args.command === "diff" ? await runDiff(args, io) : await runPreview(args, io, defaults.jobs ?? (() => 1));
     } catch (e) {
         if (e instanceof UsageError || e instanceof PlanFileError || e instanceof RevisionError || e instanceof StackFileError || isPolicyConfigError(e)) {
             io.err(`preview: ${e.message}`);
@@ -221,15 +223,24 @@ export async function main(argv: string[], io: Io, defaults: MainDefaults = {}):
     }
 }
 
+/** Below this many cores the default is one thread (see defaultJobs). */
+const MIN_CORES_FOR_WORKERS = 3;
+/** Below this many stacks the default is one thread (see defaultJobs). */
+const MIN_STACKS_FOR_WORKERS = 4;
+
 /**
- * The command's default --jobs: the cores other work leaves idle (by the 1-minute load
- * average), at least 1. Each worker loads the SDK again (about a floor's worth of CPU), which
- * pays only on idle cores: on a 2-vCPU machine, even a quiet one, two workers were no faster
- * than one thread, and under load much slower (docs/benchmarks/2026-12-02-bench-preview.md).
+ * The command's default --jobs. Each worker thread loads the SDK, the program and the packs
+ * again, and on top of that the coordinating thread loads its own modules: that costs more
+ * than a stack's evaluation, so workers pay off only when several stacks share out over cores
+ * that are really idle. On 2 cores they never did: two workers were 0.8 s slower than one
+ * thread on a near-quiet machine (2,561 ms of load summed over the threads against 788 ms;
+ * docs/benchmarks/2026-12-02-bench-preview-4.md), and much slower under load (-3). So: one
+ * thread with fewer than MIN_CORES_FOR_WORKERS cores or fewer than MIN_STACKS_FOR_WORKERS
+ * stacks; otherwise the cores the 1-minute load average leaves idle, at least 1.
  */
-function idleCores(): number {
-    const cores = os.availableParallelism();
-    return Math.max(1, Math.min(cores, Math.floor(cores - os.loadavg()[0])));
+export function defaultJobs(stacks: number, cores = os.availableParallelism(), load = os.loadavg()[0]): number {
+    if (cores < MIN_CORES_FOR_WORKERS || stacks < MIN_STACKS_FOR_WORKERS) return 1;
+    return Math.max(1, Math.min(cores, Math.floor(cores - load)));
 }
 
 /** Stops the policy packs this thread started, if it started any (the workers stop their own). */
@@ -239,7 +250,7 @@ async function closePolicyPacksHere(): Promise<void> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: idleCores() })
+    main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: (stacks) => defaultJobs(stacks) })
         .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
             return 1;

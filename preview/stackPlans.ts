@@ -6,7 +6,7 @@
 import { ConfigError } from "../infra/config";
 import { PolicyTransport, PolicyViolation, evaluatePolicies } from "../policy/offline/evaluate";
 import { EvaluateOptions, StackEvaluation, StackEvaluationError, evaluateStack } from "../engine/mockEngine";
-import { Plan, buildPlan, redact, secretValues } from "../engine/plan";
+import { Plan, buildPlan, redact, secretValues, withViolations } from "../engine/plan";
 import { checkResources, formatViolation } from "../engine/provider/check";
 import { StackFileError, readStackFile } from "../engine/stackFile";
 import { renderStack } from "./terminal";
@@ -109,7 +109,8 @@ export async function evaluateOne(stack: string, options: EvaluateStacksOptions,
         const what = before.has(stack) ? "already evaluated as a reference" : `evaluate the program${alongside.length ? ` (and ${alongside.join(", ")}, which it references)` : ""}`;
         timings.since("evaluate", `${stack}: ${what}`, start);
         evaluated.set(stack, evaluation);
-        const unjudged = timings.time("plan", `${stack}: plan`, () => buildPlan(evaluation, stackConfig, null));
+        const secrets = secretValues(evaluation.resources);
+        const unjudged = timings.time("plan", `${stack}: plan`, () => buildPlan(evaluation, stackConfig, null, secrets));
         if (options.providerRules !== false) {
             const found = timings.time("provider rules", `${stack}: provider and AWS rules`, () => checkResources(unjudged.resources, unjudged.region).violations);
             if (found.length > 0) {
@@ -130,7 +131,7 @@ export async function evaluateOne(stack: string, options: EvaluateStacksOptions,
                 }),
             ),
         );
-        return { stack, evaluation, plan: timings.time("plan", `${stack}: plan with the findings`, () => buildPlan(evaluation, stackConfig, violations)) };
+        return { stack, evaluation, plan: timings.time("plan", `${stack}: plan with the findings`, () => withViolations(unjudged, violations, secrets)) };
     } catch (e) {
         const cause = e instanceof StackEvaluationError ? e.cause : e;
         // A referenced stack (prod, for dr) that fails is that stack's problem: say so.

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALARM_KINDS, AlarmKindName, INCIDENT_TAG, SEVERITY_TAG, runbookLink } from "../incidents";
 import { SEVERITY_MEANING, Severity } from "../schema/alarms";

@@ -4,7 +4,7 @@
  * statement count from the exported PostgreSQL log, the composite alarm that
  * names lock contention as the cause, and reader auto scaling.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { auroraDefaultMaxConnections } from "../instanceClasses";
 import { AlarmTarget, compositeAlarm, inAlarm, thresholdAlarm } from "./alarms";

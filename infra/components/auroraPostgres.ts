@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuroraConfig } from "../config";
 import { auroraSchema } from "../schema/aurora";

@@ -9,7 +9,7 @@
  * their clusters and instances share, and the alarms every cluster has, so
  * that a rule about backups, deletion, placement or alarms is written once.
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "../tags";
 import { ClusterOrigin, ClusterService, ClusterSourceArgs, clusterCredentials, clusterKeyDescription, originClusterInputs, originIgnoreChanges } from "./clusterOrigin";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** What the dashboard shows of each store: its identifiers, and the limits to draw beside the metrics. */

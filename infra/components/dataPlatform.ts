@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DrHandoff, HANDOFF_VERSION, handoffOutput } from "../handoff";
 import { FIRST_STORES, PlatformPlan, StoreNames, StoreSet, rebuiltGlobalIdentifiers } from "../platformPlan";

@@ -34,8 +34,17 @@ function invisible(ch: string): string | undefined {
 
 const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 
+/**
+ * Text of these ASCII characters alone has no problem: each is in ALLOWED, and none is a
+ * control, formatting, zero-width or bidirectional character. The provider rules check every
+ * tag of every resource (engine/provider/common.ts), and nearly all are such text, so they
+ * skip the per-character scan below, which tests two Unicode property classes per character.
+ */
+const PLAIN_ASCII = /^[A-Za-z0-9 _.:/=+\-@]*$/;
+
 /** The first problem with a tag key or value's characters, or undefined. */
 export function tagTextProblem(text: string, what: "key" | "value"): string | undefined {
+    if (PLAIN_ASCII.test(text)) return undefined;
     const chars = [...text];
     for (let i = 0; i < chars.length; i++) {
         const kind = invisible(chars[i]);

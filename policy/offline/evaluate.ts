@@ -158,6 +158,35 @@ function setProperties(m: WithProperties, values: Record<string, unknown>, encod
     (m as unknown as { getProperties(): unknown }).getProperties = () => decoded;
 }
 
+/**
+ * The Analyze and AnalyzeStack requests of one evaluation, built once and handed to every
+ * pack (each pack built its own before: the same messages, and for the in-process packs the
+ * same JSON round trip and key sort of each resource's inputs and outputs, once per pack).
+ * Safe because neither transport changes a request: gRPC encodes it, and the in-process
+ * handlers only read it; what inProcessHost.ts decodeOnce memoizes on it is handed only to
+ * @pulumi/policy's deserializeProperties, which copies it, so no policy of either pack sees or
+ * changes another's decoding. The packs of one evaluation share a transport, hence an encoding;
+ * a request is shared only between packs that encode alike.
+ */
+class SharedRequests {
+    private readonly analyze = new Map<string, Map<RecordedResource, InstanceType<typeof proto.AnalyzeRequest>>>();
+    private readonly analyzeStack = new Map<string, InstanceType<typeof proto.AnalyzeStackRequest>>();
+
+    analyzeRequest(r: RecordedResource, encoding: StructEncoding, build: () => InstanceType<typeof proto.AnalyzeRequest>) {
+        let byResource = this.analyze.get(encoding);
+        if (!byResource) this.analyze.set(encoding, (byResource = new Map()));
+        let req = byResource.get(r);
+        if (!req) byResource.set(r, (req = build()));
+        return req;
+    }
+
+    analyzeStackRequest(encoding: StructEncoding, build: () => InstanceType<typeof proto.AnalyzeStackRequest>) {
+        let req = this.analyzeStack.get(encoding);
+        if (!req) this.analyzeStack.set(encoding, (req = build()));
+        return req;
+    }
+}
+
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /** Outputs as the engine holds them: plain values, but secret where the inputs were secret. */
@@ -225,7 +254,7 @@ function diagnostics(res: InstanceType<typeof proto.AnalyzeResponse>, fallbackUr
     }));
 }
 
-async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions): Promise<PolicyViolation[]> {
+async function runPack(pack: RunningPack, resources: RecordedResource[], config: PolicyPackConfig, source: string, opts: EvaluatePoliciesOptions, shared: SharedRequests): Promise<PolicyViolation[]> {
     const reconciled = reconcile(pack.info.policies, config, source);
     const { host, info } = pack;
     const encoding: StructEncoding = host instanceof InProcessHost ? (opts.structs ?? "plain") : "protobuf";
@@ -251,38 +280,44 @@ async function runPack(pack: RunningPack, resources: RecordedResource[], config:
     // Analyze: every resource's inputs as it registers (providers are not analyzed).
     for (const r of resources) {
         if (r.type.startsWith("pulumi:providers:")) continue;
-        const req = new proto.AnalyzeRequest();
-        req.setUrn(r.urn);
-        req.setType(r.type);
-        req.setName(r.name);
-        setProperties(req, r.rawInputs, encoding);
-        req.setOptions(optionsMessage(r));
-        const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
-        if (provider) req.setProvider(provider);
+        const req = shared.analyzeRequest(r, encoding, () => {
+            const m = new proto.AnalyzeRequest();
+            m.setUrn(r.urn);
+            m.setType(r.type);
+            m.setName(r.name);
+            setProperties(m, r.rawInputs, encoding);
+            m.setOptions(optionsMessage(r));
+            const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
+            if (provider) m.setProvider(provider);
+            return m;
+        });
         // A resource policy's finding is about the resource analyzed.
         found.push(...diagnostics(await host.analyze(req), r.urn, info.version));
     }
     // AnalyzeStack: every resource's (planned) outputs, with parents and dependencies.
-    const stackResources = resources.map((r) => {
-        const m = new proto.AnalyzerResource();
-        m.setUrn(r.urn);
-        m.setType(r.type);
-        m.setName(r.name);
-        setProperties(m, outputsWithSecrets(r), encoding);
-        m.setOptions(optionsMessage(r));
-        if (r.parent) m.setParent(r.parent);
-        m.setDependenciesList(r.dependencies ?? []);
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            const deps = new proto.AnalyzerPropertyDependencies();
-            deps.setUrnsList(urns);
-            m.getPropertydependenciesMap().set(k, deps);
-        }
-        const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
-        if (provider) m.setProvider(provider);
+    const stackReq2 = shared.analyzeStackRequest(encoding, () => {
+        const stackResources = resources.map((r) => {
+            const m = new proto.AnalyzerResource();
+            m.setUrn(r.urn);
+            m.setType(r.type);
+            m.setName(r.name);
+            setProperties(m, outputsWithSecrets(r), encoding);
+            m.setOptions(optionsMessage(r));
+            if (r.parent) m.setParent(r.parent);
+            m.setDependenciesList(r.dependencies ?? []);
+            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                const deps = new proto.AnalyzerPropertyDependencies();
+                deps.setUrnsList(urns);
+                m.getPropertydependenciesMap().set(k, deps);
+            }
+            const provider = providerMessage(providerOf(r, byUrn, opts), encoding);
+            if (provider) m.setProvider(provider);
+            return m;
+        });
+        const m = new proto.AnalyzeStackRequest();
+        m.setResourcesList(stackResources);
         return m;
     });
-    const stackReq2 = new proto.AnalyzeStackRequest();
-    stackReq2.setResourcesList(stackResources);
     found.push(...diagnostics(await host.analyzeStack(stackReq2), undefined, info.version));
     return found;
 }
@@ -324,9 +359,10 @@ export async function evaluatePolicies(resources: RecordedResource[], opts: Eval
         PULUMI_DRY_RUN: "true",
     };
     const packs = await Promise.all(specs.map((s) => startPack(s, env, opts.transport ?? "grpc")));
+    const shared = new SharedRequests();
     const results = await Promise.all(
         packs.map((pack) => {
-            const next = pack.queue.then(() => runPack(pack, resources, config, source, opts));
+            const next = pack.queue.then(() => runPack(pack, resources, config, source, opts, shared));
             pack.queue = next.catch(() => undefined);
             return next;
         }),

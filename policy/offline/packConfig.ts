@@ -113,7 +113,15 @@ export function parseConfig(raw: unknown, source = "(config)"): PolicyPackConfig
     return out;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+/**
+ * `code.optimize: false`: skips ajv's passes over the validator source it generates (ajv 8.20,
+ * dist/compile/codegen/index.js optimizeNodes and optimizeNames: they drop empty blocks and
+ * inline names, leaving what the code checks unchanged), which cost more than they save here:
+ * each of the 29 distinct schemas is compiled once per process and then
+ * validates a handful of objects per stack; compiling took 85 ms with them, 60 ms without
+ * (docs/benchmarks/2026-12-03-bench-preview.md).
+ */
+const ajv = new Ajv({ allErrors: true, strict: true, code: { optimize: false } });
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
 
 function validatorFor(schema: object) {

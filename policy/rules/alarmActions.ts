@@ -7,7 +7,7 @@
  * tested there (tests/infra/alarms.test.ts); this policy catches an alarm
  * added anywhere without one.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS } from "./lib/config";
 

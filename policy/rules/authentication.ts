@@ -3,7 +3,7 @@
  * connect with short-lived IAM tokens instead of long-lived passwords; the
  * master password that remains is generated, never typed.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, referencedBy } from "./lib/references";

@@ -2,7 +2,7 @@
  * Automated backups kept long enough for the environment: point-in-time
  * restore reaches back exactly as far as the retention period.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configWithDefaults, schema } from "./lib/config";
 

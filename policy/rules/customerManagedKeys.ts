@@ -4,7 +4,7 @@
  * (slow logs hold query text) or a backup vault would undo the point of the
  * stores' own CMKs.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { notCustomerManaged } from "./lib/kms";

@@ -3,7 +3,7 @@
  * says so: AWS refuses the delete, Pulumi refuses it too (`protect`), and a
  * deliberate delete still leaves a final snapshot.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configWithDefaults, schema } from "./lib/config";
 import { isSet } from "./lib/values";

@@ -6,7 +6,7 @@
  * account or copied across regions, and snapshots encrypted with aws/rds cannot
  * be shared at all.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS } from "./lib/config";
 import { notCustomerManaged } from "./lib/kms";

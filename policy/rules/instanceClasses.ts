@@ -2,7 +2,7 @@
  * Instance classes within the environment's allowlist: no burstable classes
  * where CPU credits could run out under load, no oversized classes in dev.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configWithDefaults, schema } from "./lib/config";

@@ -3,7 +3,7 @@
  * lost with an instance otherwise), slow statements logged below a threshold,
  * DocumentDB audit and profiler logs on.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configWithDefaults, schema } from "./lib/config";

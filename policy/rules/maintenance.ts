@@ -3,7 +3,7 @@
  * say whose data they hold, and minor versions (security fixes) arrive in the
  * maintenance window without anyone remembering to apply them.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS } from "./lib/config";
 

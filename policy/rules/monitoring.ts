@@ -11,7 +11,7 @@
  * (RDS CreateDBInstance MonitoringInterval).
  */
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { configWithDefaults, schema } from "./lib/config";
 
 const emSchema = schema<{ required: boolean; maximumIntervalSeconds: number }>({

@@ -7,7 +7,7 @@
  * AVD-AWS-0107, AVD-AWS-0104), and no declared group is left unattached
  * (Checkov CKV2_AWS_5).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, referencedBy } from "./lib/references";

@@ -6,7 +6,7 @@
  * must use that group (a group nobody uses protects nothing). These are stack
  * policies for that reason. Redis says it on the replication group itself.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../../infra/sdk/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { NO_THRESHOLDS, configWithDefaults, schema } from "./lib/config";
 import { ids, ofType, parametersOf, resolveOne } from "./lib/references";

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { main } from "../../preview/cli";
+import { defaultJobs, main } from "../../preview/cli";
 import { readPlan } from "../../engine/plan";
 import { REPO_ROOT } from "../../engine/repoRoot";
 import { STACKS_DIR } from "../../engine/stackFile";
@@ -43,6 +43,18 @@ describe("preview command", function () {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-cli-"));
     });
     afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("defaults to one thread on 2 cores or for few stacks, else to the idle cores", () => {
+        // 2 cores: the workers' own loads cost more than they share out, even on an idle machine.
+        assert.equal(defaultJobs(4, 2, 0), 1);
+        assert.equal(defaultJobs(4, 1, 0), 1);
+        // Three stacks on 8 idle cores: still one thread.
+        assert.equal(defaultJobs(3, 8, 0), 1);
+        // Four stacks on 8 cores: those the load leaves idle, at least 1.
+        assert.equal(defaultJobs(4, 8, 0.4), 7);
+        assert.equal(defaultJobs(4, 8, 2.5), 5);
+        assert.equal(defaultJobs(4, 8, 12), 1);
+    });
 
     describe("bad input: exit 2 and one line naming what is wrong and what is allowed", () => {
         const cases: [string, string[], RegExp][] = [
