@@ -138,6 +138,15 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             await conn.ExecuteAsync($"set local lock_timeout = {(long)settings.LockTimeout.TotalMilliseconds}", ct);
+            // A batch names its rows by a thousand run ids, and a sequential scan of a big table is never the right
+            // plan for it; yet ANALYZE's sample underestimates the distinct run ids of metrics by far (39,175 for 1 M runs
+            // at 100 M rows), so the planner expects 2,500 rows a run and chose a sequential scan of all 100 M rows for
+            // every batch: 11 s a batch instead of 0.45 s (docs/benchmarks/2026-12-03-bench-db-1m.md). Sequential scans
+            // priced out (enable_seqscan only discourages: a table without a usable index is still scanned) and no JIT,
+            // whose compile the inflated estimate also set off, for the batch's statements and its foreign-key checks.
+            // https://www.postgresql.org/docs/current/runtime-config-query.html (enable_seqscan, jit)
+            await conn.ExecuteAsync("set local enable_seqscan = off", ct);
+            await conn.ExecuteAsync("set local jit = off", ct);
             // Lock the batch's runs first: a write to one of them now waits for the batch, or the batch for it.
             var locked = (await conn.RowsAsync("select run_uuid::text from public.runs where run_uuid = any($1) order by run_uuid for update", r => r.GetString(0), ct, (object)runs)).ToArray();
             foreach (var t in model.RunLevel)
