@@ -132,15 +132,13 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
                 }
                 if (created is not null)
                 {
-                    await DropInvalidAsync(conn, created, ct);
-                    // Its waits (for older transactions to finish) block no MLflow query, so they may take as long as they take.
-                    await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+                    timings.Add(await BuildIndexAsync(conn, m, statements, i, created, ct));
                 }
                 else
                 {
                     await ExecuteAsync(conn, $"set lock_timeout = {(long)settings.DdlLockTimeout.TotalMilliseconds}", ct);
+                    timings.Add(await TimeAsync(conn, m, statements, i, ct));
                 }
-                timings.Add(await TimeAsync(conn, m, statements, i, ct));
             }
             catch (PostgresException e)
             {
@@ -164,13 +162,11 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         for (var i = 0; i < statements.Count; i++)
         {
             if (PlatformMigrations.CreatedIndex(statements[i], m.Name) is not { } created) continue;
-            if (!await TableExistsAsync(conn, created, ct) || await ValidIndexExistsAsync(conn, created, ct)) continue;
+            if (!await TableExistsAsync(conn, created, ct) || await FindIndexAsync(conn, created, ct) is { Valid: true }) continue;
             progress.WriteLine($"dbops migrate: {m.Name} is applied and table {created.Table} exists now (MLflow's upgrade created it since): building {created.Index}");
             try
             {
-                await DropInvalidAsync(conn, created, ct);
-                await ExecuteAsync(conn, "set lock_timeout = 0", ct);
-                await TimeAsync(conn, m, statements, i, ct);
+                await BuildIndexAsync(conn, m, statements, i, created, ct);
             }
             catch (PostgresException e)
             {
@@ -187,36 +183,36 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
-    private static async Task<bool> ValidIndexExistsAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    /// <summary>
+    /// One CREATE INDEX CONCURRENTLY of a migration, after an invalid index an interrupted build left under the same
+    /// name is dropped (IF NOT EXISTS would take it for done). Its waits (for older transactions to finish) block no
+    /// MLflow query, so they may take as long as they take.
+    /// </summary>
+    private async Task<StatementTiming> BuildIndexAsync(NpgsqlConnection conn, Migration m, IReadOnlyList<string> statements, int i, PlatformMigrations.PlatformIndex index, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            """
-            select exists (select 1 from pg_class c join pg_index i on i.indexrelid = c.oid
-                           where c.relname = $1 and c.relnamespace = coalesce(to_regnamespace($2), current_schema()::regnamespace) and i.indisvalid)
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = index.Index });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)index.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        return await cmd.ExecuteScalarAsync(ct) is true;
+        if (await FindIndexAsync(conn, index, ct) is { Valid: false } invalid)
+        {
+            progress.WriteLine($"dbops migrate: dropping invalid index {invalid.Qualified}, left by an interrupted build, to build it again");
+            await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+            await ExecuteAsync(conn, $"drop index concurrently if exists {invalid.Qualified}", ct);
+        }
+        await ExecuteAsync(conn, "set lock_timeout = 0", ct);
+        return await TimeAsync(conn, m, statements, i, ct);
     }
 
-    /// <summary>
-    /// An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index behind under the same
-    /// name, which IF NOT EXISTS would then take for done: drop it so the build starts again.
-    /// </summary>
-    private async Task DropInvalidAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    /// <summary>The index the migration names, where it is (its schema, or the connection's current one), and whether it is valid; null when there is none.</summary>
+    private static async Task<(string Qualified, bool Valid)?> FindIndexAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             """
-            select format('%I.%I', n.nspname, c.relname)
+            select format('%I.%I', n.nspname, c.relname), i.indisvalid
             from pg_class c join pg_index i on i.indexrelid = c.oid join pg_namespace n on n.oid = c.relnamespace
-            where c.relname = $1 and n.oid = coalesce(to_regnamespace($2), current_schema()::regnamespace) and not i.indisvalid
+            where c.relname = $1 and n.oid = coalesce(to_regnamespace($2), current_schema()::regnamespace)
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = index.Index });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)index.Schema ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        if (await cmd.ExecuteScalarAsync(ct) is not string invalid) return;
-        progress.WriteLine($"dbops migrate: dropping invalid index {invalid}, left by an interrupted build, to build it again");
-        await ExecuteAsync(conn, "set lock_timeout = 0", ct);
-        await ExecuteAsync(conn, $"drop index concurrently if exists {invalid}", ct);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetBoolean(1)) : null;
     }
 
     private async Task<StatementTiming> TimeAsync(NpgsqlConnection conn, Migration m, IReadOnlyList<string> statements, int i, CancellationToken ct)

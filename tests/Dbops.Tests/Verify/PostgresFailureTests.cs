@@ -304,6 +304,13 @@ public class PostgresFailureTests(LocalStores stores)
         }
     }
 
+    /// <summary>The platform-indexes check of <paramref name="migrations"/> on the writer, its endpoint disposed afterwards.</summary>
+    private async Task WithIndexCheckAsync(Dbops.Migrate.PlatformMigrations migrations, Func<Dbops.Verify.Postgres.PlatformIndexesCheck, Task> body)
+    {
+        await using var endpoint = new Dbops.Verify.Postgres.PgEndpoint(stores.Contract.Postgres, "writer", stores.Contract.Postgres.Writer, stores.Settings);
+        await body(new Dbops.Verify.Postgres.PlatformIndexesCheck(endpoint, migrations));
+    }
+
     [Fact]
     public async Task Platform_indexes_from_the_migrations_must_exist_and_be_valid()
     {
@@ -311,11 +318,8 @@ public class PostgresFailureTests(LocalStores stores)
         [
             new("V1__runs_by_experiment.sql", "create index concurrently if not exists index_runs_experiment_stage on runs (experiment_id, lifecycle_stage);"),
         ]);
-        var endpoint = new Dbops.Verify.Postgres.PgEndpoint(stores.Contract.Postgres, "writer", stores.Contract.Postgres.Writer, stores.Settings);
-        await using (endpoint)
+        await WithIndexCheckAsync(migrations, async check =>
         {
-            var check = new Dbops.Verify.Postgres.PlatformIndexesCheck(endpoint, migrations);
-
             var missing = await check.RunAsync(CancellationToken.None);
             await stores.AdminExecuteAsync("create index index_runs_experiment_stage on runs (experiment_id, lifecycle_stage)");
             try
@@ -332,7 +336,7 @@ public class PostgresFailureTests(LocalStores stores)
             {
                 await stores.AdminExecuteAsync("drop index index_runs_experiment_stage");
             }
-        }
+        });
     }
 
     [Fact]
@@ -342,11 +346,8 @@ public class PostgresFailureTests(LocalStores stores)
         [
             new("V1__optional.sql", "-- dbops:no-transaction\n-- dbops:if-table-exists\ncreate index concurrently if not exists ix_optional_x on optional_table (x);"),
         ]);
-        var endpoint = new Dbops.Verify.Postgres.PgEndpoint(stores.Contract.Postgres, "writer", stores.Contract.Postgres.Writer, stores.Settings);
-        await using (endpoint)
+        await WithIndexCheckAsync(migrations, async check =>
         {
-            var check = new Dbops.Verify.Postgres.PlatformIndexesCheck(endpoint, migrations);
-
             var absent = await check.RunAsync(CancellationToken.None);
             await stores.AdminExecuteAsync("create table optional_table (x int)");
             try
@@ -362,7 +363,7 @@ public class PostgresFailureTests(LocalStores stores)
             {
                 await stores.AdminExecuteAsync("drop table optional_table");
             }
-        }
+        });
     }
 
     [Fact]
