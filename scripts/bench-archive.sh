@@ -46,46 +46,19 @@ dir="$(mktemp -d /tmp/dbops-bench-archive.XXXXXX)"
 chmod 755 "$dir"  # the servers run as their own user under it (scripts/local-stores.sh)
 trap '"$ROOT/scripts/local-stores.sh" stop "$dir/stores" || true; rm -rf "$dir"' EXIT
 
-# One build of dbops per side, Release, each from its own sources: a revision is exported with
-# git archive (the repository's worktrees are left alone), "worktree" is this tree as it is.
-build() {
-  local rev="$1" out="$2" src
-  if [ "$rev" = worktree ]; then
-    src="$ROOT"
-  else
-    src="$dir/src-$(basename "$out")"
-    mkdir -p "$src"
-    git -C "$ROOT" archive "$rev" dbops | tar -x -C "$src"
-  fi
-  echo "bench-archive: building dbops ($rev) into $out" >&2
-  dotnet build -c Release -nologo -v q "$src/dbops/Dbops.csproj" -o "$out" >&2
-}
-build "$BASELINE" "$dir/a"
-build "$CANDIDATE" "$dir/b"
-[ -n "$THIRD" ] && build "$THIRD" "$dir/c"
-BENCH="$dir/bench/dbops-bench.dll"
-echo "bench-archive: building dbops-bench (this tree) for the generator" >&2
-dotnet build -c Release -nologo -v q "$ROOT/bench/Dbops.Bench/Dbops.Bench.csproj" -o "$dir/bench" >&2
-
-export LOCAL_STORES=postgres LOCAL_STORES_SEED=none LOCAL_STORES_MLFLOW="$MLFLOW_RELEASE"
+BENCH_DIR="$dir"
+source "$ROOT/scripts/bench-lib.sh"
+bench_build_dbops "$BASELINE" "$dir/a"
+bench_build_dbops "$CANDIDATE" "$dir/b"
+[ -n "$THIRD" ] && bench_build_dbops "$THIRD" "$dir/c"
+bench_build_generator
 # bench-db.sh's settings, and room for PROFILE=1's per-statement figures.
-PG_CONF_EXTRA="$(cat "$ROOT/scripts/bench-postgres.conf")
-pg_stat_statements.max = 10000"
-export PG_CONF_EXTRA
-"$ROOT/scripts/local-stores.sh" start "$dir/stores" >&2
-source "$dir/stores/stores.env"
-psql_as() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_WRITER" -p "$PG_PORT" -U "$1" -d "$2" "${@:3}"; }
-contract_for() { ( umask 077; sed "s/\"database\": \"mlflow\"/\"database\": \"$1\"/" "$dir/stores/contract.json" > "$dir/$1.json" ); echo "$dir/$1.json"; }
+bench_start_postgres "pg_stat_statements.max = 10000"
 
 src_db=archive_src
-psql_as postgres postgres -c "create database $src_db owner mlflow_admin"
-psql_as postgres "$src_db" -c "create extension if not exists pg_stat_statements"
-psql_as mlflow_admin "$src_db" < "$SCHEMA" >/dev/null
-echo "bench-archive: generating $RUNS runs, $METRIC_ROWS metric rows" >&2
-generated="$(dotnet "$BENCH" generate --outputs "$(contract_for $src_db)" --ca-bundle "$dir/stores/ca.pem" --runs "$RUNS" --metric-rows "$METRIC_ROWS" --seed "$SEED")"
-# The platform's migrations (this tree's), as a deployed database has them, then statistics and visibility settled once, for every copy.
-dotnet "$dir/b/dbops.dll" migrate --outputs "$dir/$src_db.json" --ca-bundle "$dir/stores/ca.pem" >&2
-psql_as postgres "$src_db" -c "vacuum analyze"
+# The platform's migrations are this tree's (B's build), for every copy.
+bench_generated_database "$src_db" "$RUNS" "$METRIC_ROWS" "$SEED" "$dir/b/dbops.dll"
+generated="$GENERATED"
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "## dbops archive: $BASELINE (A) beside $CANDIDATE (B)${THIRD:+ and $THIRD (C)}"
