@@ -56,7 +56,7 @@ bench_build_generator
 bench_start_postgres "pg_stat_statements.max = 10000"
 
 src_db=archive_src
-# The platform's migrations are this tree's (B's build), for every copy.
+# The platform's migrations of the candidate's build (B; by default this tree), once, for every copy.
 bench_generated_database "$src_db" "$RUNS" "$METRIC_ROWS" "$SEED" "$dir/b/dbops.dll"
 generated="$GENERATED"
 
