@@ -169,9 +169,24 @@ public sealed class Archiver(NpgsqlDataSource dataSource, ArchiveSettings settin
                 r => r.GetInt32(0), ct, (object)finishing)).ToArray();
             if (emptied.Length > 0)
             {
+                // A run that MLflow inserted before that lock, and committed while the lock waited for it, is not seen by the
+                // check's snapshot but is live now: locked and moved here as the batch's own runs are. After this no run of
+                // these experiments exists nor can be added, so their rows are named without sub-selects of runs
+                // (ArchiveKeys.RunlessExperiments): the statements for tables reached only through runs, which would find
+                // nothing, are not run, and each of them probed every run the experiment ever had (gone, but still in the
+                // index until vacuumed).
+                var late = (await conn.RowsAsync("select run_uuid::text from public.runs where experiment_id = any($1) order by run_uuid for update",
+                    r => r.GetString(0), ct, (object)emptied)).ToArray();
+                if (late.Length > 0)
+                {
+                    foreach (var t in model.RunLevel)
+                    {
+                        counts[t.Name] += await MoveAsync(conn, t.Name, model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Runs), columns[t.Name], late, ct);
+                    }
+                }
                 foreach (var t in model.Tables)
                 {
-                    counts[t.Name] += await MoveAsync(conn, t.Name, model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments), columns[t.Name], emptied, ct);
+                    counts[t.Name] += await MoveAsync(conn, t.Name, model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.RunlessExperiments), columns[t.Name], emptied, ct);
                 }
             }
             await tx.CommitAsync(ct);
