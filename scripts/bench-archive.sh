@@ -152,11 +152,12 @@ for round in $(seq 1 "$ROUNDS"); do
     awk -v n="$n" -v s="$side" -v r="$rows" -v m="$metric_rows" -v mv="$move" -v p="$process" -v ab="$archive_bytes" -v mb="$metric_bytes" -v ok="$reconciled" -v l="$load" \
       'BEGIN { printf "| %d | %s | %\047d | %\047d | %.1f | %.1f | %\047d | %.1f | %.1f | %s | %s |\n", n, toupper(s), r, m, mv, p, r / mv, ab / r, (m > 0 ? mb / m : 0), ok, l }'
     if [ "$FLOOR" = 1 ] || [ "$PROFILE" = 1 ]; then
-      # Each side's server time per table and kind of statement; a statement that wrote no WAL moved nothing.
+      # Each side's server time per table and kind of statement; a statement shape whose calls returned or affected no
+      # row moved nothing (judged by rows, not WAL: a 0-row statement can still write WAL, pruning a page it read).
       psql_as postgres "$db" -At -F $'\t' -c "
         select '$side', label, kind, sum(ms) from (
           select case when query ~* 'for update' then '(lock the runs; find the emptied experiments)'
-                      when wal_records = 0 and (query ~ 'delete from public[.]' or query ~ 'insert into mlflow_archive[.]') then '(statements that moved nothing)'
+                      when rows = 0 and (query ~ 'delete from public[.]' or query ~ 'insert into mlflow_archive[.]') then '(statements that moved nothing)'
                       when query ~ 'delete from public[.]\"' then substring(query from 'delete from public[.]\"([^\"]+)\"')
                       when query ~ 'insert into mlflow_archive[.]\"' then replace(substring(query from 'insert into mlflow_archive[.]\"([^\"]+)\"'), 'metric_series', 'metrics')
                       else '(everything else: candidates, counts, catalog, settings)' end as label,
