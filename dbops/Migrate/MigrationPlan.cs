@@ -6,12 +6,32 @@ public enum MigrationState { Applied, Pending, Changed }
 public sealed record MigrationStep(Migration Migration, MigrationState State, AppliedMigration? Applied);
 
 /// <summary>
+/// An index of a <c>-- dbops:if-table-exists</c> migration as the database stands: whether its table exists and
+/// whether a valid index of that name is there. Lets --dry-run say what a run will skip (pending, table missing)
+/// and what it will build for an applied migration (table created by MLflow's upgrade since, index missing).
+/// </summary>
+public sealed record ConditionalIndex(string Migration, PlatformMigrations.PlatformIndex Index, bool TableExists, bool Built)
+{
+    /// <summary>Built by the next run although its migration is applied: <see cref="Migrator"/>'s catch-up build.</summary>
+    public bool CatchUp => TableExists && !Built;
+}
+
+/// <summary>
 /// What <c>dbops migrate</c> would do: this build's migrations against the history table.
 /// Problems stop a run before anything is applied.
 /// </summary>
 public sealed record MigrationPlan(IReadOnlyList<MigrationStep> Steps, IReadOnlyList<AppliedMigration> Unknown)
 {
     public IEnumerable<MigrationStep> Pending => Steps.Where(s => s.State == MigrationState.Pending);
+
+    /// <summary>Every index of this build's <c>-- dbops:if-table-exists</c> migrations, read by <see cref="Migrator.PlanAsync"/>; empty when not read.</summary>
+    public IReadOnlyList<ConditionalIndex> ConditionalIndexes { get; init; } = [];
+
+    /// <summary>What the database says of the index <paramref name="statement"/> of <paramref name="m"/> creates, if it is a conditional one.</summary>
+    public ConditionalIndex? Conditional(Migration m, string statement) =>
+        PlatformMigrations.CreatedIndex(statement, m.Name) is { } created
+            ? ConditionalIndexes.FirstOrDefault(c => c.Migration == m.Name && c.Index.Index == created.Index)
+            : null;
 
     public IReadOnlyList<string> Problems
     {

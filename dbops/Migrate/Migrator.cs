@@ -39,7 +39,18 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         RequireValidBuild();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await RequireMlflowAsync(conn, ct);
-        return MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
+        var plan = MigrationPlan.Build(migrations, await SchemaHistory.ReadAsync(conn, ct));
+        var conditional = new List<ConditionalIndex>();
+        foreach (var m in migrations.All.Where(m => m.IfTableExists))
+        {
+            foreach (var statement in m.Statements)
+            {
+                if (PlatformMigrations.CreatedIndex(statement, m.Name) is not { } created) continue;
+                var exists = await TableExistsAsync(conn, created, ct);
+                conditional.Add(new ConditionalIndex(m.Name, created, exists, exists && await FindIndexAsync(conn, created, ct) is { Valid: true }));
+            }
+        }
+        return plan with { ConditionalIndexes = conditional };
     }
 
     /// <summary>

@@ -188,6 +188,14 @@ public class MigrateTests(LocalPostgres pg)
                 experiment_id integer not null references experiments (experiment_id), run_id varchar(32) not null references runs (run_uuid) on delete cascade);
             """, asOwner: true);
 
+        var dry = await CliRun.RunAsync(["migrate", "--dry-run", .. db.Args()]);
+        Assert.True(dry.ExitCode == 0, dry.All);
+        Assert.Contains("builds: create index concurrently if not exists platform_logged_model_metrics_run_id", dry.Out);
+        Assert.Contains("(table logged_model_metrics exists now: MLflow's upgrade created it after V8__archive_foreign_key_indexes.sql was applied)", dry.Out);
+        Assert.DoesNotContain("platform_logged_model_params_experiment_id", dry.Out);  // its table is still missing
+        Assert.Contains($"0 pending of {EmbeddedCount}, and 3 index(es) of applied migrations to build where MLflow created their tables", dry.Out);
+        Assert.Empty(await db.ColumnAsync<string>($"select indexrelid::regclass::text from pg_index where indexrelid::regclass::text in ({string.Join(", ", V8Indexes.Select(i => $"'{i}'"))})"));
+
         var run = await CliRun.RunAsync(["migrate", .. db.Args()]);
 
         Assert.True(run.ExitCode == 0, run.All);
@@ -213,6 +221,24 @@ public class MigrateTests(LocalPostgres pg)
         Assert.Contains($"{EmbeddedCount} pending of {EmbeddedCount}", run.Out);
         Assert.EndsWith("--dry-run: nothing applied", run.Out.Trim());
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('dbops.schema_history') is not null or to_regnamespace('mlflow_archive') is not null"));
+    }
+
+    [Fact]
+    public async Task Dry_run_on_a_release_without_the_logged_model_tables_marks_their_indexes_as_skipped()
+    {
+        var db = await pg.CreateDatabaseAsync("2.17.2");
+
+        var run = await CliRun.RunAsync(["migrate", "--dry-run", .. db.Args()]);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        foreach (var (index, table) in new[] { ("platform_logged_model_metrics_run_id", "logged_model_metrics"), ("platform_logged_models_experiment_id", "logged_models") })
+        {
+            Assert.Matches($@"skipped: create index concurrently if not exists {index}\b.*\n\s+\(this MLflow release has no table {table}; built by the first dbops migrate after MLflow creates it\)", run.Out);
+        }
+        Assert.Equal(V8Indexes.Length, System.Text.RegularExpressions.Regex.Matches(run.Out, "this MLflow release has no table ").Count);
+        // The indexes of tables this release has are listed as they run.
+        Assert.Contains("      create index concurrently if not exists platform_runs_experiment_stage_start on runs", run.Out);
+        Assert.Contains($"{EmbeddedCount} pending of {EmbeddedCount}", run.Out);
     }
 
     [Fact]
