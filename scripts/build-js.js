@@ -48,11 +48,17 @@ const deferredFiles = new Map(DEFERRED.map((spec) => [require.resolve(spec, { pa
 const inNodeModules = (file) => file.split(path.sep).includes("node_modules");
 const posix = (p) => p.split(path.sep).join("/");
 
+const escape = (p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** The files that get their own __dirname: none in the first pass, whose output is not written. */
+const ownDirFilter = (registered) => (registered && registered.ownDir.size > 0 ? new RegExp(`^(${[...registered.ownDir].map(escape).join("|")})$`) : /^$/);
+
+/** `registered`: undefined in the first pass; then the package files the bundles hold, and those that read __dirname or __filename. */
 function plugin(registered) {
     return {
         name: "preview-bundle",
         setup(build) {
-            build.onResolve({ filter: /.*/ }, async (args) => {
+            // Bare package names (their "require" export) and the names the deferred modules are required by.
+            build.onResolve({ filter: /^[^./]|closure\/(codePaths|serializeClosure)|automation|locales/ }, async (args) => {
                 if (args.pluginData === "resolving" || args.kind === "entry-point") return undefined;
                 // As a require: the per-file build turns every import into one, so node resolves a package's
                 // "require" export (zod's .cjs files, not its ESM ones), and so must the bundle.
@@ -64,17 +70,16 @@ function plugin(registered) {
                 if (spec) return { path: spec, external: true };
                 return r;
             });
-            build.onLoad({ filter: /\.(c?js)$/ }, (args) => {
-                if (!inNodeModules(args.path)) return undefined;
+            build.onLoad({ filter: ownDirFilter(registered) }, (args) => {
+                if (!registered?.ownDir.has(args.path)) return undefined;
                 const text = fs.readFileSync(args.path, "utf8");
-                if (!/\b__(dirname|filename)\b/.test(text)) return undefined;
                 const own = posix(path.relative(outdir, args.path));
                 const header = `var __filename = __bundleDir + ${JSON.stringify("/" + own)}, __dirname = __bundleDir + ${JSON.stringify("/" + path.posix.dirname(own))};`;
                 return { contents: header + text, loader: "js" };
             });
             build.onLoad({ filter: /bundledModules\.ts$/ }, (args) => {
                 if (args.path !== REGISTRY || !registered) return undefined;
-                const entries = registered.map((f) => `    ${JSON.stringify(posix(path.relative(outdir, f)))}: () => require(${JSON.stringify(f)}),`);
+                const entries = registered.files.map((f) => `    ${JSON.stringify(posix(path.relative(outdir, f)))}: () => require(${JSON.stringify(f)}),`);
                 const source = fs.readFileSync(REGISTRY, "utf8").replace(/export const BUNDLED_MODULES[^\n]*= \{\};/, (decl) => `${decl.slice(0, -3)}{\n${entries.join("\n")}\n};`);
                 if (!source.includes("() => require(")) throw new Error(`${REGISTRY}: its BUNDLED_MODULES declaration changed; scripts/build-js.js must follow it`);
                 return { contents: source, loader: "ts" };
@@ -104,7 +109,8 @@ const bundle = (registered) =>
     // First the files the bundles hold, then the bundles with that list in them (the list adds no file).
     const first = await bundle(undefined);
     const files = Object.keys(first.metafile.inputs).map((f) => path.resolve(root, f)).filter(inNodeModules).sort();
-    const second = await bundle(files);
+    const ownDir = new Set(files.filter((f) => /\.c?js$/.test(f) && /\b__(dirname|filename)\b/.test(fs.readFileSync(f, "utf8"))));
+    const second = await bundle({ files, ownDir });
     const again = Object.keys(second.metafile.inputs).map((f) => path.resolve(root, f)).filter(inNodeModules).sort();
     if (again.join("\n") !== files.join("\n")) throw new Error("scripts/build-js.js: the bundles' files changed between the two passes");
 })().catch((e) => {
