@@ -23,6 +23,7 @@ import type { StackResult } from "./stackPlans";
 import { StackFileError, listStacks } from "../engine/stackFile";
 import { renderDiff } from "./terminal";
 import { NO_TIMINGS, Timings, formatTimings } from "./timings";
+import { closeStartedPolicyPacks } from "../policy/offline/started";
 
 export interface Io {
     out(text: string): void;
@@ -243,12 +244,6 @@ export function defaultJobs(stacks: number, cores = os.availableParallelism(), l
     return Math.max(1, Math.min(cores, Math.floor(cores - load)));
 }
 
-/** Stops the policy packs this thread started, if it started any (the workers stop their own). */
-async function closePolicyPacksHere(): Promise<void> {
-    const loaded = require.cache[require.resolve("../policy/offline/evaluate")]?.exports as typeof import("../policy/offline/evaluate") | undefined;
-    await loaded?.closePolicyPacks();
-}
-
 if (require.main === module) {
     main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: (stacks) => defaultJobs(stacks) })
         .catch((e) => {
@@ -258,7 +253,8 @@ if (require.main === module) {
         // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
         // process.exit drops what a pipe has not taken yet (past its 64 KiB buffer), so the output is flushed first.
         .then(async (code) => {
-            await closePolicyPacksHere();
+            // The policy packs this thread started, if it started any (the workers stop their own).
+            await closeStartedPolicyPacks();
             await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
             process.exit(code);
         });
