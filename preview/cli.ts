@@ -248,6 +248,10 @@ if (require.main === module) {
     main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: (stacks) => defaultJobs(stacks) })
         .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
+            // The built command is a bundle (scripts/build-js.js): its frames name bin/preview/*.js lines, not the sources'.
+            if (e instanceof Error && /bin[\\/]preview[\\/]\w+\.js:\d+/.test(e.stack ?? "") && !process.sourceMapsEnabled) {
+                process.stderr.write("preview: for the sources' lines in that trace, run it again with NODE_OPTIONS=--enable-source-maps\n");
+            }
             return 1;
         })
         // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.

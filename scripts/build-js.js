@@ -96,6 +96,9 @@ const bundle = (registered) =>
         bundle: true,
         metafile: true,
         write: registered !== undefined,
+        // A stack trace points into the bundle; its map (next to it, read only under --enable-source-maps, so free
+        // otherwise) turns it back into the sources' lines. preview/cli.ts says so when a crash's trace needs it.
+        sourcemap: "linked",
         // Where the bundle lies; the package files' own __dirname are made from it.
         banner: { js: "var __bundleDir = __dirname;" },
         // esbuild (preview/revision.ts transpiles a base revision with it) runs its own binary, found from its own files.

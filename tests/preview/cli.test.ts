@@ -269,6 +269,22 @@ describe("preview command", function () {
             }
         });
 
+        it("prints a crash's stack trace with a pointer to the source maps, and with them the sources' lines", () => {
+            // A crash inside the command: os.loadavg, which picking the default --jobs reads, throws.
+            const probe = path.join(tmp, "crash.js");
+            fs.writeFileSync(probe, `require("os").loadavg = () => { throw new Error("probe: loadavg failed"); };`);
+            const args = ["-r", probe, cli, "--out", path.join(tmp, "out")];
+            const plain = spawnSync(process.execPath, args, { encoding: "utf8" });
+            assert.strictEqual(plain.status, 1, plain.stderr);
+            assert.match(plain.stderr, /preview: Error: probe: loadavg failed\n\s+at /);
+            assert.match(plain.stderr, /bin\/preview\/cli\.js:\d+:\d+/);
+            assert.match(plain.stderr, /preview: for the sources' lines in that trace, run it again with NODE_OPTIONS=--enable-source-maps\n$/);
+            const mapped = spawnSync(process.execPath, ["--enable-source-maps", ...args], { encoding: "utf8" });
+            assert.strictEqual(mapped.status, 1, mapped.stderr);
+            assert.match(mapped.stderr, /preview\/cli\.ts:\d+:\d+/);
+            assert.doesNotMatch(mapped.stderr, /NODE_OPTIONS/);
+        });
+
         it("evaluates a base revision's program with the bundle's own Pulumi runtime (no second copy from node_modules)", () => {
             // The revision's program requires @pulumi/pulumi from node_modules: a second runtime would have no mocks set.
             const out = path.join(tmp, "out");
