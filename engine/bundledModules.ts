@@ -1,8 +1,9 @@
 /**
  * The package files the preview's bundle holds, for code that requires them from outside it.
  *
- * `make preview` runs bin/preview/cli.js (and its workers bin/preview/stackWorker.js) as a
- * bundle: one file with the preview's modules and the packages they load (scripts/build-js.js).
+ * `make preview` runs bin/preview/cli.js (and its workers bin/preview/stackWorker.js), which load
+ * a bundle each (cli.bundle.js, stackWorker.bundle.js; preview/bundled.ts): one file with the
+ * preview's modules and the packages they load (scripts/build-js.js).
  * Some code still goes through node's require by file: the program of a base revision
  * (preview/revision.ts requires it from a temporary directory), the @pulumi/policy server.js
  * that policy/offline/inProcessHost.ts compiles afresh for each pack, and the modules

@@ -5,7 +5,8 @@
 // types file by file, as tsx does for the tests; `make test` type-checks with tsc.
 //
 // Then the preview's two entry points, bin/preview/cli.js and bin/preview/stackWorker.js,
-// are replaced by bundles: each one file holding the preview's modules and the packages
+// become loaders of bundles (cli.bundle.js, stackWorker.bundle.js, each with its V8 code
+// cache; preview/bundled.ts): each one file holding the preview's modules and the packages
 // they load, so that node resolves, reads and compiles one file instead of some 650
 // (docs/benchmarks/2026-12-03-bench-preview-2.md). What a bundle must keep of node's
 // module system, and how:
@@ -21,6 +22,7 @@
 //     bundle's), for the few that read files next to themselves.
 // The other files of bin/ stay per-file (scripts/dr-drill.js, CI's configFile.js).
 const esbuild = require("esbuild");
+const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
@@ -93,6 +95,8 @@ const bundle = (registered) =>
         ...common,
         entryPoints: [path.join(root, "preview", "cli.ts"), path.join(root, "preview", "stackWorker.ts")],
         outdir,
+        // cli.bundle.js and stackWorker.bundle.js; cli.js and stackWorker.js become their loaders (below).
+        entryNames: "[name].bundle",
         bundle: true,
         metafile: true,
         write: registered !== undefined,
@@ -116,6 +120,14 @@ const bundle = (registered) =>
     const second = await bundle({ files, ownDir });
     const again = Object.keys(second.metafile.inputs).map((f) => path.resolve(root, f)).filter(inNodeModules).sort();
     if (again.join("\n") !== files.join("\n")) throw new Error("scripts/build-js.js: the bundles' files changed between the two passes");
+    // Each entry point node is asked to run becomes a loader of its bundle (preview/bundled.ts), and each bundle
+    // gets its V8 code cache, made in a process of its own: the CLI's after its module initialisation (the load
+    // phase), the worker's from its top-level code only (it refuses to run outside a worker thread).
+    for (const [name, initialise] of [["cli", true], ["stackWorker", false]]) {
+        const bundleFile = path.join(outdir, `${name}.bundle.js`);
+        fs.writeFileSync(path.join(outdir, `${name}.js`), `"use strict";\n// The preview's ${name} as one bundle (scripts/build-js.js), compiled with its code cache (preview/bundled.ts).\nrequire("./bundled").runBundle(module, require("path").join(__dirname, ${JSON.stringify(`${name}.bundle.js`)}));\n`);
+        execFileSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(outdir, "bundled.js"))}).writeCodeCache(${JSON.stringify(bundleFile)}, ${initialise})`], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PREVIEW_CODE_CACHE: "1" } });
+    }
 })().catch((e) => {
     console.error(e);
     process.exit(1);
