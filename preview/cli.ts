@@ -23,6 +23,7 @@ import type { StackResult } from "./stackPlans";
 import { StackFileError, listStacks } from "../engine/stackFile";
 import { renderDiff } from "./terminal";
 import { NO_TIMINGS, Timings, formatTimings } from "./timings";
+import { closeStartedPolicyPacks } from "../policy/offline/started";
 
 export interface Io {
     out(text: string): void;
@@ -96,20 +97,28 @@ async function stackResults(stacks: string[], args: PreviewArgs, jobs: number, t
         const { evaluateConcurrently } = require("./concurrent") as typeof import("./concurrent");
         return evaluateConcurrently(stacks, { jobs, stacksDir: args.stacksDir, transport: args.policyTransport, timings: recorded });
     }
-    const plans = timings.time("load", "the SDK, the program, the engine, the packs' rules", () => {
-        (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
-        require("../infra/main");
-        (require("../engine/previewSdkPatches") as typeof import("../engine/previewSdkPatches")).installPreviewSdkPatches();
-        return require("./stackPlans") as typeof import("./stackPlans");
-    });
+    const plans = timings.time("load", "the SDK, the program, the engine, the packs' rules", loadEvaluation);
     const outcomes = await plans.evaluateStacks(stacks, { stacksDir: args.stacksDir, policies: { transport: args.policyTransport }, timings: recorded });
     return outcomes.map((o) => plans.stackResult(o, timings));
+}
+
+/**
+ * Loads what evaluating a stack needs, once per thread. Exported for the bundle's code cache (preview/bundled.ts
+ * writeCodeCache), which runs it so that the cache holds the functions this load compiles.
+ */
+export function loadEvaluation(): typeof import("./stackPlans") {
+    (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
+    require("../infra/main");
+    (require("../engine/previewSdkPatches") as typeof import("../engine/previewSdkPatches")).installPreviewSdkPatches();
+    return require("./stackPlans") as typeof import("./stackPlans");
 }
 
 async function runPreview(args: PreviewArgs, io: Io, jobsFor: (stacks: number) => number): Promise<number> {
     const started = performance.now();
     const timings = args.timings ? new Timings() : NO_TIMINGS;
-    timings.since("load", "node start, this thread's modules", performance.timeOrigin);
+    // In the built command (a bundle), what became of its V8 code cache (preview/bundled.ts).
+    const codeCache = (module as { codeCache?: string }).codeCache;
+    timings.since("load", `node start, this thread's modules${codeCache ? ` (code cache: ${codeCache})` : ""}`, performance.timeOrigin);
     if (args.stacksDir !== undefined && !isDirectory(args.stacksDir)) throw new UsageError(`--stacks-dir ${args.stacksDir} is not a directory; it should hold Pulumi.<stack>.yaml files`);
     if (fs.existsSync(args.outDir) && !isDirectory(args.outDir)) throw new UsageError(`--out ${args.outDir} is a file; it should be a directory (created if missing)`);
     const known = listStacks(args.stacksDir);
@@ -243,22 +252,21 @@ export function defaultJobs(stacks: number, cores = os.availableParallelism(), l
     return Math.max(1, Math.min(cores, Math.floor(cores - load)));
 }
 
-/** Stops the policy packs this thread started, if it started any (the workers stop their own). */
-async function closePolicyPacksHere(): Promise<void> {
-    const loaded = require.cache[require.resolve("../policy/offline/evaluate")]?.exports as typeof import("../policy/offline/evaluate") | undefined;
-    await loaded?.closePolicyPacks();
-}
-
 if (require.main === module) {
     main(process.argv.slice(2), { out: (t) => process.stdout.write(t + "\n"), err: (t) => process.stderr.write(t + "\n") }, { jobs: (stacks) => defaultJobs(stacks) })
         .catch((e) => {
             process.stderr.write(`preview: ${e instanceof Error ? e.stack : String(e)}\n`);
+            // The built command is a bundle (scripts/build-js.js): its frames name bin/preview/*.js lines, not the sources'.
+            if (e instanceof Error && /bin[\\/]preview[\\/][\w.]+\.js:\d+/.test(e.stack ?? "") && !process.sourceMapsEnabled) {
+                process.stderr.write("preview: for the sources' lines in that trace, run it again with NODE_OPTIONS=--enable-source-maps\n");
+            }
             return 1;
         })
         // With --policy-transport grpc the packs are processes of their own: they must not outlive the preview.
         // process.exit drops what a pipe has not taken yet (past its 64 KiB buffer), so the output is flushed first.
         .then(async (code) => {
-            await closePolicyPacksHere();
+            // The policy packs this thread started, if it started any (the workers stop their own).
+            await closeStartedPolicyPacks();
             await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
             process.exit(code);
         });

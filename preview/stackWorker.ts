@@ -34,6 +34,7 @@ process.cwd = () => cwd ?? processCwd();
 
 const loadStart = performance.timeOrigin;
 (require("../engine/deferredSdkModules") as typeof import("../engine/deferredSdkModules")).deferSdkClosureModules();
+(require("../engine/bundledModules") as typeof import("../engine/bundledModules")).installBundledModules();
 const plans = require("./stackPlans") as typeof import("./stackPlans");
 require("../infra/main");
 (require("../engine/previewSdkPatches") as typeof import("../engine/previewSdkPatches")).installPreviewSdkPatches();

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times the offline preview's main job, cold: every stack evaluated, the provider's
 # and AWS's rules and both policy packs run, plan files and the report written, by a
-# new node process each run (nothing kept between runs: no daemon, no compile cache).
+# new node process each run (nothing kept between runs: no daemon; the V8 code cache of the
+# command's bundle is the build's output, written before the first run and never by a run,
+# preview/bundled.ts; a series with it switched off is shown beside).
 # Beside it, in the same run and alternated with it, so that both meet the same load:
 #   - the floor any such run pays: node starting, loading @pulumi/aws and registering
 #     one resource under the runtime mocks;
@@ -67,6 +69,7 @@ millis() {
 
 floor() { node -e "$FLOOR_JS"; }
 sequential() { node bin/preview/cli.js --out "$OUT/seq" --jobs 1; }
+uncached() { PREVIEW_CODE_CACHE=0 node bin/preview/cli.js --out "$OUT/unc" --jobs 1; }
 CORES=$(node -p 'require("os").availableParallelism()')
 concurrent() { node bin/preview/cli.js --out "$OUT/con" --jobs "$CORES"; }
 baseline() { node "$BASE_DIR/bin/preview/cli.js" --out "$OUT/base"; }
@@ -76,6 +79,7 @@ declare -a NAMES=(); declare -A RUN=() SAMPLES=()
 add() { NAMES+=("$1"); RUN["$1"]=$2; SAMPLES["$1"]=""; }
 add "floor: node, @pulumi/aws, one mocked resource" floor
 add "sequential: --jobs 1, every stack in one thread" sequential
+add "  the same without the bundle's code cache (PREVIEW_CODE_CACHE=0)" uncached
 add "concurrent: --jobs $CORES, a worker thread per core" concurrent
 if [[ -n "$BASE_DIR" ]]; then add "baseline: ${BASELINE} ($(git rev-parse --short "$commit")), its make preview" baseline; fi
 

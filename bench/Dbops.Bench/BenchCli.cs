@@ -16,6 +16,7 @@ public static class BenchCli
         root.Subcommands.Add(Generate(console));
         root.Subcommands.Add(Benchmarks.BenchmarkCommand.Create(console));
         root.Subcommands.Add(Benchmarks.MeasureCommand.Create(console));
+        root.Subcommands.Add(Benchmarks.ArchiveFloor.Create(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

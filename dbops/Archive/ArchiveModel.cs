@@ -4,7 +4,19 @@ using Npgsql;
 namespace Dbops.Archive;
 
 /// <summary>How a set of rows is named in a predicate: a batch's run ids, or a set of experiment ids.</summary>
-public enum ArchiveKeys { Runs, Experiments }
+public enum ArchiveKeys
+{
+    Runs,
+    Experiments,
+
+    /// <summary>
+    /// Experiment ids of experiments that have no runs (a batch's emptied experiments, locked, after their runs moved):
+    /// as <see cref="Experiments"/>, except that no row is named through a run, since there is none. Every parent
+    /// path through <c>runs</c> is "false", so a table reached only through runs (metrics, params, tags ...) has no
+    /// statement, and one reached several ways loses its sub-selects of runs.
+    /// </summary>
+    RunlessExperiments,
+}
 
 /// <summary>A foreign key of the live schema, read from pg_constraint.</summary>
 /// <param name="OnDelete">NO ACTION, RESTRICT, CASCADE, SET NULL or SET DEFAULT.</param>
@@ -225,8 +237,13 @@ public sealed class ArchiveModel
         string Column(string c) => $"{self}.{Q(c)}";
         var result = table switch
         {
-            "experiments" => keys == ArchiveKeys.Experiments ? $"{Column("experiment_id")} = any({param})" : "false",
-            "runs" => keys == ArchiveKeys.Runs ? $"{Column("run_uuid")} = any({param})" : $"{Column("experiment_id")} = any({param})",
+            "experiments" => keys != ArchiveKeys.Runs ? $"{Column("experiment_id")} = any({param})" : "false",
+            "runs" => keys switch
+            {
+                ArchiveKeys.Runs => $"{Column("run_uuid")} = any({param})",
+                ArchiveKeys.RunlessExperiments => "false",
+                _ => $"{Column("experiment_id")} = any({param})",
+            },
             "inputs" => Any(
                 Link(self, "destination_type", ["RUN"], "destination_id", "runs", "run_uuid", depth, schema, keys, param),
                 Link(self, "source_type", ["RUN_INPUT", "RUN_OUTPUT"], "source_id", "runs", "run_uuid", depth, schema, keys, param),
@@ -248,7 +265,7 @@ public sealed class ArchiveModel
     {
         if (k.Columns.Length == 1 && k.References == "experiments" && k.ReferencedColumns[0] == "experiment_id")
         {
-            return keys == ArchiveKeys.Experiments ? $"{self}.{Q(k.Columns[0])} = any({param})" : "false";
+            return keys != ArchiveKeys.Runs ? $"{self}.{Q(k.Columns[0])} = any({param})" : "false";
         }
         if (k.Columns.Length == 1 && k.References == "runs" && k.ReferencedColumns[0] == "run_uuid" && keys == ArchiveKeys.Runs)
         {
@@ -275,7 +292,7 @@ public sealed class ArchiveModel
         var id = $"{self}.{Q(idColumn)}";
         if (parent == "experiments")
         {
-            return keys == ArchiveKeys.Experiments ? $"({typed}{id} = any(({param})::text[]))" : "false";
+            return keys != ArchiveKeys.Runs ? $"({typed}{id} = any(({param})::text[]))" : "false";
         }
         if (parent == "runs" && keys == ArchiveKeys.Runs)
         {

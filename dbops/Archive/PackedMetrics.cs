@@ -118,7 +118,7 @@ internal static class PackedMetrics
     /// of a row are built by one aggregate node from the same input, so element i of each is the same step; the sorted
     /// input only makes the arrays read in step order.
     /// </summary>
-    private static string Pack(string source, string[] columns)
+    internal static string Pack(string source, string[] columns)
     {
         var arrays = columns.Where(c => !SeriesKey.Contains(c)).ToArray();
         var key = string.Join(", ", SeriesKey.Select(ArchiveModel.Q));

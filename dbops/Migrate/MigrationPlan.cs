@@ -27,6 +27,10 @@ public sealed record MigrationPlan(IReadOnlyList<MigrationStep> Steps, IReadOnly
     /// <summary>Every index of this build's <c>-- dbops:if-table-exists</c> migrations, read by <see cref="Migrator.PlanAsync"/>; empty when not read.</summary>
     public IReadOnlyList<ConditionalIndex> ConditionalIndexes { get; init; } = [];
 
+    /// <summary>The indexes the next run builds for migrations already applied, where MLflow has created their tables since.</summary>
+    public IEnumerable<ConditionalIndex> CatchUpBuilds =>
+        ConditionalIndexes.Where(c => c.CatchUp && Steps.Any(s => s.State == MigrationState.Applied && s.Migration.Name == c.Migration));
+
     /// <summary>What the database says of the index <paramref name="statement"/> of <paramref name="m"/> creates, if it is a conditional one.</summary>
     public ConditionalIndex? Conditional(Migration m, string statement) =>
         PlatformMigrations.CreatedIndex(statement, m.Name) is { } created

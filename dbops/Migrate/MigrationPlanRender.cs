@@ -43,7 +43,7 @@ public sealed class MigrationPlanRender(string target, bool statements) : ITextR
             sb.AppendLine($"  {"V" + u.Version,-8} {u.Description,-28} {"UNKNOWN",-9} {"",-16} {u.Checksum[..Math.Min(12, u.Checksum.Length)],-12} {u.InstalledOn:yyyy-MM-dd HH:mm}Z by {u.InstalledBy}");
         }
         foreach (var p in plan.Problems) sb.AppendLine($"  problem: {p}");
-        var catchUp = plan.ConditionalIndexes.Count(c => c.CatchUp && plan.Steps.Any(st => st.State == MigrationState.Applied && st.Migration.Name == c.Migration));
+        var catchUp = plan.CatchUpBuilds.Count();
         sb.AppendLine($"  {plan.Pending.Count()} pending of {plan.Steps.Count}{(catchUp > 0 ? $", and {catchUp} index(es) of applied migrations to build where MLflow created their tables" : "")}");
         return sb.ToString();
     }

@@ -46,8 +46,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
             foreach (var statement in m.Statements)
             {
                 if (PlatformMigrations.CreatedIndex(statement, m.Name) is not { } created) continue;
-                var exists = await TableExistsAsync(conn, created, ct);
-                conditional.Add(new ConditionalIndex(m.Name, created, exists, exists && await FindIndexAsync(conn, created, ct) is { Valid: true }));
+                conditional.Add(await ReadConditionalIndexAsync(conn, m, created, ct));
             }
         }
         return plan with { ConditionalIndexes = conditional };
@@ -173,7 +172,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
         for (var i = 0; i < statements.Count; i++)
         {
             if (PlatformMigrations.CreatedIndex(statements[i], m.Name) is not { } created) continue;
-            if (!await TableExistsAsync(conn, created, ct) || await FindIndexAsync(conn, created, ct) is { Valid: true }) continue;
+            if (!(await ReadConditionalIndexAsync(conn, m, created, ct)).CatchUp) continue;
             progress.WriteLine($"dbops migrate: {m.Name} is applied and table {created.Table} exists now (MLflow's upgrade created it since): building {created.Index}");
             try
             {
@@ -184,6 +183,16 @@ public sealed class Migrator(NpgsqlDataSource dataSource, PlatformMigrations mig
                 throw new MigrationException($"{m.Name}: building {created.Index} on {created.Table}, which MLflow created after {m.Name} was applied, failed: {Describe(e)}; run dbops migrate again once the cause is fixed");
             }
         }
+    }
+
+    /// <summary>
+    /// An if-table-exists index as the database stands now: the one reading behind both --dry-run's plan and the catch-up
+    /// build, so that what the plan says a run builds is what it builds.
+    /// </summary>
+    private static async Task<ConditionalIndex> ReadConditionalIndexAsync(NpgsqlConnection conn, Migration m, PlatformMigrations.PlatformIndex index, CancellationToken ct)
+    {
+        var exists = await TableExistsAsync(conn, index, ct);
+        return new ConditionalIndex(m.Name, index, exists, exists && await FindIndexAsync(conn, index, ct) is { Valid: true });
     }
 
     private static async Task<bool> TableExistsAsync(NpgsqlConnection conn, PlatformMigrations.PlatformIndex index, CancellationToken ct)

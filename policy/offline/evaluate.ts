@@ -22,6 +22,7 @@ import { AnalyzerHost, PackHost, proto, structProto } from "./analyzerHost";
 import { InProcessHost } from "./inProcessHost";
 import { EnforcementLevel, PolicyInfo, PolicyPackConfig, configFileFor, parseConfig, readConfigFile, reconcile } from "./packConfig";
 import { PACKS, PackSpec } from "./packs";
+import { registerPackCloser } from "./started";
 
 /** The engine defines what a finding looks like in a plan; the packs produce them. */
 export type { PolicyViolation };
@@ -82,7 +83,7 @@ function startPack(spec: PackSpec, env: Record<string, string>, transport: Polic
     let p = running.get(key);
     if (!p) {
         p = (async () => {
-            const host = transport === "in-process" ? InProcessHost.start(spec.dir, spec.entry) : await AnalyzerHost.start(spec.dir, env);
+            const host = transport === "in-process" ? InProcessHost.start(spec.dir, spec.entry, spec.load) : await AnalyzerHost.start(spec.dir, env);
             const info = await host.getAnalyzerInfo();
             const policies: PolicyInfo[] = info.getPoliciesList().map((pi) => {
                 const schema = pi.getConfigschema();
@@ -108,6 +109,7 @@ export async function closePolicyPacks(): Promise<void> {
     running.clear();
     for (const p of packs) (await p.catch(() => undefined))?.host.close();
 }
+registerPackCloser(closePolicyPacks);
 
 /** The engine marshals values with secrets kept (wrapped) and unknowns as sentinels; recorded values already have both forms. */
 function struct(values: Record<string, unknown>) {

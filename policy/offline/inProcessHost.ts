@@ -78,12 +78,12 @@ export function setUnfilteredAnalyze(on: boolean): void {
 }
 
 /**
- * Loads the pack's entry module (its index) and captures what it declares:
+ * Loads the pack's entry module (its index, `entry`, required by `load`) and captures what it declares:
  * PolicyPack calls the shared server.js's serve(), replaced for that moment.
  * PolicyPack reads the version from the package.json of the working
  * directory, which the CLI sets to the pack's directory; so is it here.
  */
-function declarationOf(entry: string, packDir: string): PackDeclaration {
+function declarationOf(entry: string, packDir: string, load: () => unknown): PackDeclaration {
     const known = declarations.get(entry);
     if (known) return known;
     const shared = policyRequire("./server") as { serve: (...a: any[]) => void };
@@ -95,7 +95,7 @@ function declarationOf(entry: string, packDir: string): PackDeclaration {
     };
     try {
         process.chdir(packDir);
-        require(entry);
+        load();
     } catch (e) {
         throw new PackStartError(`policy pack ${packDir} failed to load: ${(e as Error).message}`);
     } finally {
@@ -211,9 +211,9 @@ export class InProcessHost extends PackHost {
         super(dir);
     }
 
-    /** Loads the pack whose entry module is `entry` (its index, .ts or compiled .js) and whose directory is `dir`. */
-    static start(dir: string, entry: string): InProcessHost {
-        const d = declarationOf(entry, dir);
+    /** Loads the pack whose directory is `dir` and whose entry module (its index) is `entry`, which `load` requires. */
+    static start(dir: string, entry: string, load: () => unknown): InProcessHost {
+        const d = declarationOf(entry, dir, load);
         const server = freshServer();
         const policies = d.args.policies ?? [];
         return new InProcessHost(dir, {

@@ -14,17 +14,19 @@ export interface PackSpec {
     name: string;
     /** Its directory: PulumiPolicy.yaml, package.json (the version), index.ts. */
     dir: string;
-    /**
-     * Its index as a module of this code base: next to this file's own
-     * directory, so that it is the TypeScript source under tsx and the compiled
-     * JavaScript when run from bin/ (used to load the pack in this process).
-     */
+    /** Its index module (policy/<id>/index), for messages. */
     entry: string;
+    /**
+     * Requires the index (to load the pack in this process): a require of a fixed
+     * name, so that it is the TypeScript source under tsx, the compiled JavaScript
+     * in bin/, and in the preview's bundle (scripts/build-js.js) the bundled module.
+     */
+    load: () => unknown;
     /** The policies it is built from, for checking config files before any pack runs. */
     policies: Policies;
 }
 
 export const PACKS: PackSpec[] = [
-    { id: "security", name: SECURITY_PACK, dir: path.join(POLICY_DIR, "security"), entry: path.join(__dirname, "..", "security", "index"), policies: SECURITY_POLICIES },
-    { id: "resilience", name: RESILIENCE_PACK, dir: path.join(POLICY_DIR, "resilience"), entry: path.join(__dirname, "..", "resilience", "index"), policies: RESILIENCE_POLICIES },
+    { id: "security", name: SECURITY_PACK, dir: path.join(POLICY_DIR, "security"), entry: path.join(POLICY_DIR, "security", "index"), load: () => require("../security/index"), policies: SECURITY_POLICIES },
+    { id: "resilience", name: RESILIENCE_PACK, dir: path.join(POLICY_DIR, "resilience"), entry: path.join(POLICY_DIR, "resilience", "index"), load: () => require("../resilience/index"), policies: RESILIENCE_POLICIES },
 ];

@@ -3,7 +3,7 @@
  * is wrong and what is allowed for each kind of bad input (a broken stack
  * configuration gives the program's own message, no stack trace), 1 on a
  * mandatory violation, 0 otherwise; and the files it writes. Most cases call
- * the command's main() in this process; two run the built command as CI does.
+ * the command's main() in this process; a few run the built command (a bundle) as CI does.
  */
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
@@ -251,6 +251,53 @@ describe("preview command", function () {
             const r = spawnSync(process.execPath, [cli, "diff", base, out], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
             assert.strictEqual(r.status, inProcess.code, r.stderr);
             assert.strictEqual(r.stdout, inProcess.out + "\n");
+        });
+
+        it("is a bundle whose plans and report are the sources', in one thread and in worker threads", async () => {
+            // scripts/build-js.js bundles the command: one file holding the modules and packages, not a tree of them.
+            const text = fs.readFileSync(path.join(path.dirname(cli), "cli.bundle.js"), "utf8");
+            assert.ok(/var BUNDLED_MODULES = \{\n[^}]*"[^"]*node_modules\/@pulumi\/pulumi\/index\.js": \(\) => require_/.test(text), "the bundle lists no @pulumi/pulumi/index.js among its package files");
+            assert.ok(!/require\("\.\.\/engine\//.test(text), "the bundle requires the engine's modules from bin/ instead of holding them");
+            const sources = path.join(tmp, "sources");
+            assert.strictEqual((await run(["--out", sources])).code, 0);
+            for (const jobs of ["1", "2"]) {
+                const out = path.join(tmp, `bundle-${jobs}`);
+                const r = spawnSync(process.execPath, [cli, "--out", out, "--jobs", jobs, "--timings"], { encoding: "utf8" });
+                assert.strictEqual(r.status, 0, r.stderr);
+                // The bundle ran from the code cache the build wrote (preview/bundled.ts).
+                assert.match(r.stderr, /main .* node start, this thread's modules \(code cache: used\)\n/);
+                assert.deepStrictEqual(fs.readdirSync(out).sort(), fs.readdirSync(sources).sort());
+                for (const f of fs.readdirSync(out)) assert.strictEqual(fs.readFileSync(path.join(out, f), "utf8"), fs.readFileSync(path.join(sources, f), "utf8"), `--jobs ${jobs}: ${f}`);
+            }
+        });
+
+        it("prints a crash's stack trace with a pointer to the source maps, and with them the sources' lines", () => {
+            // A crash inside the command: os.loadavg, which picking the default --jobs reads, throws.
+            const probe = path.join(tmp, "crash.js");
+            fs.writeFileSync(probe, `require("os").loadavg = () => { throw new Error("probe: loadavg failed"); };`);
+            const args = ["-r", probe, cli, "--out", path.join(tmp, "out")];
+            const plain = spawnSync(process.execPath, args, { encoding: "utf8" });
+            assert.strictEqual(plain.status, 1, plain.stderr);
+            assert.match(plain.stderr, /preview: Error: probe: loadavg failed\n\s+at /);
+            assert.match(plain.stderr, /bin\/preview\/cli\.bundle\.js:\d+:\d+/);
+            assert.match(plain.stderr, /preview: for the sources' lines in that trace, run it again with NODE_OPTIONS=--enable-source-maps\n$/);
+            const mapped = spawnSync(process.execPath, ["--enable-source-maps", ...args], { encoding: "utf8" });
+            assert.strictEqual(mapped.status, 1, mapped.stderr);
+            assert.match(mapped.stderr, /preview\/cli\.ts:\d+:\d+/);
+            assert.doesNotMatch(mapped.stderr, /NODE_OPTIONS/);
+        });
+
+        it("evaluates a base revision's program with the bundle's own Pulumi runtime (no second copy from node_modules)", () => {
+            // The revision's program requires @pulumi/pulumi from node_modules: a second runtime would have no mocks set.
+            const out = path.join(tmp, "out");
+            const probe = path.join(tmp, "probe.js");
+            fs.writeFileSync(probe, `process.on("exit", () => { const own = Object.entries(require.cache).filter(([f, m]) => f.includes("/node_modules/@pulumi/pulumi/") && !Object.getOwnPropertyDescriptor(m, "exports").get).map(([f]) => f.replace(/.*node_modules./, "")); require("fs").writeSync(2, "read from node_modules: " + JSON.stringify(own.sort()) + "\\n"); });`);
+            const r = spawnSync(process.execPath, ["-r", probe, cli, "--stack", "dev", "--base", "HEAD", "--out", out], { encoding: "utf8" });
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /Changes against HEAD \([0-9a-f]{12}\):\n {2}dev: \d+ to create/);
+            // Only the modules engine/deferredSdkModules.ts keeps out of the bundle (stand-ins, never loaded here).
+            const read = JSON.parse(/read from node_modules: (.*)/.exec(r.stderr)![1]);
+            assert.deepStrictEqual(read, ["@pulumi/pulumi/automation/index.js", "@pulumi/pulumi/runtime/closure/codePaths.js", "@pulumi/pulumi/runtime/closure/serializeClosure.js"]);
         });
 
         it("previews a stack, writes its plan and the report, and exits 0", () => {

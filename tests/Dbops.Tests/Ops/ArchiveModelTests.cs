@@ -62,6 +62,32 @@ public class ArchiveModelTests
     }
 
     [Fact]
+    public void Experiments_without_runs_are_named_without_looking_through_runs()
+    {
+        foreach (var release in MlflowReleases.Known)
+        {
+            var model = Of(release);
+            string Runless(string t) => model.Owned(t, ArchiveModel.Live, ArchiveKeys.RunlessExperiments);
+            // Reached only through runs: nothing of theirs can belong to an experiment that has no runs.
+            foreach (var t in new[] { "runs", "metrics", "params", "tags", "latest_metrics" }) Assert.Equal("false", Runless(t));
+            // Everything else keeps its condition, with no sub-select of runs in it.
+            foreach (var t in model.Tables.Where(t => Runless(t.Name) != "false"))
+            {
+                Assert.DoesNotContain("public.\"runs\"", Runless(t.Name));
+                Assert.Equal(Runless(t.Name) == "false", model.Owned(t.Name, ArchiveModel.Live, ArchiveKeys.Experiments) == "false");
+            }
+            Assert.Equal("\"experiments\".\"experiment_id\" = any($1)", Runless("experiments"));
+            Assert.Equal("\"experiment_tags\".\"experiment_id\" = any($1)", Runless("experiment_tags"));
+        }
+        var newest = Of(MlflowReleases.Newest);
+        // A logged model's inputs, a trace's associations and a model's metrics still move with their experiment.
+        Assert.Contains("public.\"logged_models\"", newest.Owned("inputs", ArchiveModel.Live, ArchiveKeys.RunlessExperiments));
+        Assert.Contains("public.\"runs\"", newest.Owned("inputs", ArchiveModel.Live, ArchiveKeys.Experiments));
+        Assert.Contains("public.\"trace_info\"", newest.Owned("entity_associations", ArchiveModel.Live, ArchiveKeys.RunlessExperiments));
+        Assert.Contains("\"logged_model_metrics\".\"experiment_id\" = any($1)", newest.Owned("logged_model_metrics", ArchiveModel.Live, ArchiveKeys.RunlessExperiments));
+    }
+
+    [Fact]
     public void A_foreign_key_cycle_is_named_and_the_rest_still_derived()
     {
         var model = Of(MlflowReleases.Newest,

@@ -285,6 +285,59 @@ public class ArchiveTests(LocalPostgres pg)
         Assert.Equal(before, await Workloads.LiveAndArchivedAsync(db));
     }
 
+    /// <summary>
+    /// A run MLflow inserts into an old experiment while the archive moves it: the insert holds a key-share lock on the
+    /// experiment, so the batch's lock of the emptied experiment waits for MLflow's commit, and its check (whose snapshot
+    /// predates the commit) found no run. The run and its metric must move with the experiment, not be left behind nor
+    /// make the batch fail: the experiment phase names its rows without looking through runs, so it first moves the
+    /// runs the lock let in.
+    /// </summary>
+    [Fact]
+    public async Task A_run_added_to_an_old_experiment_while_the_batch_waits_for_its_lock_moves_with_it()
+    {
+        var (db, model) = await MigratedWorkloadAsync(LocalPostgres.DefaultRelease);
+        var old = Workloads.Idle(model).Min();
+        const string late = "1a7e0000000000000000000000000001";
+        Task<CliRun> archive;
+        await using (var mlflow = await db.OpenAsync(asOwner: true))
+        {
+            await using var tx = await mlflow.BeginTransactionAsync();
+            async Task RunAsync(string sql)
+            {
+                await using var cmd = new NpgsqlCommand(sql, mlflow, tx);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            // A copy of one of the experiment's runs and of one of its metric rows, under a new id: MLflow's create_run and log_metric.
+            await RunAsync($"create temp table late_run on commit drop as select * from runs where experiment_id = {old} order by run_uuid limit 1");
+            await RunAsync($"create temp table late_metric on commit drop as select m.* from metrics m join late_run r using (run_uuid) limit 1");
+            await RunAsync($"update late_run set run_uuid = '{late}'");
+            await RunAsync($"update late_metric set run_uuid = '{late}'");
+            await RunAsync("insert into runs select * from late_run");
+            await RunAsync("insert into metrics select * from late_metric");
+
+            archive = Task.Run(() => CliRun.RunAsync(["archive", "--lock-timeout", "60", .. db.Args()]));
+            // Until the archive waits on the experiment's row (MLflow's transaction holds the only lock it can wait for).
+            var waited = false;
+            for (var i = 0; i < 600 && !waited && !archive.IsCompleted; i++)
+            {
+                waited = await db.ScalarAsync<bool>("select exists (select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%for update%')");
+                if (!waited) await Task.Delay(100);
+            }
+            Assert.True(waited, "the archive never waited for MLflow's lock on the experiment: the test proves nothing");
+            await tx.CommitAsync();
+        }
+        var run = await archive;
+
+        // The run came after the counts, so the archive holds one more run than planned: not reconciled, and said so.
+        Assert.Equal(1, run.ExitCode);
+        Assert.DoesNotContain("rolled back", run.Error);
+        Assert.Equal(1, await db.ScalarAsync<long>($"select count(*) from mlflow_archive.runs where run_uuid = '{late}'"));
+        Assert.Equal(1, await db.ScalarAsync<long>($"select count(*) from mlflow_archive.metrics where run_uuid = '{late}'"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from public.runs where experiment_id = {old}"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"select count(*) from public.experiments where experiment_id = {old}"));
+        Assert.All(await Workloads.PointingAtArchivedAsync(db), p => Assert.True(p.Value == 0, $"{p.Key}: {p.Value} live rows point at archived ones"));
+    }
+
     [Theory]
     [MemberData(nameof(LocalPostgres.Releases), MemberType = typeof(LocalPostgres))]
     public async Task A_newer_mlflows_table_that_refers_to_runs_is_archived_by_its_foreign_key_and_named(string release)
