@@ -25,7 +25,9 @@ public class ArchiveFaultTests(LocalPostgres pg)
         Assert.Equal(0, (await CliRun.RunAsync(["migrate", .. db.Args()])).ExitCode);
         // Enough metric rows per run that a batch outlasts the delay between its progress line and the kill even
         // under load: archived metrics are packed (one statement a batch), which made 60,000 rows too quick.
-        var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 900, Experiments = 15, MetricRows = 300_000 });
+        // Enough runs that the batches a late kill overshoots leave room for three: with 900 runs (281 to archive,
+        // 29 batches) two kills used them up in a full `make test` on 2026-12-03.
+        var model = await Workloads.FillAsync(db, Workloads.Small(seed: 23) with { Runs = 1800, Experiments = 15, MetricRows = 600_000 });
         var idle = string.Join(",", Workloads.Idle(model));
         var toArchive = await db.ScalarAsync<long>($"select count(*) from runs where experiment_id in ({idle})");
         var original = await Workloads.LiveAndArchivedAsync(db);
